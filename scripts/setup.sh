@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Set up via-reports on a fresh Debian machine and build the demo output.
+#
+#   bash scripts/setup.sh
+#
+# 1. Debian packages WeasyPrint needs (installed with apt-get when missing);
+# 2. a virtual environment in .venv/ with the package and its test tools;
+# 3. the OFL fonts the PDF and charts embed (shipped in templates/pdf/fonts);
+# 4. a Jupyter kernel "via-reports" for the chapter notebooks;
+# 5. the demo: validate and write the embedded demo dataset, build the report.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DEBIAN_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libjpeg62-turbo libopenjp2-7 libffi8 shared-mime-info fontconfig)
+missing=()
+if command -v dpkg >/dev/null 2>&1; then
+  for pkg in "${DEBIAN_PACKAGES[@]}"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+fi
+if ((${#missing[@]})); then
+  echo "==> apt-get install ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+PYTHON="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+  echo "==> creating .venv with $($PYTHON --version)"
+  "$PYTHON" -m venv .venv
+fi
+echo "==> installing via-reports and its dependencies into .venv"
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -e ".[test]"
+
+echo "==> registering the Jupyter kernel 'via-reports'"
+.venv/bin/python -m ipykernel install --sys-prefix --name via-reports --display-name "Python (via-reports)" >/dev/null
+
+if [ -x scripts/post-setup.sh ]; then scripts/post-setup.sh; fi
+
+echo "==> demo: validating and writing the embedded demo dataset to build/demo-data"
+rm -rf build/demo-data
+.venv/bin/via-reports validate --quiet
+.venv/bin/via-reports demo-data build/demo-data
+echo "==> set-up done"

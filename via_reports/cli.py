@@ -1,0 +1,128 @@
+"""The ``via-reports`` command line.
+
+Exit codes (see :mod:`via_reports.exceptions`): 0 fine, 2 usage,
+3 invalid data, 4 a chapter failed, 5 the render failed.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from .exceptions import EXIT_DATA, EXIT_OK, EXIT_USAGE
+from .validation import Violation
+
+app = typer.Typer(
+    name="via-reports",
+    help="Research reports on the VIA pilot, computed from validated survey data.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+#: How many violations the terminal table shows before pointing to --report.
+TERMINAL_LIMIT = 50
+
+
+def _console(quiet: bool = False) -> Console:
+    return Console(stderr=False, quiet=quiet, width=160 if not Console().is_terminal else None)
+
+
+def print_violations(console: Console, violations: list[Violation], title: str) -> None:
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for name in ("table", "file", "row", "column", "value", "rule", "message"):
+        table.add_column(name, overflow="fold")
+    for v in violations[:TERMINAL_LIMIT]:
+        table.add_row(v.table, Path(v.file).name, "" if v.row is None else str(v.row), v.column or "",
+                      v.value or "", v.rule, v.message)
+    console.print(table)
+    if len(violations) > TERMINAL_LIMIT:
+        console.print(f"... and {len(violations) - TERMINAL_LIMIT} more: use --report FILE.csv|json for all of them")
+
+
+@app.command()
+def validate(
+    data_dir: Annotated[Optional[Path], typer.Argument(help="Dataset folder; omit for the embedded demo data.")] = None,
+    report: Annotated[Optional[Path], typer.Option("--report", help="Also write every violation to FILE.csv or FILE.json.")] = None,
+    language: Annotated[Optional[str], typer.Option("--language", help="Message language: nl or en (default: study.yaml's).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing; the exit status tells.")] = False,
+) -> None:
+    """Check a dataset against the data contract; report every violation at once."""
+    from .dataset import validate_folder
+
+    console = _console(quiet)
+    if language not in (None, "nl", "en"):
+        raise typer.BadParameter("language must be nl or en", param_hint="--language")
+    if report is not None and report.suffix.lower() not in (".csv", ".json"):
+        raise typer.BadParameter("the report file must end in .csv or .json", param_hint="--report")
+    if data_dir is not None and not data_dir.is_dir():
+        console.print(f"[red]No dataset folder at {data_dir}[/red]")
+        raise typer.Exit(EXIT_DATA)
+    started = time.perf_counter()
+    result = validate_folder(data_dir, language)
+    seconds = time.perf_counter() - started
+    everything = result.violations + result.warnings
+    if report is not None:
+        from .validation import write_violation_report
+
+        write_violation_report(everything, str(report))
+    where = "embedded demo data" if data_dir is None else str(data_dir)
+    if result.warnings:
+        print_violations(console, result.warnings, f"{len(result.warnings)} warning(s)")
+    if result.violations:
+        print_violations(console, result.violations, f"{len(result.violations)} violation(s) of the data contract")
+        console.print(f"[red]Invalid:[/red] {where} does not meet the data contract "
+                      f"({len(result.violations)} violation(s), checked in {seconds:.2f} s).")
+        raise typer.Exit(EXIT_DATA)
+    rows = sum(len(t) for t in result.tables.values())
+    console.print(f"[green]Valid:[/green] {where} meets the data contract "
+                  f"({rows} rows in {len(result.tables)} tables, checked in {seconds:.2f} s).")
+
+
+@app.command("demo-data")
+def demo_data(
+    out_dir: Annotated[Path, typer.Argument(help="Folder to create with the synthetic demo dataset.")],
+    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+) -> None:
+    """Write the synthetic demo dataset (CSV + study.yaml) to a new folder, validated."""
+    from .dataset import validate_folder
+    from .demo import write_demo
+
+    console = _console(quiet)
+    try:
+        write_demo(out_dir)
+    except FileExistsError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(EXIT_USAGE) from None
+    result = validate_folder(out_dir)
+    if not result.ok:  # a bug in the generator, never the user's fault
+        print_violations(console, result.violations, "the demo generator wrote invalid data")
+        raise typer.Exit(EXIT_DATA)
+    console.print(f"Demo dataset written to {out_dir} and validated "
+                  f"({len(result.tables['participants'])} participants, synthetic).")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line with ``argv``; return the exit status instead of exiting."""
+    import click
+
+    command = typer.main.get_command(app)
+    try:
+        status = command.main(args=argv, prog_name="via-reports", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.exceptions.ClickException as exc:
+        exc.show()
+        return EXIT_USAGE
+    except click.exceptions.Abort:
+        return 1
+    return status if isinstance(status, int) else EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,124 @@
+"""A validated dataset: the typed tables, the study, and where they came from.
+
+:func:`load_dataset` is the only way in: it reads a folder (or the embedded
+demo), validates it against the contract and raises :class:`ContractError`
+with every violation when the data do not meet it. Whatever is computed
+afterwards may trust the types and rules of the contract.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from .contracts import TABLES, contract_version, load_contract
+from .exceptions import ContractError
+from .loading import RawDataset, TableSource, raw_from_frames, read_dataset
+from .study import Study
+from .validation import ValidationResult, Violation, sort_violations, validate_raw
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The validated tables of one study."""
+
+    study: Study
+    tables: dict[str, pd.DataFrame]
+    sources: dict[str, TableSource]
+    folder: str
+    warnings: tuple[Violation, ...] = field(default=())
+
+    @property
+    def participants(self) -> pd.DataFrame:
+        return self.tables["participants"]
+
+    @property
+    def backgrounds(self) -> pd.DataFrame:
+        return self.tables["backgrounds"]
+
+    @property
+    def responses(self) -> pd.DataFrame:
+        return self.tables["responses"]
+
+    @property
+    def barriers(self) -> pd.DataFrame:
+        return self.tables["barriers"]
+
+    @property
+    def instrument_use(self) -> pd.DataFrame:
+        return self.tables["instrument_use"]
+
+    @property
+    def non_use_reasons(self) -> pd.DataFrame:
+        return self.tables["non_use_reasons"]
+
+    @property
+    def instruments(self) -> pd.DataFrame:
+        return self.tables["instruments"]
+
+    @property
+    def is_demo(self) -> bool:
+        return self.folder == "<demo>"
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """SHA-256 of the validated content: the same data give the same hash in any file format."""
+        digest = hashlib.sha256()
+        digest.update(json.dumps(self.study.raw, sort_keys=True, ensure_ascii=False).encode())
+        for table in TABLES:
+            digest.update(f"\n#{table}\n".encode())
+            digest.update(canonical_csv(table, self.tables[table]).encode())
+        return digest.hexdigest()
+
+    @property
+    def contract_version(self) -> int:
+        return contract_version()
+
+
+def canonical_csv(table: str, frame: pd.DataFrame) -> str:
+    """A table as CSV in contract column order, sorted by its key, booleans true/false."""
+    contract = load_contract(table)
+    out = frame[list(contract.columns)].copy()
+    for name, spec in contract.columns.items():
+        if spec.type == "boolean":
+            out[name] = out[name].map({True: "true", False: "false"}).astype("string")
+        elif spec.type == "date":
+            out[name] = out[name].dt.strftime("%Y-%m-%d")
+    out = out.sort_values(list(contract.key), kind="mergesort")
+    return out.to_csv(index=False, lineterminator="\n")
+
+
+def validate_folder(data_dir: str | Path | None, language: str | None = None) -> ValidationResult:
+    """Read and validate; never raises for bad data (see ``result.violations``)."""
+    raw = read_demo() if data_dir in (None, "") else read_dataset(data_dir)
+    result = validate_raw(raw, language)
+    result.violations = sort_violations(result.violations)
+    result.warnings = sort_violations(result.warnings)
+    return result
+
+
+def read_demo() -> RawDataset:
+    """The embedded synthetic demo dataset, read through the same path as a folder."""
+    from .demo import build_demo
+
+    study, frames = build_demo()
+    return raw_from_frames(study, frames, label="demo")
+
+
+def load_dataset(data_dir: str | Path | None = None, language: str | None = None) -> Dataset:
+    """Read and validate a dataset folder (None or '': the embedded demo).
+
+    Raises :class:`ContractError` carrying every violation when the data do
+    not meet the contract.
+    """
+    result = validate_folder(data_dir, language)
+    if not result.ok:
+        raise ContractError(result.violations, result.warnings)
+    folder = "<demo>" if data_dir in (None, "") else str(Path(data_dir))
+    return Dataset(study=result.study, tables=result.tables, sources=result.sources,
+                   folder=folder, warnings=tuple(result.warnings))

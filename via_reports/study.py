@@ -1,0 +1,164 @@
+"""``study.yaml``: the study's metadata (title, client, authors, waves, ...).
+
+Checked against ``data_contracts/study.schema.yaml`` (JSON Schema) plus the
+rules a schema cannot express: dates that exist, windows that run forwards,
+the ISBN-13 check digit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import jsonschema
+
+from .contracts import study_schema
+
+WAVE_ORDER = ("T0", "T1", "T2")
+
+
+@dataclass(frozen=True)
+class Wave:
+    code: str
+    fieldwork_start: dt.date
+    fieldwork_end: dt.date
+
+
+@dataclass(frozen=True)
+class Study:
+    """The validated contents of study.yaml. ``raw`` keeps every key as given."""
+
+    raw: dict[str, Any]
+    title: str
+    pilot_name: str
+    client: str
+    authors: tuple[str, ...]
+    contributors: tuple[str, ...]
+    place: str
+    language: str
+    publication_date: dt.date
+    study_start: dt.date
+    study_end: dt.date
+    reference_date: dt.date
+    waves: tuple[Wave, ...]
+    isbn: str | None
+    synthetic: bool
+
+    @property
+    def wave_codes(self) -> list[str]:
+        return [w.code for w in self.waves]
+
+    def wave(self, code: str) -> Wave:
+        for w in self.waves:
+            if w.code == code:
+                return w
+        raise KeyError(code)
+
+    def waves_up_to(self, last: str) -> list[str]:
+        """The declared waves from the first up to and including ``last``."""
+        codes = self.wave_codes
+        if last not in codes:
+            raise KeyError(last)
+        return codes[: codes.index(last) + 1]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.raw.get(key, default)
+
+
+@dataclass(frozen=True)
+class StudyProblem:
+    """One problem in study.yaml: a dotted path to the key and a message."""
+
+    path: str
+    value: Any
+    rule: str
+    message: str
+    severity: str = "error"
+
+
+def isbn13_is_valid(isbn: str) -> bool:
+    digits = [c for c in isbn if c.isdigit()]
+    if len(digits) != 13:
+        return False
+    total = sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(digits[:12]))
+    return (10 - total % 10) % 10 == int(digits[12])
+
+
+def _dates_to_text(value: Any) -> Any:
+    """YAML turns 2021-04-01 into a date; the schema checks the text form."""
+    if isinstance(value, dict):
+        return {str(k): _dates_to_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_dates_to_text(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _parse_date(text: str, path: str, problems: list[StudyProblem]) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text)
+    except (TypeError, ValueError):
+        problems.append(StudyProblem(path, text, "date", f"{text!r} is not an existing date (YYYY-MM-DD)"))
+        return None
+
+
+def parse_study(data: Any) -> tuple[Study | None, list[StudyProblem]]:
+    """Check study.yaml's contents; return the Study (or None) and every problem found."""
+    problems: list[StudyProblem] = []
+    if not isinstance(data, dict):
+        return None, [StudyProblem("", None, "type", "study.yaml must be a mapping of keys to values")]
+    data = _dates_to_text(data)
+    schema = study_schema()
+    validator = jsonschema.Draft202012Validator(schema)
+    for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
+        path = ".".join(str(p) for p in error.absolute_path)
+        problems.append(StudyProblem(path, error.instance if path else None, error.validator, error.message))
+    for key in sorted(set(data) - set(schema["properties"])):
+        problems.append(StudyProblem(key, None, "unknown_key", f"unknown key {key!r} is ignored", "warning"))
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+
+    dates = {
+        key: _parse_date(data[key], key, problems)
+        for key in ("publication_date", "reference_date")
+    }
+    start = _parse_date(data["study_period"]["start"], "study_period.start", problems)
+    end = _parse_date(data["study_period"]["end"], "study_period.end", problems)
+    if start and end and end < start:
+        problems.append(StudyProblem("study_period", data["study_period"], "order", "study_period ends before it starts"))
+    waves = []
+    for code in [c for c in WAVE_ORDER if c in data["waves"]]:
+        first, last = data["waves"][code]["fieldwork"]
+        d0 = _parse_date(first, f"waves.{code}.fieldwork", problems)
+        d1 = _parse_date(last, f"waves.{code}.fieldwork", problems)
+        if d0 and d1:
+            if d1 < d0:
+                problems.append(StudyProblem(f"waves.{code}.fieldwork", [first, last], "order",
+                                             f"the fieldwork of {code} ends before it starts"))
+            waves.append(Wave(code, d0, d1))
+    isbn = data.get("isbn")
+    if isbn and not isbn13_is_valid(isbn):
+        problems.append(StudyProblem("isbn", isbn, "isbn13", f"ISBN {isbn} has a wrong check digit"))
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+
+    study = Study(
+        raw=data,
+        title=data["title"],
+        pilot_name=data["pilot_name"],
+        client=data["client"],
+        authors=tuple(data["authors"]),
+        contributors=tuple(data.get("contributors", [])),
+        place=data["place"],
+        language=data.get("report_language", "nl"),
+        publication_date=dates["publication_date"],
+        study_start=start,
+        study_end=end,
+        reference_date=dates["reference_date"],
+        waves=tuple(waves),
+        isbn=isbn,
+        synthetic=bool(data.get("synthetic", False)),
+    )
+    return study, problems

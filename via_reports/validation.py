@@ -1,0 +1,530 @@
+"""Validation against the data contract: every violation of every table at once.
+
+The path is the same for every input format:
+
+1. **parse**: each text cell is turned into its contract type (integer,
+   boolean, date, ...); a cell that cannot be parsed is a violation;
+2. **check**: a pandera schema built from the contract files runs every
+   column check (required, code list, pattern, bounds) and every
+   cross-column and cross-table rule lazily, so that all failures are
+   collected in one run;
+3. **report**: pandera's failure cases become :class:`Violation` records with
+   the file, the row as the user sees it (header = row 1), the column, the
+   offending value, the rule and a plain message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import pandas as pd
+import pandera.pandas as pa
+
+from .codebook import load_codebook
+from .contracts import TABLES, ColumnSpec, RuleSpec, TableContract, load_contracts
+from .loading import RawDataset, TableSource
+from .messages import message
+from .study import Study, parse_study
+
+TRUE_WORDS = frozenset({"true", "1", "ja"})
+FALSE_WORDS = frozenset({"false", "0", "nee"})
+#: Tables that must contain at least one data row.
+NON_EMPTY_TABLES = ("participants", "responses", "instruments")
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One breach of the contract, located as the user sees it."""
+
+    table: str
+    file: str
+    row: int | None
+    column: str | None
+    value: str | None
+    rule: str
+    message: str
+    severity: str = "error"
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+VIOLATION_FIELDS = tuple(Violation.__dataclass_fields__)
+
+
+def _shown_value(value: Any, spec: ColumnSpec | None) -> str | None:
+    """The offending value as text; free text is never echoed, only its length."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if spec is not None and spec.personal == "free_text":
+        return f"<free text, {len(str(value))} characters>"
+    if isinstance(value, (pd.Timestamp, dt.datetime)):
+        return value.date().isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# --------------------------------------------------------------------------- parse
+
+def _parse_boolean(text: str) -> bool | None:
+    word = text.strip().casefold()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    return None
+
+
+def _parse_number(text: str) -> float | None:
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return number if pd.notna(number) and abs(number) != float("inf") else None
+
+
+def _parse_integer(text: str) -> int | None:
+    number = _parse_number(text)
+    if number is None or not float(number).is_integer():
+        return None
+    return int(number)
+
+
+def _parse_date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text.strip()[:10]) if len(text.strip()) in (10, 19) else None
+    except ValueError:
+        return None
+
+
+_PARSERS: dict[str, tuple[Callable[[str], Any], str, str]] = {
+    # type: (parser, pandas dtype, rule name for a cell that does not parse)
+    "integer": (_parse_integer, "Int64", "type_integer"),
+    "number": (_parse_number, "float64", "type_number"),
+    "boolean": (_parse_boolean, "boolean", "type_boolean"),
+    "date": (_parse_date, "datetime64[ns]", "type_date"),
+}
+
+
+def _parse_column(texts: pd.Series, spec: ColumnSpec) -> tuple[pd.Series, list[tuple[int, str, str]]]:
+    """Typed column plus (index, text, rule) for every cell that does not parse."""
+    if spec.type not in _PARSERS:
+        return texts.astype("string"), []
+    parser, dtype, rule = _PARSERS[spec.type]
+    values, bad = [], []
+    for index, text in texts.items():
+        if text is None:
+            values.append(None)
+            continue
+        value = parser(text)
+        if value is None:
+            bad.append((index, text, rule))
+        values.append(value)
+    if dtype == "datetime64[ns]":
+        return pd.Series(pd.to_datetime(values), index=texts.index).astype(dtype), bad
+    return pd.Series(values, index=texts.index, dtype=dtype), bad
+
+
+# --------------------------------------------------------------------------- rules
+
+@dataclass
+class _Context:
+    """What the rules may look at: the typed tables, their sources, the study."""
+
+    tables: dict[str, pd.DataFrame]
+    sources: dict[str, TableSource]
+    study: Study | None
+    language: str
+
+
+def _key_tuples(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
+    return pd.Series(list(zip(*(frame[c] for c in columns))), index=frame.index, dtype=object)
+
+
+def _fmt_date(value: Any) -> str:
+    return value.date().isoformat() if isinstance(value, pd.Timestamp) else str(value)
+
+
+# Each rule kind: (frame, spec, ctx) -> (ok mask, details(index) -> dict, ignore_na, tables needed)
+RuleResult = tuple[pd.Series, Callable[[int], dict[str, Any]]]
+
+
+def _rule_missing_when_false(frame, spec, ctx) -> RuleResult:
+    other = spec.options["condition_column"]
+    ok = ~(frame[other].fillna(True) == False)  # noqa: E712 - nullable boolean
+    return ok, lambda i: {"other_column": other}
+
+
+def _rule_within_study_period(frame, spec, ctx) -> RuleResult:
+    start, end = pd.Timestamp(ctx.study.study_start), pd.Timestamp(ctx.study.study_end)
+    values = frame[spec.column]
+    ok = values.isna() | values.between(start, end)
+    return ok, lambda i: {"start": ctx.study.study_start, "end": ctx.study.study_end}
+
+
+def _rule_not_before(frame, spec, ctx) -> RuleResult:
+    other = spec.options["other_column"]
+    ok = ~(frame[spec.column] < frame[other]).fillna(False)
+    return ok, lambda i: {"other_column": other, "other_value": _fmt_date(frame.at[i, other])}
+
+
+def _rule_required_together(frame, spec, ctx) -> RuleResult:
+    other = spec.options["other_column"]
+    ok = frame[spec.column].isna() == frame[other].isna()
+    states = {"en": ("given", "empty"), "nl": ("ingevuld", "leeg")}[ctx.language]
+
+    def details(i):
+        return {"other_column": other, "other_state": states[0] if pd.notna(frame.at[i, other]) else states[1]}
+
+    return ok, details
+
+
+def _rule_has_rows_in(frame, spec, ctx) -> RuleResult:
+    target = ctx.tables[spec.options["table"]]
+    present = set(target[spec.options["match_columns"][0]].dropna())
+    ok = frame[spec.column].isin(present)
+    return ok, lambda i: {"table": spec.options["table"]}
+
+
+def _rule_references(frame, spec, ctx) -> RuleResult:
+    columns = spec.options["columns"]
+    target_name = spec.options["table"]
+    target = ctx.tables[target_name]
+    known = set(_key_tuples(target, columns))
+    keys = _key_tuples(frame, columns)
+    has_missing_part = frame[columns].isna().any(axis=1)
+    ok = keys.isin(known) | has_missing_part
+
+    def details(i):
+        return {"value": ", ".join(str(frame.at[i, c]) for c in columns), "table": target_name,
+                "key": " + ".join(columns)}
+
+    return ok, details
+
+
+def _rule_declared_wave(frame, spec, ctx) -> RuleResult:
+    declared = ctx.study.wave_codes
+    all_codes = load_codebook()["wave"].codes
+    values = frame[spec.column]
+    ok = values.isin(declared) | ~values.isin(all_codes)  # unknown codes are the code check's job
+    return ok, lambda i: {"declared": ", ".join(declared)}
+
+
+def _rule_within_fieldwork(frame, spec, ctx) -> RuleResult:
+    windows = {w.code: (pd.Timestamp(w.fieldwork_start), pd.Timestamp(w.fieldwork_end)) for w in ctx.study.waves}
+    starts = frame["wave"].map(lambda w: windows.get(w, (pd.NaT, pd.NaT))[0])
+    ends = frame["wave"].map(lambda w: windows.get(w, (pd.NaT, pd.NaT))[1])
+    dates = frame[spec.column]
+    outside = (dates < pd.to_datetime(starts)) | (dates > pd.to_datetime(ends))
+    ok = ~outside.fillna(False)
+
+    def details(i):
+        start, end = windows[frame.at[i, "wave"]]
+        return {"wave": frame.at[i, "wave"], "start": _fmt_date(start), "end": _fmt_date(end)}
+
+    return ok, details
+
+
+def _rule_before_exit(frame, spec, ctx) -> RuleResult:
+    participants = ctx.tables["participants"].drop_duplicates("participant_id")
+    exits = frame["participant_id"].map(participants.set_index("participant_id")["exit_date"])
+    ok = ~(frame[spec.column] >= pd.to_datetime(exits)).fillna(False)
+    return ok, lambda i: {"exit_date": _fmt_date(exits.at[i])}
+
+
+def _rule_requires_row_in(frame, spec, ctx) -> RuleResult:
+    on, table = spec.options["match_columns"], spec.options["table"]
+    known = set(_key_tuples(ctx.tables[table], on))
+    ok = frame[spec.column].isna() | _key_tuples(frame, on).isin(known)
+    return ok, lambda i: {"table": table, "wave": frame.at[i, "wave"]}
+
+
+def _rule_forbids_row_in(frame, spec, ctx) -> RuleResult:
+    columns, table = spec.options["columns"], spec.options["table"]
+    used = set(_key_tuples(ctx.tables[table], columns))
+    ok = ~_key_tuples(frame, columns).isin(used)
+    return ok, lambda i: {"table": table, "wave": frame.at[i, "wave"]}
+
+
+def _rule_exclusive_code(frame, spec, ctx) -> RuleResult:
+    code, within = spec.options["code"], spec.options["within"]
+    is_code = frame[spec.column] == code
+    group_size = frame.groupby(within, dropna=False)[spec.column].transform("size")
+    groups_with_code = frame.assign(_is=is_code).groupby(within, dropna=False)["_is"].transform("any")
+    ok = ~(groups_with_code & (group_size > 1)).fillna(False)
+    return ok, lambda i: {"code": code, "within": " + ".join(within)}
+
+
+_RULES: dict[str, tuple[Callable[..., RuleResult], bool, tuple[str, ...]]] = {
+    # kind: (function, ignore missing values, needs study)
+    "missing_when_false": (_rule_missing_when_false, True, ()),
+    "within_study_period": (_rule_within_study_period, True, ("study",)),
+    "not_before": (_rule_not_before, True, ()),
+    "required_together": (_rule_required_together, False, ()),
+    "has_rows_in": (_rule_has_rows_in, True, ()),
+    "references": (_rule_references, True, ()),
+    "declared_wave": (_rule_declared_wave, True, ("study",)),
+    "within_fieldwork": (_rule_within_fieldwork, True, ("study",)),
+    "before_exit": (_rule_before_exit, True, ()),
+    "requires_row_in": (_rule_requires_row_in, True, ()),
+    "forbids_row_in": (_rule_forbids_row_in, True, ()),
+    "exclusive_code": (_rule_exclusive_code, True, ()),
+}
+
+
+def _tables_needed(spec: RuleSpec, table: str) -> set[str]:
+    needed = {spec.options["table"]} if "table" in spec.options else set()
+    if spec.rule == "before_exit":
+        needed.add("participants")
+    return needed
+
+
+# --------------------------------------------------------------------------- schema
+
+@dataclass
+class _CheckInfo:
+    """What a pandera check name stands for, so a failure can be explained."""
+
+    rule: str
+    column: str  # the column reported to the user
+    severity: str
+    details: Callable[[int, Any], dict[str, Any]]
+
+
+def _column_checks(spec: ColumnSpec, ctx: _Context, infos: dict[str, _CheckInfo]) -> list[pa.Check]:
+    checks: list[pa.Check] = []
+    codebook = load_codebook()
+
+    def add(check_fn, rule, details):
+        name = f"{spec.name}:{rule}:{len(infos)}"
+        infos[name] = _CheckInfo(rule, spec.name, "error", details)
+        checks.append(pa.Check(check_fn, name=name, ignore_na=True))
+
+    if spec.codes:
+        code_list = codebook[spec.codes]
+        allowed = list(code_list.codes)
+        shown = ", ".join(map(str, allowed)) if len(allowed) <= 12 else ", ".join(map(str, allowed[:12])) + ", ..."
+        add(lambda s, a=allowed: s.isin(a), "code", lambda i, v: {"codes": spec.codes, "allowed": shown})
+    if spec.pattern:
+        add(lambda s, p=spec.pattern: s.str.fullmatch(p).fillna(False).astype(bool), "pattern",
+            lambda i, v: {"pattern": spec.pattern})
+    if spec.min is not None:
+        add(lambda s, b=spec.min: s >= b, "min", lambda i, v: {"bound": _num(spec.min)})
+    upper = spec.max
+    if spec.max_from_study == "reference_year_minus_15" and ctx.study is not None:
+        upper = ctx.study.reference_date.year - 15
+    if upper is not None:
+        add(lambda s, b=upper: s <= b, "max", lambda i, v: {"bound": _num(upper)})
+    return checks
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _build_schema(contract: TableContract, frame: pd.DataFrame, ctx: _Context,
+                  present: list[str]) -> tuple[pa.DataFrameSchema, dict[str, _CheckInfo]]:
+    infos: dict[str, _CheckInfo] = {}
+    columns: dict[str, pa.Column] = {}
+    for name in present:
+        spec = contract.columns[name]
+        columns[name] = pa.Column(checks=_column_checks(spec, ctx, infos), nullable=True, required=False)
+
+    def attach(column: str, check: pa.Check) -> None:
+        columns.setdefault(column, pa.Column(nullable=True, required=False))
+        columns[column].checks.append(check)
+
+    # required: missing values in a required column (pandera's not_nullable, under our name)
+    for name in present:
+        if contract.columns[name].required:
+            check_name = f"{name}:required"
+            infos[check_name] = _CheckInfo("required", name, "error", lambda i, v: {})
+            attach(name, pa.Check(lambda s: s.notna(), name=check_name, ignore_na=False))
+
+    # the key: every combination once
+    if all(k in present for k in contract.key):
+        key = list(contract.key)
+        duplicated = frame.duplicated(key, keep="first") & frame[key].notna().all(axis=1)
+        first_seen = frame.reset_index().groupby(key, dropna=False)["index"].transform("min")
+        first_seen.index = frame.index
+        source = ctx.sources[contract.table]
+        reported = key[-1]
+        check_name = f"{reported}:unique_key"
+        infos[check_name] = _CheckInfo(
+            "unique_key", ", ".join(key), "error",
+            lambda i, v: {"key": " + ".join(key), "other_row": source.row(first_seen.at[i]),
+                          "value": ", ".join(str(frame.at[i, k]) for k in key)},
+        )
+        attach(reported, pa.Check(lambda s, ok=~duplicated: ok.reindex(s.index), name=check_name, ignore_na=False))
+
+    for number, rule in enumerate(contract.rules):
+        function, ignore_na, needs = _RULES[rule.rule]
+        if "study" in needs and ctx.study is None:
+            continue
+        if any(t not in ctx.tables for t in _tables_needed(rule, contract.table)):
+            continue  # that table could not be read; its own problem is reported
+        involved = [rule.column, *rule.options.get("columns", []), *rule.options.get("match_columns", []),
+                    *([rule.options["other_column"]] if "other_column" in rule.options else []),
+                    *([rule.options["condition_column"]] if "condition_column" in rule.options else [])]
+        if contract.table == "responses" and rule.rule == "within_fieldwork":
+            involved.append("wave")
+        if any(c in contract.columns and c not in present for c in involved):
+            continue  # a missing column is reported once, as such
+        ok, details = function(frame, rule, ctx)
+        columns_shown = ", ".join(rule.options["columns"]) if "columns" in rule.options else rule.column
+        check_name = f"{rule.column}:{rule.rule}:{number}"
+        infos[check_name] = _CheckInfo(rule.rule, columns_shown, rule.severity, lambda i, v, d=details: d(i))
+        attach(rule.column, pa.Check(lambda s, ok=ok: ok.reindex(s.index).astype(bool),
+                                     name=check_name, ignore_na=ignore_na))
+    return pa.DataFrameSchema(columns, strict=False), infos
+
+
+# --------------------------------------------------------------------------- run
+
+@dataclass
+class ValidationResult:
+    """Everything validation found, and the typed tables when there were no errors."""
+
+    violations: list[Violation]
+    warnings: list[Violation]
+    study: Study | None
+    tables: dict[str, pd.DataFrame]
+    sources: dict[str, TableSource]
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+
+def _table_violations(contract: TableContract, text: pd.DataFrame, source: TableSource,
+                      language: str) -> tuple[pd.DataFrame, list[str], list[Violation], set[tuple[int, str]]]:
+    """Parse one table; report missing/unknown columns and unparsable cells."""
+    found: list[Violation] = []
+    header_row = 1 if source.first_row == 2 else None
+    present = [c for c in contract.columns if c in text.columns]
+    for name in contract.required_columns:
+        if name not in text.columns:
+            found.append(Violation(contract.table, source.path, header_row, name, None, "missing_column",
+                                   message("missing_column", language, column=name)))
+    for name in text.columns:
+        if name not in contract.columns:
+            found.append(Violation(contract.table, source.path, header_row, name, None, "unknown_column",
+                                   message("unknown_column", language, column=name), "warning"))
+    if contract.table in NON_EMPTY_TABLES and len(text) == 0:
+        found.append(Violation(contract.table, source.path, None, None, None, "no_rows",
+                               message("no_rows", language)))
+    typed: dict[str, pd.Series] = {}
+    unparsable: set[tuple[int, str]] = set()
+    for name, spec in contract.columns.items():
+        if name not in present:
+            typed[name] = pd.Series([None] * len(text), index=text.index, dtype=_PARSERS.get(spec.type, (None, "string"))[1])
+            continue
+        typed[name], bad = _parse_column(text[name], spec)
+        for index, value, rule in bad:
+            unparsable.add((index, name))
+            found.append(Violation(contract.table, source.path, source.row(index), name,
+                                   _shown_value(value, spec), rule,
+                                   message(rule, language, value=_shown_value(value, spec))))
+    return pd.DataFrame(typed, index=text.index), present, found, unparsable
+
+
+def validate_raw(raw: RawDataset, language: str | None = None) -> ValidationResult:
+    """Validate a read dataset; every violation of every table is collected."""
+    found: list[Violation] = []
+    study_path = f"{raw.folder}/study.yaml" if not raw.folder.startswith("<") else f"{raw.folder}/study.yaml"
+    study, problems = (None, []) if raw.study is None else parse_study(raw.study)
+    language = language or (study.language if study else None) or _language_hint(raw.study)
+    for table, path, rule, detail in raw.read_problems:
+        found.append(Violation(table, path, None, None, None, rule, message("file", language, detail=detail)))
+    for p in problems:
+        found.append(Violation("study", study_path, None, p.path or None,
+                               None if p.value is None else str(p.value), p.rule,
+                               message("study", language, detail=p.message), p.severity))
+
+    contracts = load_contracts()
+    typed: dict[str, pd.DataFrame] = {}
+    parsed: dict[str, tuple[list[str], set[tuple[int, str]]]] = {}
+    for table in TABLES:
+        if table not in raw.tables:
+            continue
+        frame, present, table_found, unparsable = _table_violations(
+            contracts[table], raw.tables[table], raw.sources[table], language)
+        found.extend(table_found)
+        typed[table] = frame
+        parsed[table] = (present, unparsable)
+
+    ctx = _Context(tables=typed, sources=raw.sources, study=study, language=language)
+    for table in TABLES:
+        if table not in typed:
+            continue
+        present, unparsable = parsed[table]
+        found.extend(_check_table(contracts[table], typed[table], present, unparsable, ctx))
+
+    errors = [v for v in found if v.severity == "error"]
+    warnings = [v for v in found if v.severity != "error"]
+    return ValidationResult(errors, warnings, study, typed if not errors else {}, raw.sources)
+
+
+def _language_hint(study: Any) -> str:
+    if isinstance(study, dict) and study.get("report_language") in ("nl", "en"):
+        return study["report_language"]
+    return "nl"
+
+
+def _check_table(contract: TableContract, frame: pd.DataFrame, present: list[str],
+                 unparsable: set[tuple[int, str]], ctx: _Context) -> list[Violation]:
+    schema, infos = _build_schema(contract, frame, ctx, present)
+    try:
+        schema.validate(frame, lazy=True)
+        return []
+    except pa.errors.SchemaErrors as errors:
+        cases = errors.failure_cases
+    source = ctx.sources[contract.table]
+    out: list[Violation] = []
+    seen: set[tuple[Any, ...]] = set()
+    for case in cases.itertuples(index=False):
+        info = infos.get(case.check)
+        if info is None:  # a pandera-internal check we did not ask for
+            raise RuntimeError(f"unexpected pandera failure in {contract.table}: {case.check} on {case.column}")
+        index = int(case.index)
+        if (index, case.column) in unparsable:
+            continue  # already reported as a value of the wrong type
+        marker = (case.check, index)
+        if marker in seen:
+            continue
+        seen.add(marker)
+        spec = contract.columns.get(case.column)
+        value = _shown_value(frame.at[index, case.column], spec)
+        details = {"value": value, **info.details(index, value)}
+        out.append(Violation(contract.table, source.path, source.row(index), info.column,
+                             details["value"], info.rule, message(info.rule, ctx.language, **details),
+                             info.severity))
+    return out
+
+
+def sort_violations(violations: list[Violation]) -> list[Violation]:
+    order = {t: i for i, t in enumerate(("study", *TABLES))}
+    return sorted(violations, key=lambda v: (order.get(v.table, 99), v.row or 0, v.column or "", v.rule))
+
+
+def write_violation_report(violations: list[Violation], path: str) -> None:
+    """Write violations (and warnings) as CSV or JSON, chosen by the file's suffix."""
+    import csv
+    import json
+    from pathlib import Path
+
+    target = Path(path)
+    rows = [v.as_dict() for v in violations]
+    if target.suffix.lower() == ".json":
+        target.write_text(json.dumps(rows, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    elif target.suffix.lower() == ".csv":
+        with target.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=VIOLATION_FIELDS)
+            writer.writeheader()
+            writer.writerows(rows)
+    else:
+        raise ValueError(f"report file must end in .csv or .json, not {target.name!r}")
