@@ -1,0 +1,65 @@
+"""What one report (or one notebook run) covers: waves, language, thresholds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .exceptions import ParameterError
+
+LANGUAGES = ("nl", "en")
+KINDS = ("interim", "final")
+
+
+@dataclass(frozen=True)
+class Scope:
+    #: The waves the report covers, in order, ending with the last wave.
+    waves: tuple[str, ...]
+    language: str = "nl"
+    #: Instruments with fewer users than this get no satisfaction figure of their own.
+    min_n: int = 10
+    #: Significance threshold for subgroup comparisons.
+    alpha: float = 0.05
+    #: "interim" (no effects chapter) or "final".
+    kind: str = "interim"
+
+    def __post_init__(self) -> None:
+        if self.language not in LANGUAGES:
+            raise ParameterError(f"language must be one of {', '.join(LANGUAGES)}, not {self.language!r}")
+        if self.kind not in KINDS:
+            raise ParameterError(f"kind must be one of {', '.join(KINDS)}, not {self.kind!r}")
+        if not self.waves:
+            raise ParameterError("a report covers at least one wave")
+        if self.min_n < 1:
+            raise ParameterError(f"min_n must be at least 1, not {self.min_n}")
+        if not 0 < self.alpha < 1:
+            raise ParameterError(f"alpha must lie between 0 and 1, not {self.alpha}")
+
+    @property
+    def last_wave(self) -> str:
+        return self.waves[-1]
+
+    @property
+    def first_wave(self) -> str:
+        return self.waves[0]
+
+    @classmethod
+    def for_wave(cls, dataset, wave: str, *, language: str | None = None, min_n: int = 10,
+                 alpha: float = 0.05, kind: str | None = None) -> "Scope":
+        """The scope of a report whose last wave is ``wave``.
+
+        ``wave`` must be declared in study.yaml and answered by someone;
+        ``kind`` defaults to "final" when ``wave`` is the study's last declared
+        wave, it is not the first, and a control group is present.
+        """
+        declared = dataset.study.wave_codes
+        if wave not in declared:
+            raise ParameterError(
+                f"wave {wave!r} is not in this study; study.yaml declares {', '.join(declared)}")
+        answered = set(dataset.responses["wave"].dropna())
+        if wave not in answered:
+            raise ParameterError(f"wave {wave!r} is declared in study.yaml but nobody answered it yet")
+        waves = tuple(w for w in dataset.study.waves_up_to(wave))
+        if kind is None:
+            has_control = bool((dataset.participants["group"] == "control").any())
+            kind = "final" if (wave == declared[-1] and len(waves) > 1 and has_control) else "interim"
+        return cls(waves=waves, language=language or dataset.study.language, min_n=min_n, alpha=alpha, kind=kind)
