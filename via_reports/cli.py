@@ -109,18 +109,16 @@ def demo_data(
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line with ``argv``; return the exit status instead of exiting."""
-    import click
-
     command = typer.main.get_command(app)
     try:
         status = command.main(args=argv, prog_name="via-reports", standalone_mode=False)
-    except click.exceptions.Exit as exc:
-        return exc.exit_code
-    except click.exceptions.ClickException as exc:
-        exc.show()
-        return EXIT_USAGE
-    except click.exceptions.Abort:
+    except typer.Abort:
         return 1
+    except typer.TyperException as exc:  # usage errors: bad option, bad value
+        show = getattr(exc, "show", None)
+        if show is not None:
+            show()
+        return getattr(exc, "exit_code", EXIT_USAGE)
     return status if isinstance(status, int) else EXIT_OK
 
 

@@ -231,8 +231,12 @@ def _rule_within_fieldwork(frame, spec, ctx) -> RuleResult:
 
 def _rule_before_exit(frame, spec, ctx) -> RuleResult:
     participants = ctx.tables["participants"].drop_duplicates("participant_id")
-    exits = frame["participant_id"].map(participants.set_index("participant_id")["exit_date"])
-    ok = ~(frame[spec.column] >= pd.to_datetime(exits)).fillna(False)
+    exit_by_id = participants.set_index("participant_id")["exit_date"]
+    exits = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+    known = frame["participant_id"].isin(exit_by_id.index)
+    if known.any():
+        exits[known] = frame.loc[known, "participant_id"].map(exit_by_id)
+    ok = ~(frame[spec.column] >= exits).fillna(False)
     return ok, lambda i: {"exit_date": _fmt_date(exits.at[i])}
 
 
