@@ -1,0 +1,71 @@
+"""Collecting a chapter from its executed notebook, by output metadata.
+
+Every output that the build needs carries ``metadata["via_reports"]`` (see
+:mod:`via_reports.notebook`); cell positions never matter, so an analyst may
+add cells to a notebook without breaking the build.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pandas as pd
+
+from .figure import Figure
+from .notebook import METADATA_KEY, MIME_FIGURE
+
+
+class SpecChart:
+    """A Vega-Lite spec as collected from a notebook, with Altair's to_dict/to_json."""
+
+    def __init__(self, spec: dict[str, Any]):
+        self.spec = spec
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.spec
+
+    def to_json(self, **kwargs: Any) -> str:
+        return json.dumps(self.spec, **({"indent": 2} | kwargs))
+
+
+@dataclass
+class CollectedChapter:
+    chapter: str
+    figures: list[Figure] = field(default_factory=list)
+    #: Generated text blocks (Markdown) in output order, by role: summary, effects_text, ...
+    texts: list[tuple[str, str]] = field(default_factory=list)
+    comparisons: dict[str, Any] | None = None
+
+
+def _frame(split: dict[str, Any]) -> pd.DataFrame:
+    return pd.DataFrame(split["data"], columns=split["columns"])
+
+
+def figure_from_payload(payload: dict[str, Any]) -> Figure:
+    return Figure(
+        id=payload["id"], title=payload["title"], n=payload["n"], data=_frame(payload["data"]),
+        chart=SpecChart(payload["vega_lite"]), alt_text=payload["alt_text"], language=payload["language"],
+        text=payload["text"], notes=payload["notes"], table=_frame(payload["table"]), n_label=payload["n_label"],
+    )
+
+
+def collect_chapter(chapter: str, notebook_path: Path) -> CollectedChapter:
+    notebook = nbformat.read(str(notebook_path), as_version=4)
+    collected = CollectedChapter(chapter)
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            meta = output.get("metadata", {}).get(METADATA_KEY)
+            if not meta:
+                continue
+            kind = meta["type"]
+            if kind == "figure":
+                collected.figures.append(figure_from_payload(output["data"][MIME_FIGURE]))
+            elif kind == "comparisons":
+                collected.comparisons = meta
+            elif kind in ("summary", "effects_text", "text"):
+                collected.texts.append((kind, meta["markdown"]))
+    return collected

@@ -1,0 +1,83 @@
+"""Running chapter notebooks with papermill, strictly.
+
+Papermill only warns about a parameter the notebook does not declare; here
+that is an error, checked with ``papermill.inspect_notebook`` before any
+kernel starts. A failing cell becomes a :class:`ChapterError` that names the
+chapter, the cell, the exception and the executed notebook to inspect.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .exceptions import ChapterError, ParameterError
+from .resources import templates_dir
+
+
+def notebook_template(chapter: str) -> Path:
+    path = templates_dir() / "notebooks" / f"{chapter}.ipynb"
+    if not path.is_file():
+        raise ParameterError(f"no notebook for chapter {chapter!r} at {path}")
+    return path
+
+
+def declared_parameters(notebook: Path) -> dict[str, Any]:
+    """The parameters a notebook's ``parameters`` cell declares, with their defaults."""
+    import papermill
+
+    return papermill.inspect_notebook(str(notebook))
+
+
+def check_parameters(notebook: Path, parameters: dict[str, Any]) -> None:
+    declared = declared_parameters(notebook)
+    unknown = sorted(set(parameters) - set(declared))
+    if unknown:
+        raise ParameterError(f"{notebook.name}: unknown parameter(s) {', '.join(unknown)}; "
+                             f"it declares {', '.join(declared)}")
+    missing = sorted(name for name, info in declared.items()
+                     if name not in parameters and info.get("default") in (None, "None"))
+    if missing:
+        raise ParameterError(f"{notebook.name}: parameter(s) {', '.join(missing)} have no default and were not given")
+
+
+def kernel_name() -> str:
+    """The registered 'via-reports' kernel if present, else the running interpreter's python3."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    return "via-reports" if "via-reports" in KernelSpecManager().find_kernel_specs() else "python3"
+
+
+@dataclass(frozen=True)
+class ChapterResult:
+    chapter: str
+    notebook: Path
+    seconds: float
+
+
+def run_chapter(chapter: str, parameters: dict[str, Any], executed: Path, *, cwd: Path | None = None) -> ChapterResult:
+    """Execute one chapter notebook into ``executed``; raise ChapterError when a cell fails."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    template = notebook_template(chapter)
+    check_parameters(template, parameters)
+    executed.parent.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    try:
+        papermill.execute_notebook(
+            str(template), str(executed), parameters=parameters, kernel_name=kernel_name(),
+            progress_bar=False, log_output=False, cwd=str(cwd) if cwd else None,
+        )
+    except PapermillExecutionError as error:
+        raise ChapterError(
+            chapter,
+            f"chapter {chapter!r} failed in cell {error.cell_index}: {error.ename}: {error.evalue}",
+            cell_index=error.cell_index, ename=error.ename, evalue=error.evalue, notebook_path=str(executed),
+        ) from None
+    except Exception as error:  # the kernel died, timed out, or could not start
+        raise ChapterError(chapter, f"chapter {chapter!r} could not run: {type(error).__name__}: {error}",
+                           ename=type(error).__name__, evalue=str(error), notebook_path=str(executed)) from None
+    return ChapterResult(chapter, executed, time.perf_counter() - started)
