@@ -22,13 +22,13 @@ from via_reports.chapters import NOTEBOOK_CHAPTERS, chapter_spec  # noqa: E402
 from via_reports.notebook import PARAMETERS  # noqa: E402
 
 PARAMETER_COMMENTS = {
-    "data_dir": 'dataset folder; "" = the embedded synthetic demo data',
+    "data_dir": "dataset folder; empty: the embedded synthetic demo data",
     "wave": "last wave the report covers (T0, T1 or T2)",
     "output_dir": "figures/<id>.csv and manifest.json are written here",
     "language": "nl or en",
     "min_n": "instruments with fewer users get no satisfaction figure",
     "alpha": "significance threshold of the subgroup comparisons",
-    "kind": 'interim or final; "" = inferred from the wave',
+    "kind": "interim or final; empty: inferred from the wave",
 }
 
 CALLS = {
@@ -39,8 +39,9 @@ DEFAULT_CALLS = ["chapter.show_figures()", "chapter.show_comparisons()"]
 
 
 def parameters_source() -> str:
-    width = max(len(f"{k} = {v!r}") for k, v in PARAMETERS.items())
-    lines = [f"{f'{k} = {v!r}':<{width}}  # {PARAMETER_COMMENTS[k]}" for k, v in PARAMETERS.items()]
+    assignments = {k: f"{k}: {type(v).__name__} = {v!r}" for k, v in PARAMETERS.items()}
+    width = max(len(a) for a in assignments.values())
+    lines = [f"{assignments[k]:<{width}}  # {PARAMETER_COMMENTS[k]}" for k in PARAMETERS]
     return "\n".join(lines)
 
 

@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from .exceptions import EXIT_DATA, EXIT_OK, EXIT_USAGE
+from .exceptions import EXIT_DATA, EXIT_OK, EXIT_USAGE, ChapterError, ContractError, ViaReportsError
 from .validation import Violation
 
 app = typer.Typer(
@@ -105,6 +105,67 @@ def demo_data(
         raise typer.Exit(EXIT_DATA)
     console.print(f"Demo dataset written to {out_dir} and validated "
                   f"({len(result.tables['participants'])} participants, synthetic).")
+
+
+@app.command()
+def build(
+    data_dir: Annotated[Optional[Path], typer.Argument(help="Dataset folder; omit for the embedded demo data.")] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (replaced only when the build succeeds).")] = Path("report"),
+    wave: Annotated[Optional[str], typer.Option("--wave", help="Last wave of the report, e.g. T1 (default: the last answered).")] = None,
+    kind: Annotated[Optional[str], typer.Option("--kind", help="interim or final (default: inferred from the wave).")] = None,
+    language: Annotated[Optional[str], typer.Option("--language", help="nl or en (default: study.yaml's).")] = None,
+    theme: Annotated[str, typer.Option("--theme", help="Theme name under templates/pdf/themes, or a theme folder.")] = "default",
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Chapters run in parallel.")] = 2,
+    min_n: Annotated[int, typer.Option("--min-n", min=1, help="Minimum users for a satisfaction figure per instrument.")] = 10,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output; the exit status tells.")] = False,
+) -> None:
+    """Build report.pdf, report.html, figures/*.csv, manifest.json and the executed notebooks."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .build import BuildOptions, build_report
+
+    console = _console(quiet)
+    if kind not in (None, "interim", "final"):
+        raise typer.BadParameter("kind must be interim or final", param_hint="--kind")
+    if language not in (None, "nl", "en"):
+        raise typer.BadParameter("language must be nl or en", param_hint="--language")
+    options = BuildOptions(data_dir=data_dir, out=out, wave=wave, kind=kind, language=language, theme=theme,
+                           jobs=jobs, min_n=min_n)
+    with Progress(TextColumn("{task.description:<14}"), BarColumn(), TextColumn("{task.fields[status]}"),
+                  TimeElapsedColumn(), console=console, disable=quiet, transient=False) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(chapter: str, event: str, seconds: float) -> None:
+            if chapter not in tasks:
+                tasks[chapter] = bar.add_task(chapter, total=1, status="running")
+            if event == "done":
+                bar.update(tasks[chapter], completed=1, status=f"done in {seconds:.1f} s")
+            elif event == "failed":
+                bar.update(tasks[chapter], status="[red]failed[/red]")
+
+        try:
+            result = build_report(options, progress)
+        except ContractError as error:
+            bar.stop()
+            print_violations(console, error.violations, f"{len(error.violations)} violation(s) of the data contract")
+            console.print("[red]No report was built:[/red] the data do not meet the contract.")
+            raise typer.Exit(error.exit_code) from None
+        except ChapterError as error:
+            bar.stop()
+            console.print(f"[red]Chapter {error.chapter!r} failed[/red] in cell {error.cell_index}: "
+                          f"{error.ename}: {error.evalue}")
+            if error.notebook_path:
+                console.print(f"Inspect the executed notebook: {error.notebook_path}")
+            console.print("No report was built.")
+            raise typer.Exit(error.exit_code) from None
+        except ViaReportsError as error:
+            bar.stop()
+            console.print(f"[red]{type(error).__name__}:[/red] {error}")
+            console.print("No report was built.")
+            raise typer.Exit(error.exit_code) from None
+    total = sum(v for k, v in result.timings.items() if not k.startswith("notebook:"))
+    console.print(f"[green]Report built[/green] in {result.out} ({result.scope.kind}, waves "
+                  f"{', '.join(result.scope.waves)}, {len(result.files)} files, {total:.1f} s).")
 
 
 def main(argv: list[str] | None = None) -> int:

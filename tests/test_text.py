@@ -1,0 +1,68 @@
+"""Authored text with live numbers: placeholders read the figures' own data."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from via_reports.figure import Figure
+from via_reports.text import TextContext, TextError, render_text, split_title
+
+
+def _figure(figure_id="participation.by_wave"):
+    data = pd.DataFrame({
+        "wave": ["T0", "T0", "T1", "T1"],
+        "type": ["any", "paid_work", "any", "paid_work"],
+        "count": [54, 10, 53, 12],
+        "percent": [43.5, 8.1, 42.7, 9.7],
+        "n": [124, 124, 124, 124],
+    })
+    return Figure(id=figure_id, title="t", n=124, data=data, chart=None, alt_text="")
+
+
+@pytest.fixture
+def context():
+    return TextContext(figures={"participation.by_wave": _figure()}, language="nl",
+                       study={"pilot_name": "VIA-pilot"}, facts={"n_pilot": 134})
+
+
+def test_placeholders_take_numbers_from_the_figure(context):
+    text = ('{{ study.pilot_name }}: {{ count("participation.by_wave", wave="T0", type="any") }} van '
+            '{{ n("participation.by_wave") }} ({{ percent("participation.by_wave", wave="T1", type="any") }}), '
+            '{{ sum_count("participation.by_wave", type="paid_work") }} betaald, {{ facts.n_pilot }} gestart; '
+            'zie {{ fig("participation.by_wave") }}.')
+    assert render_text(text, context) == ("VIA-pilot: 54 van 124 (43%), 22 betaald, 134 gestart; "
+                                          "zie {fig:participation.by_wave}.")
+
+
+def test_percent_in_text_rounds_half_away_from_zero():
+    data = pd.DataFrame({"answer": ["5"], "count": [1], "percent": [12.5], "n": [8]})
+    context = TextContext(figures={"satisfaction.overall": Figure("satisfaction.overall", "t", 8, data, None, "")},
+                          language="nl")
+    assert render_text('{{ percent("satisfaction.overall", answer="5") }}', context) == "13%"
+
+
+@pytest.mark.parametrize("source, fragment", [
+    ("{{ unknown_number }}", "unknown_number"),
+    ('{{ count("participants.nope") }}', "unknown figure"),
+    ('{{ count("participation.by_wave", wave="T9", type="any") }}', "0 rows"),
+    ('{{ count("participation.by_wave", wave="T0") }}', "2 rows"),
+    ('{{ count("participation.by_wave", colour="red") }}', "colour"),
+    ("{{ study.nope }}", "nope"),
+])
+def test_unknown_placeholder_is_an_error_naming_file_and_line(context, source, fragment):
+    with pytest.raises(TextError) as info:
+        render_text("Eerste regel.\n\n" + source, context, name="conclusions.md")
+    message = str(info.value)
+    assert "conclusions.md, line 3" in message
+    assert fragment in message
+
+
+def test_syntax_error_names_the_line(context):
+    with pytest.raises(TextError, match="intro.md, line 2"):
+        render_text("ok\n{{ count( }}", context, name="intro.md")
+
+
+def test_split_title():
+    assert split_title("# Inleiding\n\nTekst.\n") == ("Inleiding", "Tekst.")
+    assert split_title("Tekst.") == (None, "Tekst.")

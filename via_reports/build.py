@@ -1,0 +1,266 @@
+"""``via-reports build``: from a dataset folder to the municipality's report.
+
+    validate -> run the chapter notebooks (papermill) -> collect figures and
+    text from the executed notebooks (by output metadata) -> fill the authored
+    text with live numbers -> render report.pdf and report.html
+
+Everything is written into a staging folder next to the output folder and
+moved into place only when every step succeeded, so a failed build leaves no
+half-written report behind. Input files are only ever read.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from . import __version__
+from .chapters import TEXT_APPENDICES, chapter_spec, chapters_for
+from .collect import CollectedChapter, collect_chapter
+from .dataset import Dataset, load_dataset
+from .exceptions import ChapterError, ParameterError, RenderError
+from .execute import run_chapter
+from .facts import text_context
+from .scope import Scope
+from .text import load_text, text_path
+
+#: A quotation in authored Markdown: a blockquote whose first line is the bold speaker line.
+_QUOTE = re.compile(r"^> \*\*(?P<speaker>[^*]+)\*\*\s*\n(?P<body>(?:>.*\n?)+)", re.MULTILINE)
+
+
+@dataclass
+class BuildOptions:
+    data_dir: Path | None = None
+    out: Path = Path("report")
+    wave: str | None = None
+    kind: str | None = None
+    language: str | None = None
+    theme: str = "default"
+    jobs: int = 2
+    min_n: int = 10
+    alpha: float = 0.05
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    scope: Scope
+    timings: dict[str, float] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+
+
+#: Progress callbacks: (chapter, event, seconds) with event "start" | "done" | "failed".
+Progress = Callable[[str, str, float], None]
+
+
+def _check_paths(options: BuildOptions) -> tuple[Path, Path | None]:
+    out = options.out.resolve()
+    data = options.data_dir.resolve() if options.data_dir else None
+    if data is not None and (out == data or data in out.parents):
+        raise ParameterError(f"the output folder {out} lies inside the data folder {data}; "
+                             "input folders are never written: choose another --out")
+    if out.exists() and not out.is_dir():
+        raise ParameterError(f"{out} exists and is not a folder")
+    return out, data
+
+
+def _default_wave(dataset: Dataset) -> str:
+    answered = set(dataset.responses["wave"].dropna())
+    return [w for w in dataset.study.wave_codes if w in answered][-1]
+
+
+def _split_quotes(markdown: str) -> list[Any]:
+    """Authored Markdown into Markdown and quotation blocks."""
+    from .document import MarkdownBlock, QuoteBlock
+
+    blocks: list[Any] = []
+    position = 0
+    for match in _QUOTE.finditer(markdown):
+        if markdown[position:match.start()].strip():
+            blocks.append(MarkdownBlock(markdown[position:match.start()]))
+        body = "\n".join(line[1:].strip() for line in match.group("body").splitlines())
+        blocks.append(QuoteBlock(text=body.strip(), speaker=match.group("speaker").strip()))
+        position = match.end()
+    if markdown[position:].strip():
+        blocks.append(MarkdownBlock(markdown[position:]))
+    return blocks
+
+
+def _computed_chapter_blocks(collected: CollectedChapter, scope: Scope, context, data_dir) -> list[Any]:
+    """Figures with their generated sentences, then the subgroup comparisons."""
+    from .document import FigureBlock, MarkdownBlock
+
+    blocks: list[Any] = []
+    intro = text_path(collected.chapter, scope.language, data_dir)
+    if intro.is_file():
+        blocks.extend(_split_quotes(load_text(collected.chapter, context, data_dir)[1]))
+    for figure in collected.figures:
+        if figure.text:
+            blocks.append(MarkdownBlock("\n\n".join(figure.text)))
+        blocks.append(FigureBlock(figure))
+    for role, markdown in collected.texts:
+        blocks.append(MarkdownBlock(markdown))
+    if collected.comparisons and collected.comparisons.get("sentences"):
+        lines = "\n".join(f"- {s}" for s in collected.comparisons["sentences"])
+        blocks.append(MarkdownBlock(f"## {collected.comparisons['heading']}\n\n{lines}\n"))
+    return blocks
+
+
+def _provenance(dataset: Dataset, scope: Scope, options: BuildOptions) -> dict[str, Any]:
+    """What the colophon states so a reader can reproduce the report; no clock time."""
+    date_key = "final_publication_date" if scope.kind == "final" else "publication_date"
+    build_date = dataset.study.get(date_key) or dataset.study.get("publication_date")
+    return {
+        "data_fingerprint": dataset.fingerprint,
+        "contract_version": dataset.contract_version,
+        "package_version": __version__,
+        "data": "synthetic demo data" if dataset.is_demo else Path(dataset.folder).name,
+        "parameters": {"wave": scope.last_wave, "kind": scope.kind, "language": scope.language,
+                       "min_n": scope.min_n, "alpha": scope.alpha, "theme": options.theme},
+        "build_date": str(build_date),
+    }
+
+
+def build_report(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
+    """Build the report into ``options.out``; nothing is left behind on failure."""
+    from .document import Chapter, MarkdownBlock, ReportDocument, number_document
+    from .render import render_html, render_pdf
+    from .themes import load_theme
+
+    progress = progress or (lambda chapter, event, seconds: None)
+    timings: dict[str, float] = {}
+    out, data_dir = _check_paths(options)
+    theme = load_theme(options.theme)  # a bad theme fails before any work
+
+    started = time.perf_counter()
+    dataset = load_dataset(data_dir, options.language)  # ContractError: nothing written yet
+    wave = options.wave or _default_wave(dataset)
+    scope = Scope.for_wave(dataset, wave, language=options.language or dataset.study.language,
+                           min_n=options.min_n, alpha=options.alpha, kind=options.kind)
+    timings["validation"] = time.perf_counter() - started
+    notes: list[str] = []
+    if options.kind is None and scope.kind == "interim" and wave == dataset.study.wave_codes[-1] \
+            and not (dataset.participants["group"] == "control").any():
+        notes.append({"nl": "Deze dataset heeft geen controlegroep; daarom is dit rapport opgebouwd als "
+                            "tussenrapport, zonder hoofdstuk over effecten.",
+                      "en": "This dataset has no control group; the report is therefore built as an "
+                            "interim report, without a chapter on effects."}[scope.language])
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    try:
+        specs = chapters_for(scope.kind)
+        parameters = {"data_dir": str(data_dir) if data_dir else "", "wave": scope.last_wave,
+                      "output_dir": str(staging), "language": scope.language, "min_n": scope.min_n,
+                      "alpha": scope.alpha, "kind": scope.kind}
+        notebook_chapters = [s.id for s in specs if s.source == "notebook"]
+        executed = _run_notebooks(notebook_chapters, parameters, staging, options.jobs, progress, timings)
+
+        started = time.perf_counter()
+        collected = {c: collect_chapter(c, executed[c]) for c in notebook_chapters}
+        figures = {f.id: f for c in collected.values() for f in c.figures}
+        context = text_context(dataset, scope, figures)
+        chapters, summary = [], []
+        for spec in specs:
+            if spec.id == "summary":
+                summary = [MarkdownBlock(m) for _, m in collected["summary"].texts]
+                summary += [MarkdownBlock(f"*{note}*") for note in notes]
+                continue
+            if spec.source == "text":
+                title, body = load_text(spec.id, context, data_dir)
+                chapters.append(Chapter(spec.id, title or spec.title[scope.language], _split_quotes(body)))
+            else:
+                blocks = _computed_chapter_blocks(collected[spec.id], scope, context, data_dir)
+                chapters.append(Chapter(spec.id, spec.title[scope.language], blocks))
+        appendices = []
+        for spec in TEXT_APPENDICES:
+            title, body = load_text(spec.id, context, data_dir)
+            appendices.append(Chapter(spec.id, title or spec.title[scope.language], _split_quotes(body)))
+        document = ReportDocument(kind=scope.kind, study=dataset.study, chapters=chapters, summary=summary,
+                                  appendices=appendices, provenance=_provenance(dataset, scope, options),
+                                  language=scope.language)
+        numbering = number_document(document)
+        timings["collection"] = time.perf_counter() - started
+
+        started = time.perf_counter()
+        try:
+            render_pdf(document, theme, staging / "report.pdf")
+            timings["pdf"] = time.perf_counter() - started
+            started = time.perf_counter()
+            render_html(document, theme, staging / "report.html")
+            timings["html"] = time.perf_counter() - started
+        except RenderError:
+            raise
+        except Exception as error:
+            raise RenderError(f"the report could not be rendered: {type(error).__name__}: {error}") from error
+
+        _write_manifest(staging, document, numbering, timings)
+        (staging / ".manifest.lock").unlink(missing_ok=True)
+        _move_into_place(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    files = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+    return BuildResult(out=out, scope=scope, timings=timings, files=files)
+
+
+def _run_notebooks(chapters: list[str], parameters: dict[str, Any], staging: Path, jobs: int,
+                   progress: Progress, timings: dict[str, float]) -> dict[str, Path]:
+    """Run the chapter notebooks, ``jobs`` at a time; keep a failed notebook for inspection."""
+    executed: dict[str, Path] = {}
+
+    def one(chapter: str) -> Path:
+        progress(chapter, "start", 0.0)
+        result = run_chapter(chapter, parameters, staging / "notebooks" / f"{chapter}.ipynb", cwd=staging)
+        progress(chapter, "done", result.seconds)
+        timings[f"notebook:{chapter}"] = result.seconds
+        return result.notebook
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = {pool.submit(one, chapter): chapter for chapter in chapters}
+        for future in as_completed(futures):
+            chapter = futures[future]
+            try:
+                executed[chapter] = future.result()
+            except ChapterError as error:
+                progress(chapter, "failed", 0.0)
+                for other in futures:
+                    other.cancel()
+                if error.notebook_path and Path(error.notebook_path).is_file():
+                    keep = Path(tempfile.mkdtemp(prefix="via-reports-failed-")) / Path(error.notebook_path).name
+                    shutil.copy2(error.notebook_path, keep)
+                    error.notebook_path = str(keep)
+                raise
+    timings["notebooks"] = time.perf_counter() - started
+    return executed
+
+
+def _write_manifest(staging: Path, document, numbering, timings: dict[str, float]) -> None:
+    manifest = {
+        "report": {"kind": document.kind, "language": document.language, "title": document.title,
+                   "subtitle": document.subtitle, "synthetic": document.synthetic, **document.provenance},
+        "files": ["report.pdf", "report.html"],
+        "figures": numbering.manifest(document),
+    }
+    (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
+                                           encoding="utf-8")
+
+
+def _move_into_place(staging: Path, out: Path) -> None:
+    """Replace ``out`` by ``staging`` with renames only (no half-copied folder ever visible)."""
+    old = None
+    if out.exists():
+        old = out.parent / f".{out.name}.old-{os.getpid()}"
+        out.rename(old)
+    staging.rename(out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
