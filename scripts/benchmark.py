@@ -1,0 +1,112 @@
+"""Benchmark via-reports: validation (demo and 100x larger) and the demo build.
+
+    .venv/bin/python scripts/benchmark.py validation [--scale 100]
+    .venv/bin/python scripts/benchmark.py build [--jobs 2] [--wave T1]
+    .venv/bin/python scripts/benchmark.py all
+
+A script, not a timed test: machines differ, so numbers are measured and
+quoted, never asserted. Wall-clock times with time.perf_counter(); each
+validation figure is the median of three runs in this process (imports
+excluded), the build times are single runs of the real `build_report`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+
+def scaled_demo(folder: Path, scale: int) -> Path:
+    """The demo dataset repeated ``scale`` times with distinct participant ids, as CSV."""
+    import pandas as pd
+
+    from tiny import write_dataset
+    from via_reports.demo import build_demo
+
+    study, frames = build_demo()
+    scaled = {}
+    for table, frame in frames.items():
+        if table == "instruments":
+            scaled[table] = frame
+            continue
+        copies = []
+        for k in range(scale):
+            copy = frame.copy()
+            copy["participant_id"] = copy["participant_id"] + f"-{k:03d}"
+            copies.append(copy)
+        scaled[table] = pd.concat(copies, ignore_index=True)
+    study = {**study, **{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in study.items()}}
+    return write_dataset(folder, _plain(study), scaled)
+
+
+def _plain(value):
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def median_time(function, runs: int = 3) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def bench_validation(scale: int) -> None:
+    from via_reports.dataset import validate_folder
+
+    with tempfile.TemporaryDirectory() as tmp:
+        demo = scaled_demo(Path(tmp) / "x1", 1)
+        big = scaled_demo(Path(tmp) / f"x{scale}", scale)
+        for label, folder in (("demo (1x)", demo), (f"{scale}x", big)):
+            result = validate_folder(folder)
+            rows = sum(len(t) for t in result.tables.values())
+            assert result.ok, result.violations[:3]
+            seconds = median_time(lambda: validate_folder(folder))
+            print(f"validation {label:>10}: {rows:>8} rows  {seconds:7.2f} s  (median of 3)")
+        embedded = median_time(lambda: validate_folder(None))
+        print(f"validation embedded demo (generate + validate): {embedded:.2f} s")
+
+
+def bench_build(jobs: int, wave: str) -> None:
+    from via_reports.build import BuildOptions, build_report
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "report"
+        for label in ("cold build", "rebuild (nothing changed)"):
+            started = time.perf_counter()
+            result = build_report(BuildOptions(out=out, wave=wave, jobs=jobs))
+            total = time.perf_counter() - started
+            print(f"{label}: {total:.1f} s  (wave {wave}, kind {result.scope.kind}, jobs {jobs})")
+            for stage, seconds in result.timings.items():
+                print(f"    {stage:<28} {seconds:6.2f} s")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("what", choices=["validation", "build", "all"])
+    parser.add_argument("--scale", type=int, default=100)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--wave", default="T1")
+    args = parser.parse_args(argv)
+    if args.what in ("validation", "all"):
+        bench_validation(args.scale)
+    if args.what in ("build", "all"):
+        bench_build(args.jobs, args.wave)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
