@@ -148,9 +148,10 @@ class ChapterRun:
 
             return chapter_figures(self.chapter, self.dataset, self.scope)
         if self.chapter == "effects":
-            from .effects import effects_figures
+            from .effects import effects_extra_figures, effects_figure
 
-            return effects_figures(self.dataset, self.scope)
+            main = effects_figure(self.dataset, self.scope)  # None without a control group
+            return ([main] if main is not None else []) + effects_extra_figures(self.dataset, self.scope)
         return []
 
     @cached_property
@@ -222,9 +223,10 @@ class ChapterRun:
 
         figures = {f.id: f for chapter in FIGURE_CHAPTERS for f in chapter_figures(chapter, self.dataset, self.scope)}
         if self.scope.kind == "final":
-            from .effects import effects_figures
+            from .effects import effects_extra_figures, effects_figure
 
-            figures.update({f.id: f for f in effects_figures(self.dataset, self.scope)})
+            main = effects_figure(self.dataset, self.scope)
+            figures.update({f.id: f for f in ([main] if main else []) + effects_extra_figures(self.dataset, self.scope)})
         return figures
 
     def show_summary(self) -> None:
@@ -237,10 +239,15 @@ class ChapterRun:
         self.show_text(body, role="summary")
 
     def show_effects_text(self) -> None:
-        """The careful wording of the effects analysis."""
+        """The wording of the effects analysis, when no effects figure carries it.
+
+        The ``effects.outcomes`` figure holds the full text already; without a
+        control group there is no figure, and this says why.
+        """
         from .effects import effects_text
 
-        self.show_text("\n\n".join(effects_text(self.dataset, self.scope)), role="effects_text")
+        if not any(f.id == "effects.outcomes" for f in self.figures):
+            self.show_text("\n\n".join(effects_text(self.dataset, self.scope)), role="effects_text")
 
     def show_text(self, markdown: str, role: str = "text") -> None:
         from IPython.display import Markdown, display
