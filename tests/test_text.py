@@ -66,3 +66,13 @@ def test_syntax_error_names_the_line(context):
 def test_split_title():
     assert split_title("# Inleiding\n\nTekst.\n") == ("Inleiding", "Tekst.")
     assert split_title("Tekst.") == (None, "Tekst.")
+
+
+def test_boolean_where_matches_exactly():
+    data = pd.DataFrame({"born_nl": [True, True, False, False], "prior_paid_work_nl": [True, False, True, False],
+                         "count": [29, 5, 58, 42], "percent": [0.0] * 4, "n": [134] * 4})
+    context = TextContext(figures={"participants.born_nl_prior_work": Figure(
+        "participants.born_nl_prior_work", "t", 134, data, None, "")}, language="nl")
+    source = ('{{ count("participants.born_nl_prior_work", born_nl=false, prior_paid_work_nl=true) }} '
+              '{{ sum_count("participants.born_nl_prior_work", born_nl=false) }}')
+    assert render_text(source, context) == "58 100"

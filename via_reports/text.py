@@ -49,7 +49,7 @@ def _matches(frame, where: dict[str, Any]):
             raise TextError(f"column {column!r} does not exist; columns are {', '.join(frame.columns)}")
         values = frame[column]
         if isinstance(wanted, bool):
-            hit = values.map(lambda v: v is True or str(v).lower() == str(wanted).lower())
+            hit = values.map(lambda v: str(v).lower() == str(wanted).lower())
         else:
             hit = values.astype(str) == str(wanted)
         mask = hit if mask is None else mask & hit

@@ -1,0 +1,214 @@
+"""Every figure id: the registry, exact CSV columns, charts that render, no personal data, empty groups."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+import vl_convert
+from tiny import tiny_tables, write_dataset
+
+from via_reports.charts import DEFAULT_STYLE, ChartStyle
+from via_reports.dataset import load_dataset
+from via_reports.exceptions import ParameterError
+from via_reports.figures import (
+    CHAPTER_FIGURES,
+    PER_INSTRUMENT,
+    build_figure,
+    chapter_figure_ids,
+    chapter_figures,
+)
+from via_reports.scope import Scope
+from via_reports.subgroups import chapter_comparisons
+
+#: min_n = 3 so that satisfaction.power (3 users) is built too.
+INTERIM = Scope(waves=("T0", "T1"), min_n=3)
+
+#: REPORTS.md, "Columns".
+EXPECTED_COLUMNS = {
+    "participants.origin": ["country", "measure", "count", "percent", "n"],
+    "participants.age_sex": ["age_group", "sex", "count", "percent", "n"],
+    "participants.education": ["education_nl", "count", "percent", "n"],
+    "participants.no_nl_diploma_age": ["age_group", "foreign_diploma_valued", "count", "percent", "n"],
+    "participants.born_nl_prior_work": ["born_nl", "prior_paid_work_nl", "count", "percent", "n"],
+    "participants.years_paid_work": ["statistic", "value", "n"],
+    "participants.years_since_work": ["statistic", "value", "n"],
+    "participation.by_wave": ["wave", "type", "count", "percent", "n"],
+    "participation.all_waves": ["type", "count", "percent", "n"],
+    "instruments.use": ["instrument", "count", "percent", "n"],
+    "instruments.non_use_reasons": ["reason", "count", "percent", "n"],
+    "barriers.ease_society": ["wave", "answer", "count", "percent", "n"],
+    "barriers.ease_paid_work": ["wave", "answer", "count", "percent", "n"],
+    "barriers.by_wave": ["wave", "barrier", "count", "percent", "n"],
+    "satisfaction.overall": ["answer", "count", "percent", "n"],
+    "satisfaction.power": ["answer", "count", "percent", "n"],
+}
+
+
+def load_tiny(folder, change=None):
+    study, frames = tiny_tables()
+    if change is not None:
+        change(frames)
+    return load_dataset(write_dataset(folder, study, frames))
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    return load_tiny(tmp_path_factory.mktemp("tiny"))
+
+
+@pytest.fixture(scope="module")
+def all_figures(tiny):
+    return [figure for chapter in CHAPTER_FIGURES for figure in chapter_figures(chapter, tiny, INTERIM)]
+
+
+def test_chapters_and_their_figures():
+    assert list(CHAPTER_FIGURES) == [
+        "participants",
+        "participation",
+        "instruments",
+        "barriers",
+        "satisfaction",
+    ]
+    assert CHAPTER_FIGURES["satisfaction"] == ["satisfaction.overall", PER_INSTRUMENT]
+    listed = [fid for ids in CHAPTER_FIGURES.values() for fid in ids if fid != PER_INSTRUMENT]
+    assert sorted(listed) == sorted(fid for fid in EXPECTED_COLUMNS if fid != "satisfaction.power")
+
+
+def test_every_figure_id_is_built(all_figures):
+    assert [f.id for f in all_figures] == [
+        *[fid for ids in CHAPTER_FIGURES.values() for fid in ids if fid != PER_INSTRUMENT],
+        "satisfaction.power",
+    ]
+
+
+def test_unknown_chapter(tiny):
+    with pytest.raises(ParameterError):
+        chapter_figure_ids("appendix", tiny, INTERIM)
+
+
+@pytest.mark.parametrize("figure_id", list(EXPECTED_COLUMNS))
+def test_csv_columns_exactly_as_reports_md(tiny, figure_id, tmp_path):
+    figure = build_figure(figure_id, tiny, INTERIM)
+    assert list(figure.data.columns) == EXPECTED_COLUMNS[figure_id]
+    path = figure.write_csv(tmp_path)
+    assert path.read_text(encoding="utf-8").splitlines()[0] == ",".join(EXPECTED_COLUMNS[figure_id])
+    assert (figure.data["n"] == figure.n).all()
+
+
+def test_csv_writes_booleans_and_one_decimal(tiny, tmp_path):
+    figure = build_figure("participants.born_nl_prior_work", tiny, INTERIM)
+    lines = figure.write_csv(tmp_path).read_text(encoding="utf-8").splitlines()
+    assert lines[1:] == [
+        "true,true,2,25.0,8",
+        "true,false,0,0.0,8",
+        "false,true,3,37.5,8",
+        "false,false,3,37.5,8",
+    ]
+
+
+def test_every_figure_object_is_complete(all_figures):
+    for figure in all_figures:
+        assert figure.title and figure.alt_text and figure.language == "nl"
+        assert 1 <= len(figure.text) <= 3, figure.id
+        assert isinstance(figure.table, pd.DataFrame) and len(figure.table) == len(figure.data)
+        assert figure.n >= 0
+
+
+def test_every_chart_renders_to_svg(all_figures):
+    for figure in all_figures:
+        svg = vl_convert.vegalite_to_svg(figure.chart.to_json())
+        assert svg.startswith("<svg"), figure.id
+
+
+def test_charts_render_in_english(tiny):
+    english = Scope(waves=("T0", "T1"), language="en", min_n=3)
+    for figure_id in ("participants.age_sex", "barriers.ease_paid_work", "participants.years_paid_work"):
+        figure = build_figure(figure_id, tiny, english)
+        assert "<svg" in vl_convert.vegalite_to_svg(figure.chart.to_json())
+
+
+def test_chart_style_is_applied(tiny):
+    style = ChartStyle(font="Source Sans 3", palette=("#111111", "#222222", "#333333"), width=300)
+    figure = build_figure("participants.age_sex", tiny, INTERIM, style=style)
+    spec = json.loads(figure.chart.to_json())
+    assert spec["config"]["font"] == "Source Sans 3"
+    assert "#111111" in figure.chart.to_json()
+    assert DEFAULT_STYLE.font != style.font
+
+
+def test_charts_embed_only_aggregated_rows(tiny, all_figures):
+    """A chart's data are at most the figure's rows (box plot: one summary row plus markers)."""
+    for figure in all_figures:
+        spec = json.loads(figure.chart.to_json())
+        for rows in spec.get("datasets", {}).values():
+            assert len(rows) <= len(figure.data), figure.id
+
+
+# --------------------------------------------------------------------------- privacy
+
+
+def secret(frames):
+    """Recognisable ids and free text, to be sure neither leaks into any output."""
+    ids = {
+        pid: f"SECRET-ID-{pid[1:]}" if pid.startswith("P") else f"SECRET-ID-C{pid[1:]}"
+        for pid in frames["participants"]["participant_id"]
+    }
+    for frame in frames.values():
+        if "participant_id" in frame:
+            frame["participant_id"] = frame["participant_id"].map(ids)
+    for table in ("barriers", "non_use_reasons"):
+        frame = frames[table]
+        frame["other_text"] = frame["other_text"].map(lambda v: None if v is None else "SECRET TEXT")
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_no_participant_id_or_free_text_in_any_output(tmp_path, language):
+    dataset = load_tiny(tmp_path, secret)
+    assert dataset.participants["participant_id"].str.startswith("SECRET-ID").all()
+    assert (dataset.barriers["other_text"].dropna() == "SECRET TEXT").any()
+    scope = Scope(waves=("T0", "T1"), language=language, min_n=1)
+    figures = [f for chapter in CHAPTER_FIGURES for f in chapter_figures(chapter, dataset, scope)]
+    assert {f.id for f in figures} >= {"satisfaction.power", "satisfaction.taal_roc"}
+    for figure in figures:
+        outputs = [
+            figure.data.to_csv(),
+            figure.chart.to_json(),
+            figure.alt_text,
+            "\n".join(figure.text),
+            "\n".join(figure.notes),
+            figure.table.to_csv(),
+            figure.title,
+            json.dumps(figure.manifest_entry()),
+        ]
+        for output in outputs:
+            assert "SECRET" not in output, figure.id
+    for chapter in ("participants", "participation", "instruments", "barriers"):
+        for comparison in chapter_comparisons(chapter, dataset, scope):
+            assert "SECRET" not in json.dumps(comparison.as_dict())
+
+
+# --------------------------------------------------------------------------- empty populations
+
+
+def without_t2_responses_in_panel(frames):
+    """Nobody of the pilot answered T2: the panel of a final report is empty."""
+    responses = frames["responses"]
+    frames["responses"] = responses[
+        ~((responses["wave"] == "T2") & responses["participant_id"].str.startswith("P"))
+    ]
+
+
+def test_figures_on_an_empty_panel(tmp_path):
+    dataset = load_tiny(tmp_path, without_t2_responses_in_panel)
+    scope = Scope(waves=("T0", "T1", "T2"), kind="final")
+    for chapter in CHAPTER_FIGURES:
+        for figure in chapter_figures(chapter, dataset, scope):
+            assert "<svg" in vl_convert.vegalite_to_svg(figure.chart.to_json())
+            figure.write_csv(tmp_path / "figures")
+            if chapter in ("participation", "barriers", "instruments", "satisfaction"):
+                assert figure.n == 0, figure.id
+                assert (figure.data.get("count", pd.Series([0])) == 0).all()
+    assert build_figure("participants.age_sex", dataset, scope).n == 8
+    assert chapter_comparisons("barriers", dataset, scope) == []

@@ -1,0 +1,309 @@
+"""Altair chart builders for the figures, styled by one :class:`ChartStyle`.
+
+Every builder takes a small frame of *aggregated* numbers that the figure
+computed (counts, percentages, box-plot statistics) with display labels
+already filled in, and the category orders. Nothing row-level is ever passed
+to Altair: the spec embeds its data, and the spec ends up in notebooks and
+the PDF. Charts render to SVG without a browser::
+
+    vl_convert.vegalite_to_svg(chart.to_json())
+
+The PDF theme maps onto :class:`ChartStyle`; :data:`DEFAULT_STYLE` is used
+when a builder gets ``style=None``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import altair as alt
+import pandas as pd
+
+#: Okabe & Ito (2008), a palette that stays distinguishable with colour-vision deficiencies.
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000")
+#: Five answers from the most negative to the most positive (orange–purple, colour-blind safe).
+DIVERGING_5 = ("#b35806", "#f1a340", "#d8d8d8", "#998ec3", "#542788")
+
+
+@dataclass(frozen=True)
+class ChartStyle:
+    """What a chart looks like; the PDF theme maps its fonts and colours onto this."""
+
+    font: str = "Liberation Sans, Arial, Helvetica, sans-serif"
+    font_size: int = 11
+    title_font_size: int = 12
+    text_color: str = "#1a1a1a"
+    #: Colours for categories (sex, wave, measure, ...), in order.
+    palette: tuple[str, ...] = OKABE_ITO
+    #: Colours for answers 1–5 from the most negative to the most positive meaning.
+    scale_palette: tuple[str, ...] = DIVERGING_5
+    #: Colour of "missing / no answer".
+    missing_color: str = "#8c8c8c"
+    #: Colour of a single series (simple bars, box plots).
+    bar_color: str = OKABE_ITO[0]
+    #: Colour of the "at least one" bar that sums up the others.
+    total_color: str = "#004c77"
+    grid_color: str = "#e5e5e5"
+    background: str = "white"
+    width: int = 420
+    #: Height of a chart with one bar; bars of horizontal charts take ``bar_height`` each.
+    height: int = 80
+    bar_height: int = 16
+    show_values: bool = True
+
+
+DEFAULT_STYLE = ChartStyle()
+
+
+def _style(style: ChartStyle | None) -> ChartStyle:
+    return style or DEFAULT_STYLE
+
+
+def _colours(style: ChartStyle, n: int) -> list[str]:
+    palette = list(style.palette)
+    return [palette[i % len(palette)] for i in range(n)]
+
+
+def configure(chart: alt.TopLevelMixin, style: ChartStyle | None = None) -> alt.TopLevelMixin:
+    """Fonts, colours and axes of ``style`` applied to a finished chart."""
+    s = _style(style)
+    return (
+        chart.configure(font=s.font, background=s.background)
+        .configure_axis(
+            labelFontSize=s.font_size,
+            titleFontSize=s.font_size,
+            labelColor=s.text_color,
+            titleColor=s.text_color,
+            gridColor=s.grid_color,
+            domainColor=s.text_color,
+            tickColor=s.text_color,
+            labelLimit=260,
+        )
+        .configure_legend(
+            labelFontSize=s.font_size,
+            titleFontSize=s.font_size,
+            labelColor=s.text_color,
+            titleColor=s.text_color,
+            orient="bottom",
+            direction="horizontal",
+            columns=3,
+            labelLimit=260,
+        )
+        .configure_text(font=s.font, fontSize=s.font_size, color=s.text_color)
+        .configure_view(stroke=None)
+    )
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """Plain Python values (no pandas NA) so the spec serialises cleanly."""
+    return frame.astype(object).where(frame.notna(), None)
+
+
+def _value_labels(base: alt.Chart, value: str, style: ChartStyle, **encodings) -> alt.Chart:
+    return base.mark_text(align="left", dx=3, color=style.text_color).encode(
+        text=alt.Text(f"{value}:Q", format=",.0f"), **encodings
+    )
+
+
+def bar_chart(
+    frame: pd.DataFrame,
+    *,
+    category: str,
+    value: str,
+    category_order: Sequence[str],
+    value_title: str,
+    style: ChartStyle | None = None,
+    highlight: str | None = None,
+) -> alt.TopLevelMixin:
+    """Horizontal bars, one per category in ``category_order``.
+
+    ``highlight`` names a category drawn in the style's total colour (e.g. "at least one").
+    """
+    s = _style(style)
+    y = alt.Y(f"{category}:N", sort=list(category_order), title=None)
+    x = alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(tickMinStep=1, format=",.0f"))
+    colour = alt.value(s.bar_color)
+    if highlight is not None:
+        colour = alt.condition(
+            alt.datum[category] == highlight, alt.value(s.total_color), alt.value(s.bar_color)
+        )
+    base = alt.Chart(_plain(frame))
+    chart = base.mark_bar().encode(y=y, x=x, color=colour)
+    if s.show_values:
+        chart = chart + _value_labels(base, value, s, y=y, x=x)
+    return configure(
+        chart.properties(width=s.width, height=max(s.height, s.bar_height * len(category_order))), s
+    )
+
+
+def grouped_bar_chart(
+    frame: pd.DataFrame,
+    *,
+    category: str,
+    group: str,
+    value: str,
+    category_order: Sequence[str],
+    group_order: Sequence[str],
+    value_title: str,
+    group_title: str | None = None,
+    colors: Sequence[str] | None = None,
+    style: ChartStyle | None = None,
+) -> alt.TopLevelMixin:
+    """Horizontal bars per category, one bar per group side by side (e.g. age group × sex, per wave)."""
+    s = _style(style)
+    colours = list(colors) if colors is not None else _colours(s, len(group_order))
+    y = alt.Y(f"{category}:N", sort=list(category_order), title=None)
+    y_offset = alt.YOffset(f"{group}:N", sort=list(group_order))
+    x = alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(tickMinStep=1, format=",.0f"))
+    colour = alt.Color(
+        f"{group}:N",
+        sort=list(group_order),
+        title=group_title,
+        scale=alt.Scale(domain=list(group_order), range=colours),
+    )
+    base = alt.Chart(_plain(frame))
+    chart = base.mark_bar().encode(y=y, yOffset=y_offset, x=x, color=colour)
+    if s.show_values:
+        chart = chart + _value_labels(base, value, s, y=y, yOffset=y_offset, x=x)
+    height = s.bar_height * len(category_order) * len(group_order) + 4 * len(category_order)
+    return configure(chart.properties(width=s.width, height=max(s.height, height)), s)
+
+
+def stacked_bar_chart(
+    frame: pd.DataFrame,
+    *,
+    category: str,
+    group: str,
+    value: str,
+    order: str,
+    category_order: Sequence[str],
+    group_order: Sequence[str],
+    value_title: str,
+    group_title: str | None = None,
+    colors: Sequence[str] | None = None,
+    style: ChartStyle | None = None,
+) -> alt.TopLevelMixin:
+    """Horizontal bars per category, stacked by group; integer column ``order`` gives the stack order."""
+    s = _style(style)
+    colours = list(colors) if colors is not None else _colours(s, len(group_order))
+    chart = (
+        alt.Chart(_plain(frame))
+        .mark_bar()
+        .encode(
+            y=alt.Y(f"{category}:N", sort=list(category_order), title=None),
+            x=alt.X(
+                f"{value}:Q", stack="zero", title=value_title, axis=alt.Axis(tickMinStep=1, format=",.0f")
+            ),
+            color=alt.Color(
+                f"{group}:N",
+                sort=list(group_order),
+                title=group_title,
+                scale=alt.Scale(domain=list(group_order), range=colours),
+            ),
+            order=alt.Order(f"{order}:Q", sort="ascending"),
+        )
+    )
+    height = max(s.height, 2 * s.bar_height * len(category_order))
+    return configure(chart.properties(width=s.width, height=height), s)
+
+
+def answer_colors(n_answers: int, *, higher_is_better: bool, style: ChartStyle | None = None) -> list[str]:
+    """Colours for answers 1..n (plus one for missing): negative meanings orange, positive purple."""
+    s = _style(style)
+    scale = list(s.scale_palette)[:n_answers]
+    if not higher_is_better:
+        scale = scale[::-1]
+    return scale + [s.missing_color]
+
+
+def answer_scale_chart(
+    frame: pd.DataFrame,
+    *,
+    row: str,
+    answer: str,
+    percent: str,
+    order: str,
+    row_order: Sequence[str],
+    answer_order: Sequence[str],
+    colors: Sequence[str],
+    answer_title: str | None = None,
+    value_title: str = "%",
+    style: ChartStyle | None = None,
+) -> alt.TopLevelMixin:
+    """100% stacked bars of answers 1–5 and missing, one bar per row (wave), answers in scale order."""
+    s = _style(style)
+    chart = (
+        alt.Chart(_plain(frame))
+        .mark_bar()
+        .encode(
+            y=alt.Y(f"{row}:N", sort=list(row_order), title=None),
+            x=alt.X(
+                f"{percent}:Q",
+                stack="zero",
+                title=value_title,
+                scale=alt.Scale(domain=[0, 100]),
+                axis=alt.Axis(values=[0, 20, 40, 60, 80, 100]),
+            ),
+            color=alt.Color(
+                f"{answer}:N",
+                sort=list(answer_order),
+                title=answer_title,
+                scale=alt.Scale(domain=list(answer_order), range=list(colors)),
+            ),
+            order=alt.Order(f"{order}:Q", sort="ascending"),
+        )
+    )
+    height = max(s.height, 2 * s.bar_height * len(row_order))
+    return configure(chart.properties(width=s.width, height=height), s)
+
+
+def box_plot_chart(
+    statistics: dict[str, float],
+    outliers: Sequence[float],
+    *,
+    value_title: str,
+    labels: dict[str, str],
+    style: ChartStyle | None = None,
+) -> alt.TopLevelMixin:
+    """A horizontal box plot drawn from precomputed statistics.
+
+    ``statistics`` holds min, q1, median, q3, max (whisker ends = the most
+    extreme values that are not outliers) and mean; ``labels`` gives the
+    legend labels of ``mean`` and ``outlier``.
+    """
+    s = _style(style)
+    summary = pd.DataFrame([{key: statistics.get(key) for key in ("min", "q1", "median", "q3", "max")}])
+    points = pd.DataFrame(
+        [{"marker": labels["mean"], "value": statistics.get("mean")}]
+        + [{"marker": labels["outlier"], "value": value} for value in outliers]
+    )
+    x_scale = alt.Scale(zero=True, nice=True)
+    base = alt.Chart(_plain(summary))
+    whisker = base.mark_rule(color=s.text_color).encode(
+        x=alt.X("min:Q", title=value_title, scale=x_scale), x2="max:Q"
+    )
+    box = base.mark_bar(size=28, color=s.bar_color, opacity=0.85).encode(x="q1:Q", x2="q3:Q")
+    median = base.mark_tick(color="white", size=28, thickness=2).encode(x="median:Q")
+    marker_order = [labels["mean"], labels["outlier"]]
+    markers = (
+        alt.Chart(_plain(points))
+        .mark_point(size=60, filled=True)
+        .encode(
+            x="value:Q",
+            shape=alt.Shape(
+                "marker:N",
+                sort=marker_order,
+                title=None,
+                scale=alt.Scale(domain=marker_order, range=["diamond", "circle"]),
+            ),
+            color=alt.Color(
+                "marker:N",
+                sort=marker_order,
+                title=None,
+                scale=alt.Scale(domain=marker_order, range=[s.palette[1], s.text_color]),
+            ),
+        )
+    )
+    chart = alt.layer(whisker, box, median, markers).properties(width=s.width, height=s.height)
+    return configure(chart, s)

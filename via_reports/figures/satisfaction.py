@@ -1,0 +1,169 @@
+"""Chapter "Tevredenheid per instrument".
+
+``satisfaction.overall``: respondents of the last wave with at least one
+instrument_use row in that wave, answer ``satisfaction_overall``.
+``satisfaction.<instrument>``: the users of that instrument in the last wave,
+answer ``instrument_use.satisfaction``; one figure per instrument with at
+least ``scope.min_n`` users. Answers 1–5 (1 very dissatisfied … 5 very
+satisfied) and ``missing``.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+import pandas as pd
+
+from .. import charts
+from ..charts import ChartStyle
+from ..dataset import Dataset
+from ..exceptions import ParameterError
+from ..figure import Figure
+from ..populations import instrument_user_ids, respondents, responses_in_wave
+from ..scope import Scope
+from .common import (
+    ANSWERS,
+    EMPTY_POPULATION,
+    PERCENT_TITLE,
+    answer_codes,
+    answer_label,
+    count_of,
+    count_rows,
+    count_with_percent,
+    describe,
+    display_table,
+    instrument_labels,
+    sum_counts,
+)
+
+SATISFIED = ("4", "5")
+DISSATISFIED = ("1", "2")
+
+TITLES = {
+    "overall": {
+        "nl": "Tevredenheid over de ingezette instrumenten in het algemeen",
+        "en": "Overall satisfaction with the instruments used",
+    },
+    "instrument": {"nl": "Tevredenheid over {instrument}", "en": "Satisfaction with {instrument}"},
+}
+FEW_USERS_NOTE = {
+    "nl": "Minder dan {min_n} deelnemers: de verdeling is onzeker.",
+    "en": "Fewer than {min_n} participants: the distribution is uncertain.",
+}
+
+
+def satisfaction_figure(
+    figure_id: str, title: str, answers: pd.Series, scope: Scope, style: ChartStyle | None = None
+) -> Figure:
+    """A figure of satisfaction answers (one per person asked)."""
+    language, wave = scope.language, scope.last_wave
+    n = len(answers)
+    codes = answer_codes(answers)
+    data = count_rows([{"answer": a} for a in ANSWERS], [int((codes == a).sum()) for a in ANSWERS], n)
+
+    answer_text = partial(answer_label, "satisfaction", language=language)
+    plot = data.assign(
+        answer_label=data["answer"].map(answer_text), order=data["answer"].map(ANSWERS.index), wave=wave
+    )
+    chart = charts.answer_scale_chart(
+        plot,
+        row="wave",
+        answer="answer_label",
+        percent="percent",
+        order="order",
+        row_order=[wave],
+        answer_order=[answer_text(a) for a in ANSWERS],
+        colors=charts.answer_colors(5, higher_is_better=True, style=style),
+        value_title=PERCENT_TITLE[language],
+        style=style,
+    )
+    parts = [f"{answer_text(r.answer)} {count_with_percent(r.count, n)}" for r in data.itertuples()]
+    notes = [FEW_USERS_NOTE[language].format(min_n=scope.min_n)] if n < scope.min_n else []
+    return Figure(
+        id=figure_id,
+        title=title,
+        n=n,
+        data=data,
+        chart=chart,
+        alt_text=describe("stacked_percent", language, [", ".join(parts)]),
+        language=language,
+        text=satisfaction_text(data, n, language),
+        notes=notes,
+        table=display_table(data, language, {"answer": answer_text}),
+    )
+
+
+def satisfaction_text(data: pd.DataFrame, n: int, language: str) -> list[str]:
+    if n == 0:
+        return [EMPTY_POPULATION[language]]
+    satisfied = count_with_percent(sum_counts(data, "answer", SATISFIED), n)
+    very = count_with_percent(count_of(data, answer="5"), n)
+    dissatisfied = sum_counts(data, "answer", DISSATISFIED)
+    if language == "nl":
+        unhappy = {0: "Niemand is ontevreden.", 1: "1 gebruiker is (een beetje) ontevreden."}.get(
+            dissatisfied, f"{dissatisfied} gebruikers zijn (een beetje) ontevreden."
+        )
+        return [
+            (
+                f"Van de {n} gebruikers zijn er {satisfied} een beetje of heel tevreden, "
+                f"van wie {very} heel tevreden."
+            ),
+            unhappy,
+        ]
+    unhappy = {0: "Nobody is dissatisfied.", 1: "1 user is (a bit) dissatisfied."}.get(
+        dissatisfied, f"{dissatisfied} users are (a bit) dissatisfied."
+    )
+    return [
+        f"Of the {n} users, {satisfied} are a bit or very satisfied, {very} of them very satisfied.",
+        unhappy,
+    ]
+
+
+def instrument_users_in_last_wave(dataset: Dataset, scope: Scope) -> pd.DataFrame:
+    """Respondents of the last wave who used at least one instrument in it."""
+    people = respondents(dataset, scope.last_wave)
+    return people[people.index.isin(instrument_user_ids(dataset, scope.last_wave))]
+
+
+def overall(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) -> Figure:
+    people = instrument_users_in_last_wave(dataset, scope)
+    answers = responses_in_wave(dataset, people, scope.last_wave)["satisfaction_overall"]
+    title = TITLES["overall"][scope.language]
+    return satisfaction_figure("satisfaction.overall", title, answers, scope, style)
+
+
+def instrument_satisfaction(
+    dataset: Dataset, scope: Scope, instrument: str, style: ChartStyle | None = None
+) -> Figure:
+    """``satisfaction.<instrument>``, built whatever the number of users (a note warns below min_n)."""
+    names = instrument_labels(dataset, scope.language)
+    if instrument not in names:
+        raise ParameterError(f"unknown instrument {instrument!r}; the catalogue has {', '.join(names)}")
+    people = respondents(dataset, scope.last_wave)
+    use = dataset.instrument_use
+    rows = use[
+        (use["wave"] == scope.last_wave)
+        & (use["instrument"] == instrument)
+        & use["participant_id"].isin(people.index)
+    ]
+    title = TITLES["instrument"][scope.language].format(instrument=names[instrument])
+    answers = rows["satisfaction"].reset_index(drop=True)
+    return satisfaction_figure(f"satisfaction.{instrument}", title, answers, scope, style)
+
+
+def instruments_with_enough_users(dataset: Dataset, scope: Scope) -> list[str]:
+    """Catalogue instruments with at least ``scope.min_n`` users among the last wave's respondents."""
+    people = set(respondents(dataset, scope.last_wave).index)
+    return [
+        code
+        for code in dataset.instruments["instrument"]
+        if len(instrument_user_ids(dataset, scope.last_wave, code) & people) >= scope.min_n
+    ]
+
+
+def per_instrument(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) -> list[Figure]:
+    """One ``satisfaction.<instrument>`` figure per instrument with ≥ min_n users in the last wave."""
+    return [
+        instrument_satisfaction(dataset, scope, code, style)
+        for code in instruments_with_enough_users(dataset, scope)
+    ]

@@ -1,0 +1,92 @@
+"""Numbers as the reports print them.
+
+Percentages are of ``n`` and rounded half away from zero: one decimal in
+tables and figure data, whole percents in running text. Python's ``round()``
+rounds halves to even (``round(12.5) == 12``), so it is never used for this;
+the arithmetic goes through :class:`decimal.Decimal` so that 1/8 = 12.5 is
+exactly a half and rounds up. Dutch reports write 6,7 and 1.234; English
+reports 6.7 and 1,234.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
+
+from babel.lists import format_list
+from babel.numbers import format_decimal
+
+#: The babel locale of each report language.
+LOCALES = {"nl": "nl_NL", "en": "en_GB"}
+
+_OF = {"nl": "van de", "en": "of"}
+
+
+def round_half_away(value: float | Decimal, decimals: int = 0) -> float:
+    """``value`` rounded to ``decimals`` places, halves away from zero (2.5 → 3, -2.5 → -3)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return value
+    exact = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+    step = Decimal(1).scaleb(-decimals)
+    return float(exact.quantize(step, rounding=ROUND_HALF_UP))
+
+
+def percent_value(count: int, n: int, decimals: int = 1) -> float:
+    """100·count/n rounded half away from zero (one decimal by default); NaN when n is 0."""
+    if n == 0:
+        return math.nan
+    return round_half_away(Decimal(100 * int(count)) / Decimal(int(n)), decimals)
+
+
+def whole_percent(count: int, n: int) -> int:
+    """The percentage for running text: 1 of 8 → 13."""
+    return int(percent_value(count, n, decimals=0))
+
+
+def format_number(value: float, language: str = "nl", decimals: int | None = None) -> str:
+    """6.7 → '6,7' (nl) / '6.7' (en); ``decimals`` fixes the number of decimals."""
+    if decimals is not None:
+        value = round_half_away(value, decimals)
+        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+        return format_decimal(value, format=pattern, locale=LOCALES[language])
+    return format_decimal(value, locale=LOCALES[language])
+
+
+def format_rounded(value: float, language: str = "nl", decimals: int = 1) -> str:
+    """At most ``decimals`` decimals, no trailing zeros: 3.0 → '3', 6.5 → '6,5', 10.25 → '10,3'."""
+    pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
+    return format_decimal(round_half_away(value, decimals), format=pattern, locale=LOCALES[language])
+
+
+def format_percent(value: float, language: str = "nl", decimals: int = 1) -> str:
+    """12.5 → '12,5%' (nl) / '12.5%' (en)."""
+    return f"{format_number(value, language, decimals)}%"
+
+
+def percent_text(count: int, n: int, language: str = "nl", noun: str | None = None) -> str:
+    """'54 van de 124 (44%)' / '54 of 124 (44%)'; with ``noun``: '54 van de 124 deelnemers (44%)'."""
+    whole = f"{count} {_OF[language]} {n}" + (f" {noun}" if noun else "")
+    if n == 0:
+        return whole
+    return f"{whole} ({whole_percent(count, n)}%)"
+
+
+def p_value_text(p: float, language: str = "nl") -> str:
+    """'p = 0,031' / 'p < 0,001'."""
+    if p < 0.001:
+        return f"p < {format_number(0.001, language, 3)}"
+    return f"p = {format_decimal(round_half_away(p, 3), format='0.0##', locale=LOCALES[language])}"
+
+
+def join_words(items: Sequence[str], language: str = "nl") -> str:
+    """['a', 'b', 'c'] → 'a, b en c' / 'a, b and c'."""
+    items = list(items)
+    if not items:
+        return ""
+    return format_list(items, locale=LOCALES[language])
+
+
+def capitalize_first(text: str) -> str:
+    """Upper-case the first letter only ('vrouwen van 40 jaar' → 'Vrouwen van 40 jaar')."""
+    return text[:1].upper() + text[1:]
