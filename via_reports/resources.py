@@ -7,6 +7,7 @@ folders sit at the repository root. In a built wheel they are copied into
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
@@ -26,5 +27,16 @@ def contracts_dir() -> Path:
 
 
 def templates_dir() -> Path:
-    """The folder with the notebook and PDF templates."""
+    """The folder with the notebook, text and PDF templates.
+
+    ``VIA_REPORTS_TEMPLATES`` may point to a copy of this folder, e.g. a
+    municipality's adapted chapter texts or notebooks; it must contain the
+    same sub-folders.
+    """
+    override = os.environ.get("VIA_REPORTS_TEMPLATES")
+    if override:
+        path = Path(override)
+        if not path.is_dir():
+            raise FileNotFoundError(f"VIA_REPORTS_TEMPLATES points to {path}, which is not a folder")
+        return path
     return _locate("templates")

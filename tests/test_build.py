@@ -1,0 +1,223 @@
+"""`via-reports build` end to end: structure, privacy, reproducibility, failures.
+
+Builds run real kernels (about 20 s each on two cores), so each report is
+built once per module and shared by the tests that read it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import nbformat
+import pytest
+from pypdf import PdfReader
+
+from via_reports.build import BuildOptions, build_report
+from via_reports.cli import main
+from via_reports.exceptions import ChapterError, ContractError, ParameterError
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() or "" for page in PdfReader(str(path)).pages)
+
+
+@pytest.fixture(scope="module")
+def demo_report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo") / "report"
+    result = build_report(BuildOptions(out=out, wave="T1"))
+    return out, result
+
+
+def test_output_folder_contents(demo_report):
+    out, result = demo_report
+    assert result.scope.kind == "interim"
+    for name in ("report.pdf", "report.html", "manifest.json"):
+        assert (out / name).is_file()
+    notebooks = sorted(p.stem for p in (out / "notebooks").glob("*.ipynb"))
+    assert notebooks == sorted(["summary", "participants", "participation", "instruments", "barriers", "satisfaction"])
+    assert not list(out.glob(".*")), "no lock or temporary files are left behind"
+    assert not list(out.parent.glob(".report.*")), "no staging folder is left behind"
+
+
+def test_manifest_numbers_every_figure_and_lists_its_csv(demo_report):
+    out, _ = demo_report
+    manifest = json.loads((out / "manifest.json").read_text())
+    figures = manifest["figures"]
+    assert len(figures) == len(list((out / "figures").glob("*.csv")))
+    by_id = {f["id"]: f for f in figures}
+    assert by_id["participants.age_sex"]["number"] == "3.2"
+    assert by_id["participants.age_sex"]["caption"] == "Figuur 3.2. Deelnemers naar leeftijdsgroep en geslacht (n=134)"
+    for entry in figures:
+        for file in entry["files"]:
+            assert (out / file).is_file()
+    assert manifest["report"]["data_fingerprint"]
+    assert manifest["report"]["synthetic"] is True
+
+
+def test_pdf_structure(demo_report):
+    out, _ = demo_report
+    text = pdf_text(out / "report.pdf")
+    flat = re.sub(r"\s+", " ", text)
+    assert "Synthetische demonstratiedata" in flat  # on the cover of a demo build
+    assert "Utrecht, april 2021" in flat
+    assert re.search(r"Inhoud.*Samenvatting.*\d", flat)
+    assert re.search(r"1 Inleiding[ .]*\d+", flat) or re.search(r"Inleiding[ .]*\d+", flat)
+    assert "Figuur 3.2. Deelnemers naar leeftijdsgroep en geslacht (n=134)" in flat
+    assert "Figuur 4.1." in flat and "(n=124)" in flat
+    assert "Bijlage" in flat and "Colofon" in flat and "ISBN 978-94-6409-071-0" in flat
+    # the text quotes live numbers that equal the figure data
+    assert "54" in flat and "53" in flat and "46" in flat
+
+
+def test_pdf_is_tagged_with_language_title_and_embedded_fonts(demo_report):
+    out, _ = demo_report
+    reader = PdfReader(str(out / "report.pdf"))
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+    assert str(root["/Lang"]).lower().startswith("nl")
+    assert reader.metadata.title == "Wijkgericht en intensief ondersteunen bij integratie op de arbeidsmarkt"
+    assert reader.outline, "bookmarks from headings"
+    fonts = {}
+    for page in reader.pages:
+        resources = page.get("/Resources") or {}
+        for font in (resources.get("/Font") or {}).values():
+            font = font.get_object()
+            descriptor = font.get("/FontDescriptor") or (
+                font["/DescendantFonts"][0].get_object().get("/FontDescriptor") if "/DescendantFonts" in font else None)
+            if descriptor is not None:
+                descriptor = descriptor.get_object()
+                fonts[str(font.get("/BaseFont"))] = any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+    assert fonts and all(fonts.values()), fonts
+    assert not any("DejaVu" in name for name in fonts)
+
+
+def test_html_is_interactive_and_self_contained(demo_report):
+    out, _ = demo_report
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "vega" in html.lower() and "Figuur 3.2." in html
+    assert not re.search(r"<script[^>]+src=\"https?://", html)
+
+
+def test_executed_notebooks_have_no_errors(demo_report):
+    out, _ = demo_report
+    for path in (out / "notebooks").glob("*.ipynb"):
+        notebook = nbformat.read(str(path), as_version=4)
+        errors = [o for c in notebook.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+        assert errors == [], path.name
+
+
+def test_rebuild_is_byte_identical(demo_report, tmp_path):
+    out, _ = demo_report
+    again = tmp_path / "again"
+    build_report(BuildOptions(out=again, wave="T1"))
+    first, second = (out / "report.pdf").read_bytes(), (again / "report.pdf").read_bytes()
+    if first != second:  # say where, to make a failure debuggable
+        index = next((i for i, (a, b) in enumerate(zip(first, second)) if a != b), min(len(first), len(second)))
+        pytest.fail(f"PDFs differ at byte {index} of {len(first)}/{len(second)}: "
+                    f"{first[max(0, index - 120):index + 40]!r} vs {second[max(0, index - 120):index + 40]!r}")
+    for csv in (out / "figures").glob("*.csv"):
+        assert (again / "figures" / csv.name).read_bytes() == csv.read_bytes()
+
+
+# --------------------------------------------------------------------------- privacy
+
+SECRET_IDS = [f"GEHEIM{k:02d}X" for k in range(1, 12)]
+SECRET_TEXTS = ["SECRET TEXT rugklachten", "SECRET TEXT wil eerst de taal leren"]
+
+
+def test_no_participant_id_or_free_text_anywhere_in_the_output(tmp_path):
+    from tiny import tiny_tables, write_dataset
+
+    study, frames = tiny_tables()
+    mapping = dict(zip([f"P{k}" for k in range(1, 9)] + ["C1", "C2", "C3"], SECRET_IDS))
+    for frame in frames.values():
+        if "participant_id" in frame:
+            frame["participant_id"] = frame["participant_id"].map(mapping)
+    frames["barriers"].loc[frames["barriers"].barrier == "other", "other_text"] = SECRET_TEXTS[0]
+    frames["non_use_reasons"].loc[frames["non_use_reasons"].reason == "other", "other_text"] = SECRET_TEXTS[1]
+    data = write_dataset(tmp_path / "data", study, frames)
+    out = tmp_path / "out"
+    build_report(BuildOptions(data_dir=data, out=out, wave="T1", min_n=2))
+    haystacks = {}
+    for path in out.rglob("*"):
+        if path.is_file():
+            haystacks[str(path)] = pdf_text(path) if path.suffix == ".pdf" else path.read_bytes().decode("utf-8", "replace")
+    assert any(p.endswith(".ipynb") for p in haystacks) and any(p.endswith(".csv") for p in haystacks)
+    for secret in SECRET_IDS + SECRET_TEXTS + ["GEHEIM", "SECRET"]:
+        leaks = [p for p, text in haystacks.items() if secret in text]
+        assert leaks == [], f"{secret!r} leaked into {leaks}"
+
+
+# --------------------------------------------------------------------------- failures
+
+def test_invalid_data_builds_nothing(tmp_path, capsys):
+    from tiny import tiny_tables, write_dataset
+
+    study, frames = tiny_tables()
+    frames["participants"].loc[0, "sex"] = "vrouw"
+    data = write_dataset(tmp_path / "data", study, frames)
+    before = {p: p.read_bytes() for p in data.iterdir()}
+    out = tmp_path / "out"
+    assert main(["build", str(data), "--out", str(out), "--quiet"]) == 3
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == [data]  # no staging folder either
+    assert {p: p.read_bytes() for p in data.iterdir()} == before
+    with pytest.raises(ContractError):
+        build_report(BuildOptions(data_dir=data, out=out))
+
+
+def test_a_failing_chapter_names_chapter_cell_and_notebook(tmp_path, monkeypatch, capsys):
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    broken = templates / "notebooks" / "barriers.ipynb"
+    notebook = nbformat.read(str(broken), as_version=4)
+    notebook.cells.insert(3, nbformat.v4.new_code_cell("raise RuntimeError('the barriers chapter broke')"))
+    nbformat.write(notebook, str(broken))
+    monkeypatch.setenv("VIA_REPORTS_TEMPLATES", str(templates))
+    out = tmp_path / "out"
+    with pytest.raises(ChapterError) as info:
+        build_report(BuildOptions(out=out, wave="T1", jobs=2))
+    error = info.value
+    assert error.chapter == "barriers"
+    executed = nbformat.read(error.notebook_path, as_version=4)
+    assert "the barriers chapter broke" in executed.cells[error.cell_index].source
+    assert error.ename == "RuntimeError" and "barriers chapter broke" in error.evalue
+    assert Path(error.notebook_path).is_file() and not str(error.notebook_path).startswith(str(out))
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["templates"]
+
+
+def test_cli_chapter_failure_exit_code(tmp_path, monkeypatch, capsys):
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    broken = templates / "notebooks" / "summary.ipynb"
+    notebook = nbformat.read(str(broken), as_version=4)
+    notebook.cells.append(nbformat.v4.new_code_cell("1 / 0"))
+    nbformat.write(notebook, str(broken))
+    monkeypatch.setenv("VIA_REPORTS_TEMPLATES", str(templates))
+    assert main(["build", "--out", str(tmp_path / "out"), "--wave", "T1", "--quiet"]) == 4
+
+
+def test_wave_not_in_the_study_is_rejected_clearly(tmp_path):
+    from tiny import tiny_tables, write_dataset
+
+    study, frames = tiny_tables()
+    del study["waves"]["T2"]
+    frames["responses"] = frames["responses"][frames["responses"].wave != "T2"]
+    data = write_dataset(tmp_path / "data", study, frames)
+    with pytest.raises(ParameterError, match="wave 'T2' is not in this study; study.yaml declares T0, T1"):
+        build_report(BuildOptions(data_dir=data, out=tmp_path / "out", wave="T2"))
+    assert main(["build", str(data), "--out", str(tmp_path / "out"), "--wave", "T2", "--quiet"]) == 2
+    assert not (tmp_path / "out").exists()
+
+
+def test_output_inside_the_data_folder_is_refused(tiny_dir):
+    with pytest.raises(ParameterError, match="inside the data folder"):
+        build_report(BuildOptions(data_dir=tiny_dir, out=tiny_dir / "report"))
