@@ -29,6 +29,7 @@ PARAMETER_COMMENTS = {
     "min_n": "instruments with fewer users get no satisfaction figure",
     "alpha": "significance threshold of the subgroup comparisons",
     "kind": "interim or final; empty: inferred from the wave",
+    "theme": "chart colours and font: a theme under templates/pdf/themes",
 }
 
 CALLS = {

@@ -5,13 +5,18 @@
 #
 # 1. Debian packages WeasyPrint needs (installed with apt-get when missing);
 # 2. a virtual environment in .venv/ with the package and its test tools;
-# 3. the OFL fonts the PDF and charts embed (shipped in templates/pdf/fonts);
+# 3. the OFL fonts the PDF and charts embed (vendored in templates/pdf/fonts,
+#    checked and, if missing, restored from Debian's packages);
 # 4. a Jupyter kernel "via-reports" for the chapter notebooks;
-# 5. the demo: validate and write the embedded demo dataset, build the report.
+# 5. the demo: validate and write the embedded demo dataset, then build the
+#    interim (T0-T1) and final (T0-T2) demo reports into build/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEBIAN_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libjpeg62-turbo libopenjp2-7 libffi8 shared-mime-info fontconfig)
+# WeasyPrint's libraries; libharfbuzz-subset0 keeps embedded fonts reproducible;
+# poppler-utils (pdftotext, pdffonts) lets the tests read the PDF as a person would.
+DEBIAN_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libjpeg62-turbo libopenjp2-7 libffi8
+                 shared-mime-info fontconfig poppler-utils)
 missing=()
 if command -v dpkg >/dev/null 2>&1; then
   for pkg in "${DEBIAN_PACKAGES[@]}"; do
@@ -48,10 +53,15 @@ if "--IPKernelApp.log_level=ERROR" not in data["argv"]:
 spec.write_text(json.dumps(data, indent=1) + "\n")
 PY
 
-if [ -x scripts/post-setup.sh ]; then scripts/post-setup.sh; fi
+echo "==> checking the embedded fonts"
+bash scripts/install_fonts.sh
 
 echo "==> demo: validating and writing the embedded demo dataset to build/demo-data"
 rm -rf build/demo-data
 .venv/bin/via-reports validate --quiet
 .venv/bin/via-reports demo-data build/demo-data
-echo "==> set-up done"
+echo "==> demo: building the interim report (T0-T1) into build/demo-report"
+.venv/bin/via-reports build build/demo-data --wave T1 --out build/demo-report
+echo "==> demo: building the final report (T0-T2, effects) into build/demo-final"
+.venv/bin/via-reports build build/demo-data --wave T2 --out build/demo-final
+echo "==> set-up done: open build/demo-report/report.pdf"

@@ -221,3 +221,20 @@ def test_wave_not_in_the_study_is_rejected_clearly(tmp_path):
 def test_output_inside_the_data_folder_is_refused(tiny_dir):
     with pytest.raises(ParameterError, match="inside the data folder"):
         build_report(BuildOptions(data_dir=tiny_dir, out=tiny_dir / "report"))
+
+
+def test_neutral_theme_builds_with_its_own_font_and_colours(tmp_path):
+    from tiny import tiny_tables, write_dataset
+
+    from via_reports.themes import load_theme
+
+    data = write_dataset(tmp_path / "data", *tiny_tables())
+    out = tmp_path / "neutral"
+    build_report(BuildOptions(data_dir=data, out=out, wave="T1", theme="neutral"))
+    reader = PdfReader(str(out / "report.pdf"))
+    fonts = {str(f.get_object().get("/BaseFont")) for page in reader.pages
+             for f in ((page.get("/Resources") or {}).get("/Font") or {}).values()}
+    assert any("Inter" in name for name in fonts) and not any("Lato" in name for name in fonts), fonts
+    neutral_palette = load_theme("neutral").palette
+    notebook = (out / "notebooks" / "instruments.ipynb").read_text()
+    assert neutral_palette[0].lower() in notebook.lower()

@@ -72,6 +72,11 @@ def _check_paths(options: BuildOptions) -> tuple[Path, Path | None]:
     return out, data
 
 
+def _theme_parameter(theme: str) -> str:
+    """A theme folder is passed to the notebooks as an absolute path (they run elsewhere)."""
+    return str(Path(theme).resolve()) if Path(theme).is_dir() else theme
+
+
 def _default_wave(dataset: Dataset) -> str:
     answered = set(dataset.responses["wave"].dropna())
     return [w for w in dataset.study.wave_codes if w in answered][-1]
@@ -160,7 +165,7 @@ def build_report(options: BuildOptions, progress: Progress | None = None) -> Bui
         specs = chapters_for(scope.kind)
         parameters = {"data_dir": str(data_dir) if data_dir else "", "wave": scope.last_wave,
                       "output_dir": str(staging), "language": scope.language, "min_n": scope.min_n,
-                      "alpha": scope.alpha, "kind": scope.kind}
+                      "alpha": scope.alpha, "kind": scope.kind, "theme": _theme_parameter(options.theme)}
         notebook_chapters = [s.id for s in specs if s.source == "notebook"]
         executed = _run_notebooks(notebook_chapters, parameters, staging, options.jobs, progress, timings)
 

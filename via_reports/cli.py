@@ -152,8 +152,7 @@ def build(
             raise typer.Exit(error.exit_code) from None
         except ChapterError as error:
             bar.stop()
-            console.print(f"[red]Chapter {error.chapter!r} failed[/red] in cell {error.cell_index}: "
-                          f"{error.ename}: {error.evalue}")
+            console.print(f"[red]{error}[/red]")
             if error.notebook_path:
                 console.print(f"Inspect the executed notebook: {error.notebook_path}")
             console.print("No report was built.")

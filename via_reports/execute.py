@@ -50,6 +50,21 @@ def kernel_name() -> str:
     return "via-reports" if "via-reports" in KernelSpecManager().find_kernel_specs() else "python3"
 
 
+def failed_cell(executed: Path) -> tuple[int | None, str | None]:
+    """Index (in the executed notebook) and first source line of the cell that raised."""
+    import nbformat
+
+    try:
+        notebook = nbformat.read(str(executed), as_version=4)
+    except Exception:  # the notebook could not even be written
+        return None, None
+    for index, cell in enumerate(notebook.cells):
+        if any(output.get("output_type") == "error" for output in cell.get("outputs", [])):
+            lines = [line for line in cell.source.splitlines() if line.strip()]
+            return index, (lines[-1].strip() if lines else None)
+    return None, None
+
+
 @dataclass(frozen=True)
 class ChapterResult:
     chapter: str
@@ -72,10 +87,12 @@ def run_chapter(chapter: str, parameters: dict[str, Any], executed: Path, *, cwd
             progress_bar=False, log_output=False, cwd=str(cwd) if cwd else None,
         )
     except PapermillExecutionError as error:
+        index, source = failed_cell(executed)
+        where = f"cell {index}" + (f" ({source})" if source else "")
         raise ChapterError(
             chapter,
-            f"chapter {chapter!r} failed in cell {error.cell_index}: {error.ename}: {error.evalue}",
-            cell_index=error.cell_index, ename=error.ename, evalue=error.evalue, notebook_path=str(executed),
+            f"chapter {chapter!r} failed in {where}: {error.ename}: {error.evalue}",
+            cell_index=index, ename=error.ename, evalue=error.evalue, notebook_path=str(executed),
         ) from None
     except Exception as error:  # the kernel died, timed out, or could not start
         raise ChapterError(chapter, f"chapter {chapter!r} could not run: {type(error).__name__}: {error}",

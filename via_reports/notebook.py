@@ -40,6 +40,7 @@ PARAMETERS: dict[str, Any] = {
     "min_n": 10,          # minimum users for a satisfaction figure per instrument
     "alpha": 0.05,        # threshold for "relatively more often" in comparisons
     "kind": "",           # interim or final; "" = inferred from the wave
+    "theme": "default",   # chart colours and font from templates/pdf/themes/<theme>
 }
 
 #: Names IPython itself puts in a notebook's namespace.
@@ -141,17 +142,25 @@ class ChapterRun:
     # ------------------------------------------------------------------ computing
 
     @cached_property
+    def style(self):
+        """Chart style (palette, font) of the report's theme."""
+        from .themes import chart_style, load_theme
+
+        return chart_style(load_theme(self.parameters.get("theme") or "default"))
+
+    @cached_property
     def figures(self) -> list[Figure]:
         """This chapter's figures, in report order."""
         if self.chapter in FIGURE_CHAPTERS:
             from .figures import chapter_figures
 
-            return chapter_figures(self.chapter, self.dataset, self.scope)
+            return chapter_figures(self.chapter, self.dataset, self.scope, style=self.style)
         if self.chapter == "effects":
             from .effects import effects_extra_figures, effects_figure
 
-            main = effects_figure(self.dataset, self.scope)  # None without a control group
-            return ([main] if main is not None else []) + effects_extra_figures(self.dataset, self.scope)
+            main = effects_figure(self.dataset, self.scope, style=self.style)  # None without a control group
+            extra = effects_extra_figures(self.dataset, self.scope, style=self.style)
+            return ([main] if main is not None else []) + extra
         return []
 
     @cached_property
@@ -221,12 +230,14 @@ class ChapterRun:
         """Every figure of the report (the summary quotes them all)."""
         from .figures import chapter_figures
 
-        figures = {f.id: f for chapter in FIGURE_CHAPTERS for f in chapter_figures(chapter, self.dataset, self.scope)}
+        figures = {f.id: f for chapter in FIGURE_CHAPTERS
+                   for f in chapter_figures(chapter, self.dataset, self.scope, style=self.style)}
         if self.scope.kind == "final":
             from .effects import effects_extra_figures, effects_figure
 
-            main = effects_figure(self.dataset, self.scope)
-            figures.update({f.id: f for f in ([main] if main else []) + effects_extra_figures(self.dataset, self.scope)})
+            main = effects_figure(self.dataset, self.scope, style=self.style)
+            extra = effects_extra_figures(self.dataset, self.scope, style=self.style)
+            figures.update({f.id: f for f in ([main] if main else []) + extra})
         return figures
 
     def show_summary(self) -> None:
