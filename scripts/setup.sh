@@ -42,14 +42,15 @@ echo "==> installing via-reports and its dependencies into .venv"
 echo "==> registering the Jupyter kernel 'via-reports'"
 .venv/bin/python -m ipykernel install --sys-prefix --name via-reports --display-name "Python (via-reports)" >/dev/null
 # The kernel's own log (e.g. "running over TCP without encryption") is noise on a
-# researcher's terminal; errors still show, and failing cells land in the notebook.
+# researcher's terminal (also "KeyboardInterrupt caught" at shutdown); a failing cell
+# still lands in the executed notebook and in the ChapterError.
 .venv/bin/python - <<'PY'
 import json, sys
 from pathlib import Path
 spec = Path(".venv") / "share/jupyter/kernels/via-reports/kernel.json"
 data = json.loads(spec.read_text())
-if "--IPKernelApp.log_level=ERROR" not in data["argv"]:
-    data["argv"].append("--IPKernelApp.log_level=ERROR")
+if "--IPKernelApp.log_level=CRITICAL" not in data["argv"]:
+    data["argv"].append("--IPKernelApp.log_level=CRITICAL")
 spec.write_text(json.dumps(data, indent=1) + "\n")
 PY
 

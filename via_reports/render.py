@@ -740,9 +740,15 @@ def _source_date(date: dt.date) -> Iterator[None]:
     epoch = str(int(dt.datetime(date.year, date.month, date.day, tzinfo=dt.timezone.utc).timestamp()))
     previous = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = epoch
+    # fontTools then warns "'created' timestamp seems very low" for every font:
+    # that pinned timestamp is exactly what we asked for, so keep it quiet.
+    head_log = logging.getLogger("fontTools.ttLib.tables._h_e_a_d")
+    head_level = head_log.level
+    head_log.setLevel(logging.ERROR)
     try:
         yield
     finally:
+        head_log.setLevel(head_level)
         if previous is None:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
         else:

@@ -1,0 +1,156 @@
+"""The final report (T0-T2): effects chapter, three-wave chapters, small or absent control groups."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+from scipy import stats
+
+from via_reports.build import BuildOptions, build_report
+
+pytestmark = pytest.mark.slow
+
+OUTCOMES = ["any_participation", "paid_work", "volunteer_work", "ease_society_difficult",
+            "ease_paid_work_difficult", "self_rated_health", "enough_social_contacts"]
+
+
+def pdf_text(path) -> str:
+    return re.sub(r"\s+", " ", " ".join(p.extract_text() or "" for p in PdfReader(str(path)).pages))
+
+
+@pytest.fixture(scope="module")
+def demo_data(tmp_path_factory):
+    from via_reports.demo import write_demo
+
+    return write_demo(tmp_path_factory.mktemp("demo") / "data")
+
+
+@pytest.fixture(scope="module")
+def final(demo_data, tmp_path_factory):
+    out = tmp_path_factory.mktemp("final") / "report"
+    result = build_report(BuildOptions(data_dir=demo_data, out=out, wave="T2"))
+    return out, result
+
+
+def outcome_values(responses: pd.DataFrame, outcome: str) -> pd.Series:
+    """One value per response row, computed from the raw CSV columns (independently of via_reports)."""
+    def boolean(column):
+        return responses[column].map({"true": 1.0, "false": 0.0})
+
+    if outcome == "any_participation":
+        parts = [boolean(c) for c in ("paid_work", "unpaid_work", "volunteer_work", "education")]
+        return pd.concat(parts, axis=1).max(axis=1)
+    if outcome in ("paid_work", "volunteer_work", "enough_social_contacts"):
+        return boolean(outcome)
+    if outcome.endswith("_difficult"):
+        ease = pd.to_numeric(responses[outcome.removesuffix("_difficult")], errors="coerce")
+        return (ease >= 4).astype(float).where(ease.notna())
+    return pd.to_numeric(responses[outcome], errors="coerce")
+
+
+def independent_effects(folder) -> pd.DataFrame:
+    people = pd.read_csv(folder / "participants.csv", dtype=str, keep_default_na=False)
+    responses = pd.read_csv(folder / "responses.csv", dtype=str, keep_default_na=False).replace("", np.nan)
+    groups = {
+        "primary": (people[(people.group == "pilot") & (people.randomized == "true")].participant_id,
+                    people[people.group == "control"].participant_id),
+        "sensitivity": (people[people.group == "pilot"].participant_id, people[people.group == "control"].participant_id),
+    }
+    rows = []
+    for analysis, (pilot_ids, control_ids) in groups.items():
+        for outcome in OUTCOMES:
+            values = responses.assign(value=outcome_values(responses, outcome)).pivot(
+                index="participant_id", columns="wave", values="value")
+            both = values[["T0", "T2"]].dropna()
+            pilot, control = both[both.index.isin(pilot_ids)], both[both.index.isin(control_ids)]
+            change_p, change_c = pilot.T2 - pilot.T0, control.T2 - control.T0
+            test = stats.ttest_ind(change_p, change_c, equal_var=False)
+            ci = test.confidence_interval(0.95)
+            rows.append({"analysis": analysis, "outcome": outcome, "n_pilot": len(pilot), "n_control": len(control),
+                         "pilot_t0": pilot.T0.mean(), "pilot_t2": pilot.T2.mean(),
+                         "control_t0": control.T0.mean(), "control_t2": control.T2.mean(),
+                         "effect": change_p.mean() - change_c.mean(), "ci_low": ci.low, "ci_high": ci.high,
+                         "p_value": test.pvalue})
+    return pd.DataFrame(rows)
+
+
+def test_effects_csv_equals_an_independent_computation(final, demo_data):
+    out, _ = final
+    written = pd.read_csv(out / "figures" / "effects.outcomes.csv")
+    expected = independent_effects(demo_data)
+    assert list(written.columns) == list(expected.columns)
+    assert written[["analysis", "outcome", "n_pilot", "n_control"]].values.tolist() == \
+        expected[["analysis", "outcome", "n_pilot", "n_control"]].values.tolist()
+    for column in ["pilot_t0", "pilot_t2", "control_t0", "control_t2", "effect", "ci_low", "ci_high", "p_value"]:
+        np.testing.assert_allclose(written[column], expected[column], atol=1e-6, err_msg=column)
+
+
+def test_final_report_has_the_effects_chapter_and_final_title(final):
+    out, result = final
+    assert result.scope.kind == "final" and result.scope.waves == ("T0", "T1", "T2")
+    text = pdf_text(out / "report.pdf")
+    assert "Eindrapport over onderzoek naar de VIA-pilot in Enschede" in text
+    assert "Effecten: pilot en controlegroep" in text
+    assert re.search(r"Figuur \d+\.1\. Verandering tussen T0 en T2", text)
+    assert "geen aantoonbaar effect" in text  # the demo's intervals all include zero
+    assert "werkt" not in text.split("Effecten: pilot en controlegroep")[-1].split("Conclusie")[0]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert "effects.outcomes" in {f["id"] for f in manifest["figures"]}
+    assert (out / "notebooks" / "effects.ipynb").is_file()
+
+
+def test_three_wave_chapters(final):
+    out, _ = final
+    by_wave = pd.read_csv(out / "figures" / "participation.by_wave.csv")
+    assert sorted(by_wave.wave.unique()) == ["T0", "T1", "T2"]
+    panel = by_wave.n.unique()
+    assert len(panel) == 1 and panel[0] == 112  # pilot participants who answered T0, T1 and T2
+    ease = pd.read_csv(out / "figures" / "barriers.ease_society.csv")
+    assert sorted(ease.wave.unique()) == ["T0", "T1", "T2"]
+    use = pd.read_csv(out / "figures" / "instruments.use.csv")
+    assert use.n.unique().tolist() == [115]  # respondents of the last wave, T2
+
+
+# --------------------------------------------------------------------------- small or no control group
+
+def _tiny_t2(drop_control: bool):
+    from tiny import tiny_tables
+
+    study, frames = tiny_tables()
+    if drop_control:
+        control = frames["participants"].group == "control"
+        ids = set(frames["participants"][control].participant_id)
+        for table, frame in frames.items():
+            if "participant_id" in frame:
+                frames[table] = frame[~frame.participant_id.isin(ids)].reset_index(drop=True)
+    return study, frames
+
+
+def test_few_control_respondents_still_build_and_say_too_small(tmp_path):
+    from tiny import write_dataset
+
+    data = write_dataset(tmp_path / "data", *_tiny_t2(drop_control=False))
+    out = tmp_path / "out"
+    result = build_report(BuildOptions(data_dir=data, out=out, wave="T2"))
+    assert result.scope.kind == "final"
+    text = pdf_text(out / "report.pdf")
+    assert "te klein" in text
+    assert ": aantoonbaar verschil." not in text  # no per-outcome claim from two control respondents
+
+
+def test_no_control_group_builds_an_interim_style_report_with_a_note(tmp_path):
+    from tiny import write_dataset
+
+    data = write_dataset(tmp_path / "data", *_tiny_t2(drop_control=True))
+    out = tmp_path / "out"
+    result = build_report(BuildOptions(data_dir=data, out=out, wave="T2"))
+    assert result.scope.kind == "interim" and result.scope.waves == ("T0", "T1", "T2")
+    text = pdf_text(out / "report.pdf")
+    assert "geen controlegroep" in text
+    assert "Effecten: pilot en controlegroep" not in text
+    assert not (out / "notebooks" / "effects.ipynb").exists()
