@@ -2,6 +2,7 @@
 
     .venv/bin/python scripts/benchmark.py validation [--scale 100]
     .venv/bin/python scripts/benchmark.py build [--jobs 2] [--wave T1]
+    .venv/bin/python scripts/benchmark.py notebooks [--wave T1]
     .venv/bin/python scripts/benchmark.py all
 
 A script, not a timed test: machines differ, so numbers are measured and
@@ -94,15 +95,68 @@ def bench_build(jobs: int, wave: str) -> None:
                 print(f"    {stage:<28} {seconds:6.2f} s")
 
 
+def bench_notebooks(wave: str) -> None:
+    """Where a chapter notebook's time goes: kernel start, imports, data, figures, chart specs."""
+    import subprocess
+
+    python = sys.executable
+    imports = ("import pandas, altair, scipy.stats, pandera.pandas; "
+               "import via_reports.notebook, via_reports.figures, via_reports.subgroups, via_reports.effects")
+    started = time.perf_counter()
+    subprocess.run([python, "-c", "pass"], check=True)
+    bare = time.perf_counter() - started
+    started = time.perf_counter()
+    subprocess.run([python, "-c", imports], check=True)
+    print(f"python start {bare:.2f} s; imports of a chapter notebook {time.perf_counter() - started - bare:.2f} s")
+
+    from jupyter_client.manager import start_new_kernel
+
+    from via_reports.execute import kernel_name
+
+    started = time.perf_counter()
+    manager, client = start_new_kernel(kernel_name=kernel_name())
+    client.execute_interactive("pass", timeout=60)
+    print(f"kernel start until the first cell ran: {time.perf_counter() - started:.2f} s")
+    client.stop_channels()
+    manager.shutdown_kernel(now=True)
+
+    from via_reports.chapters import FIGURE_CHAPTERS
+    from via_reports.dataset import load_dataset
+    from via_reports.figures import chapter_figures
+    from via_reports.scope import Scope
+
+    started = time.perf_counter()
+    dataset = load_dataset(None)
+    scope = Scope.for_wave(dataset, wave)
+    print(f"demo data generated and validated: {time.perf_counter() - started:.2f} s")
+    for chapter in FIGURE_CHAPTERS:
+        started = time.perf_counter()
+        figures = chapter_figures(chapter, dataset, scope)
+        computed = time.perf_counter() - started
+        started = time.perf_counter()
+        for figure in figures:
+            figure.chart.to_dict()
+        specs = time.perf_counter() - started
+        print(f"    {chapter:<14} {len(figures)} figures: computing {computed:5.2f} s, chart specs {specs:5.2f} s")
+    if scope.kind == "final" or wave == dataset.study.wave_codes[-1]:
+        from via_reports.effects import effects_figure
+
+        started = time.perf_counter()
+        effects_figure(dataset, Scope.for_wave(dataset, dataset.study.wave_codes[-1])).chart.to_dict()
+        print(f"    {'effects':<14} computing and chart spec {time.perf_counter() - started:5.2f} s")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=["validation", "build", "all"])
+    parser.add_argument("what", choices=["validation", "build", "notebooks", "all"])
     parser.add_argument("--scale", type=int, default=100)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--wave", default="T1")
     args = parser.parse_args(argv)
     if args.what in ("validation", "all"):
         bench_validation(args.scale)
+    if args.what in ("notebooks", "all"):
+        bench_notebooks(args.wave)
     if args.what in ("build", "all"):
         bench_build(args.jobs, args.wave)
     return 0

@@ -115,8 +115,12 @@ def test_executed_notebooks_have_no_errors(demo_report):
 
 def test_rebuild_is_byte_identical(demo_report, tmp_path):
     out, _ = demo_report
+    import os
+
     again = tmp_path / "again"
-    build_report(BuildOptions(out=again, wave="T1"))
+    cwd = os.getcwd()
+    build_report(BuildOptions(out=again, wave="T1", jobs=2))
+    assert os.getcwd() == cwd  # chapters run in threads must not move the process's working directory
     first, second = (out / "report.pdf").read_bytes(), (again / "report.pdf").read_bytes()
     if first != second:  # say where, to make a failure debuggable
         index = next((i for i, (a, b) in enumerate(zip(first, second)) if a != b), min(len(first), len(second)))
@@ -238,3 +242,44 @@ def test_neutral_theme_builds_with_its_own_font_and_colours(tmp_path):
     neutral_palette = load_theme("neutral").palette
     notebook = (out / "notebooks" / "instruments.ipynb").read_text()
     assert neutral_palette[0].lower() in notebook.lower()
+
+
+def test_rebuild_with_nothing_changed_does_nothing(demo_report):
+    out, first = demo_report
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    again = build_report(BuildOptions(out=out, wave="T1"))
+    assert again.up_to_date
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_build_key_changes_with_every_input(tmp_path, monkeypatch):
+    from via_reports import load_dataset
+    from via_reports.build import build_key
+    from via_reports.scope import Scope
+
+    dataset = load_dataset(None)
+    scope = Scope.for_wave(dataset, "T1")
+    base = build_key(dataset, scope, BuildOptions(), None)
+    assert build_key(dataset, scope, BuildOptions(), None) == base
+    assert build_key(dataset, Scope.for_wave(dataset, "T1", min_n=5), BuildOptions(), None) != base
+    assert build_key(dataset, Scope.for_wave(dataset, "T1", language="en"), BuildOptions(), None) != base
+    assert build_key(dataset, scope, BuildOptions(theme="neutral"), None) != base
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    monkeypatch.setenv("VIA_REPORTS_TEMPLATES", str(templates))
+    assert build_key(dataset, scope, BuildOptions(), None) == base
+    (templates / "text" / "nl" / "conclusions.md").write_text("# Conclusie\n\nAnders.\n")
+    assert build_key(dataset, scope, BuildOptions(), None) != base
+
+
+def test_a_damaged_output_folder_is_rebuilt(demo_report, tmp_path):
+    from via_reports.build import _is_up_to_date
+
+    out, _ = demo_report
+    copy = tmp_path / "copy"
+    shutil.copytree(out, copy)
+    key = json.loads((copy / "manifest.json").read_text())["report"]["build_key"]
+    assert _is_up_to_date(copy, key)
+    (copy / "figures" / "participants.age_sex.csv").unlink()
+    assert not _is_up_to_date(copy, key)
+

@@ -11,6 +11,7 @@ half-written report behind. Input files are only ever read.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -23,7 +24,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import __version__
-from .chapters import TEXT_APPENDICES, chapter_spec, chapters_for
+from .chapters import TEXT_APPENDICES, chapters_for
 from .collect import CollectedChapter, collect_chapter
 from .dataset import Dataset, load_dataset
 from .exceptions import ChapterError, ParameterError, RenderError
@@ -47,6 +48,8 @@ class BuildOptions:
     jobs: int = 2
     min_n: int = 10
     alpha: float = 0.05
+    #: Rebuild even when the output folder is up to date.
+    force: bool = False
 
 
 @dataclass
@@ -55,6 +58,45 @@ class BuildResult:
     scope: Scope
     timings: dict[str, float] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
+    #: True when the output folder was already up to date and nothing was done.
+    up_to_date: bool = False
+
+
+def _tree_hash(folder: Path, pattern: str) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob(pattern)):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(folder)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def build_key(dataset: Dataset, scope: Scope, options: BuildOptions, data_dir: Path | None) -> str:
+    """Everything an output depends on: data, parameters, code, templates and authored text."""
+    from .resources import templates_dir
+
+    parts = {
+        "data": dataset.fingerprint,
+        "scope": [list(scope.waves), scope.kind, scope.language, scope.min_n, scope.alpha],
+        "theme": options.theme if not Path(options.theme).is_dir() else _tree_hash(Path(options.theme), "*"),
+        "code": _tree_hash(Path(__file__).parent, "*.py"),
+        "templates": _tree_hash(templates_dir(), "*"),
+        "own_text": _tree_hash(data_dir / "text", "*.md") if data_dir and (data_dir / "text").is_dir() else None,
+        "version": __version__,
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def _is_up_to_date(out: Path, key: str) -> bool:
+    """The output folder was made from exactly these inputs and is complete."""
+    try:
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if manifest.get("report", {}).get("build_key") != key:
+        return False
+    listed = manifest.get("files", []) + [f for entry in manifest.get("figures", []) for f in entry["files"]]
+    return all((out / name).is_file() for name in listed)
 
 
 #: Progress callbacks: (chapter, event, seconds) with event "start" | "done" | "failed".
@@ -137,7 +179,6 @@ def _provenance(dataset: Dataset, scope: Scope, options: BuildOptions) -> dict[s
 def build_report(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
     """Build the report into ``options.out``; nothing is left behind on failure."""
     from .document import Chapter, MarkdownBlock, ReportDocument, number_document
-    from .render import render_html, render_pdf
     from .themes import load_theme
 
     progress = progress or (lambda chapter, event, seconds: None)
@@ -151,6 +192,10 @@ def build_report(options: BuildOptions, progress: Progress | None = None) -> Bui
     scope = Scope.for_wave(dataset, wave, language=options.language or dataset.study.language,
                            min_n=options.min_n, alpha=options.alpha, kind=options.kind)
     timings["validation"] = time.perf_counter() - started
+    key = build_key(dataset, scope, options, data_dir)
+    if not options.force and _is_up_to_date(out, key):
+        files = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+        return BuildResult(out=out, scope=scope, timings=timings, files=files, up_to_date=True)
     notes: list[str] = []
     if options.kind is None and scope.kind == "interim" and wave == dataset.study.wave_codes[-1] \
             and not (dataset.participants["group"] == "control").any():
@@ -197,17 +242,14 @@ def build_report(options: BuildOptions, progress: Progress | None = None) -> Bui
 
         started = time.perf_counter()
         try:
-            render_pdf(document, theme, staging / "report.pdf")
-            timings["pdf"] = time.perf_counter() - started
-            started = time.perf_counter()
-            render_html(document, theme, staging / "report.html")
-            timings["html"] = time.perf_counter() - started
+            _render(document, theme, staging, options.jobs, timings)
         except RenderError:
             raise
         except Exception as error:
             raise RenderError(f"the report could not be rendered: {type(error).__name__}: {error}") from error
+        timings["render"] = time.perf_counter() - started
 
-        _write_manifest(staging, document, numbering, timings)
+        _write_manifest(staging, document, numbering, key)
         (staging / ".manifest.lock").unlink(missing_ok=True)
         _move_into_place(staging, out)
     except BaseException:
@@ -224,7 +266,9 @@ def _run_notebooks(chapters: list[str], parameters: dict[str, Any], staging: Pat
 
     def one(chapter: str) -> Path:
         progress(chapter, "start", 0.0)
-        result = run_chapter(chapter, parameters, staging / "notebooks" / f"{chapter}.ipynb", cwd=staging)
+        # No cwd= here: papermill implements it with a process-wide chdir, which
+        # threads running chapters in parallel would leave in a random folder.
+        result = run_chapter(chapter, parameters, staging / "notebooks" / f"{chapter}.ipynb")
         progress(chapter, "done", result.seconds)
         timings[f"notebook:{chapter}"] = result.seconds
         return result.notebook
@@ -249,10 +293,38 @@ def _run_notebooks(chapters: list[str], parameters: dict[str, Any], staging: Pat
     return executed
 
 
-def _write_manifest(staging: Path, document, numbering, timings: dict[str, float]) -> None:
+def _timed(function, *args) -> float:
+    started = time.perf_counter()
+    function(*args)
+    return time.perf_counter() - started
+
+
+def _render(document, theme, staging: Path, jobs: int, timings: dict[str, float]) -> None:
+    """report.pdf and report.html; with jobs > 1 the HTML renders in a second process meanwhile.
+
+    The second process is spawned, not forked: forking a process that runs
+    threads (the notebook pool, a test runner's) can deadlock the child.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from .render import render_html, render_pdf
+
+    if jobs < 2:
+        timings["pdf"] = _timed(render_pdf, document, theme, staging / "report.pdf")
+        timings["html"] = _timed(render_html, document, theme, staging / "report.html")
+        return
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        html = pool.submit(_timed, render_html, document, theme, staging / "report.html")
+        timings["pdf"] = _timed(render_pdf, document, theme, staging / "report.pdf")
+        timings["html"] = html.result()
+
+
+def _write_manifest(staging: Path, document, numbering, key: str) -> None:
     manifest = {
         "report": {"kind": document.kind, "language": document.language, "title": document.title,
-                   "subtitle": document.subtitle, "synthetic": document.synthetic, **document.provenance},
+                   "subtitle": document.subtitle, "synthetic": document.synthetic, **document.provenance,
+                   "build_key": key},
         "files": ["report.pdf", "report.html"],
         "figures": numbering.manifest(document),
     }

@@ -117,6 +117,7 @@ def build(
     theme: Annotated[str, typer.Option("--theme", help="Theme name under templates/pdf/themes, or a theme folder.")] = "default",
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Chapters run in parallel.")] = 2,
     min_n: Annotated[int, typer.Option("--min-n", min=1, help="Minimum users for a satisfaction figure per instrument.")] = 10,
+    force: Annotated[bool, typer.Option("--force", help="Rebuild even when the output folder is up to date.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output; the exit status tells.")] = False,
 ) -> None:
     """Build report.pdf, report.html, figures/*.csv, manifest.json and the executed notebooks."""
@@ -130,7 +131,7 @@ def build(
     if language not in (None, "nl", "en"):
         raise typer.BadParameter("language must be nl or en", param_hint="--language")
     options = BuildOptions(data_dir=data_dir, out=out, wave=wave, kind=kind, language=language, theme=theme,
-                           jobs=jobs, min_n=min_n)
+                           jobs=jobs, min_n=min_n, force=force)
     with Progress(TextColumn("{task.description:<14}"), BarColumn(), TextColumn("{task.fields[status]}"),
                   TimeElapsedColumn(), console=console, disable=quiet, transient=False) as bar:
         tasks: dict[str, int] = {}
@@ -162,7 +163,11 @@ def build(
             console.print(f"[red]{type(error).__name__}:[/red] {error}")
             console.print("No report was built.")
             raise typer.Exit(error.exit_code) from None
-    total = sum(v for k, v in result.timings.items() if not k.startswith("notebook:"))
+    if result.up_to_date:
+        console.print(f"[green]Up to date:[/green] {result.out} was built from the same data, parameters, "
+                      "code and templates (use --force to rebuild).")
+        return
+    total = sum(v for k, v in result.timings.items() if k in ("validation", "notebooks", "collection", "render"))
     console.print(f"[green]Report built[/green] in {result.out} ({result.scope.kind}, waves "
                   f"{', '.join(result.scope.waves)}, {len(result.files)} files, {total:.1f} s).")
 

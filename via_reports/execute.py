@@ -8,12 +8,15 @@ chapter, the cell, the exception and the executed notebook to inspect.
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .exceptions import ChapterError, ParameterError
+
+LOG = logging.getLogger(__name__)
 from .resources import templates_dir
 
 
@@ -72,8 +75,12 @@ class ChapterResult:
     seconds: float
 
 
-def run_chapter(chapter: str, parameters: dict[str, Any], executed: Path, *, cwd: Path | None = None) -> ChapterResult:
-    """Execute one chapter notebook into ``executed``; raise ChapterError when a cell fails."""
+def run_chapter(chapter: str, parameters: dict[str, Any], executed: Path) -> ChapterResult:
+    """Execute one chapter notebook into ``executed``; raise ChapterError when a cell fails.
+
+    Safe to call from several threads at once: the working directory is left
+    alone (papermill's ``cwd`` option changes it for the whole process).
+    """
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -81,20 +88,26 @@ def run_chapter(chapter: str, parameters: dict[str, Any], executed: Path, *, cwd
     check_parameters(template, parameters)
     executed.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    try:
-        papermill.execute_notebook(
-            str(template), str(executed), parameters=parameters, kernel_name=kernel_name(),
-            progress_bar=False, log_output=False, cwd=str(cwd) if cwd else None,
-        )
-    except PapermillExecutionError as error:
-        index, source = failed_cell(executed)
-        where = f"cell {index}" + (f" ({source})" if source else "")
-        raise ChapterError(
-            chapter,
-            f"chapter {chapter!r} failed in {where}: {error.ename}: {error.evalue}",
-            cell_index=index, ename=error.ename, evalue=error.evalue, notebook_path=str(executed),
-        ) from None
-    except Exception as error:  # the kernel died, timed out, or could not start
-        raise ChapterError(chapter, f"chapter {chapter!r} could not run: {type(error).__name__}: {error}",
-                           ename=type(error).__name__, evalue=str(error), notebook_path=str(executed)) from None
+    for attempt in (1, 2):
+        try:
+            papermill.execute_notebook(
+                str(template), str(executed), parameters=parameters, kernel_name=kernel_name(),
+                progress_bar=False, log_output=False,
+            )
+            break
+        except PapermillExecutionError as error:  # a cell raised: deterministic, never retried
+            index, source = failed_cell(executed)
+            where = f"cell {index}" + (f" ({source})" if source else "")
+            raise ChapterError(
+                chapter,
+                f"chapter {chapter!r} failed in {where}: {error.ename}: {error.evalue}",
+                cell_index=index, ename=error.ename, evalue=error.evalue, notebook_path=str(executed),
+            ) from None
+        except Exception as error:  # the kernel could not start or died: may be passing (a port race)
+            if attempt == 2:
+                raise ChapterError(chapter, f"chapter {chapter!r} could not run: {type(error).__name__}: {error}",
+                                   ename=type(error).__name__, evalue=str(error),
+                                   notebook_path=str(executed)) from None
+            LOG.warning("chapter %s: the kernel failed (%s: %s); trying once more", chapter,
+                        type(error).__name__, error)
     return ChapterResult(chapter, executed, time.perf_counter() - started)
