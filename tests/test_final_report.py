@@ -154,3 +154,16 @@ def test_no_control_group_builds_an_interim_style_report_with_a_note(tmp_path):
     assert "geen controlegroep" in text
     assert "Effecten: pilot en controlegroep" not in text
     assert not (out / "notebooks" / "effects.ipynb").exists()
+
+
+def test_english_final_report_title_and_date(demo_data, tmp_path):
+    out = tmp_path / "en"
+    build_report(BuildOptions(data_dir=demo_data, out=out, wave="T2", language="en"))
+    reader = PdfReader(str(out / "report.pdf"))
+    assert reader.metadata.title == "Neighbourhood-based, intensive support for integration into the labour market"
+    assert str(reader.trailer["/Root"]["/Lang"]).lower().startswith("en")
+    text = pdf_text(out / "report.pdf")
+    assert "Final report on the study of the VIA pilot in Enschede" in text
+    assert "Utrecht, November 2021" in text
+    assert "Figure 3.2. Participants by age group and sex (n=134)" in text
+    assert "Contents" in text and "Colophon" in text and "Inhoud" not in text

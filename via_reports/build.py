@@ -161,6 +161,24 @@ def _computed_chapter_blocks(collected: CollectedChapter, scope: Scope, context,
     return blocks
 
 
+def _study_for_report(study, scope: Scope):
+    """The study as this report shows it: a final report carries the final report's date."""
+    import dataclasses
+    import datetime as dt
+
+    final_date = study.get("final_publication_date")
+    if scope.kind == "final" and final_date:
+        return dataclasses.replace(study, publication_date=dt.date.fromisoformat(str(final_date)))
+    return study
+
+
+def _localised(study, key: str, language: str) -> str | None:
+    """study.yaml's ``key`` in the report language (``title_en``), else as given."""
+    if language != study.language and study.get(f"{key}_{language}"):
+        return study.get(f"{key}_{language}")
+    return study.get(key)
+
+
 def _provenance(dataset: Dataset, scope: Scope, options: BuildOptions) -> dict[str, Any]:
     """What the colophon states so a reader can reproduce the report; no clock time."""
     date_key = "final_publication_date" if scope.kind == "final" else "publication_date"
@@ -234,9 +252,11 @@ def build_report(options: BuildOptions, progress: Progress | None = None) -> Bui
         for spec in TEXT_APPENDICES:
             title, body = load_text(spec.id, context, data_dir)
             appendices.append(Chapter(spec.id, title or spec.title[scope.language], _split_quotes(body)))
-        document = ReportDocument(kind=scope.kind, study=dataset.study, chapters=chapters, summary=summary,
+        study = _study_for_report(dataset.study, scope)
+        document = ReportDocument(kind=scope.kind, study=study, chapters=chapters, summary=summary,
                                   appendices=appendices, provenance=_provenance(dataset, scope, options),
-                                  language=scope.language)
+                                  language=scope.language, title=_localised(study, "title", scope.language),
+                                  subtitle=_localised(study, f"subtitle_{scope.kind}", scope.language))
         numbering = number_document(document)
         timings["collection"] = time.perf_counter() - started
 
