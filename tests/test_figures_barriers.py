@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from tiny import tiny_tables, write_dataset
+from tiny import load_tiny
 
-from via_reports.dataset import load_dataset
 from via_reports.figures import build_figure
 from via_reports.scope import Scope
 
@@ -21,12 +20,6 @@ INTERIM = Scope(waves=("T0", "T1"))
 ANSWERS = ["1", "2", "3", "4", "5", "missing"]
 BARRIERS = ["medical", "transport", "home", "language", "other", "none"]
 
-
-def load_tiny(folder, change=None):
-    study, frames = tiny_tables()
-    if change is not None:
-        change(frames)
-    return load_dataset(write_dataset(folder, study, frames))
 
 
 @pytest.fixture(scope="module")

@@ -10,21 +10,14 @@ import math
 
 import pandas as pd
 import pytest
-from tiny import tiny_tables, write_dataset
+from tiny import load_tiny
 
-from via_reports.dataset import load_dataset
 from via_reports.figures import build_figure
 from via_reports.scope import Scope
 
 INTERIM = Scope(waves=("T0", "T1"))
 ENGLISH = Scope(waves=("T0", "T1"), language="en")
 
-
-def load_tiny(folder, change=None):
-    study, frames = tiny_tables()
-    if change is not None:
-        change(frames)
-    return load_dataset(write_dataset(folder, study, frames))
 
 
 def counts(data: pd.DataFrame, *keys: str) -> dict:

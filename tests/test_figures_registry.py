@@ -7,10 +7,9 @@ import json
 import pandas as pd
 import pytest
 import vl_convert
-from tiny import tiny_tables, write_dataset
+from tiny import load_tiny
 
 from via_reports.charts import DEFAULT_STYLE, ChartStyle
-from via_reports.dataset import load_dataset
 from via_reports.exceptions import ParameterError
 from via_reports.figures import (
     CHAPTER_FIGURES,
@@ -45,12 +44,6 @@ EXPECTED_COLUMNS = {
     "satisfaction.power": ["answer", "count", "percent", "n"],
 }
 
-
-def load_tiny(folder, change=None):
-    study, frames = tiny_tables()
-    if change is not None:
-        change(frames)
-    return load_dataset(write_dataset(folder, study, frames))
 
 
 @pytest.fixture(scope="module")

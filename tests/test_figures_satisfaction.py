@@ -7,9 +7,8 @@ P4 (power missing; overall 2). Nobody used coach or unused.
 from __future__ import annotations
 
 import pytest
-from tiny import tiny_tables, write_dataset
+from tiny import load_tiny
 
-from via_reports.dataset import load_dataset
 from via_reports.exceptions import ParameterError
 from via_reports.figures import build_figure, chapter_figure_ids, chapter_figures
 from via_reports.scope import Scope
@@ -18,12 +17,6 @@ INTERIM = Scope(waves=("T0", "T1"))
 SMALL_MIN_N = Scope(waves=("T0", "T1"), min_n=3)
 ANSWERS = ["1", "2", "3", "4", "5", "missing"]
 
-
-def load_tiny(folder, change=None):
-    study, frames = tiny_tables()
-    if change is not None:
-        change(frames)
-    return load_dataset(write_dataset(folder, study, frames))
 
 
 @pytest.fixture(scope="module")

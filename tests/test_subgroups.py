@@ -9,9 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from scipy.stats import fisher_exact
-from tiny import tiny_tables, write_dataset
+from tiny import load_tiny
 
-from via_reports.dataset import load_dataset
 from via_reports.exceptions import ParameterError
 from via_reports.scope import Scope
 from via_reports.subgroups import (
@@ -25,12 +24,6 @@ from via_reports.subgroups import (
 
 INTERIM = Scope(waves=("T0", "T1"))
 
-
-def load_tiny(folder, change=None):
-    study, frames = tiny_tables()
-    if change is not None:
-        change(frames)
-    return load_dataset(write_dataset(folder, study, frames))
 
 
 @pytest.fixture(scope="module")

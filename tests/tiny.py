@@ -148,6 +148,16 @@ def tiny_tables() -> tuple[dict, dict[str, pd.DataFrame]]:
     return copy.deepcopy(STUDY), frames
 
 
+def load_tiny(folder: Path, change=None):
+    """The tiny dataset written to ``folder`` (after ``change(frames)``) and loaded through validation."""
+    from via_reports import load_dataset
+
+    study, frames = tiny_tables()
+    if change is not None:
+        change(frames)
+    return load_dataset(write_dataset(folder, study, frames))
+
+
 def _csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.astype(object).where(frame.notna(), None)
     return out.map(lambda v: ("true" if v else "false") if isinstance(v, bool) else ("" if v is None else v))
