@@ -198,6 +198,20 @@ def _theme_folder(theme: str | Path) -> Path:
                       f"{', '.join(available_themes())}")
 
 
+def _font_file(folder: Path, path: str) -> Path:
+    """A font file named in theme.yaml: in the theme folder, else in the shared ``templates/pdf/``.
+
+    So a theme kept anywhere (a municipality's own folder) can use the fonts
+    the project ships, e.g. ``fonts/lato/Lato-Regular.ttf``. A file found in
+    neither place is reported by the resource check.
+    """
+    own = (folder / path).resolve()
+    if own.is_file():
+        return own
+    shared = (templates_dir() / "pdf" / path).resolve()
+    return shared if shared.is_file() else own
+
+
 def _font_family(spec: Any, folder: Path, where: str, problems: list[str]) -> FontFamily | None:
     if not isinstance(spec, dict) or "family" not in spec or "files" not in spec:
         problems.append(f"{where} needs 'family' and 'files' (regular, italic, bold, bold_italic)")
@@ -208,7 +222,7 @@ def _font_family(spec: Any, folder: Path, where: str, problems: list[str]) -> Fo
             problems.append(f"{where}.files.{key} is unknown; use {', '.join(FONT_FACES)}")
             continue
         weight, style = FONT_FACES[key]
-        faces.append(FontFace((folder / path).resolve(), weight, style))
+        faces.append(FontFace(_font_file(folder, path), weight, style))
     if "regular" not in spec["files"]:
         problems.append(f"{where}.files needs at least 'regular'")
     return FontFamily(str(spec["family"]), tuple(faces))
