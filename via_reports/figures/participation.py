@@ -45,7 +45,7 @@ TITLES = {
     },
 }
 ANY_NOTE = {
-    "nl": "'Minstens een van deze' telt wie op elk meetmoment aan minstens één vorm deelneemt, "
+    "nl": "'Minstens één van deze' telt wie op elk meetmoment aan minstens één vorm deelneemt, "
     "niet noodzakelijk steeds dezelfde.",
     "en": "'At least one of these' counts who takes part in at least one type at every wave, "
     "not necessarily the same one.",
