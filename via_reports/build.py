@@ -99,7 +99,7 @@ def _is_up_to_date(out: Path, key: str) -> bool:
     return all((out / name).is_file() for name in listed)
 
 
-#: Progress callbacks: (chapter, event, seconds) with event "start" | "done" | "failed".
+#: Progress callbacks: (chapter, event, seconds) with event "queued" | "start" | "done" | "failed".
 Progress = Callable[[str, str, float], None]
 
 
@@ -261,6 +261,7 @@ def build_report(options: BuildOptions, progress: Progress | None = None) -> Bui
         timings["collection"] = time.perf_counter() - started
 
         started = time.perf_counter()
+        progress("PDF and HTML", "start", 0.0)
         try:
             _render(document, theme, staging, options.jobs, timings)
         except RenderError:
@@ -268,6 +269,7 @@ def build_report(options: BuildOptions, progress: Progress | None = None) -> Bui
         except Exception as error:
             raise RenderError(f"the report could not be rendered: {type(error).__name__}: {error}") from error
         timings["render"] = time.perf_counter() - started
+        progress("PDF and HTML", "done", timings["render"])
 
         _write_manifest(staging, document, numbering, key)
         (staging / ".manifest.lock").unlink(missing_ok=True)
@@ -293,6 +295,8 @@ def _run_notebooks(chapters: list[str], parameters: dict[str, Any], staging: Pat
         timings[f"notebook:{chapter}"] = result.seconds
         return result.notebook
 
+    for chapter in chapters:
+        progress(chapter, "queued", 0.0)
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = {pool.submit(one, chapter): chapter for chapter in chapters}

@@ -138,8 +138,10 @@ def build(
 
         def progress(chapter: str, event: str, seconds: float) -> None:
             if chapter not in tasks:
-                tasks[chapter] = bar.add_task(chapter, total=1, status="running")
-            if event == "done":
+                tasks[chapter] = bar.add_task(chapter, total=1, status="waiting")
+            if event == "start":
+                bar.update(tasks[chapter], status="running")
+            elif event == "done":
                 bar.update(tasks[chapter], completed=1, status=f"done in {seconds:.1f} s")
             elif event == "failed":
                 bar.update(tasks[chapter], status="[red]failed[/red]")
