@@ -489,3 +489,15 @@ def test_too_small_figure_still_renders(load):
     assert figure is not None and figure.n == 9
     assert vl_convert.vegalite_to_svg(figure.chart.to_json()).startswith("<svg")
     assert "geen schatting" in figure.alt_text
+
+
+def test_binary_means_in_text_round_half_away_from_zero():
+    """57 of 200 is 28.5%: the text says 29%, not 28% (0.285 * 100 == 28.499999999999996 in floats)."""
+    import pandas as pd
+
+    from via_reports.effects import _means_sentence
+
+    row = pd.Series({"outcome": "paid_work", "n_pilot": 200, "n_control": 200, "pilot_t0": 57 / 200,
+                     "pilot_t2": 29 / 200, "control_t0": 0.5, "control_t2": 0.25})
+    sentence = _means_sentence(row, "nl")
+    assert "29%" in sentence and "15%" in sentence and "28%" not in sentence and "14%" not in sentence

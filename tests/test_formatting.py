@@ -125,3 +125,11 @@ def test_numpy_floats_are_formatted_like_python_floats():
     assert round_half_away(np.float64(2.5)) == 3
     assert round_half_away(np.float64(-0.125), 2) == -0.13
     assert format_number(np.float64(0.125), "nl", 2) == format_number(0.125, "nl", 2)
+
+
+@pytest.mark.parametrize("p, text", [(0.0495, "p = 0,0495"), (0.031, "p = 0,031"), (0.05, "p = 0,05"),
+                                     (0.0004, "p < 0,001"), (0.12, "p = 0,12")])
+def test_p_value_never_rounds_across_the_threshold(p, text):
+    from via_reports.formatting import p_value_text
+
+    assert p_value_text(p, "nl") == text

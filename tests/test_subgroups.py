@@ -208,8 +208,9 @@ def test_instruments_comparisons(tiny):
         ("instrument_use", "age_39"),
         ("instrument_use", "barrier_language"),
         ("instrument_use", "background_TR"),
-        ("instrument_use", "born_IQ"),
-    ]
+        ("instrument_use", "background_IQ"),
+        ("instrument_use", "background_MA"),
+    ]  # the top three origins of the tiny pilot: TR (4), then IQ, MA, SY tie at 1 and code order decides
     # users at T1: P1, P2, P4
     assert counts(got[("instrument_use", "age_39")]) == (2, 3, 1, 3)
     # language barrier at T1: P3 (no instrument)
@@ -219,8 +220,9 @@ def test_instruments_comparisons(tiny):
     assert counts(turkish) == (3, 3, 0, 3)
     assert turkish.p_value == pytest.approx(fisher(3, 3, 0, 3)) == pytest.approx(0.1)
     assert turkish.group_a == "deelnemers met een Turkse achtergrond"
-    # born in Iraq: P5
-    assert counts(got[("instrument_use", "born_IQ")]) == (0, 1, 3, 5)
+    # born in and/or background Iraq: P5; Morocco: P3 (neither uses an instrument)
+    assert counts(got[("instrument_use", "background_IQ")]) == (0, 1, 3, 5)
+    assert counts(got[("instrument_use", "background_MA")]) == (0, 1, 3, 5)
 
 
 def test_barriers_comparisons(tiny):
@@ -257,14 +259,27 @@ def test_missing_ease_is_left_out(tmp_path):
 
 
 def test_split_with_an_empty_group_is_skipped(tmp_path):
-    def nobody_from_iraq(frames):
+    def nobody_from_morocco(frames):
         people, backgrounds = frames["participants"], frames["backgrounds"]
-        people.loc[people["participant_id"] == "P5", "birth_country"] = "SY"
-        backgrounds.loc[backgrounds["participant_id"] == "P5", "country"] = "SY"
+        people.loc[people["participant_id"] == "P3", "birth_country"] = "TR"
+        backgrounds.loc[backgrounds["participant_id"] == "P3", "country"] = "TR"
 
-    got = by_split(chapter_comparisons("instruments", load_tiny(tmp_path, nobody_from_iraq), INTERIM))
-    assert ("instrument_use", "born_IQ") not in got
-    assert len(got) == 3
+    # top three now TR, IQ, SY; the only Syrian (P7) left before T1, so that group is empty
+    got = by_split(chapter_comparisons("instruments", load_tiny(tmp_path, nobody_from_morocco), INTERIM))
+    assert ("instrument_use", "background_SY") not in got
+    assert [split for _, split in got] == ["age_39", "barrier_language", "background_TR", "background_IQ"]
+
+
+def test_origin_splits_follow_the_study_not_a_fixed_city(tmp_path):
+    def syrian_and_somali_study(frames):
+        people, backgrounds = frames["participants"], frames["backgrounds"]
+        mapping = {"TR": "SY", "MA": "SO", "IQ": "SO"}
+        people["birth_country"] = people["birth_country"].replace(mapping)
+        backgrounds["country"] = backgrounds["country"].replace(mapping)
+        frames["backgrounds"] = backgrounds.drop_duplicates(["participant_id", "country"])
+
+    got = by_split(chapter_comparisons("instruments", load_tiny(tmp_path, syrian_and_somali_study), INTERIM))
+    assert ("instrument_use", "background_SY") in got and ("instrument_use", "background_SO") in got
 
 
 def test_chapters_without_comparisons_and_unknown_chapters(tiny):

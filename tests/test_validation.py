@@ -122,6 +122,8 @@ CASES = [
      "non_use_reasons", "reason", "code", dict(participant_id="P5")),
     ("instrument code pattern", _set("instruments", "instrument", "Power!", instrument="unused"),
      "instruments", "instrument", "pattern", dict(instrument="Power!")),
+    ("instrument code reserved for the total row", _set("instruments", "instrument", "any", instrument="unused"),
+     "instruments", "instrument", "reserved", dict(instrument="any")),
     ("instrument label missing", _set("instruments", "label_nl", None, instrument="coach"),
      "instruments", "label_nl", "required", dict(instrument="coach")),
 ]

@@ -43,6 +43,8 @@ class ColumnSpec:
     max: float | None = None
     max_from_study: str | None = None
     personal: str | None = None  # "identifier" or "free_text"
+    #: Values the column may not take because the reports use them themselves.
+    reserved: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,8 @@ class TableContract:
 def _column(name: str, spec: dict[str, Any]) -> ColumnSpec:
     if spec["type"] not in COLUMN_TYPES:
         raise ValueError(f"column {name}: unknown type {spec['type']!r}")
+    if "reserved" in spec:
+        spec = {**spec, "reserved": tuple(spec["reserved"])}
     return ColumnSpec(name=name, **spec)
 
 

@@ -41,7 +41,15 @@ from .codebook import load_codebook
 from .dataset import Dataset
 from .exceptions import ParameterError
 from .figure import Figure
-from .formatting import format_number, join_words, p_value_text, percent_text, percent_value, round_half_away
+from .formatting import (
+    format_number,
+    join_words,
+    p_value_text,
+    percent_text,
+    percent_value,
+    round_half_away,
+    whole_percent,
+)
 from .populations import PARTICIPATION_TYPES, respondent_ids
 from .scope import Scope
 
@@ -589,8 +597,13 @@ def _means_sentence(row: pd.Series, language: str) -> str:
     t = _T[language]
     outcome = row["outcome"]
     if _is_binary(outcome):
-        values = {k: _num(row[col] * 100, language, 0)
-                  for k, col in _MEAN_COLUMNS}
+        # A 0/1 mean is count / n: take the percentage from the count, so that it
+        # rounds half away from zero like every other percentage (not 28.4999...).
+        values = {}
+        for key, column in _MEAN_COLUMNS:
+            n = int(row["n_pilot"] if column.startswith("pilot") else row["n_control"])
+            mean = row[column]
+            values[key] = "–" if not n or pd.isna(mean) else str(whole_percent(round(mean * n), n))
         return t["means_binary"].format(**values)
     values = {k: _num(row[col], language, 1)
               for k, col in _MEAN_COLUMNS}

@@ -13,20 +13,19 @@ from babel.dates import format_date
 
 from .dataset import Dataset
 from .figure import Figure
+from .formatting import LOCALES, join_words
+from .populations import panel, pilot, respondent_ids
 from .scope import Scope
 from .text import TextContext
 
-_LOCALES = {"nl": "nl_NL", "en": "en_GB"}
-
-
 def long_date(value, language: str) -> str:
     """'15 december 2019' / '15 December 2019'."""
-    return format_date(value, "d MMMM y", locale=_LOCALES[language])
+    return format_date(value, "d MMMM y", locale=LOCALES[language])
 
 
 def month_year(value, language: str) -> str:
     """'april 2021' / 'April 2021'."""
-    return format_date(value, "MMMM y", locale=_LOCALES[language])
+    return format_date(value, "MMMM y", locale=LOCALES[language])
 
 
 def response_by_wave(dataset: Dataset, scope: Scope) -> list[dict[str, Any]]:
@@ -50,23 +49,21 @@ def response_by_wave(dataset: Dataset, scope: Scope) -> list[dict[str, Any]]:
 def study_facts(dataset: Dataset, scope: Scope) -> dict[str, Any]:
     """Design and response numbers of the study for the text chapters."""
     people = dataset.participants
-    pilot = people[people["group"] == "pilot"]
+    pilot_people = pilot(dataset)
     last = dataset.study.wave(scope.last_wave)
-    left = pilot[pilot["exit_date"].notna() & (pilot["exit_date"] <= pd.Timestamp(last.fieldwork_end))]
-    waves = response_by_wave(dataset, scope)
-    answered_all = dataset.responses[dataset.responses["wave"].isin(scope.waves)]
-    counts = answered_all[answered_all["participant_id"].isin(pilot["participant_id"])].groupby("participant_id").size()
+    # left before the last wave: an exit by the end of its fieldwork and no answer to it
+    left = pilot_people[pilot_people["exit_date"].notna()
+                        & (pilot_people["exit_date"] <= pd.Timestamp(last.fieldwork_end))
+                        & ~pilot_people.index.isin(respondent_ids(dataset, scope.last_wave))]
     return {
-        "n_pilot": len(pilot),
+        "n_pilot": len(pilot_people),
         "n_control": int((people["group"] == "control").sum()),
         "has_control": bool((people["group"] == "control").any()),
-        "n_panel": int((counts == len(scope.waves)).sum()),
+        "n_panel": len(panel(dataset, scope.waves)),
         "left_before_last_wave": len(left),
         "left_moved": int((left["exit_reason"] == "moved").sum()),
-        "left_paid_work": int((left["exit_reason"] == "paid_work").sum()),
-        "waves": waves,
-        "wave_list": ", ".join(scope.waves[:-1]) + (" en " if scope.language == "nl" else " and ") + scope.last_wave
-        if len(scope.waves) > 1 else scope.last_wave,
+        "waves": response_by_wave(dataset, scope),
+        "wave_list": join_words(list(scope.waves), scope.language),
         "first_wave": scope.first_wave,
         "last_wave": scope.last_wave,
         "kind": scope.kind,

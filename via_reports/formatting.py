@@ -72,11 +72,20 @@ def percent_text(count: int, n: int, language: str = "nl", noun: str | None = No
     return f"{whole} ({whole_percent(count, n)}%)"
 
 
-def p_value_text(p: float, language: str = "nl") -> str:
-    """'p = 0,031' / 'p < 0,001'."""
+def p_value_text(p: float, language: str = "nl", threshold: float = 0.05) -> str:
+    """'p = 0,031' / 'p < 0,001'.
+
+    Three decimals, or as many more (up to five) as it takes for the printed
+    value to fall on the same side of ``threshold`` as p itself: p = 0.0495
+    reads 'p = 0,0495', never 'p = 0,05' next to "relatively more often".
+    """
     if p < 0.001:
         return f"p < {format_number(0.001, language, 3)}"
-    return f"p = {format_decimal(round_half_away(p, 3), format='0.0##', locale=LOCALES[language])}"
+    decimals = 3
+    while decimals < 5 and (p < threshold) != (round_half_away(p, decimals) < threshold):
+        decimals += 1
+    pattern = "0.0" + "#" * (decimals - 1)
+    return f"p = {format_decimal(round_half_away(p, decimals), format=pattern, locale=LOCALES[language])}"
 
 
 def join_words(items: Sequence[str], language: str = "nl") -> str:

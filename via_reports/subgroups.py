@@ -44,9 +44,9 @@ from .scope import Scope
 #: Groups smaller than this carry a caution.
 SMALL_GROUP = 10
 
-#: Countries compared in the instruments chapter (the interim report's groups); absent ones are skipped.
-BACKGROUND_COUNTRIES = ("TR",)
-BIRTH_COUNTRIES = ("IQ",)
+#: How many of the top origin countries (born there and/or background there,
+#: ranked as in participants.origin) the instruments chapter compares.
+TOP_BACKGROUNDS = 3
 
 
 @dataclass(frozen=True)
@@ -260,7 +260,8 @@ def compare(
     language = scope.language
     group_a, group_b = split.first[language], split.second[language]
     sentence = comparison_sentence(
-        outcome, (group_a, count_a, n_a), (group_b, count_b, n_b), p_value, significant, small, language
+        outcome, (group_a, count_a, n_a), (group_b, count_b, n_b), p_value, significant, small, language,
+        alpha=scope.alpha,
     )
     return Comparison(
         chapter=chapter,
@@ -297,9 +298,10 @@ def comparison_sentence(
     significant: bool,
     small: bool,
     language: str,
+    alpha: float = 0.05,
 ) -> str:
     """The sentence of a comparison; ``a`` and ``b`` are (group description, count, n)."""
-    p_text = p_value_text(p_value, language)
+    p_text = p_value_text(p_value, language, threshold=alpha)
     if significant:
         (high, hc, hn), (low, lc, ln) = (a, b) if a[1] / a[2] >= b[1] / b[2] else (b, a)
         versus = "tegen" if language == "nl" else "versus"
@@ -378,15 +380,28 @@ def participants_comparisons(dataset: Dataset, scope: Scope) -> list[Comparison 
     ]
 
 
+def top_backgrounds(dataset: Dataset, top: int = TOP_BACKGROUNDS) -> list[str]:
+    """The study's own top origin countries (NL excluded), as the origin figure ranks them."""
+    from .figures.participants import origin_counts, top_countries
+
+    return top_countries(origin_counts(dataset, pilot(dataset)), top)
+
+
 def instruments_comparisons(
     dataset: Dataset,
     scope: Scope,
-    background_countries: Sequence[str] = BACKGROUND_COUNTRIES,
-    birth_countries: Sequence[str] = BIRTH_COUNTRIES,
+    background_countries: Sequence[str] | None = None,
+    birth_countries: Sequence[str] = (),
 ) -> list[Comparison | None]:
-    """Using at least one instrument, respondents of the last wave: by age, language barrier, origin."""
+    """Using at least one instrument, respondents of the last wave: by age, language barrier, origin.
+
+    Origin splits default to the study's top backgrounds (born there and/or
+    background there), so they follow the data, not one city's population.
+    """
     wave = scope.last_wave
     people = respondents(dataset, wave)
+    if background_countries is None:
+        background_countries = top_backgrounds(dataset)
     outcome = uses_instrument(dataset, people, wave)
     kwargs = {"chapter": "instruments", "population": "respondents", "wave": wave}
     use = OUTCOMES["instrument_use"]

@@ -11,15 +11,25 @@ and figures cannot disagree::
 Functions available in a text:
 
 - ``count(figure_id, **where)``: the ``count`` of the one row matching ``where``;
-  ``sum_count(figure_id, **where)`` adds up every matching row;
-- ``percent(figure_id, **where)``: that row's share of n as a whole percent ("44%");
+  ``sum_count(figure_id, **where)`` adds up every matching row; a ``where``
+  value may be a list (``answer=["4", "5"]``);
+- ``percent(figure_id, **where)``: that row's share of n as a whole percent
+  ("44%"); ``share(count, total)`` does the same for two numbers ("–" for 0);
+- ``top(figure_id, column, exclude=[...], **where)``: the row with the highest
+  count, as ``.code``, ``.label`` (from the codebook, in the report language),
+  ``.count`` and ``.percent``; so "the most named barrier" is computed, never
+  assumed;
 - ``n(figure_id)``: the figure's n; ``value(figure_id, column, **where)``;
 - ``fig(figure_id)``: a reference to the figure, numbered at build time;
 - ``study``: the study.yaml values; ``scope``: waves, language; ``facts``:
   numbers the build adds (response per wave, ...).
 
-An unknown name, an unknown figure or a ``where`` that matches no row (or
-several, for ``count``) is an error that names the file and the line.
+Write claims with numbers, not adjectives: "{{ share(a, b) }} heeft ..." is
+true for every dataset; "de meerderheid heeft ..." is true only for some.
+Templates run in Jinja2's sandbox (a text in a dataset folder can read
+nothing but these values). An unknown name, an unknown figure or a ``where``
+that matches no row (or several, for ``count``) is an error that names the
+file and the line.
 """
 
 from __future__ import annotations
@@ -29,11 +39,26 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.sandbox import SandboxedEnvironment
 
+from .codebook import load_codebook
 from .exceptions import ViaReportsError
 from .figure import Figure
 from .formatting import format_number, whole_percent
 from .resources import templates_dir
+
+
+#: Figure columns whose codes have display labels in the codebook.
+CODE_LISTS = {"reason": "non_use_reason", "barrier": "barrier", "type": "participation_type",
+              "education_nl": "education_nl", "sex": "sex", "age_group": "age_group"}
+
+
+@dataclass(frozen=True)
+class TopRow:
+    code: str
+    label: str
+    count: int
+    percent: str
 
 
 class TextError(ViaReportsError):
@@ -47,11 +72,9 @@ def _matches(frame, where: dict[str, Any]):
     for column, wanted in where.items():
         if column not in frame.columns:
             raise TextError(f"column {column!r} does not exist; columns are {', '.join(frame.columns)}")
-        values = frame[column]
-        if isinstance(wanted, bool):
-            hit = values.map(lambda v: str(v).lower() == str(wanted).lower())
-        else:
-            hit = values.astype(str) == str(wanted)
+        values = frame[column].map(lambda v: str(v).lower())
+        wanted_list = wanted if isinstance(wanted, (list, tuple)) else [wanted]
+        hit = values.isin([str(w).lower() for w in wanted_list])
         mask = hit if mask is None else mask & hit
     return frame if mask is None else frame[mask]
 
@@ -89,7 +112,25 @@ class TextContext:
 
     def percent(self, figure_id: str, **where: Any) -> str:
         row = self._row(figure_id, where)
-        return f"{whole_percent(int(row['count']), int(row['n']))}%"
+        return self.share(int(row["count"]), int(row["n"]))
+
+    @staticmethod
+    def share(count: int, total: int) -> str:
+        """count of total as a whole percent, rounded half away from zero; "–" when total is 0."""
+        return f"{whole_percent(int(count), int(total))}%" if int(total) else "–"
+
+    def top(self, figure_id: str, column: str, exclude: list[str] | None = None, **where: Any) -> "TopRow":
+        """The row with the highest count (first in the figure's order on a tie)."""
+        rows = _matches(self._figure(figure_id).data, where)
+        if exclude:
+            rows = rows[~rows[column].astype(str).isin([str(e) for e in exclude])]
+        if rows.empty:
+            raise TextError(f"{figure_id} has no rows matching {where} to pick the highest from")
+        row = rows.loc[rows["count"].astype(int).idxmax()]
+        code = str(row[column])
+        code_list = CODE_LISTS.get(column)
+        label = load_codebook().label(code_list, code, self.language) if code_list else code
+        return TopRow(code=code, label=label, count=int(row["count"]), percent=self.share(row["count"], row["n"]))
 
     def n(self, figure_id: str) -> int:
         return int(self._figure(figure_id).n)
@@ -105,13 +146,16 @@ class TextContext:
     def namespace(self) -> dict[str, Any]:
         return {
             "count": self.count, "sum_count": self.sum_count, "percent": self.percent, "n": self.n,
+            "share": self.share, "top": self.top,
             "value": self.value, "fig": self.fig, "study": self.study, "scope": self.scope,
             "facts": self.facts, "language": self.language,
         }
 
 
-_ENVIRONMENT = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False,
-                                  keep_trailing_newline=True)
+# The sandbox matters: a dataset may bring its own texts, and an ordinary
+# environment would let a template reach Python objects (and the files behind them).
+_ENVIRONMENT = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False,
+                                    keep_trailing_newline=True)
 
 
 def render_text(source: str, context: TextContext, name: str = "<text>") -> str:
@@ -121,7 +165,7 @@ def render_text(source: str, context: TextContext, name: str = "<text>") -> str:
         return template.render(**context.namespace())
     except jinja2.TemplateSyntaxError as exc:
         raise TextError(f"{name}, line {exc.lineno}: {exc.message}") from None
-    except (jinja2.UndefinedError, TextError) as exc:
+    except (jinja2.UndefinedError, jinja2.exceptions.SecurityError, TextError) as exc:
         raise TextError(f"{name}, line {_template_line(exc)}: {exc}") from None
 
 

@@ -316,6 +316,8 @@ def _column_checks(spec: ColumnSpec, ctx: _Context, infos: dict[str, _CheckInfo]
     if spec.pattern:
         add(lambda s, p=spec.pattern: s.str.fullmatch(p).fillna(False).astype(bool), "pattern",
             lambda i, v: {"pattern": spec.pattern})
+    if spec.reserved:
+        add(lambda s, r=list(spec.reserved): ~s.isin(r), "reserved", lambda i, v: {})
     if spec.min is not None:
         add(lambda s, b=spec.min: s >= b, "min", lambda i, v: {"bound": _num(spec.min)})
     upper = spec.max

@@ -1,0 +1,102 @@
+"""The shipped texts fill in for any valid dataset, and say only what the numbers say."""
+
+from __future__ import annotations
+
+import pytest
+
+from tiny import load_tiny
+from via_reports import load_dataset
+from via_reports.chapters import TEXT_APPENDICES, CHAPTERS, FIGURE_CHAPTERS
+from via_reports.effects import effects_extra_figures, effects_figure
+from via_reports.facts import text_context
+from via_reports.figures import chapter_figures
+from via_reports.scope import Scope
+from via_reports.text import TextContext, TextError, load_text, render_text
+
+TEXTS = [c.id for c in CHAPTERS if c.source == "text"] + ["summary"] + [a.id for a in TEXT_APPENDICES]
+
+
+def context_for(dataset, wave, language):
+    scope = Scope.for_wave(dataset, wave, language=language, min_n=2)
+    figures = {f.id: f for chapter in FIGURE_CHAPTERS for f in chapter_figures(chapter, dataset, scope)}
+    if scope.kind == "final":
+        main = effects_figure(dataset, scope)
+        figures.update({f.id: f for f in ([main] if main else []) + effects_extra_figures(dataset, scope)})
+    return text_context(dataset, scope, figures)
+
+
+def _without_control(frames):
+    ids = set(frames["participants"].loc[frames["participants"].group == "control", "participant_id"])
+    for table, frame in frames.items():
+        if "participant_id" in frame:
+            frames[table] = frame[~frame.participant_id.isin(ids)].reset_index(drop=True)
+
+
+def _nobody_ticks_a_barrier(frames):
+    frames["barriers"] = frames["barriers"].iloc[0:0]
+
+
+@pytest.fixture(scope="module")
+def datasets(tmp_path_factory):
+    base = tmp_path_factory.mktemp("texts")
+    return {
+        "demo": load_dataset(None),
+        "tiny": load_tiny(base / "tiny"),
+        "tiny_no_control": load_tiny(base / "no-control", _without_control),
+        "tiny_no_barriers": load_tiny(base / "no-barriers", _nobody_ticks_a_barrier),
+    }
+
+
+CASES = [(d, w) for d in ("demo", "tiny", "tiny_no_control", "tiny_no_barriers") for w in ("T1", "T2")]
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("name, wave", CASES)
+def test_every_text_fills_in(datasets, name, wave, language):
+    context = context_for(datasets[name], wave, language)
+    for text in TEXTS:
+        title, body = load_text(text, context)
+        assert title and body.strip()
+        assert "{{" not in body and "{%" not in body
+
+
+def test_demo_summary_states_the_published_numbers(datasets):
+    _, body = load_text("summary", context_for(datasets["demo"], "T1", "nl"))
+    assert "87 van de 134 (65%) hebben eerder betaald werk" in body
+    assert "Op T0 had 54 van de 124 deelnemers" in body and "waren dat er 53" in body
+    assert "maakten 46 van de 124 deelnemers gebruik" in body
+    assert "noemden 42 deelnemers als reden: vanwege gezondheid" in body
+    assert "is medische klachten: 77% van de deelnemers" in body
+    assert "zijn er 31 tevreden of heel tevreden" in body
+
+
+def test_no_barrier_named_is_said_as_such(datasets):
+    _, body = load_text("summary", context_for(datasets["tiny_no_barriers"], "T1", "nl"))
+    assert "noemt niemand een belemmering" in body
+    _, conclusions = load_text("conclusions", context_for(datasets["tiny_no_barriers"], "T1", "nl"))
+    assert "meest genoemde belemmering" not in conclusions
+
+
+def test_templates_run_in_a_sandbox():
+    context = TextContext(figures={}, language="nl")
+    with pytest.raises(TextError):
+        render_text("{{ count.__func__.__globals__['Path']('/etc/hostname').read_text() }}", context)
+
+
+def test_facts_count_leavers_and_the_panel(datasets, tmp_path):
+    from via_reports.facts import study_facts
+
+    demo = study_facts(datasets["demo"], Scope.for_wave(datasets["demo"], "T1"))
+    assert (demo["n_pilot"], demo["n_panel"], demo["left_before_last_wave"], demo["left_moved"]) == (134, 124, 4, 4)
+    assert demo["wave_list"] == "T0 en T1"
+
+    def p1_leaves_after_answering_t1(frames):
+        people = frames["participants"]
+        people.loc[people.participant_id == "P1", ["exit_date", "exit_reason"]] = ["2021-01-05", "paid_work"]
+        frames["responses"] = frames["responses"][~((frames["responses"].participant_id == "P1")
+                                                    & (frames["responses"].wave == "T2"))]
+
+    tiny = load_tiny(tmp_path / "p1", p1_leaves_after_answering_t1)
+    facts = study_facts(tiny, Scope.for_wave(tiny, "T1"))
+    # P7 left before T1 (moved); P1 answered T1 and left afterwards: still in the panel, not a leaver
+    assert (facts["n_panel"], facts["left_before_last_wave"], facts["left_moved"]) == (6, 1, 1)
