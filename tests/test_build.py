@@ -282,3 +282,52 @@ def test_a_damaged_output_folder_is_rebuilt(demo_report, tmp_path):
     (copy / "figures" / "participants.age_sex.csv").unlink()
     assert not _is_up_to_date(copy, key)
 
+
+
+# --------------------------------------------------------------------------- the output folder is never a user's folder
+
+def test_refuses_to_replace_a_folder_that_is_not_a_report(tmp_path):
+    own = tmp_path / "thesis"
+    own.mkdir()
+    (own / "thesis.docx").write_text("years of work")
+    with pytest.raises(ParameterError, match="not a report built by via-reports"):
+        build_report(BuildOptions(out=own, wave="T1"))
+    assert (own / "thesis.docx").read_text() == "years of work"
+
+
+def test_refuses_an_output_folder_that_contains_the_data(tmp_path):
+    from tiny import tiny_tables, write_dataset
+
+    data = write_dataset(tmp_path / "project" / "data", *tiny_tables())
+    with pytest.raises(ParameterError, match="overlap"):
+        build_report(BuildOptions(data_dir=data, out=tmp_path / "project"))
+    assert (data / "participants.csv").is_file()
+
+
+def test_refuses_the_working_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ParameterError, match="working folder"):
+        build_report(BuildOptions(out=Path(".")))
+
+
+def test_missing_data_folder_is_a_data_error(tmp_path):
+    assert main(["build", str(tmp_path / "nope"), "--out", str(tmp_path / "out"), "--quiet"]) == 3
+
+
+def test_a_failed_swap_puts_the_previous_report_back(tmp_path):
+    from via_reports.build import _move_into_place
+
+    out = tmp_path / "report"
+    out.mkdir()
+    (out / "report.pdf").write_text("previous")
+    with pytest.raises(FileNotFoundError):
+        _move_into_place(tmp_path / "vanished-staging", out)
+    assert (out / "report.pdf").read_text() == "previous"
+    assert [p.name for p in tmp_path.iterdir()] == ["report"]
+
+
+def test_output_is_readable_and_notebooks_name_the_final_folder(demo_report):
+    out, _ = demo_report
+    assert out.stat().st_mode & 0o055 == 0o055  # group and others may read and enter (umask 022)
+    notebook = (out / "notebooks" / "barriers.ipynb").read_text()
+    assert ".building-" not in notebook and str(out) in notebook

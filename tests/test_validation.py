@@ -57,6 +57,8 @@ def _set(table, column, value, **match):
 CASES = [
     ("participant_id pattern", _set("participants", "participant_id", "P 9", participant_id="P8"),
      "participants", "participant_id", "pattern", dict(participant_id="P 9")),
+    ("participant id that is a BSN", _set("participants", "participant_id", "111222333", participant_id="P8"),
+     "participants", "participant_id", "bsn", dict(participant_id="111222333")),
     ("required value missing", _set("participants", "sex", None, participant_id="P3"),
      "participants", "sex", "required", dict(participant_id="P3")),
     ("unknown sex code", _set("participants", "sex", "vrouw", participant_id="P3"),
@@ -225,7 +227,12 @@ def test_study_yaml_semantic_problems(tiny, write):
 def test_all_violations_of_all_tables_in_one_run(tiny, write):
     """Many independent breaches in several tables: every one is reported at once."""
     study, frames = tiny
-    edits = [CASES[i] for i in (0, 2, 3, 9, 14, 20, 22, 27, 29, 32)]
+    chosen = ["participant_id pattern", "unknown sex code", "birth_year not an integer",
+              "years given without prior work", "exit reason without exit date", "unknown mode",
+              "health out of range", "barrier for a wave not answered", "unknown instrument",
+              "unknown non-use reason"]
+    edits = [case for case in CASES if case[0] in chosen]
+    assert len(edits) == len(chosen)
     for _, edit, *_ in edits:
         edit(study, frames)
     found = violations_of(write(study, frames))
@@ -361,3 +368,70 @@ def test_cli_missing_folder_is_a_data_error(tmp_path, capsys):
 
 def test_cli_bad_report_suffix_is_a_usage_error(tiny_dir):
     assert main(["validate", str(tiny_dir), "--report", "errors.txt"]) == 2
+
+
+def test_bsn_check_only_refuses_numbers_that_pass_the_elfproef():
+    from via_reports.validation import looks_like_bsn
+
+    assert looks_like_bsn("111222333") and looks_like_bsn("123456782")
+    assert not looks_like_bsn("123456789") and not looks_like_bsn("P0001") and not looks_like_bsn("12345678")
+
+
+@pytest.mark.parametrize("cell, valid", [("2020-01-10", True), ("2020-W02-5", False), ("2020-01-10 later", False),
+                                         ("2020-02-30", False), ("10-01-2020", False)])
+def test_dates_are_strictly_iso(cell, valid, tiny, write):
+    study, frames = tiny
+    _set("responses", "response_date", cell, participant_id="P1", wave="T0")(study, frames)
+    found = [v for v in violations_of(write(study, frames)) if v.rule == "type_date"]
+    assert (found == []) == valid
+
+
+@pytest.mark.parametrize("cell", ["1_990", "1,990", "١٩٩٠", "99999999999999999999"])
+def test_numbers_are_plain(cell, tiny, write):
+    study, frames = tiny
+    _set("participants", "birth_year", cell, participant_id="P2")(study, frames)
+    found = violations_of(write(study, frames))
+    assert [(v.column, v.rule, v.row) for v in found if v.column == "birth_year"] == [("birth_year", "type_integer", 3)]
+
+
+def test_blank_line_keeps_the_row_numbers_of_the_file(tiny, write):
+    study, frames = tiny
+    folder = write(study, frames)
+    path = folder / "participants.csv"
+    lines = path.read_text().splitlines(keepends=True)
+    lines.insert(3, "\n")  # a blank line before the third data row
+    lines[5] = lines[5].replace(",female,", ",vrouw,")  # file line 6 (P4 -> male row? replace only if present)
+    path.write_text("".join(lines) + "\n\n")
+    found = violations_of(folder)
+    assert {(v.row, v.rule) for v in found if v.table == "participants"} >= {(4, "required")}
+    assert all(v.row != 14 for v in found)  # the blank lines at the end are not rows
+
+
+def test_ragged_rows_and_duplicate_headers_are_reported(tiny, write):
+    study, frames = tiny
+    folder = write(study, frames)
+    path = folder / "instruments.csv"
+    lines = path.read_text().splitlines()
+    lines[2] = lines[2] + ",extra"
+    path.write_text("\n".join(lines) + "\n")
+    responses = folder / "responses.csv"
+    text = responses.read_text().splitlines()
+    text[0] = text[0].replace("mode", "wave")
+    responses.write_text("\n".join(text) + "\n")
+    found = {(v.table, v.row, v.rule) for v in violations_of(folder) if v.rule == "row_shape"}
+    assert ("instruments", 3, "row_shape") in found and ("responses", 1, "row_shape") in found
+
+
+@pytest.mark.parametrize("content, fragment", [("", "empty"), ("publication_date: 2021-02-30\n", "cannot be read")])
+def test_unreadable_study_yaml_is_reported(content, fragment, tiny, write):
+    folder = write(*tiny)
+    (folder / "study.yaml").write_text(content)
+    found = [v for v in violations_of(folder) if v.table == "study"]
+    assert found and fragment in found[0].message
+
+
+def test_a_file_that_is_not_a_workbook_is_reported(tiny, write):
+    folder = write(*tiny)
+    (folder / "extra.xlsx").write_text("not a zip")
+    found = [v for v in violations_of(folder) if v.rule == "file"]
+    assert found and "extra.xlsx" in found[0].message

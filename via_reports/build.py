@@ -27,11 +27,12 @@ from . import __version__
 from .chapters import TEXT_APPENDICES, chapters_for
 from .collect import CollectedChapter, collect_chapter
 from .dataset import Dataset, load_dataset
-from .exceptions import ChapterError, ParameterError, RenderError
+from .exceptions import ChapterError, ContractError, ParameterError, RenderError
 from .execute import run_chapter
 from .facts import text_context
 from .scope import Scope
 from .text import load_text, text_path
+from .validation import Violation
 
 #: A quotation in authored Markdown: a blockquote whose first line is the bold speaker line.
 _QUOTE = re.compile(r"^> \*\*(?P<speaker>[^*]+)\*\*\s*\n(?P<body>(?:>.*\n?)+)", re.MULTILINE)
@@ -77,6 +78,7 @@ def build_key(dataset: Dataset, scope: Scope, options: BuildOptions, data_dir: P
 
     parts = {
         "data": dataset.fingerprint,
+        "data_name": None if dataset.is_demo else Path(dataset.folder).name,  # shown in the provenance
         "scope": [list(scope.waves), scope.kind, scope.language, scope.min_n, scope.alpha],
         "theme": options.theme if not Path(options.theme).is_dir() else _tree_hash(Path(options.theme), "*"),
         "code": _tree_hash(Path(__file__).parent, "*.py"),
@@ -103,14 +105,33 @@ def _is_up_to_date(out: Path, key: str) -> bool:
 Progress = Callable[[str, str, float], None]
 
 
+def _is_previous_report(folder: Path) -> bool:
+    """A folder that a build made: its manifest.json carries a build key."""
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(manifest, dict) and bool(manifest.get("report", {}).get("build_key"))
+
+
 def _check_paths(options: BuildOptions) -> tuple[Path, Path | None]:
+    """Refuse every output folder whose replacement could destroy something of the user's."""
     out = options.out.resolve()
     data = options.data_dir.resolve() if options.data_dir else None
-    if data is not None and (out == data or data in out.parents):
-        raise ParameterError(f"the output folder {out} lies inside the data folder {data}; "
+    if data is not None and not data.is_dir():  # a data problem (exit 3), as in `validate`
+        raise ContractError([Violation("dataset", str(data), None, None, None, "file",
+                                       f"no dataset folder at {data}")])
+    if data is not None and (out == data or data in out.parents or out in data.parents):
+        raise ParameterError(f"the output folder {out} and the data folder {data} overlap; "
                              "input folders are never written: choose another --out")
     if out.exists() and not out.is_dir():
         raise ParameterError(f"{out} exists and is not a folder")
+    if out in (Path.cwd().resolve(), *Path.cwd().resolve().parents, Path.home().resolve()):
+        raise ParameterError(f"{out} is the working folder, one of its parents or the home folder; "
+                             "choose a new folder for the report")
+    if out.is_dir() and any(out.iterdir()) and not _is_previous_report(out):
+        raise ParameterError(f"{out} is not empty and is not a report built by via-reports; "
+                             "a build replaces its output folder, so choose a new or empty folder")
     return out, data
 
 
@@ -189,7 +210,7 @@ def _provenance(dataset: Dataset, scope: Scope, options: BuildOptions) -> dict[s
         "package_version": __version__,
         "data": "synthetic demo data" if dataset.is_demo else Path(dataset.folder).name,
         "parameters": {"wave": scope.last_wave, "kind": scope.kind, "language": scope.language,
-                       "min_n": scope.min_n, "alpha": scope.alpha, "theme": options.theme},
+                       "min_n": scope.min_n, "alpha": scope.alpha, "theme": Path(options.theme).name},
         "build_date": str(build_date),
     }
 
@@ -273,6 +294,7 @@ def build_report(options: BuildOptions, progress: Progress | None = None) -> Bui
 
         _write_manifest(staging, document, numbering, key)
         (staging / ".manifest.lock").unlink(missing_ok=True)
+        _settle_notebook_paths(staging, out)
         _move_into_place(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -298,7 +320,8 @@ def _run_notebooks(chapters: list[str], parameters: dict[str, Any], staging: Pat
     for chapter in chapters:
         progress(chapter, "queued", 0.0)
     started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+    try:
         futures = {pool.submit(one, chapter): chapter for chapter in chapters}
         for future in as_completed(futures):
             chapter = futures[future]
@@ -306,13 +329,15 @@ def _run_notebooks(chapters: list[str], parameters: dict[str, Any], staging: Pat
                 executed[chapter] = future.result()
             except ChapterError as error:
                 progress(chapter, "failed", 0.0)
-                for other in futures:
-                    other.cancel()
                 if error.notebook_path and Path(error.notebook_path).is_file():
                     keep = Path(tempfile.mkdtemp(prefix="via-reports-failed-")) / Path(error.notebook_path).name
                     shutil.copy2(error.notebook_path, keep)
                     error.notebook_path = str(keep)
                 raise
+    finally:
+        # On any way out (a failed chapter, Ctrl-C): start no queued chapter, and let the
+        # running ones finish before the caller removes the staging folder under them.
+        pool.shutdown(wait=True, cancel_futures=True)
     timings["notebooks"] = time.perf_counter() - started
     return executed
 
@@ -357,11 +382,36 @@ def _write_manifest(staging: Path, document, numbering, key: str) -> None:
 
 
 def _move_into_place(staging: Path, out: Path) -> None:
-    """Replace ``out`` by ``staging`` with renames only (no half-copied folder ever visible)."""
+    """Replace ``out`` by ``staging`` with renames only (no half-copied folder ever visible).
+
+    If the second rename fails, the previous report is put back.
+    """
+    mode = 0o777 & ~_umask()
+    for path in [staging, *staging.rglob("*")]:
+        if path.is_dir():
+            path.chmod(mode)  # mkdtemp made it 0700; colleagues should be able to read the report
     old = None
     if out.exists():
         old = out.parent / f".{out.name}.old-{os.getpid()}"
         out.rename(old)
-    staging.rename(out)
+    try:
+        staging.rename(out)
+    except BaseException:
+        if old is not None:
+            old.rename(out)
+        raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def _settle_notebook_paths(staging: Path, out: Path) -> None:
+    """The executed notebooks name the final folder, not the staging folder they ran in."""
+    for path in (staging / "notebooks").glob("*.ipynb"):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace(str(staging), str(out)), encoding="utf-8")

@@ -45,6 +45,8 @@ class ColumnSpec:
     personal: str | None = None  # "identifier" or "free_text"
     #: Values the column may not take because the reports use them themselves.
     reserved: tuple[str, ...] = ()
+    #: Refuse values that look like a Dutch citizen service number (BSN).
+    forbid_bsn: bool = False
 
 
 @dataclass(frozen=True)

@@ -104,7 +104,7 @@ def run_chapter(chapter: str, parameters: dict[str, Any], executed: Path) -> Cha
                 cell_index=index, ename=error.ename, evalue=error.evalue, notebook_path=str(executed),
             ) from None
         except Exception as error:  # the kernel could not start or died: may be passing (a port race)
-            if attempt == 2:
+            if attempt == 2 or not executed.parent.is_dir():  # no retry once the build is being removed
                 raise ChapterError(chapter, f"chapter {chapter!r} could not run: {type(error).__name__}: {error}",
                                    ename=type(error).__name__, evalue=str(error),
                                    notebook_path=str(executed)) from None

@@ -46,8 +46,9 @@ class RawDataset:
     study: Any
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     sources: dict[str, TableSource] = field(default_factory=dict)
-    #: Problems found while reading (missing file, unreadable file, ...), as (table, path, message).
-    read_problems: list[tuple[str, str, str, str]] = field(default_factory=list)
+    #: Problems found while reading (missing or unreadable file, ragged row, ...), as
+    #: (table, path, rule, message, row or None).
+    read_problems: list[tuple[str, str, str, str, int | None]] = field(default_factory=list)
 
 
 def cell_to_text(value: Any) -> str | None:
@@ -77,9 +78,37 @@ def _as_text_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", sep=",")
-    return _as_text_frame(frame)
+def _read_csv(path: Path) -> tuple[pd.DataFrame, list[tuple[int, str]]]:
+    """The table as text, plus (row, message) for rows whose shape is wrong.
+
+    Blank lines are kept (as empty rows) so that row numbers stay those of the
+    file; a row with more or fewer fields than the header is reported, never
+    silently shifted or padded; a column name given twice is reported.
+    """
+    import csv
+
+    problems: list[tuple[int, str]] = []
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, None)
+        if header is None:
+            raise pd.errors.EmptyDataError("no header")
+        names = [name.strip() for name in header]
+        for name in sorted({n for n in names if names.count(n) > 1}):
+            problems.append((1, f"column {name!r} appears {names.count(name)} times in the header"))
+        record_start = 2
+        for record in reader:
+            if record and len(record) != len(header):
+                problems.append((record_start, f"row has {len(record)} fields, the header has {len(header)} "
+                                               "(a comma inside a value needs quotes)"))
+            record_start = reader.line_num + 1
+    if problems:
+        return pd.DataFrame(columns=list(dict.fromkeys(names))), problems
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", sep=",",
+                        index_col=False, skip_blank_lines=False)
+    while len(frame) and (frame.iloc[-1].fillna("") == "").all():  # blank lines at the very end
+        frame = frame.iloc[:-1]
+    return _as_text_frame(frame), []
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:
@@ -111,18 +140,27 @@ def _read_spss(path: Path, table: str) -> pd.DataFrame:
     return text
 
 
-def _workbook_sheets(folder: Path) -> dict[str, Path]:
-    """Sheet name -> workbook, for every .xlsx in the folder."""
+def _workbook_sheets(folder: Path, problems: list) -> dict[str, Path]:
+    """Sheet name -> workbook, for every .xlsx in the folder; a sheet in two workbooks is ambiguous."""
     from openpyxl import load_workbook
 
     sheets: dict[str, Path] = {}
     for path in sorted(folder.glob("*.xlsx")):
         if path.name.startswith("~$"):  # Excel's lock file
             continue
-        workbook = load_workbook(path, read_only=True)
+        try:
+            workbook = load_workbook(path, read_only=True)
+        except Exception as exc:  # not a workbook at all
+            problems.append(("dataset", str(path), "file", f"{path.name} cannot be read as an Excel workbook: {exc}",
+                             None))
+            continue
         try:
             for name in workbook.sheetnames:
-                sheets.setdefault(name.strip(), path)
+                name = name.strip()
+                if name in sheets:
+                    problems.append((name, str(path), "file", f"sheet {name!r} is in both {sheets[name].name} "
+                                                              f"and {path.name}; keep one", None))
+                sheets.setdefault(name, path)
         finally:
             workbook.close()
     return sheets
@@ -133,9 +171,16 @@ def read_study_file(path: Path) -> tuple[Any, str | None]:
     if not path.is_file():
         return None, "study.yaml is missing"
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8-sig")), None
+        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     except yaml.YAMLError as exc:
         return None, f"study.yaml is not valid YAML: {exc}"
+    except ValueError as exc:  # e.g. a date that does not exist, such as 2021-02-30
+        return None, f"study.yaml has a value that cannot be read: {exc}"
+    except UnicodeDecodeError as exc:
+        return None, f"study.yaml is not UTF-8 text ({exc.reason} at byte {exc.start})"
+    if data is None:
+        return None, "study.yaml is empty"
+    return data, None
 
 
 def read_dataset(folder: str | Path) -> RawDataset:
@@ -146,8 +191,8 @@ def read_dataset(folder: str | Path) -> RawDataset:
     study, problem = read_study_file(folder / "study.yaml")
     raw = RawDataset(folder=str(folder), study=study)
     if problem:
-        raw.read_problems.append(("study", str(folder / "study.yaml"), "file", problem))
-    sheets = _workbook_sheets(folder) if any(folder.glob("*.xlsx")) else {}
+        raw.read_problems.append(("study", str(folder / "study.yaml"), "file", problem, None))
+    sheets = _workbook_sheets(folder, raw.read_problems) if any(folder.glob("*.xlsx")) else {}
 
     for table in TABLES:
         candidates = [(folder / f"{table}{suffix}", fmt) for suffix, fmt in TABLE_SUFFIXES.items()]
@@ -157,17 +202,21 @@ def read_dataset(folder: str | Path) -> RawDataset:
         if not found:
             expected = ", ".join(f"{table}{s}" for s in TABLE_SUFFIXES) + f" or a sheet {table!r} in a .xlsx"
             raw.read_problems.append((table, str(folder / f"{table}.csv"), "file",
-                                      f"table {table} is missing: expected {expected}"))
+                                      f"table {table} is missing: expected {expected}", None))
             continue
         if len(found) > 1:
             names = ", ".join(sorted({p.name for p, _ in found}))
             raw.read_problems.append((table, str(folder), "file",
-                                      f"table {table} is given more than once ({names}); keep one"))
+                                      f"table {table} is given more than once ({names}); keep one", None))
             continue
         path, fmt = found[0]
         try:
             if fmt == "csv":
-                frame = _read_csv(path)
+                frame, shape_problems = _read_csv(path)
+                for row, message in shape_problems:
+                    raw.read_problems.append((table, str(path), "row_shape", message, row))
+                if shape_problems:
+                    continue
             elif fmt == "parquet":
                 frame = _read_parquet(path)
             elif fmt == "spss":
@@ -175,13 +224,15 @@ def read_dataset(folder: str | Path) -> RawDataset:
             else:
                 frame = _read_excel_sheet(path, table)
         except pd.errors.EmptyDataError:
-            raw.read_problems.append((table, str(path), "file", f"{path.name} is empty: a header row is required"))
+            raw.read_problems.append((table, str(path), "file", f"{path.name} is empty: a header row is required",
+                                      None))
             continue
         except UnicodeDecodeError as exc:
-            raw.read_problems.append((table, str(path), "file", f"{path.name} is not UTF-8 text ({exc.reason} at byte {exc.start})"))
+            raw.read_problems.append((table, str(path), "file",
+                                      f"{path.name} is not UTF-8 text ({exc.reason} at byte {exc.start})", None))
             continue
         except Exception as exc:  # any reader's own error: say which file and why
-            raw.read_problems.append((table, str(path), "file", f"{path.name} cannot be read: {exc}"))
+            raw.read_problems.append((table, str(path), "file", f"{path.name} cannot be read: {exc}", None))
             continue
         location = f"{path}#{table}" if fmt == "excel" else str(path)
         first_row = 2 if fmt in ("csv", "excel") else 1

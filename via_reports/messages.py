@@ -51,6 +51,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{value!r} does not have the required form {pattern}",
         "nl": "{value!r} heeft niet de vereiste vorm {pattern}",
     },
+    "bsn": {
+        "en": "looks like a citizen service number (BSN); use a pseudonym, never a BSN",
+        "nl": "lijkt op een burgerservicenummer (BSN); gebruik een pseudoniem, nooit een BSN",
+    },
     "reserved": {
         "en": "{value!r} is reserved: the reports use it themselves (e.g. for the total row); choose another code",
         "nl": "{value!r} is gereserveerd: de rapporten gebruiken het zelf (bijv. voor de totaalrij); kies een andere code",

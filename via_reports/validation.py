@@ -16,6 +16,7 @@ The path is the same for every input format:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -79,25 +80,36 @@ def _parse_boolean(text: str) -> bool | None:
     return None
 
 
+#: Plain decimal numbers with a dot: no thousands separators, no "1_974", no other digits.
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+#: Larger whole numbers are not exact in a float, and no column of the contract needs them.
+_LARGEST_INTEGER = 2**53
+
+
 def _parse_number(text: str) -> float | None:
-    try:
-        number = float(text)
-    except ValueError:
+    text = text.strip()
+    if not _NUMBER.fullmatch(text):
         return None
-    return number if pd.notna(number) and abs(number) != float("inf") else None
+    number = float(text)
+    return number if abs(number) != float("inf") else None
 
 
 def _parse_integer(text: str) -> int | None:
     number = _parse_number(text)
-    if number is None or not float(number).is_integer():
+    if number is None or not float(number).is_integer() or abs(number) > _LARGEST_INTEGER:
         return None
     return int(number)
 
 
 def _parse_date(text: str) -> dt.date | None:
+    """YYYY-MM-DD exactly (an existing date); nothing before, after or instead."""
+    text = text.strip()
+    if not _DATE.fullmatch(text):
+        return None
     try:
-        return dt.date.fromisoformat(text.strip()[:10]) if len(text.strip()) in (10, 19) else None
-    except ValueError:
+        return dt.date.fromisoformat(text)
+    except ValueError:  # 2020-02-30
         return None
 
 
@@ -127,6 +139,16 @@ def _parse_column(texts: pd.Series, spec: ColumnSpec) -> tuple[pd.Series, list[t
     if dtype == "datetime64[ns]":
         return pd.Series(pd.to_datetime(values), index=texts.index).astype(dtype), bad
     return pd.Series(values, index=texts.index, dtype=dtype), bad
+
+
+def looks_like_bsn(value: object) -> bool:
+    """Nine digits that pass the BSN check (elfproef): 9·d1 + 8·d2 + ... + 2·d8 − d9 ≡ 0 (mod 11)."""
+    text = str(value)
+    if len(text) != 9 or not text.isdigit():
+        return False
+    digits = [int(c) for c in text]
+    total = sum(weight * digit for weight, digit in zip(range(9, 1, -1), digits[:8])) - digits[8]
+    return total % 11 == 0
 
 
 # --------------------------------------------------------------------------- rules
@@ -316,6 +338,8 @@ def _column_checks(spec: ColumnSpec, ctx: _Context, infos: dict[str, _CheckInfo]
     if spec.pattern:
         add(lambda s, p=spec.pattern: s.str.fullmatch(p).fillna(False).astype(bool), "pattern",
             lambda i, v: {"pattern": spec.pattern})
+    if spec.forbid_bsn:
+        add(lambda s: ~s.map(looks_like_bsn).astype(bool), "bsn", lambda i, v: {})
     if spec.reserved:
         add(lambda s, r=list(spec.reserved): ~s.isin(r), "reserved", lambda i, v: {})
     if spec.min is not None:
@@ -444,8 +468,8 @@ def validate_raw(raw: RawDataset, language: str | None = None) -> ValidationResu
     study_path = f"{raw.folder}/study.yaml" if not raw.folder.startswith("<") else f"{raw.folder}/study.yaml"
     study, problems = (None, []) if raw.study is None else parse_study(raw.study)
     language = language or (study.language if study else None) or _language_hint(raw.study)
-    for table, path, rule, detail in raw.read_problems:
-        found.append(Violation(table, path, None, None, None, rule, message("file", language, detail=detail)))
+    for table, path, rule, detail, row in raw.read_problems:
+        found.append(Violation(table, path, row, None, None, rule, message("file", language, detail=detail)))
     for p in problems:
         found.append(Violation("study", study_path, None, p.path or None,
                                None if p.value is None else str(p.value), p.rule,
