@@ -222,7 +222,7 @@ def test_wave_not_in_the_study_is_rejected_clearly(tmp_path):
 
 
 def test_output_inside_the_data_folder_is_refused(tiny_dir):
-    with pytest.raises(ParameterError, match="inside the data folder"):
+    with pytest.raises(ParameterError, match="overlap"):
         build_report(BuildOptions(data_dir=tiny_dir, out=tiny_dir / "report"))
 
 
