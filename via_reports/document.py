@@ -207,10 +207,6 @@ REFERENCE_WORDS = {
 }
 
 
-def find_references(text: str) -> list[tuple[str, str]]:
-    return [(m.group(1).lower(), m.group(2)) for m in REFERENCE_PATTERN.finditer(text)]
-
-
 def resolve_references(text: str, numbering: Numbering, language: str, *,
                        where: str = "", markdown_links: bool = True) -> str:
     """Replace ``{fig:id}``, ``{chap:id}``, ``{app:id}`` by "figuur 3.2" etc.

@@ -156,12 +156,15 @@ class ChapterRun:
 
             return chapter_figures(self.chapter, self.dataset, self.scope, style=self.style)
         if self.chapter == "effects":
-            from .effects import effects_extra_figures, effects_figure
-
-            main = effects_figure(self.dataset, self.scope, style=self.style)  # None without a control group
-            extra = effects_extra_figures(self.dataset, self.scope, style=self.style)
-            return ([main] if main is not None else []) + extra
+            return self._effects_figures()
         return []
+
+    def _effects_figures(self) -> list[Figure]:
+        from .effects import effects_extra_figures, effects_figure
+
+        main = effects_figure(self.dataset, self.scope, style=self.style)  # None without a control group
+        extra = effects_extra_figures(self.dataset, self.scope, style=self.style)
+        return ([main] if main is not None else []) + extra
 
     @cached_property
     def comparisons(self) -> list[Any]:
@@ -233,11 +236,7 @@ class ChapterRun:
         figures = {f.id: f for chapter in FIGURE_CHAPTERS
                    for f in chapter_figures(chapter, self.dataset, self.scope, style=self.style)}
         if self.scope.kind == "final":
-            from .effects import effects_extra_figures, effects_figure
-
-            main = effects_figure(self.dataset, self.scope, style=self.style)
-            extra = effects_extra_figures(self.dataset, self.scope, style=self.style)
-            figures.update({f.id: f for f in ([main] if main else []) + extra})
+            figures.update({f.id: f for f in self._effects_figures()})
         return figures
 
     def show_summary(self) -> None:

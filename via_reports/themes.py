@@ -328,19 +328,14 @@ def chart_style_values(theme: Theme) -> dict[str, Any]:
 
 
 def chart_style(theme: Theme) -> Any:
-    """A ``via_reports.charts.ChartStyle`` for this theme, or a dict of the values.
+    """The ``via_reports.charts.ChartStyle`` of this theme.
 
-    ``charts.py`` (owned by the charts engineer) defines ``ChartStyle``; this
-    maps every field whose name matches a key of :func:`chart_style_values`
-    (plus the aliases ``font``/``family``/``colors``). Until ``charts.py``
-    exists, the plain dict is returned; :func:`via_reports.render.render_svg`
-    accepts both.
+    Every field whose name matches a key of :func:`chart_style_values` (or one
+    of the aliases ``font``/``family``/``colors``) takes the theme's value.
     """
+    from .charts import ChartStyle
+
     values = chart_style_values(theme)
-    try:
-        from .charts import ChartStyle  # type: ignore[attr-defined]
-    except ImportError:
-        return values
     aliases = {"font": "font_family", "family": "font_family", "colors": "palette",
                "color": "text_color", "text_colour": "text_color", "fontsize": "font_size"}
     kwargs = {}

@@ -465,7 +465,7 @@ def _table_violations(contract: TableContract, text: pd.DataFrame, source: Table
 def validate_raw(raw: RawDataset, language: str | None = None) -> ValidationResult:
     """Validate a read dataset; every violation of every table is collected."""
     found: list[Violation] = []
-    study_path = f"{raw.folder}/study.yaml" if not raw.folder.startswith("<") else f"{raw.folder}/study.yaml"
+    study_path = f"{raw.folder}/study.yaml"
     study, problems = (None, []) if raw.study is None else parse_study(raw.study)
     language = language or (study.language if study else None) or _language_hint(raw.study)
     for table, path, rule, detail, row in raw.read_problems:
