@@ -28,9 +28,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 def scaled_demo(folder: Path, scale: int) -> Path:
     """The demo dataset repeated ``scale`` times with distinct participant ids, as CSV."""
     import pandas as pd
-
     from tiny import write_dataset
-    from via_reports.demo import build_demo
+
+    from via_reports.demo.generator import build_demo
 
     study, frames = build_demo()
     scaled = {}
@@ -66,7 +66,7 @@ def median_time(function, runs: int = 3) -> float:
 
 
 def bench_validation(scale: int) -> None:
-    from via_reports.dataset import validate_folder
+    from via_reports.data.dataset import validate_folder
 
     with tempfile.TemporaryDirectory() as tmp:
         demo = scaled_demo(Path(tmp) / "x1", 1)
@@ -82,7 +82,7 @@ def bench_validation(scale: int) -> None:
 
 
 def bench_build(jobs: int, wave: str) -> None:
-    from via_reports.build import BuildOptions, build_report
+    from via_reports.report.build import BuildOptions, build_report
 
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "report"
@@ -101,7 +101,7 @@ def bench_notebooks(wave: str) -> None:
 
     python = sys.executable
     imports = ("import pandas, altair, scipy.stats, pandera.pandas; "
-               "import via_reports.notebook, via_reports.figures, via_reports.subgroups, via_reports.effects")
+               "import via_reports.chapters.notebook, via_reports.figures, via_reports.analysis.subgroups, via_reports.analysis.effects")
     started = time.perf_counter()
     subprocess.run([python, "-c", "pass"], check=True)
     bare = time.perf_counter() - started
@@ -111,7 +111,7 @@ def bench_notebooks(wave: str) -> None:
 
     from jupyter_client.manager import start_new_kernel
 
-    from via_reports.execute import kernel_name
+    from via_reports.chapters.execute import kernel_name
 
     started = time.perf_counter()
     manager, client = start_new_kernel(kernel_name=kernel_name())
@@ -120,10 +120,10 @@ def bench_notebooks(wave: str) -> None:
     client.stop_channels()
     manager.shutdown_kernel(now=True)
 
-    from via_reports.chapters import FIGURE_CHAPTERS
-    from via_reports.dataset import load_dataset
+    from via_reports.analysis.scope import Scope
+    from via_reports.chapters.registry import FIGURE_CHAPTERS
+    from via_reports.data.dataset import load_dataset
     from via_reports.figures import chapter_figures
-    from via_reports.scope import Scope
 
     started = time.perf_counter()
     dataset = load_dataset(None)
@@ -139,7 +139,7 @@ def bench_notebooks(wave: str) -> None:
         specs = time.perf_counter() - started
         print(f"    {chapter:<14} {len(figures)} figures: computing {computed:5.2f} s, chart specs {specs:5.2f} s")
     if scope.kind == "final" or wave == dataset.study.wave_codes[-1]:
-        from via_reports.effects import effects_figure
+        from via_reports.analysis.effects import effects_figure
 
         started = time.perf_counter()
         effects_figure(dataset, Scope.for_wave(dataset, dataset.study.wave_codes[-1])).chart.to_dict()

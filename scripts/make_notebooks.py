@@ -5,7 +5,7 @@
 
 The notebooks are committed (researchers run them with papermill, analysts
 open them in JupyterLab); this script keeps their parameters cell identical to
-``via_reports.notebook.PARAMETERS`` and their calls thin. A test runs --check.
+``via_reports.chapters.notebook.PARAMETERS`` and their calls thin. A test runs --check.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from via_reports.chapters import NOTEBOOK_CHAPTERS, chapter_spec  # noqa: E402
-from via_reports.notebook import PARAMETERS  # noqa: E402
+from via_reports.chapters.notebook import PARAMETERS  # noqa: E402
+from via_reports.chapters.registry import NOTEBOOK_CHAPTERS, chapter_spec  # noqa: E402
 
 PARAMETER_COMMENTS = {
     "data_dir": "dataset folder; empty: the embedded synthetic demo data",
@@ -60,7 +60,7 @@ def make_notebook(chapter: str) -> nbformat.NotebookNode:
         nbformat.v4.new_markdown_cell(intro, metadata={"tags": ["instructions"]}),
         nbformat.v4.new_code_cell(parameters_source(), metadata={"tags": ["parameters"]}),
         nbformat.v4.new_code_cell(
-            "from via_reports.notebook import ChapterRun\n\n"
+            "from via_reports.chapters.notebook import ChapterRun\n\n"
             f"chapter = ChapterRun.from_parameters({chapter!r}, globals())",
             metadata={"tags": ["setup"]}),
         *[nbformat.v4.new_code_cell(call) for call in CALLS.get(chapter, DEFAULT_CALLS)],

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import pytest
-
 from tiny import load_tiny
+
 from via_reports import load_dataset
-from via_reports.chapters import TEXT_APPENDICES, CHAPTERS, FIGURE_CHAPTERS
-from via_reports.effects import effects_extra_figures, effects_figure
-from via_reports.facts import text_context
+from via_reports.analysis.effects import effects_extra_figures, effects_figure
+from via_reports.analysis.scope import Scope
+from via_reports.chapters.registry import CHAPTERS, FIGURE_CHAPTERS, TEXT_APPENDICES
 from via_reports.figures import chapter_figures
-from via_reports.scope import Scope
-from via_reports.text import TextContext, TextError, load_text, render_text
+from via_reports.report.facts import text_context
+from via_reports.report.text import TextContext, TextError, load_text, render_text
 
 TEXTS = [c.id for c in CHAPTERS if c.source == "text"] + ["summary"] + [a.id for a in TEXT_APPENDICES]
 
@@ -84,7 +84,7 @@ def test_templates_run_in_a_sandbox():
 
 
 def test_facts_count_leavers_and_the_panel(datasets, tmp_path):
-    from via_reports.facts import study_facts
+    from via_reports.report.facts import study_facts
 
     demo = study_facts(datasets["demo"], Scope.for_wave(datasets["demo"], "T1"))
     assert (demo["n_pilot"], demo["n_panel"], demo["left_before_last_wave"], demo["left_moved"]) == (134, 124, 4, 4)

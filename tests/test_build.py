@@ -15,9 +15,9 @@ import nbformat
 import pytest
 from pypdf import PdfReader
 
-from via_reports.build import BuildOptions, build_report
 from via_reports.cli import main
 from via_reports.exceptions import ChapterError, ContractError, ParameterError
+from via_reports.report.build import BuildOptions, build_report
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
@@ -229,7 +229,7 @@ def test_output_inside_the_data_folder_is_refused(tiny_dir):
 def test_neutral_theme_builds_with_its_own_font_and_colours(tmp_path):
     from tiny import tiny_tables, write_dataset
 
-    from via_reports.themes import load_theme
+    from via_reports.report.themes import load_theme
 
     data = write_dataset(tmp_path / "data", *tiny_tables())
     out = tmp_path / "neutral"
@@ -253,8 +253,8 @@ def test_rebuild_with_nothing_changed_does_nothing(demo_report):
 
 def test_build_key_changes_with_every_input(tmp_path, monkeypatch):
     from via_reports import load_dataset
-    from via_reports.build import build_key
-    from via_reports.scope import Scope
+    from via_reports.analysis.scope import Scope
+    from via_reports.report.build import build_key
 
     dataset = load_dataset(None)
     scope = Scope.for_wave(dataset, "T1")
@@ -272,7 +272,7 @@ def test_build_key_changes_with_every_input(tmp_path, monkeypatch):
 
 
 def test_a_damaged_output_folder_is_rebuilt(demo_report, tmp_path):
-    from via_reports.build import _is_up_to_date
+    from via_reports.report.build import _is_up_to_date
 
     out, _ = demo_report
     copy = tmp_path / "copy"
@@ -315,7 +315,7 @@ def test_missing_data_folder_is_a_data_error(tmp_path):
 
 
 def test_a_failed_swap_puts_the_previous_report_back(tmp_path):
-    from via_reports.build import _move_into_place
+    from via_reports.report.build import _move_into_place
 
     out = tmp_path / "report"
     out.mkdir()

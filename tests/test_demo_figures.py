@@ -10,9 +10,9 @@ from __future__ import annotations
 import pytest
 
 from via_reports import load_dataset
+from via_reports.analysis.scope import Scope
+from via_reports.analysis.subgroups import chapter_comparisons
 from via_reports.figures import build_figure, chapter_figures
-from via_reports.scope import Scope
-from via_reports.subgroups import chapter_comparisons
 
 
 @pytest.fixture(scope="module")

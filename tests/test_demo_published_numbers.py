@@ -21,7 +21,7 @@ import pytest
 import yaml
 from scipy import stats
 
-DEMO_FILE = Path(__file__).resolve().parents[1] / "via_reports" / "demo.py"
+DEMO_FILE = Path(__file__).resolve().parents[1] / "via_reports" / "demo" / "generator.py"
 TABLES = ["participants", "backgrounds", "responses", "barriers", "instrument_use", "non_use_reasons",
           "instruments"]
 TYPES = ["paid_work", "unpaid_work", "volunteer_work", "education"]

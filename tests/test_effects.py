@@ -14,10 +14,9 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
-
 from tiny import tiny_tables, write_dataset
-from via_reports.dataset import load_dataset
-from via_reports.effects import (
+
+from via_reports.analysis.effects import (
     ATTRITION_COLUMNS,
     EFFECTS_COLUMNS,
     EXIT_COLUMNS,
@@ -30,8 +29,9 @@ from via_reports.effects import (
     effects_text,
     exit_to_paid_work,
 )
-from via_reports.figure import Figure
-from via_reports.scope import Scope
+from via_reports.analysis.scope import Scope
+from via_reports.data.dataset import load_dataset
+from via_reports.figures.figure import Figure
 
 N = None  # missing answer
 
@@ -495,7 +495,7 @@ def test_binary_means_in_text_round_half_away_from_zero():
     """57 of 200 is 28.5%: the text says 29%, not 28% (0.285 * 100 == 28.499999999999996 in floats)."""
     import pandas as pd
 
-    from via_reports.effects import _means_sentence
+    from via_reports.analysis.effects import _means_sentence
 
     row = pd.Series({"outcome": "paid_work", "n_pilot": 200, "n_control": 200, "pilot_t0": 57 / 200,
                      "pilot_t2": 29 / 200, "control_t0": 0.5, "control_t2": 0.25})

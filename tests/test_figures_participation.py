@@ -18,8 +18,8 @@ import pandas as pd
 import pytest
 from tiny import load_tiny
 
+from via_reports.analysis.scope import Scope
 from via_reports.figures import build_figure
-from via_reports.scope import Scope
 
 INTERIM = Scope(waves=("T0", "T1"))
 FINAL = Scope(waves=("T0", "T1", "T2"), kind="final")

@@ -9,7 +9,8 @@ import pytest
 import vl_convert
 from tiny import load_tiny
 
-from via_reports.charts import DEFAULT_STYLE, ChartStyle
+from via_reports.analysis.scope import Scope
+from via_reports.analysis.subgroups import chapter_comparisons
 from via_reports.exceptions import ParameterError
 from via_reports.figures import (
     CHAPTER_FIGURES,
@@ -18,8 +19,7 @@ from via_reports.figures import (
     chapter_figure_ids,
     chapter_figures,
 )
-from via_reports.scope import Scope
-from via_reports.subgroups import chapter_comparisons
+from via_reports.figures.charts import DEFAULT_STYLE, ChartStyle
 
 #: min_n = 3 so that satisfaction.power (3 users) is built too.
 INTERIM = Scope(waves=("T0", "T1"), min_n=3)

@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 from scipy import stats
 
-from via_reports.build import BuildOptions, build_report
+from via_reports.report.build import BuildOptions, build_report
 
 pytestmark = pytest.mark.slow
 
@@ -25,7 +25,7 @@ def pdf_text(path) -> str:
 
 @pytest.fixture(scope="module")
 def demo_data(tmp_path_factory):
-    from via_reports.demo import write_demo
+    from via_reports.demo.generator import write_demo
 
     return write_demo(tmp_path_factory.mktemp("demo") / "data")
 

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from via_reports.formatting import (
+from via_reports.analysis.formatting import (
     format_number,
     format_percent,
     format_rounded,
@@ -120,7 +120,7 @@ def test_join_words():
 def test_numpy_floats_are_formatted_like_python_floats():
     import numpy as np
 
-    from via_reports.formatting import format_number, round_half_away
+    from via_reports.analysis.formatting import format_number, round_half_away
 
     assert round_half_away(np.float64(2.5)) == 3
     assert round_half_away(np.float64(-0.125), 2) == -0.13
@@ -130,6 +130,6 @@ def test_numpy_floats_are_formatted_like_python_floats():
 @pytest.mark.parametrize("p, text", [(0.0495, "p = 0,0495"), (0.031, "p = 0,031"), (0.05, "p = 0,05"),
                                      (0.0004, "p < 0,001"), (0.12, "p = 0,12")])
 def test_p_value_never_rounds_across_the_threshold(p, text):
-    from via_reports.formatting import p_value_text
+    from via_reports.analysis.formatting import p_value_text
 
     assert p_value_text(p, "nl") == text

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from via_reports.chapters.execute import check_parameters as check_runner_parameters
+from via_reports.chapters.execute import declared_parameters
+from via_reports.chapters.notebook import PARAMETERS, check_parameters
+from via_reports.chapters.registry import NOTEBOOK_CHAPTERS
 from via_reports.exceptions import ParameterError
-from via_reports.execute import check_parameters as check_runner_parameters, declared_parameters
-from via_reports.notebook import PARAMETERS, check_parameters
-from via_reports.chapters import NOTEBOOK_CHAPTERS
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -16,8 +16,8 @@ import nbformat
 import pandas as pd
 import pytest
 
-from via_reports.chapters import NOTEBOOK_CHAPTERS
-from via_reports.execute import run_chapter
+from via_reports.chapters.execute import run_chapter
+from via_reports.chapters.registry import NOTEBOOK_CHAPTERS
 from via_reports.exceptions import ChapterError, ParameterError
 
 pytestmark = pytest.mark.slow

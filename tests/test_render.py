@@ -14,7 +14,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from via_reports.document import (
+from via_reports.data.study import parse_study
+from via_reports.exceptions import RenderError
+from via_reports.figures.figure import Figure
+from via_reports.report.document import (
     Chapter,
     FigureBlock,
     MarkdownBlock,
@@ -23,10 +26,7 @@ from via_reports.document import (
     number_document,
     resolve_references,
 )
-from via_reports.exceptions import RenderError
-from via_reports.figure import Figure
-from via_reports.study import parse_study
-from via_reports.themes import available_themes, contrast_ratio, load_theme, themes_dir
+from via_reports.report.themes import available_themes, contrast_ratio, load_theme, themes_dir
 
 pytestmark = pytest.mark.slow
 

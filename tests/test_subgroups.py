@@ -11,9 +11,8 @@ import pytest
 from scipy.stats import fisher_exact
 from tiny import load_tiny
 
-from via_reports.exceptions import ParameterError
-from via_reports.scope import Scope
-from via_reports.subgroups import (
+from via_reports.analysis.scope import Scope
+from via_reports.analysis.subgroups import (
     OUTCOMES,
     SPLITS,
     Comparison,
@@ -21,6 +20,7 @@ from via_reports.subgroups import (
     compare,
     comparisons_frame,
 )
+from via_reports.exceptions import ParameterError
 
 INTERIM = Scope(waves=("T0", "T1"))
 

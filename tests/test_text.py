@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from via_reports.figure import Figure
-from via_reports.text import TextContext, TextError, render_text, split_title
+from via_reports.figures.figure import Figure
+from via_reports.report.text import TextContext, TextError, render_text, split_title
 
 
 def _figure(figure_id="participation.by_wave"):

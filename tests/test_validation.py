@@ -371,7 +371,7 @@ def test_cli_bad_report_suffix_is_a_usage_error(tiny_dir):
 
 
 def test_bsn_check_only_refuses_numbers_that_pass_the_elfproef():
-    from via_reports.validation import looks_like_bsn
+    from via_reports.data.validation import looks_like_bsn
 
     assert looks_like_bsn("111222333") and looks_like_bsn("123456782")
     assert not looks_like_bsn("123456789") and not looks_like_bsn("P0001") and not looks_like_bsn("12345678")

@@ -188,8 +188,8 @@ def _write_spss(path: Path, frame: pd.DataFrame) -> None:
     """SPSS stores categories as numbers with value labels (Dutch labels here)."""
     import pyreadstat
 
-    from via_reports.codebook import load_codebook
-    from via_reports.contracts import load_contract
+    from via_reports.data.codebook import load_codebook
+    from via_reports.data.contracts import load_contract
 
     contract = load_contract(path.stem)
     codebook = load_codebook()

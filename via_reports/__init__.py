@@ -6,8 +6,8 @@ The few names a user calls::
     data = load_dataset("my-study/")       # validates; raises ContractError
 """
 
-from .dataset import Dataset, load_dataset, validate_folder
-from .exceptions import ChapterError, ContractError, ParameterError, RenderError, ViaReportsError
+from via_reports.data.dataset import Dataset, load_dataset, validate_folder
+from via_reports.exceptions import ChapterError, ContractError, ParameterError, RenderError, ViaReportsError
 
 __version__ = "0.1.0"
 

@@ -14,8 +14,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from .exceptions import EXIT_DATA, EXIT_OK, EXIT_USAGE, ChapterError, ContractError, ViaReportsError
-from .validation import Violation
+from via_reports.data.validation import Violation
+from via_reports.exceptions import (
+    EXIT_DATA,
+    EXIT_OK,
+    EXIT_USAGE,
+    ChapterError,
+    ContractError,
+    ViaReportsError,
+)
 
 app = typer.Typer(
     name="via-reports",
@@ -53,7 +60,7 @@ def validate(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing; the exit status tells.")] = False,
 ) -> None:
     """Check a dataset against the data contract; report every violation at once."""
-    from .dataset import validate_folder
+    from via_reports.data.dataset import validate_folder
 
     console = _console(quiet)
     if language not in (None, "nl", "en"):
@@ -68,7 +75,7 @@ def validate(
     seconds = time.perf_counter() - started
     everything = result.violations + result.warnings
     if report is not None:
-        from .validation import write_violation_report
+        from via_reports.data.validation import write_violation_report
 
         write_violation_report(everything, str(report))
     where = "embedded demo data" if data_dir is None else str(data_dir)
@@ -90,8 +97,8 @@ def demo_data(
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
     """Write the synthetic demo dataset (CSV + study.yaml) to a new folder, validated."""
-    from .dataset import validate_folder
-    from .demo import write_demo
+    from via_reports.data.dataset import validate_folder
+    from via_reports.demo.generator import write_demo
 
     console = _console(quiet)
     try:
@@ -123,7 +130,7 @@ def build(
     """Build report.pdf, report.html, figures/*.csv, manifest.json and the executed notebooks."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from .build import BuildOptions, build_report
+    from via_reports.report.build import BuildOptions, build_report
 
     console = _console(quiet)
     if kind not in (None, "interim", "final"):

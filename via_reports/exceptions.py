@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .validation import Violation
+    from via_reports.data.validation import Violation
 
 #: The data are fine and the command did what was asked.
 EXIT_OK = 0

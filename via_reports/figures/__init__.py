@@ -1,7 +1,7 @@
 """The figure library: one function per figure id of REPORTS.md's catalogue.
 
 Every function takes ``(dataset, scope)`` (and optionally a chart style) and
-returns a :class:`~via_reports.figure.Figure`. The registry maps ids to
+returns a :class:`~via_reports.figures.figure.Figure`. The registry maps ids to
 functions and chapters to their figures, in report order::
 
     from via_reports.figures import build_figure, chapter_figures
@@ -17,12 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..charts import ChartStyle
-from ..dataset import Dataset
-from ..exceptions import ParameterError
-from ..figure import Figure
-from ..scope import Scope
-from . import barriers, instruments, participants, participation, satisfaction
+from via_reports.analysis.scope import Scope
+from via_reports.data.dataset import Dataset
+from via_reports.exceptions import ParameterError
+from via_reports.figures import barriers, instruments, participants, participation, satisfaction
+from via_reports.figures.charts import ChartStyle
+from via_reports.figures.figure import Figure
 
 #: Placeholder in :data:`CHAPTER_FIGURES` for the per-instrument satisfaction figures.
 PER_INSTRUMENT = "satisfaction.<instrument>"

@@ -14,14 +14,13 @@ from functools import partial
 
 import pandas as pd
 
-from .. import charts
-from ..charts import ChartStyle
-from ..dataset import Dataset
-from ..figure import Figure
-from ..formatting import join_words, percent_text
-from ..populations import panel, responses_in_wave, ticked_barrier
-from ..scope import Scope
-from .common import (
+from via_reports.analysis.formatting import join_words, percent_text
+from via_reports.analysis.populations import panel, responses_in_wave, ticked_barrier
+from via_reports.analysis.scope import Scope
+from via_reports.data.dataset import Dataset
+from via_reports.figures import charts
+from via_reports.figures.charts import ChartStyle
+from via_reports.figures.common import (
     ANSWERS,
     COUNT_TITLE,
     EMPTY_POPULATION,
@@ -40,6 +39,7 @@ from .common import (
     panel_note,
     sum_counts,
 )
+from via_reports.figures.figure import Figure
 
 BARRIERS = ("medical", "transport", "home", "language", "other", "none")
 DIFFICULT = ("4", "5")

@@ -14,9 +14,9 @@ from typing import Any
 
 import pandas as pd
 
-from ..codebook import load_codebook
-from ..dataset import Dataset
-from ..formatting import format_number, join_words, percent_value, whole_percent
+from via_reports.analysis.formatting import format_number, join_words, percent_value, whole_percent
+from via_reports.data.codebook import load_codebook
+from via_reports.data.dataset import Dataset
 
 #: Answers of a 1–5 scale as written in the ``answer`` column, then ``missing``.
 ANSWERS = ("1", "2", "3", "4", "5", "missing")

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import charts
-from ..charts import ChartStyle
-from ..dataset import Dataset
-from ..figure import Figure
-from ..formatting import join_words, percent_text
-from ..populations import instrument_user_ids, respondents
-from ..scope import Scope
-from .common import (
+from via_reports.analysis.formatting import join_words, percent_text
+from via_reports.analysis.populations import instrument_user_ids, respondents
+from via_reports.analysis.scope import Scope
+from via_reports.data.dataset import Dataset
+from via_reports.figures import charts
+from via_reports.figures.charts import ChartStyle
+from via_reports.figures.common import (
     COUNT_TITLE,
     EMPTY_POPULATION,
     PARTICIPANTS,
@@ -28,6 +27,7 @@ from .common import (
     instrument_labels,
     label,
 )
+from via_reports.figures.figure import Figure
 
 REASONS = ("health", "not_suitable", "not_offered", "no_time", "has_income", "other")
 ANY_LABEL = {"nl": "minstens één instrument", "en": "at least one instrument"}

@@ -10,14 +10,13 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
-from .. import charts
-from ..charts import ChartStyle
-from ..dataset import Dataset
-from ..figure import Figure
-from ..formatting import format_rounded, join_words, percent_text
-from ..populations import AGE_GROUPS, age, age_group, born_nl, low_education, pilot
-from ..scope import Scope
-from .common import (
+from via_reports.analysis.formatting import format_rounded, join_words, percent_text
+from via_reports.analysis.populations import AGE_GROUPS, age, age_group, born_nl, low_education, pilot
+from via_reports.analysis.scope import Scope
+from via_reports.data.dataset import Dataset
+from via_reports.figures import charts
+from via_reports.figures.charts import ChartStyle
+from via_reports.figures.common import (
     COUNT_TITLE,
     EMPTY_POPULATION,
     PARTICIPANTS,
@@ -33,6 +32,7 @@ from .common import (
     display_table,
     label,
 )
+from via_reports.figures.figure import Figure
 
 ORIGIN_MEASURES = ("born", "background", "born_or_background")
 TOP_COUNTRIES = 5

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import charts
-from ..charts import ChartStyle
-from ..dataset import Dataset
-from ..figure import Figure
-from ..formatting import capitalize_first, join_words, percent_text
-from ..populations import PARTICIPATION_TYPES, panel, participates, responses_in_wave
-from ..scope import Scope
-from .common import (
+from via_reports.analysis.formatting import capitalize_first, join_words, percent_text
+from via_reports.analysis.populations import PARTICIPATION_TYPES, panel, participates, responses_in_wave
+from via_reports.analysis.scope import Scope
+from via_reports.data.dataset import Dataset
+from via_reports.figures import charts
+from via_reports.figures.charts import ChartStyle
+from via_reports.figures.common import (
     COUNT_TITLE,
     EMPTY_POPULATION,
     HEADERS,
@@ -31,6 +30,7 @@ from .common import (
     display_table,
     panel_note,
 )
+from via_reports.figures.figure import Figure
 
 TYPES = (*PARTICIPATION_TYPES, "any")
 

@@ -14,14 +14,13 @@ from functools import partial
 
 import pandas as pd
 
-from .. import charts
-from ..charts import ChartStyle
-from ..dataset import Dataset
-from ..exceptions import ParameterError
-from ..figure import Figure
-from ..populations import instrument_user_ids, respondents, responses_in_wave
-from ..scope import Scope
-from .common import (
+from via_reports.analysis.populations import instrument_user_ids, respondents, responses_in_wave
+from via_reports.analysis.scope import Scope
+from via_reports.data.dataset import Dataset
+from via_reports.exceptions import ParameterError
+from via_reports.figures import charts
+from via_reports.figures.charts import ChartStyle
+from via_reports.figures.common import (
     ANSWERS,
     EMPTY_POPULATION,
     PERCENT_TITLE,
@@ -35,6 +34,7 @@ from .common import (
     instrument_labels,
     sum_counts,
 )
+from via_reports.figures.figure import Figure
 
 SATISFIED = ("4", "5")
 DISSATISFIED = ("1", "2")

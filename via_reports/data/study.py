@@ -13,7 +13,7 @@ from typing import Any
 
 import jsonschema
 
-from .contracts import study_schema
+from via_reports.data.contracts import study_schema
 
 WAVE_ORDER = ("T0", "T1", "T2")
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .exceptions import ChapterError, ParameterError
+from via_reports.exceptions import ChapterError, ParameterError
 
 LOG = logging.getLogger(__name__)
-from .resources import templates_dir
+from via_reports.resources import templates_dir
 
 
 def notebook_template(chapter: str) -> Path:

@@ -16,8 +16,8 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from .codebook import load_codebook
-from .contracts import TABLES, load_contract
+from via_reports.data.codebook import load_codebook
+from via_reports.data.contracts import TABLES, load_contract
 
 #: File suffixes per format, in the order they are looked for.
 TABLE_SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".sav": "spss"}

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from .contracts import TABLES, contract_version, load_contract
-from .exceptions import ContractError
-from .loading import RawDataset, TableSource, raw_from_frames, read_dataset
-from .study import Study
-from .validation import ValidationResult, Violation, sort_violations, validate_raw
+from via_reports.data.contracts import TABLES, contract_version, load_contract
+from via_reports.data.loading import RawDataset, TableSource, raw_from_frames, read_dataset
+from via_reports.data.study import Study
+from via_reports.data.validation import ValidationResult, Violation, sort_violations, validate_raw
+from via_reports.exceptions import ContractError
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,7 @@ def validate_folder(data_dir: str | Path | None, language: str | None = None) ->
 
 def read_demo() -> RawDataset:
     """The embedded synthetic demo dataset, read through the same path as a folder."""
-    from .demo import build_demo
+    from via_reports.demo.generator import build_demo
 
     study, frames = build_demo()
     return raw_from_frames(study, frames, label="demo")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .exceptions import ParameterError
+from via_reports.exceptions import ParameterError
 
 LANGUAGES = ("nl", "en")
 KINDS = ("interim", "final")

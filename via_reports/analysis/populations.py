@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from .dataset import Dataset
+from via_reports.data.dataset import Dataset
 
 #: Age group codes in order (code list ``age_group``).
 AGE_GROUPS = ("<=39", "40-49", ">=50")

@@ -25,11 +25,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .chapters import FIGURE_CHAPTERS, chapter_spec
-from .dataset import Dataset, load_dataset
-from .exceptions import ContractError, ParameterError
-from .figure import Figure
-from .scope import Scope
+from via_reports.analysis.scope import Scope
+from via_reports.chapters.registry import FIGURE_CHAPTERS, chapter_spec
+from via_reports.data.dataset import Dataset, load_dataset
+from via_reports.exceptions import ContractError, ParameterError
+from via_reports.figures.figure import Figure
 
 #: The parameters every chapter notebook declares, with their defaults.
 PARAMETERS: dict[str, Any] = {
@@ -144,7 +144,7 @@ class ChapterRun:
     @cached_property
     def style(self):
         """Chart style (palette, font) of the report's theme."""
-        from .themes import chart_style, load_theme
+        from via_reports.report.themes import chart_style, load_theme
 
         return chart_style(load_theme(self.parameters.get("theme") or "default"))
 
@@ -152,7 +152,7 @@ class ChapterRun:
     def figures(self) -> list[Figure]:
         """This chapter's figures, in report order."""
         if self.chapter in FIGURE_CHAPTERS:
-            from .figures import chapter_figures
+            from via_reports.figures import chapter_figures
 
             return chapter_figures(self.chapter, self.dataset, self.scope, style=self.style)
         if self.chapter == "effects":
@@ -160,7 +160,7 @@ class ChapterRun:
         return []
 
     def _effects_figures(self) -> list[Figure]:
-        from .effects import effects_extra_figures, effects_figure
+        from via_reports.analysis.effects import effects_extra_figures, effects_figure
 
         main = effects_figure(self.dataset, self.scope, style=self.style)  # None without a control group
         extra = effects_extra_figures(self.dataset, self.scope, style=self.style)
@@ -170,7 +170,7 @@ class ChapterRun:
     def comparisons(self) -> list[Any]:
         if self.chapter not in FIGURE_CHAPTERS:
             return []
-        from .subgroups import chapter_comparisons
+        from via_reports.analysis.subgroups import chapter_comparisons
 
         return chapter_comparisons(self.chapter, self.dataset, self.scope)
 
@@ -231,7 +231,7 @@ class ChapterRun:
 
     def all_figures(self) -> dict[str, Figure]:
         """Every figure of the report (the summary quotes them all)."""
-        from .figures import chapter_figures
+        from via_reports.figures import chapter_figures
 
         figures = {f.id: f for chapter in FIGURE_CHAPTERS
                    for f in chapter_figures(chapter, self.dataset, self.scope, style=self.style)}
@@ -241,8 +241,8 @@ class ChapterRun:
 
     def show_summary(self) -> None:
         """The summary text with live numbers from every chapter's figures."""
-        from .facts import text_context
-        from .text import load_text
+        from via_reports.report.facts import text_context
+        from via_reports.report.text import load_text
 
         context = text_context(self.dataset, self.scope, self.all_figures())
         _, body = load_text("summary", context, self.parameters.get("data_dir") or None)
@@ -254,7 +254,7 @@ class ChapterRun:
         The ``effects.outcomes`` figure holds the full text already; without a
         control group there is no figure, and this says why.
         """
-        from .effects import effects_text
+        from via_reports.analysis.effects import effects_text
 
         if not any(f.id == "effects.outcomes" for f in self.figures):
             self.show_text("\n\n".join(effects_text(self.dataset, self.scope)), role="effects_text")

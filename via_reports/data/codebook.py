@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from .resources import contracts_dir
+from via_reports.resources import contracts_dir
 
 LANGUAGES = ("nl", "en")
 

@@ -25,7 +25,7 @@ Blocks of a chapter:
   headings, ``###`` sub-headings, lists, **bold**, tables, and footnotes
   ``[^key]`` with their text on a line of its own ``[^key]: text``;
 * :class:`QuoteBlock`: a quotation with its speaker line ("Een professional:");
-* :class:`FigureBlock`: one :class:`~via_reports.figure.Figure`;
+* :class:`FigureBlock`: one :class:`~via_reports.figures.figure.Figure`;
 * :class:`HtmlBlock`: trusted HTML, inserted as is.
 """
 
@@ -36,9 +36,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Union
 
-from .exceptions import RenderError
-from .figure import Figure
-from .study import Study
+from via_reports.data.study import Study
+from via_reports.exceptions import RenderError
+from via_reports.figures.figure import Figure
 
 KINDS = ("interim", "final")
 LANGUAGES = ("nl", "en")

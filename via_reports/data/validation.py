@@ -24,11 +24,11 @@ from typing import Any
 import pandas as pd
 import pandera.pandas as pa
 
-from .codebook import load_codebook
-from .contracts import TABLES, ColumnSpec, RuleSpec, TableContract, load_contracts
-from .loading import RawDataset, TableSource
-from .messages import message
-from .study import Study, parse_study
+from via_reports.data.codebook import load_codebook
+from via_reports.data.contracts import TABLES, ColumnSpec, RuleSpec, TableContract, load_contracts
+from via_reports.data.loading import RawDataset, TableSource
+from via_reports.data.messages import message
+from via_reports.data.study import Study, parse_study
 
 TRUE_WORDS = frozenset({"true", "1", "ja"})
 FALSE_WORDS = frozenset({"false", "0", "nee"})

@@ -22,11 +22,8 @@ from dataclasses import asdict, dataclass
 import pandas as pd
 from scipy.stats import fisher_exact
 
-from .codebook import load_codebook
-from .dataset import Dataset
-from .exceptions import ParameterError
-from .formatting import capitalize_first, p_value_text, percent_value, whole_percent
-from .populations import (
+from via_reports.analysis.formatting import capitalize_first, p_value_text, percent_value, whole_percent
+from via_reports.analysis.populations import (
     age,
     born_nl,
     born_or_background,
@@ -39,7 +36,10 @@ from .populations import (
     ticked_barrier,
     uses_instrument,
 )
-from .scope import Scope
+from via_reports.analysis.scope import Scope
+from via_reports.data.codebook import load_codebook
+from via_reports.data.dataset import Dataset
+from via_reports.exceptions import ParameterError
 
 #: Groups smaller than this carry a caution.
 SMALL_GROUP = 10
@@ -382,7 +382,7 @@ def participants_comparisons(dataset: Dataset, scope: Scope) -> list[Comparison 
 
 def top_backgrounds(dataset: Dataset, top: int = TOP_BACKGROUNDS) -> list[str]:
     """The study's own top origin countries (NL excluded), as the origin figure ranks them."""
-    from .figures.participants import origin_counts, top_countries
+    from via_reports.figures.participants import origin_counts, top_countries
 
     return top_countries(origin_counts(dataset, pilot(dataset)), top)
 

@@ -24,8 +24,8 @@ from typing import Any
 
 import yaml
 
-from .exceptions import RenderError
-from .resources import templates_dir
+from via_reports.exceptions import RenderError
+from via_reports.resources import templates_dir
 
 #: WCAG 2.1 AA contrast for text (and, in this project, for chart colours,
 #: which also carry white or dark labels).
@@ -328,12 +328,12 @@ def chart_style_values(theme: Theme) -> dict[str, Any]:
 
 
 def chart_style(theme: Theme) -> Any:
-    """The ``via_reports.charts.ChartStyle`` of this theme.
+    """The ``via_reports.figures.charts.ChartStyle`` of this theme.
 
     Every field whose name matches a key of :func:`chart_style_values` (or one
     of the aliases ``font``/``family``/``colors``) takes the theme's value.
     """
-    from .charts import ChartStyle
+    from via_reports.figures.charts import ChartStyle
 
     values = chart_style_values(theme)
     aliases = {"font": "font_family", "family": "font_family", "colors": "palette",

@@ -41,12 +41,11 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from .codebook import load_codebook
-from .exceptions import ViaReportsError
-from .figure import Figure
-from .formatting import format_number, whole_percent
-from .resources import templates_dir
-
+from via_reports.analysis.formatting import format_number, whole_percent
+from via_reports.data.codebook import load_codebook
+from via_reports.exceptions import ViaReportsError
+from via_reports.figures.figure import Figure
+from via_reports.resources import templates_dir
 
 #: Figure columns whose codes have display labels in the codebook.
 CODE_LISTS = {"reason": "non_use_reason", "barrier": "barrier", "type": "participation_type",

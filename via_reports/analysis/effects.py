@@ -36,12 +36,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .charts import DEFAULT_STYLE, ChartStyle, configure
-from .codebook import load_codebook
-from .dataset import Dataset
-from .exceptions import ParameterError
-from .figure import Figure
-from .formatting import (
+from via_reports.analysis.formatting import (
     format_number,
     join_words,
     p_value_text,
@@ -50,8 +45,13 @@ from .formatting import (
     round_half_away,
     whole_percent,
 )
-from .populations import PARTICIPATION_TYPES, respondent_ids
-from .scope import Scope
+from via_reports.analysis.populations import PARTICIPATION_TYPES, respondent_ids
+from via_reports.analysis.scope import Scope
+from via_reports.data.codebook import load_codebook
+from via_reports.data.dataset import Dataset
+from via_reports.exceptions import ParameterError
+from via_reports.figures.charts import DEFAULT_STYLE, ChartStyle, configure
+from via_reports.figures.figure import Figure
 
 __all__ = [
     "ANALYSES",

@@ -23,16 +23,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from . import __version__
-from .chapters import TEXT_APPENDICES, chapters_for
-from .collect import CollectedChapter, collect_chapter
-from .dataset import Dataset, load_dataset
-from .exceptions import ChapterError, ContractError, ParameterError, RenderError
-from .execute import run_chapter
-from .facts import text_context
-from .scope import Scope
-from .text import load_text, text_path
-from .validation import Violation
+from via_reports import __version__
+from via_reports.analysis.scope import Scope
+from via_reports.chapters.collect import CollectedChapter, collect_chapter
+from via_reports.chapters.execute import run_chapter
+from via_reports.chapters.registry import TEXT_APPENDICES, chapters_for
+from via_reports.data.dataset import Dataset, load_dataset
+from via_reports.data.validation import Violation
+from via_reports.exceptions import ChapterError, ContractError, ParameterError, RenderError
+from via_reports.report.facts import text_context
+from via_reports.report.text import load_text, text_path
 
 #: A quotation in authored Markdown: a blockquote whose first line is the bold speaker line.
 _QUOTE = re.compile(r"^> \*\*(?P<speaker>[^*]+)\*\*\s*\n(?P<body>(?:>.*\n?)+)", re.MULTILINE)
@@ -74,14 +74,14 @@ def _tree_hash(folder: Path, pattern: str) -> str:
 
 def build_key(dataset: Dataset, scope: Scope, options: BuildOptions, data_dir: Path | None) -> str:
     """Everything an output depends on: data, parameters, code, templates and authored text."""
-    from .resources import templates_dir
+    from via_reports.resources import templates_dir
 
     parts = {
         "data": dataset.fingerprint,
         "data_name": None if dataset.is_demo else Path(dataset.folder).name,  # shown in the provenance
         "scope": [list(scope.waves), scope.kind, scope.language, scope.min_n, scope.alpha],
         "theme": options.theme if not Path(options.theme).is_dir() else _tree_hash(Path(options.theme), "*"),
-        "code": _tree_hash(Path(__file__).parent, "*.py"),
+        "code": _tree_hash(Path(__file__).resolve().parents[1], "*.py"),
         "templates": _tree_hash(templates_dir(), "*"),
         "own_text": _tree_hash(data_dir / "text", "*.md") if data_dir and (data_dir / "text").is_dir() else None,
         "version": __version__,
@@ -147,7 +147,7 @@ def _default_wave(dataset: Dataset) -> str:
 
 def _split_quotes(markdown: str) -> list[Any]:
     """Authored Markdown into Markdown and quotation blocks."""
-    from .document import MarkdownBlock, QuoteBlock
+    from via_reports.report.document import MarkdownBlock, QuoteBlock
 
     blocks: list[Any] = []
     position = 0
@@ -164,7 +164,7 @@ def _split_quotes(markdown: str) -> list[Any]:
 
 def _computed_chapter_blocks(collected: CollectedChapter, scope: Scope, context, data_dir) -> list[Any]:
     """Figures with their generated sentences, then the subgroup comparisons."""
-    from .document import FigureBlock, MarkdownBlock
+    from via_reports.report.document import FigureBlock, MarkdownBlock
 
     blocks: list[Any] = []
     intro = text_path(collected.chapter, scope.language, data_dir)
@@ -217,8 +217,8 @@ def _provenance(dataset: Dataset, scope: Scope, options: BuildOptions) -> dict[s
 
 def build_report(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
     """Build the report into ``options.out``; nothing is left behind on failure."""
-    from .document import Chapter, MarkdownBlock, ReportDocument, number_document
-    from .themes import load_theme
+    from via_reports.report.document import Chapter, MarkdownBlock, ReportDocument, number_document
+    from via_reports.report.themes import load_theme
 
     progress = progress or (lambda chapter, event, seconds: None)
     timings: dict[str, float] = {}
@@ -357,7 +357,7 @@ def _render(document, theme, staging: Path, jobs: int, timings: dict[str, float]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from .render import render_html, render_pdf
+    from via_reports.render import render_html, render_pdf
 
     if jobs < 2:
         timings["pdf"] = _timed(render_pdf, document, theme, staging / "report.pdf")

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from .resources import contracts_dir
+from via_reports.resources import contracts_dir
 
 #: The tables of a dataset, in the order they are validated and reported.
 TABLES = (

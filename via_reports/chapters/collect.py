@@ -1,7 +1,7 @@
 """Collecting a chapter from its executed notebook, by output metadata.
 
 Every output that the build needs carries ``metadata["via_reports"]`` (see
-:mod:`via_reports.notebook`); cell positions never matter, so an analyst may
+:mod:`via_reports.chapters.notebook`); cell positions never matter, so an analyst may
 add cells to a notebook without breaking the build.
 """
 
@@ -15,8 +15,8 @@ from typing import Any
 import nbformat
 import pandas as pd
 
-from .figure import Figure
-from .notebook import METADATA_KEY, MIME_FIGURE
+from via_reports.chapters.notebook import METADATA_KEY, MIME_FIGURE
+from via_reports.figures.figure import Figure
 
 
 class SpecChart:

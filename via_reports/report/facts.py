@@ -1,7 +1,7 @@
 """Numbers for the authored text that are not in a figure: study design and response.
 
 Everything here is computed from the validated dataset and exposed to text
-templates as ``facts`` (see :mod:`via_reports.text`).
+templates as ``facts`` (see :mod:`via_reports.report.text`).
 """
 
 from __future__ import annotations
@@ -11,12 +11,13 @@ from typing import Any
 import pandas as pd
 from babel.dates import format_date
 
-from .dataset import Dataset
-from .figure import Figure
-from .formatting import LOCALES, join_words
-from .populations import panel, pilot, respondent_ids
-from .scope import Scope
-from .text import TextContext
+from via_reports.analysis.formatting import LOCALES, join_words
+from via_reports.analysis.populations import panel, pilot, respondent_ids
+from via_reports.analysis.scope import Scope
+from via_reports.data.dataset import Dataset
+from via_reports.figures.figure import Figure
+from via_reports.report.text import TextContext
+
 
 def long_date(value, language: str) -> str:
     """'15 december 2019' / '15 December 2019'."""

@@ -1,0 +1,157 @@
+"""The generated appendices: data tables behind every figure, codebook, provenance."""
+
+from __future__ import annotations
+
+import html as html_lib
+import math
+from typing import Any
+
+from via_reports.figures.figure import Figure
+from via_reports.render.labels import labels_for
+from via_reports.report.document import (
+    Numbering,
+    ReportDocument,
+    anchor_slug,
+)
+
+# =========================================================================== tables
+
+def _format_number(value: Any, language: str, column: str) -> str:
+    from babel.numbers import format_decimal
+
+    locale = labels_for(language)["locale"]
+    if isinstance(value, float):
+        if column.lower() in ("percent", "percentage", "%") or column.lower().startswith("perc"):
+            return format_decimal(value, format="#,##0.0", locale=locale)
+        if value.is_integer():
+            return format_decimal(value, format="#,##0", locale=locale)
+        return format_decimal(value, format="#,##0.0##", locale=locale)
+    return format_decimal(value, format="#,##0", locale=locale)
+
+
+def format_cell(value: Any, language: str, column: str = "") -> tuple[str, bool]:
+    """(text, is_number) for one table cell, in the report's number format."""
+    import numpy as np
+    import pandas as pd
+
+    labels = labels_for(language)
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA or value is pd.NaT:
+        return labels["missing_value"], False
+    if isinstance(value, (bool, np.bool_)):
+        return (labels["word_yes"] if value else labels["word_no"]), False
+    if isinstance(value, (int, np.integer)):
+        return _format_number(int(value), language, column), True
+    if isinstance(value, (float, np.floating)):
+        return _format_number(float(value), language, column), True
+    return str(value), False
+
+
+def data_table_html(figure: Figure, labels: dict[str, Any], language: str, *,
+                    caption: str | None, table_id: str | None = None) -> str:
+    """A figure's ``display_table`` as an accessible HTML table (th with scope)."""
+    table = figure.display_table
+    columns = [str(c) for c in table.columns]
+    body = []
+    numeric = [True] * len(columns)
+    for record in table.itertuples(index=False, name=None):
+        cells = []
+        for i, (column, value) in enumerate(zip(columns, record)):
+            text, is_number = format_cell(value, language, column)
+            if not is_number and text != labels["missing_value"]:
+                numeric[i] = False
+            cells.append((text, is_number))
+        body.append(cells)
+    num_class = ' class="num"'
+    head = "".join(f'<th scope="col"{num_class if numeric[i] and i else ""}>{html_lib.escape(c)}</th>'
+                   for i, c in enumerate(columns))
+    rows = []
+    for cells in body:
+        out = []
+        for i, (text, is_number) in enumerate(cells):
+            cls = ' class="num"' if is_number else ""
+            tag = "th" if i == 0 else "td"
+            scope = ' scope="row"' if i == 0 else ""
+            out.append(f"<{tag}{scope}{cls}>{html_lib.escape(text)}</{tag}>")
+        rows.append("<tr>" + "".join(out) + "</tr>")
+    size = "small" if len(rows) <= 24 else "long"
+    cap = f"<caption>{caption}</caption>" if caption else ""
+    ident = f' id="{table_id}"' if table_id else ""
+    return (f'<table class="data-table {size}"{ident}>{cap}<thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+def codebook_appendix(language: str, labels: dict[str, Any]) -> str:
+    from via_reports.data.codebook import load_codebook
+    from via_reports.data.contracts import contract_version, load_contracts
+
+    codebook = load_codebook()
+    out = [f"<p>{html_lib.escape(labels['codebook_intro'].format(version=contract_version()))}</p>"]
+    for contract in load_contracts().values():
+        title = f"{labels['codebook_table']} {contract.table}: {contract.label[language]}"
+        out.append(f'<h2 id="codebook-{contract.table}">{html_lib.escape(title)}</h2>')
+        rows = []
+        for column in contract.columns.values():
+            type_name = labels["types"].get(column.type, column.type)
+            if column.personal:
+                type_name += f"; {labels['codebook_personal']}"
+            codes = ""
+            if column.codes:
+                code_list = codebook[column.codes]
+                entries = [f"{code} = {code_list.label(code, language)}" for code in code_list.codes]
+                if code_list.missing_label:
+                    entries.append(f"{labels['codebook_missing']} = {code_list.missing_label[language]}")
+                codes = "; ".join(entries)
+            elif column.type == "boolean":
+                codes = f"true = {labels['word_yes']}; false = {labels['word_no']}"
+            rows.append(
+                f'<tr><th scope="row">{html_lib.escape(column.name)}</th>'
+                f"<td>{html_lib.escape(column.label[language])}</td>"
+                f"<td>{html_lib.escape(type_name)}</td><td class=\"codes\">{html_lib.escape(codes)}</td></tr>")
+        size = "small" if len(rows) <= 14 else "long"
+        out.append(
+            f'<table class="codebook-table {size}"><thead><tr>'
+            f'<th scope="col">{labels["codebook_variable"]}</th><th scope="col">{labels["codebook_label"]}</th>'
+            f'<th scope="col">{labels["codebook_type"]}</th><th scope="col">{labels["codebook_codes"]}</th>'
+            f"</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+    return "\n".join(out)
+
+
+def data_tables_appendix(doc: ReportDocument, numbering: Numbering, appendix_number: str,
+                          labels: dict[str, Any]) -> str:
+    out = [f"<p>{html_lib.escape(labels['data_tables_intro'])}</p>"]
+    for k, figure in enumerate(doc.figures(), start=1):
+        number = numbering.figures[figure.id]
+        anchor = numbering.figure_anchor(figure.id)
+        caption = (f'<span class="table-label">{labels["table"]} B{appendix_number}.{k}.</span> '
+                   f"{html_lib.escape(figure.caption(None))}, {labels['at_figure']} "
+                   f'<a href="#{anchor}">{number}</a>')
+        out.append(data_table_html(figure, labels, doc.language, caption=caption,
+                                   table_id=f"tab-{anchor_slug(figure.id)}"))
+    return "\n".join(out)
+
+
+def _provenance_value(value: Any, labels: dict[str, Any]) -> str:
+    if isinstance(value, dict):
+        items = "".join(f"<li>{html_lib.escape(str(k))}: {_provenance_value(v, labels)}</li>"
+                        for k, v in value.items())
+        return f'<ul class="plain">{items}</ul>'
+    if isinstance(value, (list, tuple)):
+        return html_lib.escape(", ".join(str(v) for v in value))
+    if isinstance(value, bool):
+        return labels["word_yes"] if value else labels["word_no"]
+    if value is None:
+        return labels["missing_value"]
+    return html_lib.escape(str(value))
+
+
+def provenance_appendix(doc: ReportDocument, labels: dict[str, Any]) -> str:
+    known = labels["provenance_keys"]
+    keys = [k for k in known if k in doc.provenance] + sorted(k for k in doc.provenance if k not in known)
+    rows = "".join(
+        f'<tr><th scope="row">{html_lib.escape(known.get(k, k))}</th>'
+        f'<td class="value">{_provenance_value(doc.provenance[k], labels)}</td></tr>'
+        for k in keys)
+    return (f"<p>{html_lib.escape(labels['provenance_intro'])}</p>"
+            '<table class="provenance-table"><thead><tr>'
+            f'<th scope="col">{labels["provenance_item"]}</th><th scope="col">{labels["provenance_value"]}</th>'
+            f"</tr></thead><tbody>{rows}</tbody></table>")

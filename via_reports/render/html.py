@@ -1,0 +1,130 @@
+"""One self-contained interactive HTML file (vega-embed and fonts inlined, no network needed)."""
+
+from __future__ import annotations
+
+import base64
+import functools
+import html as html_lib
+import json
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from via_reports.render.assemble import RenderResult, figure_svgs, jinja, page_context, pinned_source_date
+from via_reports.render.labels import pdf_templates_dir
+from via_reports.render.svg import themed_spec
+from via_reports.report.document import (
+    Numbering,
+    ReportDocument,
+    number_document,
+)
+from via_reports.report.themes import Theme, chart_style, load_theme
+
+# =========================================================================== interactive HTML
+
+@functools.lru_cache(maxsize=1)
+def vega_embed_bundle() -> str:
+    """vega, vega-lite and vega-embed as one script, from vl-convert (no CDN)."""
+    import vl_convert as vlc
+
+    return vlc.javascript_bundle()
+
+
+def _data_uri(path: Path) -> str:
+    import mimetypes
+
+    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return f"data:{kind};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+def _script_safe(text: str) -> str:
+    return text.replace("</script", "<\\/script").replace("</SCRIPT", "<\\/SCRIPT")
+
+
+def _script_json(value: Any) -> str:
+    return _script_safe(json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
+
+
+def _d3_locale(language: str) -> dict[str, Any]:
+    import vl_convert as vlc
+
+    return vlc.get_format_locale("nl-NL" if language == "nl" else "en-GB")
+
+
+#: Characters always kept in the HTML's subsetted fonts.
+_BASE_CHARS = "".join(chr(c) for c in range(0x20, 0x7F)) + "".join(chr(c) for c in range(0xA0, 0x180)) + \
+    "‘’‚“”„–—…•·≤≥±×÷€→←↑↓■▪"
+
+
+def _subset_font_woff2(path: Path, text: str) -> str:
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(path), recalcTimestamp=False)
+    options = subset.Options()
+    options.flavor = "woff2"
+    options.layout_features = ["*"]
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text="".join(sorted(set(text))))
+    subsetter.subset(font)
+    import io
+
+    buffer = io.BytesIO()
+    font.flavor = "woff2"
+    font.save(buffer, reorderTables=False)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _css_inline_fonts(theme: Theme, context: dict[str, Any], svgs: dict[str, str]) -> str:
+    """CSS for the interactive page: fonts inlined (subsetted, woff2) so the file stands alone."""
+    text_parts = [_BASE_CHARS, str(context["title"]), str(context["subtitle"])]
+    for group in ("chapters", "appendices"):
+        text_parts += [str(p.body) for p in context[group]]
+    if context["summary"] is not None:
+        text_parts.append(str(context["summary"].body))
+    text = html_lib.unescape("".join(text_parts))
+    rules = []
+    with pinned_source_date(context["study"].publication_date):
+        for fam in theme.font_families:
+            for face in fam.faces:
+                data = _subset_font_woff2(face.path, text)
+                rules.append(
+                    f'@font-face {{ font-family: "{fam.family}"; font-weight: {face.weight}; '
+                    f"font-style: {face.style}; src: url(data:font/woff2;base64,{data}) format(\"woff2\"); }}")
+    base = (pdf_templates_dir() / "interactive.css").read_text(encoding="utf-8")
+    extra = ""
+    if theme.raw.get("interactive_css"):
+        extra = (theme.folder / theme.raw["interactive_css"]).read_text(encoding="utf-8")
+    return "\n".join([*rules, theme.css_variables(), base, extra])
+
+
+def interactive_html(doc: ReportDocument, theme: Theme, numbering: Numbering,
+                     svgs: dict[str, str] | None = None) -> str:
+    """The interactive page: charts as vega-embed specs, fonts and images inlined."""
+    svgs = svgs if svgs is not None else figure_svgs(doc, theme)
+    context = page_context(doc, theme, numbering, "html", svgs)
+    context["css"] = Markup(_css_inline_fonts(theme, context, svgs))
+    for key, path in (("logo_uri", theme.logo), ("cover_image_uri", theme.cover_image)):
+        context[key] = _data_uri(path) if path else None
+    context["specs"] = [
+        (f"vis-{numbering.figure_anchor(f.id)}", Markup(_script_json(themed_spec(f.chart, chart_style(theme)))))
+        for f in doc.figures()
+    ]
+    context["vega_bundle"] = Markup(_script_safe(vega_embed_bundle()))
+    context["locale"] = Markup(_script_json(_d3_locale(doc.language)))
+    return jinja().get_template("interactive.html.j2").render(**context)
+
+
+def render_html(doc: ReportDocument, theme: str | Path | Theme = "default",
+                out_path: str | Path = "report.html") -> RenderResult:
+    """Render ``doc`` to one self-contained HTML file with interactive charts."""
+    theme = load_theme(theme)
+    numbering = number_document(doc)
+    html_text = interactive_html(doc, theme, numbering)
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out_path.with_name(out_path.name + ".part")
+    tmp.write_text(html_text, encoding="utf-8", newline="\n")
+    tmp.replace(out_path)
+    return RenderResult(out_path, numbering)

@@ -1,0 +1,171 @@
+"""The branded, tagged (PDF/UA-1), reproducible PDF, laid out by WeasyPrint."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import math
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from via_reports.exceptions import RenderError
+from via_reports.render.assemble import (
+    RenderResult,
+    figure_svgs,
+    jinja,
+    page_context,
+    pinned_source_date,
+    theme_css,
+)
+from via_reports.render.labels import pdf_templates_dir
+from via_reports.report.document import (
+    Numbering,
+    ReportDocument,
+    number_document,
+)
+from via_reports.report.themes import Theme, load_theme
+from via_reports.resources import templates_dir
+
+#: Accessible PDF (PDF/UA-1) where WeasyPrint can make it.
+PDF_VARIANT = "pdf/ua-1"
+
+
+# =========================================================================== WeasyPrint
+
+#: WeasyPrint messages that are about the machine, not about the report.
+_BENIGN = (
+    "Using fontTools instead of HarfBuzz-Subset",
+)
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if not any(message.startswith(b) for b in _BENIGN):
+            self.messages.append(f"{record.levelname.lower()}: {message}")
+
+
+@contextlib.contextmanager
+def _weasyprint_problems() -> Iterator[_Collect]:
+    """Collect what WeasyPrint logs (it logs and carries on; we stop)."""
+    from weasyprint import LOGGER
+
+    handler = _Collect()
+    LOGGER.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        LOGGER.removeHandler(handler)
+
+
+@contextlib.contextmanager
+def _footnotes_stay_on_their_page() -> Iterator[None]:
+    """Work around a rounding error in WeasyPrint's footnote layout.
+
+    WeasyPrint compares the bottom of the last footnote with the bottom of the
+    footnote area in floating point; a difference of 1e-13 px counts as an
+    overflow and moves the footnote to the next page. Without a ``max-height``
+    on ``@footnote`` the area grows with its content, so a real overflow is
+    impossible: report none. (Seen with WeasyPrint 70.)
+    """
+    try:
+        from weasyprint.layout import LayoutContext
+    except ImportError:  # pragma: no cover - another WeasyPrint layout
+        yield
+        return
+    original = getattr(LayoutContext, "_update_footnote_area", None)
+    if original is None:  # pragma: no cover
+        yield
+        return
+
+    def update_footnote_area(self: Any) -> bool:
+        overflow = original(self)
+        if overflow:
+            limit = self.current_footnote_area.style["max_height"]
+            if getattr(limit, "value", limit) == math.inf:
+                return False
+        return overflow
+
+    LayoutContext._update_footnote_area = update_footnote_area
+    try:
+        yield
+    finally:
+        LayoutContext._update_footnote_area = original
+
+
+def _check_document_fonts(document: Any, theme: Theme) -> None:
+    """Every font in the PDF must be one of the theme's families (checked after
+    drawing, when WeasyPrint knows which fonts it used)."""
+    allowed = {fam.family for fam in theme.font_families}
+    foreign = sorted({font.family for font in document.fonts.values()} - allowed)
+    if foreign:
+        raise RenderError(f"text was set in font(s) that are not the theme's: {', '.join(foreign)}. "
+                          "Probably a character the theme font lacks (a symbol or emoji); remove it "
+                          "or choose a theme font that has it.")
+
+
+def _normalise_paths(text: str, theme: Theme) -> str:
+    for root in sorted({str(theme.folder), str(templates_dir()), str(pdf_templates_dir())}, key=len, reverse=True):
+        text = text.replace(Path(root).as_uri(), "file:///<root>").replace(root, "<root>")
+    return text
+
+
+def pdf_html(doc: ReportDocument, theme: Theme, numbering: Numbering,
+             svgs: dict[str, str] | None = None) -> str:
+    """The HTML document that WeasyPrint lays out."""
+    svgs = svgs if svgs is not None else figure_svgs(doc, theme)
+    context = page_context(doc, theme, numbering, "pdf", svgs)
+    context["css"] = Markup(theme_css(theme, "report.css"))
+    return jinja().get_template("report.html.j2").render(**context)
+
+
+def render_pdf(doc: ReportDocument, theme: str | Path | Theme = "default",
+               out_path: str | Path = "report.pdf") -> RenderResult:
+    """Render ``doc`` to a tagged, reproducible PDF at ``out_path``.
+
+    ``theme`` is a theme name (``default``, ``neutral``), a theme folder or a
+    loaded :class:`~via_reports.report.themes.Theme`. Raises :class:`RenderError`.
+    """
+    from weasyprint import HTML
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+    theme = load_theme(theme)
+    numbering = number_document(doc)
+    html_text = pdf_html(doc, theme, numbering)
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    identifier = hashlib.sha256(_normalise_paths(html_text, theme).encode("utf-8")).hexdigest()[:32]
+    fetcher = URLFetcher(allowed_protocols=("file", "data"), fail_on_errors=True)
+    with _weasyprint_problems() as problems, pinned_source_date(doc.study.publication_date), \
+            _footnotes_stay_on_their_page():
+        try:
+            base = Path(doc.resource_dir).resolve() if doc.resource_dir else theme.folder
+            document = HTML(string=html_text, base_url=base.as_uri() + "/",
+                            url_fetcher=fetcher).render(pdf_variant=PDF_VARIANT)
+            pdf = _write_pdf(document, identifier)
+            _check_document_fonts(document, theme)
+        except FatalURLFetchingError as error:
+            raise RenderError(f"a resource of the report could not be loaded: {error}") from error
+    if problems.messages:
+        raise RenderError("WeasyPrint reported problems, so the PDF would not be complete:\n- "
+                          + "\n- ".join(problems.messages))
+    tmp = out_path.with_name(out_path.name + ".part")
+    tmp.write_bytes(pdf)
+    tmp.replace(out_path)
+    return RenderResult(out_path, numbering, len(document.pages))
+
+
+def _write_pdf(document: Any, identifier: str) -> bytes:
+    try:
+        return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=identifier.encode("ascii"))
+    except Exception as error:  # a variant WeasyPrint cannot produce: fall back to tagged PDF
+        logging.getLogger(__name__).warning("PDF/UA-1 failed (%s); writing a tagged PDF instead", error)
+        return document.write_pdf(pdf_tags=True, pdf_identifier=identifier.encode("ascii"))
