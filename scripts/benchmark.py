@@ -121,15 +121,14 @@ def bench_notebooks(wave: str) -> None:
     manager.shutdown_kernel(now=True)
 
     from via_reports.analysis.scope import Scope
-    from via_reports.chapters.registry import FIGURE_CHAPTERS
+    from via_reports.chapters.registry import chapter_figures, computed_chapters
     from via_reports.data.dataset import load_dataset
-    from via_reports.figures import chapter_figures
 
     started = time.perf_counter()
     dataset = load_dataset(None)
     scope = Scope.for_wave(dataset, wave)
     print(f"demo data generated and validated: {time.perf_counter() - started:.2f} s")
-    for chapter in FIGURE_CHAPTERS:
+    for chapter in computed_chapters(scope.kind):
         started = time.perf_counter()
         figures = chapter_figures(chapter, dataset, scope)
         computed = time.perf_counter() - started
@@ -138,12 +137,6 @@ def bench_notebooks(wave: str) -> None:
             figure.chart.to_dict()
         specs = time.perf_counter() - started
         print(f"    {chapter:<14} {len(figures)} figures: computing {computed:5.2f} s, chart specs {specs:5.2f} s")
-    if scope.kind == "final" or wave == dataset.study.wave_codes[-1]:
-        from via_reports.analysis.effects import effects_figure
-
-        started = time.perf_counter()
-        effects_figure(dataset, Scope.for_wave(dataset, dataset.study.wave_codes[-1])).chart.to_dict()
-        print(f"    {'effects':<14} computing and chart spec {time.perf_counter() - started:5.2f} s")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,22 +6,17 @@ import pytest
 from tiny import load_tiny
 
 from via_reports import load_dataset
-from via_reports.analysis.effects import effects_extra_figures, effects_figure
 from via_reports.analysis.scope import Scope
-from via_reports.chapters.registry import CHAPTERS, FIGURE_CHAPTERS, TEXT_APPENDICES
-from via_reports.figures import chapter_figures
+from via_reports.chapters.registry import CHAPTERS, TEXT_APPENDICES, chapter_figures, computed_chapters
 from via_reports.report.facts import text_context
 from via_reports.report.text import TextContext, TextError, load_text, render_text
 
-TEXTS = [c.id for c in CHAPTERS if c.source == "text"] + ["summary"] + [a.id for a in TEXT_APPENDICES]
+TEXTS = [c.id for c in CHAPTERS if not c.is_computed] + [a.id for a in TEXT_APPENDICES]
 
 
 def context_for(dataset, wave, language):
     scope = Scope.for_wave(dataset, wave, language=language, min_n=2)
-    figures = {f.id: f for chapter in FIGURE_CHAPTERS for f in chapter_figures(chapter, dataset, scope)}
-    if scope.kind == "final":
-        main = effects_figure(dataset, scope)
-        figures.update({f.id: f for f in ([main] if main else []) + effects_extra_figures(dataset, scope)})
+    figures = {f.id: f for chapter in computed_chapters(scope.kind) for f in chapter_figures(chapter, dataset, scope)}
     return text_context(dataset, scope, figures)
 
 

@@ -40,7 +40,7 @@ def test_output_folder_contents(demo_report):
     for name in ("report.pdf", "report.html", "manifest.json"):
         assert (out / name).is_file()
     notebooks = sorted(p.stem for p in (out / "notebooks").glob("*.ipynb"))
-    assert notebooks == sorted(["summary", "participants", "participation", "instruments", "barriers", "satisfaction"])
+    assert notebooks == sorted(["participants", "participation", "instruments", "barriers", "satisfaction"])
     assert not list(out.glob(".*")), "no lock or temporary files are left behind"
     assert not list(out.parent.glob(".report.*")), "no staging folder is left behind"
 
@@ -200,9 +200,9 @@ def test_a_failing_chapter_names_chapter_cell_and_notebook(tmp_path, monkeypatch
 def test_cli_chapter_failure_exit_code(tmp_path, monkeypatch, capsys):
     templates = tmp_path / "templates"
     shutil.copytree(ROOT / "templates", templates)
-    broken = templates / "notebooks" / "summary.ipynb"
+    broken = templates / "notebooks" / "participants.ipynb"
     notebook = nbformat.read(str(broken), as_version=4)
-    notebook.cells.append(nbformat.v4.new_code_cell("1 / 0"))
+    notebook.cells.insert(0, nbformat.v4.new_code_cell("1 / 0"))
     nbformat.write(notebook, str(broken))
     monkeypatch.setenv("VIA_REPORTS_TEMPLATES", str(templates))
     assert main(["build", "--out", str(tmp_path / "out"), "--wave", "T1", "--quiet"]) == 4

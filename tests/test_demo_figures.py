@@ -11,8 +11,7 @@ import pytest
 
 from via_reports import load_dataset
 from via_reports.analysis.scope import Scope
-from via_reports.analysis.subgroups import chapter_comparisons
-from via_reports.figures import build_figure, chapter_figures
+from via_reports.chapters.registry import build_figure, chapter_comparisons, chapter_figures
 
 
 @pytest.fixture(scope="module")

@@ -23,13 +23,13 @@ from via_reports.analysis.effects import (
     OUTCOME_LABELS,
     OUTCOMES,
     attrition_table,
-    effects_extra_figures,
     effects_figure,
     effects_table,
     effects_text,
     exit_to_paid_work,
 )
 from via_reports.analysis.scope import Scope
+from via_reports.chapters.registry import chapter_figures
 from via_reports.data.dataset import load_dataset
 from via_reports.figures.figure import Figure
 
@@ -428,7 +428,7 @@ def test_no_control_group(load):
     assert (table["n_control"] == 0).all() and table["effect"].isna().all()
     assert exit_to_paid_work(dataset, FINAL)["p_value"].isna().all()
     assert set(attrition_table(dataset, FINAL)["group"]) == {"pilot"}
-    assert [f.id for f in effects_extra_figures(dataset, FINAL)] == ["effects.attrition"]
+    assert [f.id for f in chapter_figures("effects", dataset, FINAL)] == ["effects.attrition"]
 
 
 def test_single_wave_scope_is_a_parameter_error(load):
@@ -462,7 +462,7 @@ def test_figure(load, tmp_path):
 
 def test_no_personal_data_in_figures(load, tmp_path):
     dataset = load(randomized={pid: True for pid in PILOT[:5] + CONTROL}, exits=EXITS)
-    figures = [effects_figure(dataset, FINAL)] + effects_extra_figures(dataset, FINAL)
+    figures = chapter_figures("effects", dataset, FINAL)
     assert [f.id for f in figures] == ["effects.outcomes", "effects.attrition", "effects.exit_paid_work"]
     for figure in figures:
         outputs = [json.dumps(figure.chart.to_dict()), figure.data.to_csv(), figure.display_table.to_csv(),
@@ -478,7 +478,7 @@ def test_chart_renders(load):
     dataset = load(randomized={pid: True for pid in PILOT[:5] + CONTROL}, exits=EXITS)
     svg = vl_convert.vegalite_to_svg(effects_figure(dataset, FINAL).chart.to_json())
     assert svg.startswith("<svg") and "Ervaren gezondheid" in svg
-    for figure in effects_extra_figures(dataset, FINAL):
+    for figure in chapter_figures("effects", dataset, FINAL)[1:]:
         assert vl_convert.vegalite_to_svg(figure.chart.to_json()).startswith("<svg")
 
 

@@ -19,7 +19,7 @@ import pytest
 from tiny import load_tiny
 
 from via_reports.analysis.scope import Scope
-from via_reports.figures import build_figure
+from via_reports.chapters.registry import build_figure
 
 INTERIM = Scope(waves=("T0", "T1"))
 FINAL = Scope(waves=("T0", "T1", "T2"), kind="final")

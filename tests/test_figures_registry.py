@@ -10,15 +10,16 @@ import vl_convert
 from tiny import load_tiny
 
 from via_reports.analysis.scope import Scope
-from via_reports.analysis.subgroups import chapter_comparisons
-from via_reports.exceptions import ParameterError
-from via_reports.figures import (
-    CHAPTER_FIGURES,
-    PER_INSTRUMENT,
+from via_reports.chapters.registry import (
+    CHAPTERS,
     build_figure,
+    chapter_comparisons,
     chapter_figure_ids,
     chapter_figures,
+    chapter_spec,
+    figure_spec,
 )
+from via_reports.exceptions import ParameterError
 from via_reports.figures.charts import DEFAULT_STYLE, ChartStyle
 
 #: min_n = 3 so that satisfaction.power (3 users) is built too.
@@ -51,29 +52,36 @@ def tiny(tmp_path_factory):
     return load_tiny(tmp_path_factory.mktemp("tiny"))
 
 
+#: The chapters of an interim report that have figures.
+INTERIM_FIGURE_CHAPTERS = ["participants", "participation", "instruments", "barriers", "satisfaction"]
+
+
 @pytest.fixture(scope="module")
 def all_figures(tiny):
-    return [figure for chapter in CHAPTER_FIGURES for figure in chapter_figures(chapter, tiny, INTERIM)]
+    return [figure for chapter in INTERIM_FIGURE_CHAPTERS for figure in chapter_figures(chapter, tiny, INTERIM)]
 
 
 def test_chapters_and_their_figures():
-    assert list(CHAPTER_FIGURES) == [
-        "participants",
-        "participation",
-        "instruments",
-        "barriers",
-        "satisfaction",
-    ]
-    assert CHAPTER_FIGURES["satisfaction"] == ["satisfaction.overall", PER_INSTRUMENT]
-    listed = [fid for ids in CHAPTER_FIGURES.values() for fid in ids if fid != PER_INSTRUMENT]
-    assert sorted(listed) == sorted(fid for fid in EXPECTED_COLUMNS if fid != "satisfaction.power")
+    assert [c.id for c in CHAPTERS if c.figures] == [*INTERIM_FIGURE_CHAPTERS, "effects"]
+    assert chapter_spec("satisfaction").figure_ids() == ["satisfaction.overall", "satisfaction.<instrument>"]
+    assert chapter_spec("effects").figure_ids() == ["effects.outcomes", "effects.attrition", "effects.exit_paid_work"]
+    listed = [fid for chapter in INTERIM_FIGURE_CHAPTERS for fid in chapter_spec(chapter).figure_ids()]
+    catalogue = [fid for fid in EXPECTED_COLUMNS if fid != "satisfaction.power"] + ["satisfaction.<instrument>"]
+    assert sorted(listed) == sorted(catalogue)
 
 
 def test_every_figure_id_is_built(all_figures):
     assert [f.id for f in all_figures] == [
-        *[fid for ids in CHAPTER_FIGURES.values() for fid in ids if fid != PER_INSTRUMENT],
+        *[fid for chapter in INTERIM_FIGURE_CHAPTERS for fid in chapter_spec(chapter).figure_ids()][:-1],
         "satisfaction.power",
     ]
+
+
+def test_a_family_member_belongs_to_its_family_and_the_family_is_not_one_figure(tiny):
+    assert figure_spec("satisfaction.power").id == "satisfaction.<instrument>"
+    assert figure_spec("satisfaction.overall").id == "satisfaction.overall"
+    with pytest.raises(ParameterError, match="one figure per member"):
+        build_figure("satisfaction.<instrument>", tiny, INTERIM)
 
 
 def test_unknown_chapter(tiny):
@@ -162,7 +170,7 @@ def test_no_participant_id_or_free_text_in_any_output(tmp_path, language):
     assert dataset.participants["participant_id"].str.startswith("SECRET-ID").all()
     assert (dataset.barriers["other_text"].dropna() == "SECRET TEXT").any()
     scope = Scope(waves=("T0", "T1"), language=language, min_n=1)
-    figures = [f for chapter in CHAPTER_FIGURES for f in chapter_figures(chapter, dataset, scope)]
+    figures = [f for chapter in INTERIM_FIGURE_CHAPTERS for f in chapter_figures(chapter, dataset, scope)]
     assert {f.id for f in figures} >= {"satisfaction.power", "satisfaction.taal_roc"}
     for figure in figures:
         outputs = [
@@ -196,7 +204,7 @@ def without_t2_responses_in_panel(frames):
 def test_figures_on_an_empty_panel(tmp_path):
     dataset = load_tiny(tmp_path, without_t2_responses_in_panel)
     scope = Scope(waves=("T0", "T1", "T2"), kind="final")
-    for chapter in CHAPTER_FIGURES:
+    for chapter in INTERIM_FIGURE_CHAPTERS:
         for figure in chapter_figures(chapter, dataset, scope):
             assert "<svg" in vl_convert.vegalite_to_svg(figure.chart.to_json())
             figure.write_csv(tmp_path / "figures")

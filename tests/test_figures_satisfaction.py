@@ -11,7 +11,7 @@ from tiny import load_tiny
 
 from via_reports.analysis.scope import Scope
 from via_reports.exceptions import ParameterError
-from via_reports.figures import build_figure, chapter_figure_ids, chapter_figures
+from via_reports.chapters.registry import build_figure, chapter_figure_ids, chapter_figures
 
 INTERIM = Scope(waves=("T0", "T1"))
 SMALL_MIN_N = Scope(waves=("T0", "T1"), min_n=3)

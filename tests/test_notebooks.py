@@ -1,13 +1,17 @@
-"""Chapter notebooks under papermill: the figure CSVs equal counts made by hand.
+"""Chapter notebooks in a kernel: the figure CSVs equal counts made by hand; notebooks run again.
 
 The tiny dataset (tests/tiny.py) at wave T1: the pilot is P1..P8, the panel
 (T0 and T1) is P1..P6. The expected numbers below were counted from the rows
-in tiny.py, independently of the figure library.
+in tiny.py, independently of the figure library. An analyst's way of working
+is tested too: open a notebook, run it, edit its parameters, run it again in
+the same kernel; and the executed notebooks show their charts as images.
 """
 
 from __future__ import annotations
 
+import base64
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,13 +20,13 @@ import nbformat
 import pandas as pd
 import pytest
 
-from via_reports.chapters.execute import run_chapter
-from via_reports.chapters.registry import NOTEBOOK_CHAPTERS
-from via_reports.exceptions import ChapterError, ParameterError
+from via_reports.chapters.execute import kernel_name, run_chapter
+from via_reports.chapters.registry import chapter_spec, computed_chapters
+from via_reports.exceptions import ChapterError
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
-INTERIM_CHAPTERS = [c for c in NOTEBOOK_CHAPTERS if c != "effects"]
+INTERIM_CHAPTERS = computed_chapters("interim")
 
 
 @pytest.fixture(scope="module")
@@ -122,17 +126,41 @@ def test_manifest_lists_every_written_csv(tiny_run):
     listed = sorted(f for entry in manifest["figures"] for f in entry["files"])
     written = sorted(f"figures/{p.name}" for p in (tiny_run / "figures").glob("*.csv"))
     assert listed == written
-    assert set(manifest["chapters"]) == set(INTERIM_CHAPTERS) - {"summary"} | ({"summary"} & set(manifest["chapters"]))
+    assert list(manifest["chapters"]) == INTERIM_CHAPTERS
+    assert [e["id"] for e in manifest["chapters"]["satisfaction"]] == ["satisfaction.overall", "satisfaction.power"]
+
+
+def outputs(notebook) -> list[dict]:
+    return [o for cell in notebook.cells for o in cell.get("outputs", [])]
 
 
 def test_executed_notebooks_read_as_chapters(tiny_run):
     notebook = nbformat.read(str(tiny_run / "notebooks" / "barriers.ipynb"), as_version=4)
-    markdown = [o["data"].get("text/markdown", "") for c in notebook.cells for o in c.get("outputs", [])
-                if "data" in o]
-    assert any(m.startswith("# Ervaren belemmeringen") for m in markdown)
-    assert any("Figuur" not in m and "(n=6)" in m for m in markdown)  # captions carry n
-    errors = [o for c in notebook.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
-    assert errors == []
+    markdown = [o["data"]["text/markdown"] for o in outputs(notebook) if "text/markdown" in o.get("data", {})]
+    assert markdown[0] == "# Ervaren belemmeringen\n\n*Meetmomenten T0–T1 · Testpilot*"
+    captions = [m for m in markdown if m.startswith("**")]
+    assert captions == [  # unnumbered (numbers come with the report), each with its n: the panel P1..P6
+        "**Hoe makkelijk of moeilijk deelnemen aan de maatschappij is, per meetmoment (n=6)**",
+        "**Hoe makkelijk of moeilijk betaald werk vinden en krijgen is, per meetmoment (n=6)**",
+        "**Ervaren belemmeringen per meetmoment (n=6)**",
+    ]
+    assert [o for o in outputs(notebook) if o["output_type"] == "error"] == []
+
+
+def test_every_chart_is_an_image_in_nbconvert_html(tiny_run):
+    """Beside the interactive Vega-Lite, each chart carries SVG and PNG: nbconvert's HTML shows it."""
+    from nbconvert import HTMLExporter
+
+    for chapter in INTERIM_CHAPTERS:
+        notebook = nbformat.read(str(tiny_run / "notebooks" / f"{chapter}.ipynb"), as_version=4)
+        charts = [o["data"] for o in outputs(notebook) if "application/vnd.vegalite.v5+json" in o.get("data", {})]
+        figures = json.loads((tiny_run / "manifest.json").read_text())["chapters"][chapter]
+        assert len(charts) == len(figures) > 0, chapter
+        for data in charts:
+            assert data["image/svg+xml"].startswith("<svg") and "Lato, " in data["image/svg+xml"]
+            assert base64.b64decode(data["image/png"]).startswith(b"\x89PNG")
+        html, _ = HTMLExporter().from_notebook_node(notebook)
+        assert html.count('data-mime-type="image/svg+xml"') == len(figures), chapter
 
 
 def test_researcher_runs_papermill_directly(tmp_path):
@@ -166,6 +194,49 @@ def test_unknown_wave_fails_with_a_clear_chapter_error(tmp_path):
     assert Path(info.value.notebook_path).is_file()
 
 
-def test_runner_rejects_unknown_parameter(tmp_path):
-    with pytest.raises(ParameterError, match="wvae"):
-        run_chapter("participants", {"wvae": "T1"}, tmp_path / "x.ipynb")
+def test_papermill_run_by_hand_rejects_an_unknown_parameter(tmp_path):
+    """Papermill itself only warns; the notebook's set-up cell stops at the name nobody declared."""
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "papermill"), str(ROOT / "templates/notebooks/barriers.ipynb"),
+         str(tmp_path / "barriers.ipynb"), "-p", "wvae", "T1", "-p", "output_dir", str(tmp_path)],
+        capture_output=True, text=True, cwd=tmp_path)
+    assert result.returncode != 0
+    assert "ParameterError: unknown parameter(s) wvae" in result.stderr + result.stdout
+
+
+def run_all(client, notebook) -> None:
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type == "code":
+            client.execute_cell(cell, index)  # raises CellExecutionError on any error
+
+
+@pytest.mark.parametrize("chapter", computed_chapters())
+def test_open_run_edit_the_parameters_and_run_again_in_the_same_kernel(chapter, tmp_path):
+    """As an analyst in JupyterLab: run the notebook as it comes, then edit its parameters and run it
+    again, twice, in the same kernel. Nothing is written into the repository."""
+    from nbclient import NotebookClient
+    from tiny import tiny_tables, write_dataset
+
+    data = write_dataset(tmp_path / "data", *tiny_tables())
+    template = ROOT / "templates" / "notebooks" / f"{chapter}.ipynb"
+    notebook = nbformat.read(str(template), as_version=4)
+    client = NotebookClient(notebook, kernel_name=kernel_name(), timeout=600,
+                            resources={"metadata": {"path": str(template.parent)}})
+    home = tmp_path / "home"  # the default output folder is ~/via-reports-output
+    before = sorted(str(p) for p in template.parent.rglob("*"))
+    with client.setup_kernel(env={**os.environ, "HOME": str(home)}):
+        run_all(client, notebook)  # as opened: the demo data, its last wave
+        assert (home / "via-reports-output" / "manifest.json").is_file()
+        parameters = next(c for c in notebook.cells if "parameters" in c.metadata.get("tags", []))
+        parameters.source = (parameters.source.replace("data_dir: str = ''", f"data_dir: str = {str(data)!r}")
+                             .replace("language: str = ''", "language: str = 'en'")
+                             .replace("output_dir: str = ''", f"output_dir: str = {str(tmp_path / 'out')!r}")
+                             .replace("min_n: int = 10", "min_n: int = 2"))
+        run_all(client, notebook)
+        run_all(client, notebook)
+    header = next(o["data"]["text/markdown"] for o in outputs(notebook) if "text/markdown" in o.get("data", {}))
+    assert header.startswith(f"# {chapter_spec(chapter).title['en']}\n\n*Waves T0–T2 · Testpilot*")
+    assert sorted(str(p) for p in template.parent.rglob("*")) == before
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    written = sorted(f"figures/{p.name}" for p in (tmp_path / "out" / "figures").glob("*.csv"))
+    assert sorted(f for entry in manifest["figures"] for f in entry["files"]) == written

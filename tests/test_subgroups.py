@@ -16,10 +16,10 @@ from via_reports.analysis.subgroups import (
     OUTCOMES,
     SPLITS,
     Comparison,
-    chapter_comparisons,
     compare,
     comparisons_frame,
 )
+from via_reports.chapters.registry import chapter_comparisons
 from via_reports.exceptions import ParameterError
 
 INTERIM = Scope(waves=("T0", "T1"))

@@ -62,7 +62,6 @@ __all__ = [
     "OUTCOME_LABELS",
     "attrition_figure",
     "attrition_table",
-    "effects_extra_figures",
     "effects_figure",
     "effects_table",
     "effects_text",
@@ -1012,15 +1011,3 @@ def exit_figure(dataset: Dataset, scope: Scope, *, style: ChartStyle | None = No
         text=[_exit_sentence(dataset, scope, randomized)],
         n_label=_group_n_label(counts, language),
     )
-
-
-def effects_extra_figures(dataset: Dataset, scope: Scope, *, style: ChartStyle | None = None) -> list[Figure]:
-    """The supporting figures ``effects.attrition`` and ``effects.exit_paid_work``.
-
-    ``effects.exit_paid_work`` only when both groups are present.
-    """
-    figures = [attrition_figure(dataset, scope, style=style)]
-    exit_fig = exit_figure(dataset, scope, style=style)
-    if exit_fig is not None:
-        figures.append(exit_fig)
-    return figures

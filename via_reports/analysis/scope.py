@@ -5,20 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from via_reports.exceptions import ParameterError
-
-LANGUAGES = ("nl", "en")
-KINDS = ("interim", "final")
+from via_reports.options import DEFAULT_OPTIONS, KINDS, LANGUAGES
 
 
 @dataclass(frozen=True)
 class Scope:
     #: The waves the report covers, in order, ending with the last wave.
     waves: tuple[str, ...]
-    language: str = "nl"
+    language: str = LANGUAGES[0]
     #: Instruments with fewer users than this get no satisfaction figure of their own.
-    min_n: int = 10
+    min_n: int = DEFAULT_OPTIONS["min_n"]
     #: Significance threshold for subgroup comparisons.
-    alpha: float = 0.05
+    alpha: float = DEFAULT_OPTIONS["alpha"]
     #: "interim" (no effects chapter) or "final".
     kind: str = "interim"
 
@@ -43,19 +41,23 @@ class Scope:
         return self.waves[0]
 
     @classmethod
-    def for_wave(cls, dataset, wave: str, *, language: str | None = None, min_n: int = 10,
-                 alpha: float = 0.05, kind: str | None = None) -> "Scope":
+    def for_wave(cls, dataset, wave: str | None = None, *, language: str | None = None,
+                 min_n: int = DEFAULT_OPTIONS["min_n"], alpha: float = DEFAULT_OPTIONS["alpha"],
+                 kind: str | None = None) -> "Scope":
         """The scope of a report whose last wave is ``wave``.
 
-        ``wave`` must be declared in study.yaml and answered by someone;
+        ``wave`` must be declared in study.yaml and answered by someone (None:
+        the last wave anybody answered); ``language`` defaults to the study's;
         ``kind`` defaults to "final" when ``wave`` is the study's last declared
         wave, it is not the first, and a control group is present.
         """
         declared = dataset.study.wave_codes
+        answered = set(dataset.responses["wave"].dropna())
+        if wave is None:
+            wave = [w for w in declared if w in answered][-1]
         if wave not in declared:
             raise ParameterError(
                 f"wave {wave!r} is not in this study; study.yaml declares {', '.join(declared)}")
-        answered = set(dataset.responses["wave"].dropna())
         if wave not in answered:
             raise ParameterError(f"wave {wave!r} is declared in study.yaml but nobody answered it yet")
         waves = tuple(w for w in dataset.study.waves_up_to(wave))

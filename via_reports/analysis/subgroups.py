@@ -39,7 +39,6 @@ from via_reports.analysis.populations import (
 from via_reports.analysis.scope import Scope
 from via_reports.data.codebook import load_codebook
 from via_reports.data.dataset import Dataset
-from via_reports.exceptions import ParameterError
 
 #: Groups smaller than this carry a caution.
 SMALL_GROUP = 10
@@ -466,35 +465,6 @@ def barriers_comparisons(dataset: Dataset, scope: Scope) -> list[Comparison | No
             **kwargs,
         ),
     ]
-
-
-CHAPTER_COMPARISONS = {
-    "participants": participants_comparisons,
-    "participation": participation_comparisons,
-    "instruments": instruments_comparisons,
-    "barriers": barriers_comparisons,
-}
-
-
-#: Chapters of a report that have no subgroup comparisons (asking for them gives an empty list).
-CHAPTERS_WITHOUT_COMPARISONS = (
-    "summary",
-    "introduction",
-    "approach",
-    "satisfaction",
-    "effects",
-    "conclusions",
-)
-
-
-def chapter_comparisons(chapter: str, dataset: Dataset, scope: Scope) -> list[Comparison]:
-    """The subgroup comparisons a chapter discusses; splits with an empty group are skipped."""
-    if chapter in CHAPTERS_WITHOUT_COMPARISONS:
-        return []
-    if chapter not in CHAPTER_COMPARISONS:
-        known = ", ".join([*CHAPTER_COMPARISONS, *CHAPTERS_WITHOUT_COMPARISONS])
-        raise ParameterError(f"unknown chapter {chapter!r}; chapters: {known}")
-    return [c for c in CHAPTER_COMPARISONS[chapter](dataset, scope) if c is not None]
 
 
 def comparisons_frame(comparisons: Sequence[Comparison]) -> pd.DataFrame:

@@ -36,7 +36,7 @@ class SpecChart:
 class CollectedChapter:
     chapter: str
     figures: list[Figure] = field(default_factory=list)
-    #: Generated text blocks (Markdown) in output order, by role: summary, effects_text, ...
+    #: Generated text blocks (Markdown) in output order, by role: effects_text, text
     texts: list[tuple[str, str]] = field(default_factory=list)
     comparisons: dict[str, Any] | None = None
 
@@ -66,6 +66,6 @@ def collect_chapter(chapter: str, notebook_path: Path) -> CollectedChapter:
                 collected.figures.append(figure_from_payload(output["data"][MIME_FIGURE]))
             elif kind == "comparisons":
                 collected.comparisons = meta
-            elif kind in ("summary", "effects_text", "text"):
+            elif kind in ("effects_text", "text"):
                 collected.texts.append((kind, meta["markdown"]))
     return collected

@@ -1,8 +1,9 @@
 """Running chapter notebooks with papermill, strictly.
 
 Papermill only warns about a parameter the notebook does not declare; here
-that is an error, checked with ``papermill.inspect_notebook`` before any
-kernel starts. A failing cell becomes a :class:`ChapterError` that names the
+that is an error, checked against the registry's notebook parameters
+(:func:`via_reports.chapters.registry.check_parameters`) before any kernel
+starts. A failing cell becomes a :class:`ChapterError` that names the
 chapter, the cell, the exception and the executed notebook to inspect.
 """
 
@@ -14,10 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from via_reports.chapters.registry import check_parameters
 from via_reports.exceptions import ChapterError, ParameterError
+from via_reports.resources import templates_dir
 
 LOG = logging.getLogger(__name__)
-from via_reports.resources import templates_dir
 
 
 def notebook_template(chapter: str) -> Path:
@@ -28,22 +30,10 @@ def notebook_template(chapter: str) -> Path:
 
 
 def declared_parameters(notebook: Path) -> dict[str, Any]:
-    """The parameters a notebook's ``parameters`` cell declares, with their defaults."""
+    """The parameters a notebook's ``parameters`` cell declares: default, type and comment of each."""
     import papermill
 
     return papermill.inspect_notebook(str(notebook))
-
-
-def check_parameters(notebook: Path, parameters: dict[str, Any]) -> None:
-    declared = declared_parameters(notebook)
-    unknown = sorted(set(parameters) - set(declared))
-    if unknown:
-        raise ParameterError(f"{notebook.name}: unknown parameter(s) {', '.join(unknown)}; "
-                             f"it declares {', '.join(declared)}")
-    missing = sorted(name for name, info in declared.items()
-                     if name not in parameters and info.get("default") in (None, "None"))
-    if missing:
-        raise ParameterError(f"{notebook.name}: parameter(s) {', '.join(missing)} have no default and were not given")
 
 
 def kernel_name() -> str:
@@ -84,8 +74,8 @@ def run_chapter(chapter: str, parameters: dict[str, Any], executed: Path) -> Cha
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    check_parameters(parameters)
     template = notebook_template(chapter)
-    check_parameters(template, parameters)
     executed.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     for attempt in (1, 2):

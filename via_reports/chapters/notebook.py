@@ -1,22 +1,33 @@
 """What a chapter notebook calls: thin, readable, and strict about parameters.
 
-A chapter notebook is a ``parameters`` cell and a few calls::
+A chapter notebook (``templates/notebooks/<chapter>.ipynb``) is a parameters
+cell, a setup cell and one cell per figure::
 
     chapter = ChapterRun.from_parameters("barriers", globals())
-    chapter.show_figures()
+    chapter.show("barriers.by_wave")
     chapter.show_comparisons()
 
 ``from_parameters`` checks the parameters (an unknown one, e.g. a typo passed
 with ``papermill -p wvae T1``, is an error, not papermill's warning), validates
-the data and fixes the report's scope. ``show_figures`` displays each figure
-with its caption, chart and short text, writes ``<output_dir>/figures/<id>.csv``
-and the chapter's part of ``<output_dir>/manifest.json``. Every displayed
-output carries ``via_reports`` metadata, by which the build collects the chapter
-from the executed notebook (never by cell position).
+the data and fixes the report's scope. ``show`` displays one figure with its
+caption, chart and short text, writes ``<output_dir>/figures/<id>.csv`` and
+its line in ``<output_dir>/manifest.json``. Every cell can be run again, in any
+order and as often as wanted; change a parameter and run the setup cell again
+to start over. ``chapter.figure(id)`` hands out the
+:class:`~via_reports.figures.figure.Figure` itself, to look at its data or
+chart it differently.
+
+Every displayed output the build needs carries ``via_reports`` metadata, by
+which :mod:`via_reports.chapters.collect` collects the chapter from the
+executed notebook (never by cell position). A chart is displayed as Vega-Lite
+(interactive in JupyterLab) with a static SVG and PNG beside it, so the
+executed notebook shows it in ``jupyter nbconvert --to html`` and on GitHub.
 """
 
 from __future__ import annotations
 
+import ast
+import base64
 import fcntl
 import json
 import os
@@ -26,62 +37,68 @@ from pathlib import Path
 from typing import Any
 
 from via_reports.analysis.scope import Scope
-from via_reports.chapters.registry import FIGURE_CHAPTERS, chapter_spec
+from via_reports.chapters.registry import (
+    NOTEBOOK_PARAMETERS,
+    ChapterSpec,
+    chapter_comparisons,
+    chapter_figure_ids,
+    chapter_spec,
+    check_parameters,
+    figure_spec,
+)
 from via_reports.data.dataset import Dataset, load_dataset
 from via_reports.exceptions import ContractError, ParameterError
 from via_reports.figures.figure import Figure
 
-#: The parameters every chapter notebook declares, with their defaults.
-PARAMETERS: dict[str, Any] = {
-    "data_dir": "",       # dataset folder; "" = the embedded synthetic demo data
-    "wave": "T1",         # the last wave the report covers
-    "output_dir": "output",  # where figures/<id>.csv and manifest.json go
-    "language": "nl",     # nl or en
-    "min_n": 10,          # minimum users for a satisfaction figure per instrument
-    "alpha": 0.05,        # threshold for "relatively more often" in comparisons
-    "kind": "",           # interim or final; "" = inferred from the wave
-    "theme": "default",   # chart colours and font from templates/pdf/themes/<theme>
-}
-
-#: Names IPython itself puts in a notebook's namespace.
-_IPYTHON_NAMES = frozenset({"In", "Out", "get_ipython", "exit", "quit", "open"})
+#: Where figures and manifest go when the notebook's ``output_dir`` is empty:
+#: outside the repository, so that running a notebook changes nothing in it.
+DEFAULT_OUTPUT_DIR = Path.home() / "via-reports-output"
 
 #: Metadata key of every output the build collects.
 METADATA_KEY = "via_reports"
 MIME_FIGURE = "application/vnd.via-reports.figure+json"
+MIME_VEGA_LITE = "application/vnd.vegalite.v5+json"
+
+#: The first line of the cell papermill injects with the given parameters.
+_PAPERMILL_HEADER = "# Parameters\n"
 
 
-def check_parameters(namespace: dict[str, Any]) -> dict[str, Any]:
-    """The declared parameters from a notebook's namespace; unknown or bad ones are errors.
+def injected_parameters(history: list[str]) -> list[str]:
+    """The names papermill injected, read from the kernel's input history (``In``).
 
-    Papermill injects every ``-p name value`` as a variable. After the
-    parameters cell, any other public, non-module, non-callable variable can
-    only have come from such an injection: it is reported as unknown.
+    Papermill runs the values given with ``-p`` as a cell of its own, headed
+    ``# Parameters``, after the notebook's parameters cell. Only names set
+    there can be parameters nobody declared; variables an analyst defines in
+    other cells never are.
     """
-    import types
+    names: list[str] = []
+    for source in history:
+        if not source.startswith(_PAPERMILL_HEADER):
+            continue
+        try:
+            statements = ast.parse(source).body
+        except SyntaxError:
+            continue
+        if statements and all(isinstance(s, ast.Assign) and len(s.targets) == 1
+                              and isinstance(s.targets[0], ast.Name) for s in statements):
+            names += [s.targets[0].id for s in statements if s.targets[0].id not in names]
+    return names
 
-    unknown = sorted(
-        name for name, value in namespace.items()
-        if not name.startswith("_") and name not in PARAMETERS and name not in _IPYTHON_NAMES
-        and not isinstance(value, types.ModuleType) and not callable(value)
-    )
-    if unknown:
-        raise ParameterError(
-            f"unknown parameter(s) {', '.join(unknown)}; this notebook takes {', '.join(PARAMETERS)}")
-    missing = [name for name in PARAMETERS if name not in namespace]
+
+def notebook_parameters(namespace: dict[str, Any]) -> dict[str, Any]:
+    """The parameters as the notebook's namespace holds them, checked.
+
+    Every declared parameter must be there (the parameters cell declares
+    them); a name papermill injected that is not declared is an error.
+    """
+    missing = [p.name for p in NOTEBOOK_PARAMETERS if p.name not in namespace]
     if missing:
         raise ParameterError(f"missing parameter(s) {', '.join(missing)}: the parameters cell must declare them")
-    values = {name: namespace[name] for name in PARAMETERS}
-    for name, default in PARAMETERS.items():
-        expected = (int, float) if isinstance(default, float) else type(default)
-        if values[name] is None or not isinstance(values[name], expected) or isinstance(values[name], bool):
-            raise ParameterError(f"parameter {name} must be a {type(default).__name__}, not {values[name]!r}")
-    if values["kind"] not in ("", "interim", "final"):
-        raise ParameterError(f"parameter kind must be interim, final or empty, not {values['kind']!r}")
-    return values
+    names = [p.name for p in NOTEBOOK_PARAMETERS] + injected_parameters(namespace.get("In") or [])
+    return check_parameters({name: namespace.get(name) for name in names})
 
 
-def figure_payload(figure: Figure, chart_spec: dict[str, Any] | None = None) -> dict[str, Any]:
+def figure_payload(figure: Figure) -> dict[str, Any]:
     """A figure as JSON: everything the build needs, nothing row-level."""
     table = figure.display_table
     return {
@@ -95,22 +112,48 @@ def figure_payload(figure: Figure, chart_spec: dict[str, Any] | None = None) -> 
         "notes": list(figure.notes),
         "data": json.loads(figure.data.to_json(orient="split", index=False)),
         "table": json.loads(table.to_json(orient="split", index=False)),
-        "vega_lite": chart_spec if chart_spec is not None else figure.chart.to_dict(),
+        "vega_lite": figure.chart.to_dict(),
     }
 
 
-def _merge_manifest(output_dir: Path, chapter: str, entries: list[dict[str, Any]]) -> None:
-    """Put this chapter's figures into manifest.json; safe when chapters run in parallel."""
-    output_dir.mkdir(parents=True, exist_ok=True)
-    path = output_dir / "manifest.json"
-    with open(output_dir / ".manifest.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        manifest = json.loads(path.read_text()) if path.exists() else {"chapters": {}}
-        manifest["chapters"][chapter] = entries
-        manifest["figures"] = [e for part in manifest["chapters"].values() for e in part]
-        temporary = path.with_suffix(".json.tmp")
-        temporary.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        os.replace(temporary, path)
+class _Manifest:
+    """``<output_dir>/manifest.json``: the figures each chapter wrote; safe when chapters run in parallel."""
+
+    def __init__(self, output_dir: Path):
+        self.output_dir = output_dir
+        self.path = output_dir / "manifest.json"
+
+    def _update(self, change) -> None:
+        self.output_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.output_dir / ".manifest.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            manifest = json.loads(self.path.read_text(encoding="utf-8")) if self.path.exists() else {}
+            chapters = manifest.setdefault("chapters", {})
+            change(chapters)
+            manifest["figures"] = [entry for part in chapters.values() for entry in part]
+            temporary = self.path.with_suffix(".json.tmp")
+            temporary.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            os.replace(temporary, self.path)
+
+    def start(self, chapter: str) -> None:
+        """Forget what an earlier run of ``chapter`` wrote here, its CSVs included."""
+        def change(chapters: dict[str, list[dict[str, Any]]]) -> None:
+            for entry in chapters.pop(chapter, []):
+                for name in entry.get("files", []):
+                    (self.output_dir / name).unlink(missing_ok=True)
+            chapters[chapter] = []
+        self._update(change)
+
+    def record(self, chapter: str, entry: dict[str, Any]) -> None:
+        """Add (or replace) one figure of ``chapter``."""
+        def change(chapters: dict[str, list[dict[str, Any]]]) -> None:
+            entries = chapters.setdefault(chapter, [])
+            ids = [e["id"] for e in entries]
+            if entry["id"] in ids:
+                entries[ids.index(entry["id"])] = entry
+            else:
+                entries.append(entry)
+        self._update(change)
 
 
 @dataclass
@@ -125,53 +168,62 @@ class ChapterRun:
 
     @classmethod
     def from_parameters(cls, chapter: str, namespace: dict[str, Any]) -> "ChapterRun":
-        """Check the notebook's parameters, validate the data, fix the scope."""
-        values = check_parameters(namespace)
+        """Check the notebook's parameters, validate the data, fix the scope, show the header."""
+        values = notebook_parameters(namespace)
         chapter_spec(chapter)
         try:
-            dataset = load_dataset(values["data_dir"] or None, values["language"])
+            dataset = load_dataset(values["data_dir"] or None, values["language"] or None)
         except ContractError as error:
             _display_violations(error)
             raise
-        scope = Scope.for_wave(dataset, values["wave"], language=values["language"], min_n=int(values["min_n"]),
-                               alpha=float(values["alpha"]), kind=values["kind"] or None)
-        run = cls(chapter, dataset, scope, Path(values["output_dir"]), values)
+        scope = Scope.for_wave(dataset, values["wave"] or None, language=values["language"] or None,
+                               min_n=int(values["min_n"]), alpha=float(values["alpha"]),
+                               kind=values["kind"] or None)
+        output_dir = Path(values["output_dir"]) if values["output_dir"] else DEFAULT_OUTPUT_DIR
+        run = cls(chapter, dataset, scope, output_dir, values)
+        _Manifest(output_dir).start(chapter)
         run._show_header()
         return run
 
     # ------------------------------------------------------------------ computing
 
+    @property
+    def spec(self) -> ChapterSpec:
+        return chapter_spec(self.chapter)
+
+    @cached_property
+    def theme(self):
+        """The report's theme: the charts' palette and font."""
+        from via_reports.report.themes import load_theme
+
+        return load_theme(self.parameters.get("theme") or "default")
+
     @cached_property
     def style(self):
         """Chart style (palette, font) of the report's theme."""
-        from via_reports.report.themes import chart_style, load_theme
+        from via_reports.report.themes import chart_style
 
-        return chart_style(load_theme(self.parameters.get("theme") or "default"))
+        return chart_style(self.theme)
 
     @cached_property
+    def _figures(self) -> dict[str, Figure | None]:
+        return {}
+
+    def figure(self, figure_id: str) -> Figure | None:
+        """The figure ``figure_id`` for this scope (None when it does not apply to these data)."""
+        if figure_id not in self._figures:
+            self._figures[figure_id] = figure_spec(figure_id).figure(figure_id, self.dataset, self.scope,
+                                                                     self.style)
+        return self._figures[figure_id]
+
+    @property
     def figures(self) -> list[Figure]:
         """This chapter's figures, in report order."""
-        if self.chapter in FIGURE_CHAPTERS:
-            from via_reports.figures import chapter_figures
-
-            return chapter_figures(self.chapter, self.dataset, self.scope, style=self.style)
-        if self.chapter == "effects":
-            return self._effects_figures()
-        return []
-
-    def _effects_figures(self) -> list[Figure]:
-        from via_reports.analysis.effects import effects_extra_figures, effects_figure
-
-        main = effects_figure(self.dataset, self.scope, style=self.style)  # None without a control group
-        extra = effects_extra_figures(self.dataset, self.scope, style=self.style)
-        return ([main] if main is not None else []) + extra
+        figures = (self.figure(i) for i in chapter_figure_ids(self.chapter, self.dataset, self.scope))
+        return [f for f in figures if f is not None]
 
     @cached_property
     def comparisons(self) -> list[Any]:
-        if self.chapter not in FIGURE_CHAPTERS:
-            return []
-        from via_reports.analysis.subgroups import chapter_comparisons
-
         return chapter_comparisons(self.chapter, self.dataset, self.scope)
 
     # ------------------------------------------------------------------ showing
@@ -179,32 +231,51 @@ class ChapterRun:
     def _show_header(self) -> None:
         from IPython.display import Markdown, display
 
-        spec = chapter_spec(self.chapter)
         language = self.scope.language
-        waves = "–".join([self.scope.first_wave, self.scope.last_wave]) if len(self.scope.waves) > 1 else self.scope.last_wave
+        waves = "–".join([self.scope.first_wave, self.scope.last_wave]) if len(self.scope.waves) > 1 \
+            else self.scope.last_wave
         source = {"nl": "synthetische demonstratiedata", "en": "synthetic demo data"}[language] \
             if self.dataset.study.synthetic else self.dataset.study.pilot_name
         label = {"nl": "Meetmomenten", "en": "Waves"}[language]
-        display(Markdown(f"# {spec.title[language]}\n\n*{label} {waves} · {source}*"),
+        display(Markdown(f"# {self.spec.title[language]}\n\n*{label} {waves} · {source}*"),
                 metadata={METADATA_KEY: {"type": "header", "chapter": self.chapter}})
 
-    def show_figures(self) -> None:
-        """Display every figure, write its CSV, and add the chapter to manifest.json."""
-        entries = []
-        for figure in self.figures:
-            self.show_figure(figure)
-            figure.write_csv(self.output_dir / "figures")
-            entries.append(figure.manifest_entry())
-        _merge_manifest(self.output_dir, self.chapter, entries)
+    def show(self, figure_id: str) -> None:
+        """Display one figure of this chapter, write its CSV and its line in manifest.json.
 
-    def show_figure(self, figure: Figure) -> None:
+        A family id such as ``satisfaction.<instrument>`` shows each of its
+        figures in this report (each instrument with at least ``min_n`` users).
+        """
+        spec = figure_spec(figure_id)
+        if spec not in self.spec.figures:
+            owner = next(c.id for c in _chapters_with(spec))
+            raise ParameterError(f"{figure_id} is a figure of chapter {owner}, not of {self.chapter}")
+        ids = spec.ids(self.dataset, self.scope) if figure_id == spec.id else [figure_id]
+        figures = [f for f in (self.figure(i) for i in ids) if f is not None]
+        for figure in figures:
+            self._display_figure(figure)
+            figure.write_csv(self.output_dir / "figures")
+            _Manifest(self.output_dir).record(self.chapter, figure.manifest_entry())
+        if not figures:
+            from IPython.display import Markdown, display
+
+            display(Markdown({"nl": f"*Geen figuur {figure_id} bij deze gegevens.*",
+                              "en": f"*No figure {figure_id} for these data.*"}[self.scope.language]))
+
+    def _display_figure(self, figure: Figure) -> None:
         from IPython.display import Markdown, display
 
+        from via_reports.render.svg import render_svg, svg_to_png, with_fallback_fonts
+
         spec = figure.chart.to_dict()
+        svg = render_svg(spec, self.theme, language=self.scope.language)
+        family = self.theme.body_font.family
         bundle = {
-            "application/vnd.vegalite.v5+json": spec,
+            MIME_VEGA_LITE: with_fallback_fonts(spec, family),
+            "image/svg+xml": with_fallback_fonts(svg, family),
+            "image/png": base64.b64encode(svg_to_png(svg)).decode("ascii"),
             "text/plain": figure.caption(),
-            MIME_FIGURE: figure_payload(figure, spec),
+            MIME_FIGURE: figure_payload(figure),
         }
         display(Markdown(f"**{figure.caption()}**"), metadata={METADATA_KEY: {"type": "caption", "figure": figure.id}})
         display(bundle, raw=True, metadata={METADATA_KEY: {"type": "figure", "figure": figure.id}})
@@ -227,27 +298,6 @@ class ChapterRun:
                 metadata={METADATA_KEY: {"type": "comparisons", "chapter": self.chapter,
                                          "heading": heading, "sentences": sentences, "rows": rows}})
 
-    # ------------------------------------------------------------------ summary and effects
-
-    def all_figures(self) -> dict[str, Figure]:
-        """Every figure of the report (the summary quotes them all)."""
-        from via_reports.figures import chapter_figures
-
-        figures = {f.id: f for chapter in FIGURE_CHAPTERS
-                   for f in chapter_figures(chapter, self.dataset, self.scope, style=self.style)}
-        if self.scope.kind == "final":
-            figures.update({f.id: f for f in self._effects_figures()})
-        return figures
-
-    def show_summary(self) -> None:
-        """The summary text with live numbers from every chapter's figures."""
-        from via_reports.report.facts import text_context
-        from via_reports.report.text import load_text
-
-        context = text_context(self.dataset, self.scope, self.all_figures())
-        _, body = load_text("summary", context, self.parameters.get("data_dir") or None)
-        self.show_text(body, role="summary")
-
     def show_effects_text(self) -> None:
         """The wording of the effects analysis, when no effects figure carries it.
 
@@ -256,7 +306,7 @@ class ChapterRun:
         """
         from via_reports.analysis.effects import effects_text
 
-        if not any(f.id == "effects.outcomes" for f in self.figures):
+        if self.figure("effects.outcomes") is None:
             self.show_text("\n\n".join(effects_text(self.dataset, self.scope)), role="effects_text")
 
     def show_text(self, markdown: str, role: str = "text") -> None:
@@ -264,6 +314,12 @@ class ChapterRun:
 
         display(Markdown(markdown), metadata={METADATA_KEY: {"type": role, "chapter": self.chapter,
                                                              "markdown": markdown}})
+
+
+def _chapters_with(spec) -> list[ChapterSpec]:
+    from via_reports.chapters.registry import CHAPTERS
+
+    return [c for c in CHAPTERS if spec in c.figures]
 
 
 def _display_violations(error: ContractError) -> None:

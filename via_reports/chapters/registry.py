@@ -1,58 +1,320 @@
-"""The chapters of a report, in order, and which report kinds contain them.
+"""The chapters of a report, in order: one declaration per chapter.
 
-Computed chapters have a notebook in ``templates/notebooks/<id>.ipynb``;
-text chapters are Markdown written by researchers (``templates/text/<lang>/``,
-or the dataset's own ``text/<lang>/`` folder) with placeholders for live
-numbers. Chapter numbers follow this order; they are never fixed in text.
+Everything that knows about a chapter reads it here: the build (which
+chapters a report kind contains, in which order, computed or text), the
+chapter notebooks (which figures and comparisons they show, which parameters
+they declare), the figure library's entry points (:func:`build_figure`,
+:func:`chapter_figures`) and the tests.
+
+A **computed** chapter has a notebook ``templates/notebooks/<id>.ipynb`` that
+shows its figures one by one (``chapter.show("barriers.by_wave")``) and its
+subgroup comparisons; the build collects them from the executed notebook. A
+**text** chapter is Markdown written by researchers (``templates/text/<lang>/``
+or the dataset's own ``text/<lang>/``) with placeholders that read the
+figures the computed chapters produced; the summary is one of them.
+
+Adding a computed chapter is one :class:`ChapterSpec` in :data:`CHAPTERS`,
+one figures module, its notebook and its tests: see ``docs/architecture.md``.
+The figure ids and their columns are listed in ``docs/figures.md``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
+
+from via_reports.analysis import effects, subgroups
+from via_reports.analysis.scope import Scope
+from via_reports.data.dataset import Dataset
+from via_reports.exceptions import ParameterError
+from via_reports.figures import barriers, instruments, participants, participation, satisfaction
+from via_reports.figures.charts import ChartStyle
+from via_reports.figures.figure import Figure
+from via_reports.options import DEFAULT_OPTIONS, KINDS
+
+COMPUTED = "computed"
+TEXT = "text"
+
+#: ``build(dataset, scope, style=...)`` -> the figure, or None when it does not
+#: apply to these data (e.g. ``effects.outcomes`` without a control group).
+FigureBuilder = Callable[..., "Figure | None"]
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    """One figure id of the catalogue and the function that builds it.
+
+    A *family* such as ``satisfaction.<instrument>`` stands for one figure per
+    member: ``members(dataset, scope)`` lists the members a report shows (the
+    instruments with at least ``min_n`` users) and ``build(dataset, scope,
+    member, style=...)`` builds one of them, e.g. ``satisfaction.power``.
+    """
+
+    id: str
+    build: FigureBuilder
+    members: Callable[[Dataset, Scope], Sequence[str]] | None = None
+
+    @property
+    def is_family(self) -> bool:
+        return self.members is not None
+
+    @property
+    def prefix(self) -> str:
+        """``satisfaction.`` for the family ``satisfaction.<instrument>``."""
+        return self.id.split("<", 1)[0]
+
+    def ids(self, dataset: Dataset, scope: Scope) -> list[str]:
+        """The figure ids this spec stands for in a report of ``scope``."""
+        if self.members is None:
+            return [self.id]
+        return [self.prefix + member for member in self.members(dataset, scope)]
+
+    def builds(self, figure_id: str) -> bool:
+        if self.members is None:
+            return figure_id == self.id
+        return figure_id.startswith(self.prefix) and len(figure_id) > len(self.prefix)
+
+    def figure(self, figure_id: str, dataset: Dataset, scope: Scope,
+               style: ChartStyle | None = None) -> Figure | None:
+        if self.members is None:
+            return self.build(dataset, scope, style=style)
+        return self.build(dataset, scope, figure_id[len(self.prefix):], style=style)
+
+
+#: One comparison function per chapter: ``(dataset, scope) -> [Comparison | None, ...]``
+#: (None: a split with an empty group, left out).
+ComparisonsBuilder = Callable[[Dataset, Scope], Sequence[Any]]
 
 
 @dataclass(frozen=True)
 class ChapterSpec:
     id: str
-    #: "notebook" (computed by a chapter notebook) or "text" (authored Markdown).
-    source: str
+    #: :data:`COMPUTED` (a chapter notebook) or :data:`TEXT` (authored Markdown).
+    kind: str
     title: dict[str, str]
-    #: Report kinds that contain this chapter.
-    kinds: tuple[str, ...] = ("interim", "final")
-    #: Numbered chapter (False: the summary, which precedes chapter 1).
-    numbered: bool = True
+    #: The report kinds that contain this chapter.
+    reports: tuple[str, ...] = KINDS
+    #: Its figures in report order (computed chapters).
+    figures: tuple[FigureSpec, ...] = ()
+    #: Its subgroup comparisons (see :mod:`via_reports.analysis.subgroups`).
+    comparisons: ComparisonsBuilder | None = None
+    #: Further calls its notebook makes after the figures and comparisons.
+    extra_calls: tuple[str, ...] = ()
+
+    @property
+    def is_computed(self) -> bool:
+        return self.kind == COMPUTED
+
+    def figure_ids(self) -> list[str]:
+        """The figure ids as the notebook shows them (a family by its pattern)."""
+        return [spec.id for spec in self.figures]
+
+    def notebook_calls(self) -> list[str]:
+        """What the chapter's notebook shows, one cell per call, in order."""
+        calls = [f'chapter.show("{figure_id}")' for figure_id in self.figure_ids()]
+        if self.comparisons is not None:
+            calls.append("chapter.show_comparisons()")
+        return calls + [f"chapter.{call}" for call in self.extra_calls]
 
 
 CHAPTERS: tuple[ChapterSpec, ...] = (
-    ChapterSpec("summary", "notebook", {"nl": "Samenvatting", "en": "Summary"}, numbered=False),
-    ChapterSpec("introduction", "text", {"nl": "Inleiding", "en": "Introduction"}),
-    ChapterSpec("approach", "text", {"nl": "Beschrijving van de pilot", "en": "The pilot"}),
-    ChapterSpec("participants", "notebook", {"nl": "Beschrijving van de deelnemers", "en": "The participants"}),
-    ChapterSpec("participation", "notebook", {"nl": "Participatie per meetmoment", "en": "Participation per wave"}),
-    ChapterSpec("instruments", "notebook", {"nl": "Inzet van instrumenten", "en": "Use of instruments"}),
-    ChapterSpec("barriers", "notebook", {"nl": "Ervaren belemmeringen", "en": "Experienced barriers"}),
-    ChapterSpec("satisfaction", "notebook", {"nl": "Tevredenheid per instrument", "en": "Satisfaction per instrument"}),
-    ChapterSpec("effects", "notebook", {"nl": "Effecten: pilot en controlegroep", "en": "Effects: pilot and control group"},
-                kinds=("final",)),
-    ChapterSpec("conclusions", "text", {"nl": "Conclusie en suggesties", "en": "Conclusions and suggestions"}),
+    ChapterSpec("summary", TEXT, {"nl": "Samenvatting", "en": "Summary"}),
+    ChapterSpec("introduction", TEXT, {"nl": "Inleiding", "en": "Introduction"}),
+    ChapterSpec("approach", TEXT, {"nl": "Beschrijving van de pilot", "en": "The pilot"}),
+    ChapterSpec(
+        "participants", COMPUTED, {"nl": "Beschrijving van de deelnemers", "en": "The participants"},
+        figures=(
+            FigureSpec("participants.origin", participants.origin),
+            FigureSpec("participants.age_sex", participants.age_sex),
+            FigureSpec("participants.education", participants.education),
+            FigureSpec("participants.no_nl_diploma_age", participants.no_nl_diploma_age),
+            FigureSpec("participants.born_nl_prior_work", participants.born_nl_prior_work),
+            FigureSpec("participants.years_paid_work", participants.years_paid_work),
+            FigureSpec("participants.years_since_work", participants.years_since_work),
+        ),
+        comparisons=subgroups.participants_comparisons,
+    ),
+    ChapterSpec(
+        "participation", COMPUTED, {"nl": "Participatie per meetmoment", "en": "Participation per wave"},
+        figures=(
+            FigureSpec("participation.by_wave", participation.by_wave),
+            FigureSpec("participation.all_waves", participation.all_waves),
+        ),
+        comparisons=subgroups.participation_comparisons,
+    ),
+    ChapterSpec(
+        "instruments", COMPUTED, {"nl": "Inzet van instrumenten", "en": "Use of instruments"},
+        figures=(
+            FigureSpec("instruments.use", instruments.use),
+            FigureSpec("instruments.non_use_reasons", instruments.non_use_reasons),
+        ),
+        comparisons=subgroups.instruments_comparisons,
+    ),
+    ChapterSpec(
+        "barriers", COMPUTED, {"nl": "Ervaren belemmeringen", "en": "Experienced barriers"},
+        figures=(
+            FigureSpec("barriers.ease_society", barriers.ease_society),
+            FigureSpec("barriers.ease_paid_work", barriers.ease_paid_work),
+            FigureSpec("barriers.by_wave", barriers.by_wave),
+        ),
+        comparisons=subgroups.barriers_comparisons,
+    ),
+    ChapterSpec(
+        "satisfaction", COMPUTED, {"nl": "Tevredenheid per instrument", "en": "Satisfaction per instrument"},
+        figures=(
+            FigureSpec("satisfaction.overall", satisfaction.overall),
+            FigureSpec("satisfaction.<instrument>", satisfaction.instrument_satisfaction,
+                       members=satisfaction.instruments_with_enough_users),
+        ),
+    ),
+    ChapterSpec(
+        "effects", COMPUTED, {"nl": "Effecten: pilot en controlegroep", "en": "Effects: pilot and control group"},
+        reports=("final",),
+        figures=(
+            FigureSpec("effects.outcomes", effects.effects_figure),
+            FigureSpec("effects.attrition", effects.attrition_figure),
+            FigureSpec("effects.exit_paid_work", effects.exit_figure),
+        ),
+        extra_calls=("show_effects_text()",),
+    ),
+    ChapterSpec("conclusions", TEXT, {"nl": "Conclusie en suggesties", "en": "Conclusions and suggestions"}),
 )
 
-#: Authored appendix texts (generated appendices are added by the renderer).
+#: Authored appendix texts (the generated appendices are added by the renderer).
 TEXT_APPENDICES: tuple[ChapterSpec, ...] = (
-    ChapterSpec("selection", "text", {"nl": "Selectie van deelnemers", "en": "Selection of participants"}),
+    ChapterSpec("selection", TEXT, {"nl": "Selectie van deelnemers", "en": "Selection of participants"}),
 )
 
-NOTEBOOK_CHAPTERS = tuple(c.id for c in CHAPTERS if c.source == "notebook")
-#: Chapters whose figures come from the figure library (``via_reports.figures``).
-FIGURE_CHAPTERS = ("participants", "participation", "instruments", "barriers", "satisfaction")
+
+# --------------------------------------------------------------------------- notebook parameters
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One parameter of every chapter notebook: its name, default and the comment beside it."""
+
+    name: str
+    default: Any
+    comment: str
+
+    @property
+    def type(self) -> type:
+        return type(self.default)
+
+
+#: The parameters cell of every chapter notebook declares exactly these, in this
+#: order, with these defaults ("" = decided by the data, see :data:`DEFAULT_OPTIONS`).
+NOTEBOOK_PARAMETERS: tuple[Parameter, ...] = (
+    Parameter("data_dir", "", "dataset folder; empty: the embedded synthetic demo data"),
+    Parameter("wave", "", "last wave the report covers, e.g. T1; empty: the last wave answered"),
+    Parameter("output_dir", "", "figures/<id>.csv and manifest.json go here; empty: ~/via-reports-output"),
+    Parameter("language", "", "nl or en; empty: the language of study.yaml"),
+    Parameter("min_n", DEFAULT_OPTIONS["min_n"], "instruments with fewer users get no satisfaction figure"),
+    Parameter("alpha", DEFAULT_OPTIONS["alpha"], "significance threshold of the statistical tests"),
+    Parameter("kind", "", "interim or final; empty: inferred from the wave"),
+    Parameter("theme", DEFAULT_OPTIONS["theme"], "chart colours and font: a theme under templates/pdf/themes"),
+)
+
+
+def parameter_defaults() -> dict[str, Any]:
+    return {p.name: p.default for p in NOTEBOOK_PARAMETERS}
+
+
+def check_parameters(values: dict[str, Any]) -> dict[str, Any]:
+    """The notebook parameters ``values`` with every default filled in; a bad one is an error.
+
+    Used before a kernel starts (:func:`via_reports.chapters.execute.run_chapter`)
+    and inside the notebook (:meth:`via_reports.chapters.notebook.ChapterRun.from_parameters`).
+    An unknown name (a typo such as ``-p wvae T1``), a value of the wrong type
+    or a kind that does not exist is a :class:`ParameterError`.
+    """
+    declared = parameter_defaults()
+    unknown = sorted(set(values) - set(declared))
+    if unknown:
+        raise ParameterError(f"unknown parameter(s) {', '.join(unknown)}; "
+                             f"a chapter notebook takes {', '.join(declared)}")
+    checked = {**declared, **values}
+    for parameter in NOTEBOOK_PARAMETERS:
+        value = checked[parameter.name]
+        expected = (int, float) if parameter.type is float else parameter.type
+        if value is None or isinstance(value, bool) or not isinstance(value, expected):
+            raise ParameterError(
+                f"parameter {parameter.name} must be of type {parameter.type.__name__}, not {value!r}")
+    if checked["kind"] not in ("", *KINDS):
+        raise ParameterError(f"parameter kind must be {' or '.join(KINDS)} or empty, not {checked['kind']!r}")
+    return checked
+
+
+# --------------------------------------------------------------------------- looking things up
 
 
 def chapter_spec(chapter_id: str) -> ChapterSpec:
     for spec in (*CHAPTERS, *TEXT_APPENDICES):
         if spec.id == chapter_id:
             return spec
-    raise KeyError(f"unknown chapter {chapter_id!r}; chapters are {', '.join(c.id for c in CHAPTERS)}")
+    raise ParameterError(f"unknown chapter {chapter_id!r}; chapters are {', '.join(c.id for c in CHAPTERS)}")
 
 
 def chapters_for(kind: str) -> list[ChapterSpec]:
-    return [c for c in CHAPTERS if kind in c.kinds]
+    """The chapters of a report of ``kind``, in order."""
+    return [c for c in CHAPTERS if kind in c.reports]
+
+
+def computed_chapters(kind: str | None = None) -> list[str]:
+    """The ids of the computed chapters (of a report of ``kind``), in order."""
+    return [c.id for c in CHAPTERS if c.is_computed and (kind is None or kind in c.reports)]
+
+
+def figure_specs() -> list[FigureSpec]:
+    """Every figure of every chapter, in report order."""
+    return [figure for chapter in CHAPTERS for figure in chapter.figures]
+
+
+def figure_spec(figure_id: str) -> FigureSpec:
+    """The spec that builds ``figure_id`` (``satisfaction.power`` belongs to ``satisfaction.<instrument>``)."""
+    specs = figure_specs()
+    for spec in specs:
+        if spec.id == figure_id:
+            return spec
+    for spec in specs:
+        if spec.builds(figure_id):
+            return spec
+    known = ", ".join(spec.id for spec in figure_specs())
+    raise ParameterError(f"unknown figure {figure_id!r}; known figures: {known}")
+
+
+def build_figure(figure_id: str, dataset: Dataset, scope: Scope,
+                 style: ChartStyle | None = None) -> Figure | None:
+    """The figure ``figure_id`` (e.g. ``participants.age_sex`` or ``satisfaction.power``).
+
+    None when the figure does not apply to these data (``effects.outcomes``
+    without a control group). A family id such as ``satisfaction.<instrument>``
+    stands for several figures: ask :func:`chapter_figures` or give a member.
+    """
+    spec = figure_spec(figure_id)
+    if spec.is_family and figure_id == spec.id:
+        raise ParameterError(f"{figure_id} stands for one figure per member; "
+                             f"ask for one, e.g. {spec.prefix}<code>")
+    return spec.figure(figure_id, dataset, scope, style)
+
+
+def chapter_figure_ids(chapter: str, dataset: Dataset, scope: Scope) -> list[str]:
+    """The figure ids of ``chapter`` in report order, families expanded."""
+    return [figure_id for spec in chapter_spec(chapter).figures for figure_id in spec.ids(dataset, scope)]
+
+
+def chapter_figures(chapter: str, dataset: Dataset, scope: Scope,
+                    style: ChartStyle | None = None) -> list[Figure]:
+    """Every figure of ``chapter`` that applies to these data, in report order."""
+    figures = (build_figure(figure_id, dataset, scope, style)
+               for figure_id in chapter_figure_ids(chapter, dataset, scope))
+    return [figure for figure in figures if figure is not None]
+
+
+def chapter_comparisons(chapter: str, dataset: Dataset, scope: Scope) -> list[Any]:
+    """The subgroup comparisons ``chapter`` discusses; splits with an empty group are left out."""
+    spec = chapter_spec(chapter)
+    if spec.comparisons is None:
+        return []
+    return [c for c in spec.comparisons(dataset, scope) if c is not None]

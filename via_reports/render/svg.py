@@ -146,6 +146,41 @@ def render_svg(chart: Any, style: Any, *, language: str = "nl") -> str:
     return svg
 
 
+def svg_to_png(svg: str, scale: float = 1.5) -> bytes:
+    """A chart's SVG (from :func:`render_svg`) as PNG, ``scale`` pixels per SVG unit, same fonts."""
+    import vl_convert as vlc
+
+    return vlc.svg_to_png(svg, scale=scale)
+
+
+#: Fonts a reader's browser falls back to when it lacks the theme's font.
+FALLBACK_FONTS = "'Helvetica Neue', Arial, 'Liberation Sans', sans-serif"
+
+
+def with_fallback_fonts(chart: dict[str, Any] | str, family: str) -> dict[str, Any] | str:
+    """A Vega-Lite spec or an SVG for display outside the report, where ``family`` may not be installed.
+
+    Every font setting ``family`` becomes ``family, FALLBACK_FONTS``, so a
+    browser without the theme's font (JupyterLab, nbconvert's HTML, GitHub)
+    sets the chart in a similar sans-serif instead of its default serif. The
+    PDF and the report's HTML embed the theme's font and need no fallback.
+    """
+    if "," in family:
+        return chart
+    stack = f"{family}, {FALLBACK_FONTS}"
+    if isinstance(chart, str):
+        return chart.replace(f'font-family="{family}"', f'font-family="{stack}"')
+
+    def replaced(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: stack if k in _FONT_KEYS and v == family else replaced(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [replaced(v) for v in value]
+        return value
+
+    return replaced(chart)
+
+
 def svg_size(svg: str) -> tuple[float, float]:
     match = re.search(r'<svg[^>]*\swidth="([\d.]+)"[^>]*\sheight="([\d.]+)"', svg)
     return (float(match.group(1)), float(match.group(2))) if match else (400.0, 250.0)

@@ -1,8 +1,12 @@
 """``via-reports build``: from a dataset folder to the municipality's report.
 
-    validate -> run the chapter notebooks (papermill) -> collect figures and
-    text from the executed notebooks (by output metadata) -> fill the authored
-    text with live numbers -> render report.pdf and report.html
+    validate -> run the computed chapters' notebooks (papermill) -> collect
+    figures and text from the executed notebooks (by output metadata) -> fill
+    the authored text (the summary too) with live numbers from those figures
+    -> render report.pdf and report.html
+
+Which chapters a report holds, in which order, and which are computed is
+read from the chapter registry (:mod:`via_reports.chapters.registry`).
 
 Everything is written into a staging folder next to the output folder and
 moved into place only when every step succeeded, so a failed build leaves no
@@ -31,6 +35,7 @@ from via_reports.chapters.registry import TEXT_APPENDICES, chapters_for
 from via_reports.data.dataset import Dataset, load_dataset
 from via_reports.data.validation import Violation
 from via_reports.exceptions import ChapterError, ContractError, ParameterError, RenderError
+from via_reports.options import DEFAULT_OPTIONS
 from via_reports.report.facts import text_context
 from via_reports.report.text import load_text, text_path
 
@@ -42,13 +47,13 @@ _QUOTE = re.compile(r"^> \*\*(?P<speaker>[^*]+)\*\*\s*\n(?P<body>(?:>.*\n?)+)", 
 class BuildOptions:
     data_dir: Path | None = None
     out: Path = Path("report")
-    wave: str | None = None
-    kind: str | None = None
-    language: str | None = None
-    theme: str = "default"
-    jobs: int = 2
-    min_n: int = 10
-    alpha: float = 0.05
+    wave: str | None = DEFAULT_OPTIONS["wave"]
+    kind: str | None = DEFAULT_OPTIONS["kind"]
+    language: str | None = DEFAULT_OPTIONS["language"]
+    theme: str = DEFAULT_OPTIONS["theme"]
+    jobs: int = DEFAULT_OPTIONS["jobs"]
+    min_n: int = DEFAULT_OPTIONS["min_n"]
+    alpha: float = DEFAULT_OPTIONS["alpha"]
     #: Rebuild even when the output folder is up to date.
     force: bool = False
 
@@ -140,11 +145,6 @@ def _theme_parameter(theme: str) -> str:
     return str(Path(theme).resolve()) if Path(theme).is_dir() else theme
 
 
-def _default_wave(dataset: Dataset) -> str:
-    answered = set(dataset.responses["wave"].dropna())
-    return [w for w in dataset.study.wave_codes if w in answered][-1]
-
-
 def _split_quotes(markdown: str) -> list[Any]:
     """Authored Markdown into Markdown and quotation blocks."""
     from via_reports.report.document import MarkdownBlock, QuoteBlock
@@ -227,16 +227,15 @@ def build_report(options: BuildOptions, progress: Progress | None = None) -> Bui
 
     started = time.perf_counter()
     dataset = load_dataset(data_dir, options.language)  # ContractError: nothing written yet
-    wave = options.wave or _default_wave(dataset)
-    scope = Scope.for_wave(dataset, wave, language=options.language or dataset.study.language,
-                           min_n=options.min_n, alpha=options.alpha, kind=options.kind)
+    scope = Scope.for_wave(dataset, options.wave, language=options.language, min_n=options.min_n,
+                           alpha=options.alpha, kind=options.kind)
     timings["validation"] = time.perf_counter() - started
     key = build_key(dataset, scope, options, data_dir)
     if not options.force and _is_up_to_date(out, key):
         files = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
         return BuildResult(out=out, scope=scope, timings=timings, files=files, up_to_date=True)
     notes: list[str] = []
-    if options.kind is None and scope.kind == "interim" and wave == dataset.study.wave_codes[-1] \
+    if options.kind is None and scope.kind == "interim" and scope.last_wave == dataset.study.wave_codes[-1] \
             and not (dataset.participants["group"] == "control").any():
         notes.append({"nl": "Deze dataset heeft geen controlegroep; daarom is dit rapport opgebouwd als "
                             "tussenrapport, zonder hoofdstuk over effecten.",
@@ -250,20 +249,20 @@ def build_report(options: BuildOptions, progress: Progress | None = None) -> Bui
         parameters = {"data_dir": str(data_dir) if data_dir else "", "wave": scope.last_wave,
                       "output_dir": str(staging), "language": scope.language, "min_n": scope.min_n,
                       "alpha": scope.alpha, "kind": scope.kind, "theme": _theme_parameter(options.theme)}
-        notebook_chapters = [s.id for s in specs if s.source == "notebook"]
-        executed = _run_notebooks(notebook_chapters, parameters, staging, options.jobs, progress, timings)
+        computed = [s.id for s in specs if s.is_computed]
+        executed = _run_notebooks(computed, parameters, staging, options.jobs, progress, timings)
 
         started = time.perf_counter()
-        collected = {c: collect_chapter(c, executed[c]) for c in notebook_chapters}
+        collected = {c: collect_chapter(c, executed[c]) for c in computed}
         figures = {f.id: f for c in collected.values() for f in c.figures}
         context = text_context(dataset, scope, figures)
         chapters, summary = [], []
         for spec in specs:
-            if spec.id == "summary":
-                summary = [MarkdownBlock(m) for _, m in collected["summary"].texts]
+            if spec.id == "summary":  # before chapter 1, unnumbered; its numbers come from every chapter
+                summary = [MarkdownBlock(load_text(spec.id, context, data_dir)[1])]
                 summary += [MarkdownBlock(f"*{note}*") for note in notes]
                 continue
-            if spec.source == "text":
+            if not spec.is_computed:
                 title, body = load_text(spec.id, context, data_dir)
                 chapters.append(Chapter(spec.id, title or spec.title[scope.language], _split_quotes(body)))
             else:
