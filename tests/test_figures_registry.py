@@ -213,3 +213,15 @@ def test_figures_on_an_empty_panel(tmp_path):
                 assert (figure.data.get("count", pd.Series([0])) == 0).all()
     assert build_figure("participants.age_sex", dataset, scope).n == 8
     assert chapter_comparisons("barriers", dataset, scope) == []
+
+
+def test_the_figure_catalogue_in_docs_lists_every_registered_figure():
+    from pathlib import Path
+
+    from via_reports.chapters.registry import figure_specs
+
+    catalogue = (Path(__file__).resolve().parents[1] / "docs" / "figures.md").read_text(encoding="utf-8")
+    populations, columns = catalogue.split("## The CSV of each figure")
+    for spec in figure_specs():
+        assert f"| `{spec.id}` |" in populations, spec.id
+        assert f"`{spec.id}`" in columns, spec.id
