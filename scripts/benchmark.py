@@ -1,6 +1,7 @@
 """Benchmark via-reports: validation (demo and 100x larger) and the demo build.
 
     .venv/bin/python scripts/benchmark.py validation [--scale 100]
+    .venv/bin/python scripts/benchmark.py duplicates [--rows 1000000]
     .venv/bin/python scripts/benchmark.py build [--jobs 2] [--wave T1]
     .venv/bin/python scripts/benchmark.py notebooks [--wave T1]
     .venv/bin/python scripts/benchmark.py all
@@ -81,6 +82,25 @@ def bench_validation(scale: int) -> None:
         print(f"validation embedded demo (generate + validate): {embedded:.2f} s")
 
 
+def bench_duplicates(rows: int) -> None:
+    """Hostile input: the tiny dataset with ``rows`` responses that all repeat one key."""
+    import pandas as pd
+    from tiny import tiny_tables, write_dataset
+
+    from via_reports.data.dataset import validate_folder
+
+    study, frames = tiny_tables()
+    frames["responses"] = pd.concat([frames["responses"].iloc[[0]]] * rows, ignore_index=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = write_dataset(Path(tmp) / "duplicates", study, frames)
+        started = time.perf_counter()
+        result = validate_folder(folder)
+        seconds = time.perf_counter() - started
+        duplicates = sum(v.rule == "unique_key" for v in result.violations)
+        print(f"validation of {rows} rows with a duplicate key on every row: {seconds:.1f} s "
+              f"({duplicates} duplicates reported, single run)")
+
+
 def bench_build(jobs: int, wave: str) -> None:
     from via_reports.report.build import BuildOptions, build_report
 
@@ -141,13 +161,16 @@ def bench_notebooks(wave: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=["validation", "build", "notebooks", "all"])
+    parser.add_argument("what", choices=["validation", "duplicates", "build", "notebooks", "all"])
     parser.add_argument("--scale", type=int, default=100)
+    parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--wave", default="T1")
     args = parser.parse_args(argv)
     if args.what in ("validation", "all"):
         bench_validation(args.scale)
+    if args.what in ("duplicates", "all"):
+        bench_duplicates(args.rows)
     if args.what in ("notebooks", "all"):
         bench_notebooks(args.wave)
     if args.what in ("build", "all"):

@@ -7,7 +7,14 @@ The few names a user calls::
 """
 
 from via_reports.data.dataset import Dataset, load_dataset, validate_folder
-from via_reports.exceptions import ChapterError, ContractError, ParameterError, RenderError, ViaReportsError
+from via_reports.exceptions import (
+    ChapterError,
+    ContractError,
+    ParameterError,
+    RenderError,
+    TextError,
+    ViaReportsError,
+)
 
 __version__ = "0.1.0"
 
@@ -17,6 +24,7 @@ __all__ = [
     "Dataset",
     "ParameterError",
     "RenderError",
+    "TextError",
     "ViaReportsError",
     "__version__",
     "load_dataset",

@@ -2,19 +2,27 @@
 
 Exit codes (see :mod:`via_reports.exceptions`): 0 fine, 2 usage,
 3 invalid data, 4 a chapter failed, 5 the render failed.
+
+Whatever comes from the data (a cell, a file name, a message quoting a value)
+is printed through :func:`shown`: as plain text, never as rich markup (a cell
+``[link=...]`` would otherwise become a terminal hyperlink), without control
+characters, and with BSN-like numbers masked.
 """
 
 from __future__ import annotations
 
+import re
+import signal
 import time
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from via_reports.data.validation import Violation
+from via_reports.data.validation import Violation, mask_bsn
 from via_reports.exceptions import (
     EXIT_DATA,
     EXIT_OK,
@@ -36,6 +44,17 @@ app = typer.Typer(
 TERMINAL_LIMIT = 50
 
 
+#: Control characters (terminal escape sequences among them) other than tab and newline.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def shown(text: object) -> str:
+    """Text from the data, safe to print with rich: markup escaped, control characters
+    written as ``\\xNN``, BSN-like numbers masked."""
+    plain = _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", str(text))
+    return escape(mask_bsn(plain))
+
+
 def _console(quiet: bool = False) -> Console:
     return Console(stderr=False, quiet=quiet, width=160 if not Console().is_terminal else None)
 
@@ -45,8 +64,8 @@ def print_violations(console: Console, violations: list[Violation], title: str) 
     for name in ("table", "file", "row", "column", "value", "rule", "message"):
         table.add_column(name, overflow="fold")
     for v in violations[:TERMINAL_LIMIT]:
-        table.add_row(v.table, Path(v.file).name, "" if v.row is None else str(v.row), v.column or "",
-                      v.value or "", v.rule, v.message)
+        table.add_row(shown(v.table), shown(Path(v.file).name), "" if v.row is None else str(v.row),
+                      shown(v.column or ""), shown(v.value or ""), shown(v.rule), shown(v.message))
     console.print(table)
     if len(violations) > TERMINAL_LIMIT:
         console.print(f"... and {len(violations) - TERMINAL_LIMIT} more: use --report FILE.csv|json for all of them")
@@ -61,24 +80,25 @@ def validate(
 ) -> None:
     """Check a dataset against the data contract; report every violation at once."""
     from via_reports.data.dataset import validate_folder
+    from via_reports.data.validation import check_report_path, write_violation_report
 
     console = _console(quiet)
     if language not in (None, "nl", "en"):
         raise typer.BadParameter("language must be nl or en", param_hint="--language")
     if report is not None and report.suffix.lower() not in (".csv", ".json"):
         raise typer.BadParameter("the report file must end in .csv or .json", param_hint="--report")
+    if report is not None:
+        check_report_path(report, data_dir)  # before the work: a refused path costs nothing
     if data_dir is not None and not data_dir.is_dir():
-        console.print(f"[red]No dataset folder at {data_dir}[/red]")
+        console.print(f"[red]No dataset folder at {shown(data_dir)}[/red]")
         raise typer.Exit(EXIT_DATA)
     started = time.perf_counter()
     result = validate_folder(data_dir, language)
     seconds = time.perf_counter() - started
     everything = result.violations + result.warnings
     if report is not None:
-        from via_reports.data.validation import write_violation_report
-
-        write_violation_report(everything, str(report))
-    where = "embedded demo data" if data_dir is None else str(data_dir)
+        write_violation_report(everything, report, data_dir)
+    where = "embedded demo data" if data_dir is None else shown(data_dir)
     if result.warnings:
         print_violations(console, result.warnings, f"{len(result.warnings)} warning(s)")
     if result.violations:
@@ -103,14 +123,14 @@ def demo_data(
     console = _console(quiet)
     try:
         write_demo(out_dir)
-    except FileExistsError as exc:
-        console.print(f"[red]{exc}[/red]")
+    except (FileExistsError, PermissionError) as exc:
+        console.print(f"[red]{shown(exc)}[/red]")
         raise typer.Exit(EXIT_USAGE) from None
     result = validate_folder(out_dir)
     if not result.ok:  # a bug in the generator, never the user's fault
         print_violations(console, result.violations, "the demo generator wrote invalid data")
         raise typer.Exit(EXIT_DATA)
-    console.print(f"Demo dataset written to {out_dir} and validated "
+    console.print(f"Demo dataset written to {shown(out_dir)} and validated "
                   f"({len(result.tables['participants'])} participants, synthetic).")
 
 
@@ -162,30 +182,40 @@ def build(
             raise typer.Exit(error.exit_code) from None
         except ChapterError as error:
             bar.stop()
-            console.print(f"[red]{error}[/red]")
+            console.print(f"[red]{shown(error)}[/red]")
             if error.notebook_path:
-                console.print(f"Inspect the executed notebook: {error.notebook_path}")
+                console.print(f"Inspect the executed notebook: {shown(error.notebook_path)}")
             console.print("No report was built.")
             raise typer.Exit(error.exit_code) from None
         except ViaReportsError as error:
             bar.stop()
-            console.print(f"[red]{type(error).__name__}:[/red] {error}")
+            console.print(f"[red]{type(error).__name__}:[/red] {shown(error)}")
             console.print("No report was built.")
             raise typer.Exit(error.exit_code) from None
     if result.up_to_date:
-        console.print(f"[green]Up to date:[/green] {result.out} was built from the same data, parameters, "
+        console.print(f"[green]Up to date:[/green] {shown(result.out)} was built from the same data, parameters, "
                       "code and templates (use --force to rebuild).")
         return
     total = sum(v for k, v in result.timings.items() if k in ("validation", "notebooks", "collection", "render"))
-    console.print(f"[green]Report built[/green] in {result.out} ({result.scope.kind}, waves "
+    console.print(f"[green]Report built[/green] in {shown(result.out)} ({result.scope.kind}, waves "
                   f"{', '.join(result.scope.waves)}, {len(result.files)} files, {total:.1f} s).")
+
+
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    """SIGTERM (a scheduler, `kill`) unwinds like Ctrl-C, so a build removes its staging folder."""
+    raise SystemExit(128 + signum)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line with ``argv``; return the exit status instead of exiting."""
     command = typer.main.get_command(app)
+    if argv is None:  # the console script, in the main thread: a terminated build cleans up after itself
+        signal.signal(signal.SIGTERM, _stop_on_sigterm)
     try:
         status = command.main(args=argv, prog_name="via-reports", standalone_mode=False)
+    except ViaReportsError as error:  # raised outside a command's own handling (a refused --report path)
+        Console(stderr=True).print(f"[red]{type(error).__name__}:[/red] {shown(error)}")
+        return error.exit_code
     except typer.Abort:
         return 1
     except typer.TyperException as exc:  # usage errors: bad option, bad value

@@ -2,7 +2,9 @@
 
 Every failure that a researcher can fix (bad data, a chapter that fails, a
 render that fails) has its own exception class and its own exit status, so a
-script can tell them apart without parsing messages.
+script can tell them apart without parsing messages. Bad input never ends in
+exit status 1 (that is left for bugs): every error raised on purpose is a
+subclass below with one of the documented codes.
 """
 
 from __future__ import annotations
@@ -25,9 +27,12 @@ EXIT_RENDER = 5
 
 
 class ViaReportsError(Exception):
-    """Base class of every error via-reports raises on purpose."""
+    """Base class of every error via-reports raises on purpose.
 
-    exit_code = 1
+    Raise a subclass: each carries its documented exit status.
+    """
+
+    exit_code = EXIT_USAGE
 
 
 class ContractError(ViaReportsError):
@@ -68,6 +73,17 @@ class ChapterError(ViaReportsError):
         self.evalue = evalue
         self.notebook_path = notebook_path
         super().__init__(message)
+
+
+class TextError(ViaReportsError):
+    """An authored text (ours or a dataset's ``text/<lang>/*.md``) could not be filled.
+
+    An unknown placeholder, figure or row, a forbidden tag, or a text that
+    exceeds its limits (loop size, output size, time); the message names the
+    file and the line. A text is a chapter of the report, hence exit status 4.
+    """
+
+    exit_code = EXIT_CHAPTER
 
 
 class RenderError(ViaReportsError):

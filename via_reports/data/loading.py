@@ -2,7 +2,11 @@
 
 Every cell is first turned into text (or missing) so that all formats then go
 through one and the same parsing and validation path; the file and the row
-number a user sees are kept with each table. Input files are only read.
+number a user sees are kept with each table. Input files are only read, and
+only when they are what they seem: a symbolic link, a file larger than
+:data:`MAX_FILE_BYTES`, or a workbook, Parquet or SPSS file that would unpack
+to more than :data:`MAX_UNPACKED_BYTES` is reported instead of read (see
+:mod:`via_reports.inputs`).
 """
 
 from __future__ import annotations
@@ -13,15 +17,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import yaml
 
 from via_reports.data.codebook import load_codebook
 from via_reports.data.contracts import TABLES, load_contract
+from via_reports.files import InputRefused, check_size, read_small_yaml, refuse_link
 
 #: File suffixes per format, in the order they are looked for.
 TABLE_SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".sav": "spss"}
 WORKBOOK_SUFFIXES = (".xlsx",)
+#: A table file on disk; the demo at 100 times its size is about 30 MB as CSV.
+MAX_FILE_BYTES = 1024**3
+#: What a compressed file (.xlsx, .parquet, .sav) may unpack to, checked before it is unpacked.
+MAX_UNPACKED_BYTES = 2 * 1024**3
+#: A dataset's own chapter text (text/<lang>/<chapter>.md).
+MAX_TEXT_BYTES = 256 * 1024
 
 
 @dataclass(frozen=True)
@@ -69,13 +81,37 @@ def cell_to_text(value: Any) -> str | None:
     return text or None
 
 
+def factorize_values(values: pd.Series) -> tuple[np.ndarray, list[Any]]:
+    """(codes, distinct values) with ``values[i] == distinct[codes[i]]``; a missing value has code -1.
+
+    A column of a million rows holds few distinct values (codes, dates,
+    yes/no), so work per cell becomes work per distinct value. A column that
+    mixes kinds (where ``1`` and ``True`` would count as one value) keeps every
+    cell as its own value.
+    """
+    if pd.api.types.infer_dtype(values, skipna=True).startswith("mixed"):
+        codes = np.arange(len(values))
+        codes[values.isna().to_numpy()] = -1
+        return codes, values.tolist()
+    codes, distinct = pd.factorize(values, use_na_sentinel=True)
+    return codes, distinct.tolist()
+
+
+def take_distinct(codes: np.ndarray, results: list[Any], missing: Any = None) -> np.ndarray:
+    """The per-cell array of per-distinct-value ``results`` (code -1 gives ``missing``)."""
+    table = np.empty(len(results) + 1, dtype=object)
+    for position, result in enumerate(results):
+        table[position] = result
+    table[-1] = missing
+    return table[codes]
+
+
 def _as_text_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    out = pd.DataFrame(
-        {str(col).strip(): [cell_to_text(v) for v in frame[col].tolist()] for col in frame.columns},
-        index=pd.RangeIndex(len(frame)),
-        dtype=object,
-    )
-    return out
+    columns = {}
+    for column in frame.columns:
+        codes, distinct = factorize_values(frame[column])
+        columns[str(column).strip()] = take_distinct(codes, [cell_to_text(v) for v in distinct])
+    return pd.DataFrame(columns, index=pd.RangeIndex(len(frame)), dtype=object)
 
 
 def _read_csv(path: Path) -> tuple[pd.DataFrame, list[tuple[int, str]]]:
@@ -149,6 +185,13 @@ def _workbook_sheets(folder: Path, problems: list) -> dict[str, Path]:
         if path.name.startswith("~$"):  # Excel's lock file
             continue
         try:
+            refuse_link(path, what="workbook")
+            check_size(path, MAX_FILE_BYTES, what="workbook")
+            _check_unpacked_workbook(path)
+        except InputRefused as refused:
+            problems.append(("dataset", str(path), "file", str(refused), None))
+            continue
+        try:
             workbook = load_workbook(path, read_only=True)
         except Exception as exc:  # not a workbook at all
             problems.append(("dataset", str(path), "file", f"{path.name} cannot be read as an Excel workbook: {exc}",
@@ -166,12 +209,55 @@ def _workbook_sheets(folder: Path, problems: list) -> dict[str, Path]:
     return sheets
 
 
+def _check_unpacked_workbook(path: Path) -> None:
+    """An .xlsx is a zip: refuse it when its parts declare more than MAX_UNPACKED_BYTES.
+
+    Python's zipfile (which openpyxl reads through) never returns more than a
+    part's declared size, so checking the declarations bounds the unpacking.
+    """
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            declared = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        return  # not a zip at all: openpyxl reports it as an unreadable workbook
+    if declared > MAX_UNPACKED_BYTES:
+        raise InputRefused(f"{path.name} would unpack to {declared:,} bytes, more than the limit of "
+                           f"{MAX_UNPACKED_BYTES:,} bytes (a damaged or hostile workbook?)")
+
+
+def _check_unpacked_table(path: Path, fmt: str) -> None:
+    """Parquet and SPSS files are compressed: refuse one whose contents exceed MAX_UNPACKED_BYTES."""
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        metadata = pq.read_metadata(path)
+        unpacked = sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
+    elif fmt == "spss":
+        import pyreadstat
+
+        _, meta = pyreadstat.read_sav(str(path), metadataonly=True)
+        widths = sum(max(8, int(w or 0)) for w in (meta.variable_storage_width or {}).values())
+        unpacked = max(int(meta.number_rows or 0), 0) * max(widths, 8 * int(meta.number_columns or 0))
+    else:
+        return
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise InputRefused(f"{path.name} would unpack to about {unpacked:,} bytes, more than the limit of "
+                           f"{MAX_UNPACKED_BYTES:,} bytes")
+
+
 def read_study_file(path: Path) -> tuple[Any, str | None]:
     """study.yaml's contents, or None and a message when it cannot be read."""
-    if not path.is_file():
+    if not path.is_file() and not path.is_symlink():
         return None, "study.yaml is missing"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        refuse_link(path, what="study.yaml")
+        data = read_small_yaml(path, what="study.yaml")
+    except InputRefused as refused:
+        return None, str(refused)
+    except OSError as exc:
+        return None, f"study.yaml cannot be read: {exc.strerror or exc}"
     except yaml.YAMLError as exc:
         return None, f"study.yaml is not valid YAML: {exc}"
     except ValueError as exc:  # e.g. a date that does not exist, such as 2021-02-30
@@ -193,10 +279,11 @@ def read_dataset(folder: str | Path) -> RawDataset:
     if problem:
         raw.read_problems.append(("study", str(folder / "study.yaml"), "file", problem, None))
     sheets = _workbook_sheets(folder, raw.read_problems) if any(folder.glob("*.xlsx")) else {}
+    raw.read_problems.extend(text_problems(folder))
 
     for table in TABLES:
         candidates = [(folder / f"{table}{suffix}", fmt) for suffix, fmt in TABLE_SUFFIXES.items()]
-        found = [(p, fmt) for p, fmt in candidates if p.is_file()]
+        found = [(p, fmt) for p, fmt in candidates if p.is_file() or p.is_symlink()]
         if table in sheets:
             found.append((sheets[table], "excel"))
         if not found:
@@ -210,6 +297,17 @@ def read_dataset(folder: str | Path) -> RawDataset:
                                       f"table {table} is given more than once ({names}); keep one", None))
             continue
         path, fmt = found[0]
+        try:
+            if fmt != "excel":
+                refuse_link(path, what="table file")
+                check_size(path, MAX_FILE_BYTES, what="table file")
+                _check_unpacked_table(path, fmt)
+        except InputRefused as refused:
+            raw.read_problems.append((table, str(path), "file", str(refused), None))
+            continue
+        except Exception as exc:  # the reader's own error on a damaged file
+            raw.read_problems.append((table, str(path), "file", f"{path.name} cannot be read: {exc}", None))
+            continue
         try:
             if fmt == "csv":
                 frame, shape_problems = _read_csv(path)
@@ -239,6 +337,37 @@ def read_dataset(folder: str | Path) -> RawDataset:
         raw.tables[table] = frame
         raw.sources[table] = TableSource(table, location, fmt, first_row)
     return raw
+
+
+def text_problems(folder: Path) -> list[tuple[str, str, str, str, int | None]]:
+    """A dataset's own texts (``text/<lang>/*.md``): files in the folder, small, UTF-8.
+
+    Checked with the data so that ``validate`` reports them too; the build reads
+    them with :func:`via_reports.report.text.text_path`.
+    """
+    problems: list[tuple[str, str, str, str, int | None]] = []
+    texts = folder / "text"
+    if not texts.exists() and not texts.is_symlink():
+        return problems
+    try:
+        refuse_link(texts, what="text folder")
+    except InputRefused as refused:
+        return [("text", str(texts), "file", str(refused), None)]
+    for path in sorted(texts.rglob("*")):
+        try:
+            refuse_link(path, what="text")
+            if path.is_dir() or path.suffix != ".md":
+                continue
+            check_size(path, MAX_TEXT_BYTES, what="text")
+            path.read_bytes().decode("utf-8")
+        except InputRefused as refused:
+            problems.append(("text", str(path), "file", str(refused), None))
+        except UnicodeDecodeError as exc:
+            problems.append(("text", str(path), "file", f"{path.name} is not UTF-8 text ({exc.reason} at byte "
+                                                        f"{exc.start}); save it as UTF-8", None))
+        except OSError as exc:
+            problems.append(("text", str(path), "file", f"{path.name} cannot be read: {exc.strerror or exc}", None))
+    return problems
 
 
 def raw_from_frames(study: dict, frames: dict[str, pd.DataFrame], label: str = "demo") -> RawDataset:

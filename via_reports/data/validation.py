@@ -16,19 +16,24 @@ The path is the same for every input format:
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
 from via_reports.data.codebook import load_codebook
 from via_reports.data.contracts import TABLES, ColumnSpec, RuleSpec, TableContract, load_contracts
-from via_reports.data.loading import RawDataset, TableSource
+from via_reports.data.loading import RawDataset, TableSource, factorize_values, take_distinct
 from via_reports.data.messages import message
 from via_reports.data.study import Study, parse_study
+from via_reports.exceptions import ParameterError
+from via_reports.files import current_umask
 
 TRUE_WORDS = frozenset({"true", "1", "ja"})
 FALSE_WORDS = frozenset({"false", "0", "nee"})
@@ -38,7 +43,12 @@ NON_EMPTY_TABLES = ("participants", "responses", "instruments")
 
 @dataclass(frozen=True)
 class Violation:
-    """One breach of the contract, located as the user sees it."""
+    """One breach of the contract, located as the user sees it.
+
+    A number in the value or the message that looks like a citizen service
+    number (BSN) is masked here, once for every way out (terminal, CSV, JSON):
+    the row and the column are enough to find it.
+    """
 
     table: str
     file: str
@@ -48,6 +58,10 @@ class Violation:
     rule: str
     message: str
     severity: str = "error"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "value", mask_bsn(self.value))
+        object.__setattr__(self, "message", mask_bsn(self.message))
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -127,18 +141,29 @@ def _parse_column(texts: pd.Series, spec: ColumnSpec) -> tuple[pd.Series, list[t
     if spec.type not in _PARSERS:
         return texts.astype("string"), []
     parser, dtype, rule = _PARSERS[spec.type]
-    values, bad = [], []
-    for index, text in texts.items():
-        if text is None:
-            values.append(None)
-            continue
-        value = parser(text)
-        if value is None:
-            bad.append((index, text, rule))
-        values.append(value)
+    codes, distinct = factorize_values(texts)  # each distinct text is parsed once
+    parsed = [parser(text) for text in distinct]
+    failed = [code for code, value in enumerate(parsed) if value is None]
+    index = texts.index
+    bad = [(index[position], distinct[codes[position]], rule)
+           for position in np.flatnonzero(np.isin(codes, failed))]
+    values = take_distinct(codes, parsed).tolist()
     if dtype == "datetime64[ns]":
-        return pd.Series(pd.to_datetime(values), index=texts.index).astype(dtype), bad
-    return pd.Series(values, index=texts.index, dtype=dtype), bad
+        return pd.Series(pd.to_datetime(values), index=index).astype(dtype), bad
+    return pd.Series(values, index=index, dtype=dtype), bad
+
+
+#: Nine digits standing alone: a candidate BSN inside a longer text.
+_NINE_DIGITS = re.compile(r"(?<![0-9])[0-9]{9}(?![0-9])")
+#: What a BSN-like number is shown as.
+BSN_MASK = "*********"
+
+
+def mask_bsn(text: str | None) -> str | None:
+    """``text`` with every number that passes the BSN elfproef replaced by asterisks."""
+    if not text or not _NINE_DIGITS.search(text):
+        return text
+    return _NINE_DIGITS.sub(lambda m: BSN_MASK if looks_like_bsn(m.group(0)) else m.group(0), text)
 
 
 def looks_like_bsn(value: object) -> bool:
@@ -163,8 +188,34 @@ class _Context:
     language: str
 
 
-def _key_tuples(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
-    return pd.Series(list(zip(*(frame[c] for c in columns))), index=frame.index, dtype=object)
+class _Cells:
+    """The cells of a table by (row index, column), in constant time.
+
+    Explaining a violation looks up a few cells of its row. pandas' ``.at``
+    costs microseconds a call, which adds up to minutes when each of a million
+    rows is a violation, so a column becomes a plain list on first use (the
+    typed tables are indexed 0..n-1: the index is the position).
+    """
+
+    def __init__(self, frame: pd.DataFrame):
+        self._frame = frame
+        self._positional = frame.index.equals(pd.RangeIndex(len(frame)))
+        self._columns: dict[str, Any] = {}
+
+    def __call__(self, index: int, column: str) -> Any:
+        values = self._columns.get(column)
+        if values is None:
+            listed = self._frame[column].tolist()
+            values = listed if self._positional else dict(zip(self._frame.index, listed))
+            self._columns[column] = values
+        return values[index]
+
+
+def _keys_in(frame: pd.DataFrame, target: pd.DataFrame, columns: list[str]) -> pd.Series:
+    """Whether each row's combination of ``columns`` occurs in ``target`` (hashed, not row by row)."""
+    rows = pd.MultiIndex.from_frame(frame[columns])
+    known = pd.MultiIndex.from_frame(target[columns])
+    return pd.Series(rows.isin(known), index=frame.index)
 
 
 def _fmt_date(value: Any) -> str:
@@ -191,16 +242,18 @@ def _rule_within_study_period(frame, spec, ctx) -> RuleResult:
 def _rule_not_before(frame, spec, ctx) -> RuleResult:
     other = spec.options["other_column"]
     ok = ~(frame[spec.column] < frame[other]).fillna(False)
-    return ok, lambda i: {"other_column": other, "other_value": _fmt_date(frame.at[i, other])}
+    cell = _Cells(frame)
+    return ok, lambda i: {"other_column": other, "other_value": _fmt_date(cell(i, other))}
 
 
 def _rule_required_together(frame, spec, ctx) -> RuleResult:
     other = spec.options["other_column"]
     ok = frame[spec.column].isna() == frame[other].isna()
     states = {"en": ("given", "empty"), "nl": ("ingevuld", "leeg")}[ctx.language]
+    cell = _Cells(frame)
 
     def details(i):
-        return {"other_column": other, "other_state": states[0] if pd.notna(frame.at[i, other]) else states[1]}
+        return {"other_column": other, "other_state": states[0] if pd.notna(cell(i, other)) else states[1]}
 
     return ok, details
 
@@ -216,13 +269,12 @@ def _rule_references(frame, spec, ctx) -> RuleResult:
     columns = spec.options["columns"]
     target_name = spec.options["table"]
     target = ctx.tables[target_name]
-    known = set(_key_tuples(target, columns))
-    keys = _key_tuples(frame, columns)
     has_missing_part = frame[columns].isna().any(axis=1)
-    ok = keys.isin(known) | has_missing_part
+    ok = _keys_in(frame, target, columns) | has_missing_part
+    cell = _Cells(frame)
 
     def details(i):
-        return {"value": ", ".join(str(frame.at[i, c]) for c in columns), "table": target_name,
+        return {"value": ", ".join(str(cell(i, c)) for c in columns), "table": target_name,
                 "key": " + ".join(columns)}
 
     return ok, details
@@ -238,15 +290,16 @@ def _rule_declared_wave(frame, spec, ctx) -> RuleResult:
 
 def _rule_within_fieldwork(frame, spec, ctx) -> RuleResult:
     windows = {w.code: (pd.Timestamp(w.fieldwork_start), pd.Timestamp(w.fieldwork_end)) for w in ctx.study.waves}
-    starts = frame["wave"].map(lambda w: windows.get(w, (pd.NaT, pd.NaT))[0])
-    ends = frame["wave"].map(lambda w: windows.get(w, (pd.NaT, pd.NaT))[1])
+    starts = frame["wave"].map({code: window[0] for code, window in windows.items()})
+    ends = frame["wave"].map({code: window[1] for code, window in windows.items()})
     dates = frame[spec.column]
     outside = (dates < pd.to_datetime(starts)) | (dates > pd.to_datetime(ends))
     ok = ~outside.fillna(False)
+    cell = _Cells(frame)
 
     def details(i):
-        start, end = windows[frame.at[i, "wave"]]
-        return {"wave": frame.at[i, "wave"], "start": _fmt_date(start), "end": _fmt_date(end)}
+        start, end = windows[cell(i, "wave")]
+        return {"wave": cell(i, "wave"), "start": _fmt_date(start), "end": _fmt_date(end)}
 
     return ok, details
 
@@ -259,21 +312,22 @@ def _rule_before_exit(frame, spec, ctx) -> RuleResult:
     if known.any():
         exits[known] = frame.loc[known, "participant_id"].map(exit_by_id)
     ok = ~(frame[spec.column] >= exits).fillna(False)
-    return ok, lambda i: {"exit_date": _fmt_date(exits.at[i])}
+    cell = _Cells(pd.DataFrame({"exit_date": exits}))
+    return ok, lambda i: {"exit_date": _fmt_date(cell(i, "exit_date"))}
 
 
 def _rule_requires_row_in(frame, spec, ctx) -> RuleResult:
     on, table = spec.options["match_columns"], spec.options["table"]
-    known = set(_key_tuples(ctx.tables[table], on))
-    ok = frame[spec.column].isna() | _key_tuples(frame, on).isin(known)
-    return ok, lambda i: {"table": table, "wave": frame.at[i, "wave"]}
+    ok = frame[spec.column].isna() | _keys_in(frame, ctx.tables[table], on)
+    cell = _Cells(frame)
+    return ok, lambda i: {"table": table, "wave": cell(i, "wave")}
 
 
 def _rule_forbids_row_in(frame, spec, ctx) -> RuleResult:
     columns, table = spec.options["columns"], spec.options["table"]
-    used = set(_key_tuples(ctx.tables[table], columns))
-    ok = ~_key_tuples(frame, columns).isin(used)
-    return ok, lambda i: {"table": table, "wave": frame.at[i, "wave"]}
+    ok = ~_keys_in(frame, ctx.tables[table], columns)
+    cell = _Cells(frame)
+    return ok, lambda i: {"table": table, "wave": cell(i, "wave")}
 
 
 def _rule_exclusive_code(frame, spec, ctx) -> RuleResult:
@@ -339,7 +393,7 @@ def _column_checks(spec: ColumnSpec, ctx: _Context, infos: dict[str, _CheckInfo]
         add(lambda s, p=spec.pattern: s.str.fullmatch(p).fillna(False).astype(bool), "pattern",
             lambda i, v: {"pattern": spec.pattern})
     if spec.forbid_bsn:
-        add(lambda s: ~s.map(looks_like_bsn).astype(bool), "bsn", lambda i, v: {})
+        add(_not_bsn, "bsn", lambda i, v: {})
     if spec.reserved:
         add(lambda s, r=list(spec.reserved): ~s.isin(r), "reserved", lambda i, v: {})
     if spec.min is not None:
@@ -350,6 +404,14 @@ def _column_checks(spec: ColumnSpec, ctx: _Context, infos: dict[str, _CheckInfo]
     if upper is not None:
         add(lambda s, b=upper: s <= b, "max", lambda i, v: {"bound": _num(upper)})
     return checks
+
+
+def _not_bsn(values: pd.Series) -> pd.Series:
+    """False where a value passes the elfproef; only nine-digit values are checked one by one."""
+    nine_digits = values.str.fullmatch(r"[0-9]{9}").fillna(False).astype(bool)
+    ok = pd.Series(True, index=values.index)
+    ok[nine_digits] = ~values[nine_digits].map(looks_like_bsn).astype(bool)
+    return ok
 
 
 def _num(value: float) -> str:
@@ -384,10 +446,16 @@ def _build_schema(contract: TableContract, frame: pd.DataFrame, ctx: _Context,
         source = ctx.sources[contract.table]
         reported = key[-1]
         check_name = f"{reported}:unique_key"
+        # each duplicate's key as text and the row it repeats, joined column by column (not row by row)
+        repeated = frame.loc[duplicated, key].astype(str)
+        key_text = repeated[key[0]].str.cat([repeated[k] for k in key[1:]], sep=", ") if len(key) > 1 \
+            else repeated[key[0]]
+        cell = _Cells(pd.DataFrame({"first_seen": first_seen[duplicated] + source.first_row,
+                                    "key_text": key_text}).reindex(frame.index))
+        shown_key = " + ".join(key)
         infos[check_name] = _CheckInfo(
             "unique_key", ", ".join(key), "error",
-            lambda i, v: {"key": " + ".join(key), "other_row": source.row(first_seen.at[i]),
-                          "value": ", ".join(str(frame.at[i, k]) for k in key)},
+            lambda i, v: {"key": shown_key, "other_row": int(cell(i, "first_seen")), "value": cell(i, "key_text")},
         )
         attach(reported, pa.Check(lambda s, ok=~duplicated: ok.reindex(s.index), name=check_name, ignore_na=False))
 
@@ -514,21 +582,23 @@ def _check_table(contract: TableContract, frame: pd.DataFrame, present: list[str
     except pa.errors.SchemaErrors as errors:
         cases = errors.failure_cases
     source = ctx.sources[contract.table]
+    cell = _Cells(frame)
     out: list[Violation] = []
     seen: set[tuple[Any, ...]] = set()
-    for case in cases.itertuples(index=False):
-        info = infos.get(case.check)
+    # plain lists: stepping through pandas' (Arrow) columns costs microseconds a cell
+    for check, column, index in zip(cases["check"].tolist(), cases["column"].tolist(), cases["index"].tolist()):
+        info = infos.get(check)
         if info is None:  # a pandera-internal check we did not ask for
-            raise RuntimeError(f"unexpected pandera failure in {contract.table}: {case.check} on {case.column}")
-        index = int(case.index)
-        if (index, case.column) in unparsable:
+            raise RuntimeError(f"unexpected pandera failure in {contract.table}: {check} on {column}")
+        index = int(index)
+        if (index, column) in unparsable:
             continue  # already reported as a value of the wrong type
-        marker = (case.check, index)
+        marker = (check, index)
         if marker in seen:
             continue
         seen.add(marker)
-        spec = contract.columns.get(case.column)
-        value = _shown_value(frame.at[index, case.column], spec)
+        spec = contract.columns.get(column)
+        value = _shown_value(cell(index, column), spec)
         details = {"value": value, **info.details(index, value)}
         out.append(Violation(contract.table, source.path, source.row(index), info.column,
                              details["value"], info.rule, message(info.rule, ctx.language, **details),
@@ -541,20 +611,86 @@ def sort_violations(violations: list[Violation]) -> list[Violation]:
     return sorted(violations, key=lambda v: (order.get(v.table, 99), v.row or 0, v.column or "", v.rule))
 
 
-def write_violation_report(violations: list[Violation], path: str) -> None:
-    """Write violations (and warnings) as CSV or JSON, chosen by the file's suffix."""
+#: Report columns of the violation files (CSV header, JSON keys), in order.
+_REPORT_HEADER = ",".join(VIOLATION_FIELDS)
+#: A cell starting with one of these is a formula to a spreadsheet (OWASP, "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula, prefixed with ``'`` so that it shows as text."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def check_report_path(path: str | Path, data_dir: str | Path | None) -> Path:
+    """Where ``validate --report`` may write: never into the data folder, never over a file of the user's.
+
+    An existing file is replaced only when it is itself a violation report
+    (the same header); a symbolic link or a folder is refused. Raises
+    :class:`~via_reports.exceptions.ParameterError`.
+    """
+    target = Path(path)
+    if target.suffix.lower() not in (".csv", ".json"):
+        raise ParameterError(f"the report file must end in .csv or .json, not {target.name!r}")
+    resolved = target.resolve()
+    if data_dir not in (None, ""):
+        data = Path(data_dir).resolve()
+        if resolved == data or data in resolved.parents:
+            raise ParameterError(f"the report file {target} lies in the data folder {data}; input folders "
+                                 "are never written: choose a path outside it")
+    if target.is_symlink():
+        raise ParameterError(f"the report file {target} is a symbolic link; choose a plain file name")
+    if target.exists() and not _is_violation_report(target):
+        raise ParameterError(f"{target} exists and is not a violation report written by via-reports; "
+                             "it is not overwritten: choose a new file name")
+    return target
+
+
+def _is_violation_report(path: Path) -> bool:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            start = handle.read(len(_REPORT_HEADER) + 40)
+    except (OSError, UnicodeDecodeError):
+        return False
+    if path.suffix.lower() == ".csv":
+        return start.splitlines()[:1] == [_REPORT_HEADER]
+    compact = "".join(start.split())
+    return compact.startswith('[{"table":') or compact == "[]"
+
+
+def write_violation_report(violations: list[Violation], path: str | Path,
+                           data_dir: str | Path | None = None) -> Path:
+    """Write violations (and warnings) as CSV or JSON, chosen by the file's suffix.
+
+    The path is checked with :func:`check_report_path`; text that a spreadsheet
+    would take for a formula is neutralised (:func:`neutralise_formula`) in
+    both formats. The file appears whole or not at all.
+    """
     import csv
     import json
-    from pathlib import Path
+    import tempfile
 
-    target = Path(path)
-    rows = [v.as_dict() for v in violations]
-    if target.suffix.lower() == ".json":
-        target.write_text(json.dumps(rows, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    elif target.suffix.lower() == ".csv":
-        with target.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, fieldnames=VIOLATION_FIELDS)
-            writer.writeheader()
-            writer.writerows(rows)
-    else:
-        raise ValueError(f"report file must end in .csv or .json, not {target.name!r}")
+    target = check_report_path(path, data_dir)
+    rows = [{key: neutralise_formula(value) for key, value in v.as_dict().items()} for v in violations]
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
+    except OSError as error:
+        raise ParameterError(f"cannot write the report file {target}: {error.strerror or error}") from None
+    try:
+        with os.fdopen(handle, "w", newline="", encoding="utf-8") as stream:
+            if target.suffix.lower() == ".json":
+                stream.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+            else:
+                writer = csv.DictWriter(stream, fieldnames=VIOLATION_FIELDS)
+                writer.writeheader()
+                writer.writerows(rows)
+        os.chmod(temporary, 0o666 & ~current_umask())
+        os.replace(temporary, target)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise ParameterError(f"cannot write the report file {target}: {error.strerror or error}") from None
+    return target
+
+

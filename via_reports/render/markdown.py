@@ -1,4 +1,13 @@
-"""Markdown to the report's HTML: numbered headings, footnotes, quotations, figures."""
+"""Markdown to the report's HTML: numbered headings, footnotes, quotations, figures.
+
+Markdown is text, never a way to bring markup in: raw HTML is not parsed (it
+shows as the characters typed), an image is an error (a report's images come
+from its figures and its theme), and a link is kept only when it points into
+the report (``#fig-...``) or, in the interactive HTML, to an ``http(s)`` page;
+any other link (``file:``, ``mailto:``, a relative path; every external link
+in the PDF) is dropped to its text. This holds for our texts, a dataset's own
+texts and the sentences generated from the data alike.
+"""
 
 from __future__ import annotations
 
@@ -29,9 +38,40 @@ from via_reports.report.themes import Theme
 def _markdown_engine():
     from markdown_it import MarkdownIt
 
-    md = MarkdownIt("commonmark", {"html": True, "typographer": True})
+    md = MarkdownIt("commonmark", {"html": False, "typographer": True})
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     return md
+
+
+#: Link schemes the interactive HTML keeps; the PDF keeps only links inside the report.
+WEB_SCHEMES = ("http://", "https://")
+
+
+def restrict_links(tokens: list[Any], mode: str, where: str) -> None:
+    """Apply the link rules of this module to parsed Markdown, in place (see the module docstring)."""
+    for token in tokens:
+        if token.children:
+            restrict_links(token.children, mode, where)
+    for index, token in enumerate(tokens):
+        if token.type == "image":
+            raise RenderError(f"{where} has an image ({token.attrGet('src')}); a text cannot bring images: "
+                              "the report's pictures are its figures and the theme's logo and cover")
+        if token.type != "link_open":
+            continue
+        href = str(token.attrGet("href") or "")
+        if href.startswith("#"):
+            continue
+        if mode == "html" and href.lower().startswith(WEB_SCHEMES):
+            token.attrSet("rel", "noopener noreferrer")
+            continue
+        _drop_link(tokens, index)
+
+
+def _drop_link(tokens: list[Any], start: int) -> None:
+    """Turn the link opened at ``start`` and its close into empty text (links do not nest)."""
+    end = next(i for i in range(start, len(tokens)) if tokens[i].type == "link_close")
+    for token in (tokens[start], tokens[end]):
+        token.type, token.tag, token.attrs, token.nesting, token.content = "text", "", {}, 0, ""
 
 
 _FOOTNOTE_DEF = re.compile(r"^\[\^([^\]\s]+)\]:[ \t]*(.*(?:\n(?:[ \t]{2,}|\t)\S.*)*)", re.M)
@@ -96,7 +136,7 @@ class Writer:
             used.append(key)
             self.footnote_counter += 1
             token = f"VIAFOOTNOTE{self.footnote_counter}X"
-            content = self.md.renderInline(definitions[key])
+            content = self.inline(definitions[key], where)
             placeholders[token] = self._footnote_html(self.footnote_counter, content, part)
             return token
 
@@ -107,6 +147,7 @@ class Writer:
                               "are defined but never referred to")
 
         tokens = self.md.parse(text)
+        restrict_links(tokens, self.mode, where)
         for i, token in enumerate(tokens):
             if token.type != "heading_open":
                 continue
@@ -142,6 +183,12 @@ class Writer:
                       f'<blockquote>{m.group(2)}</blockquote></div>', html)
         return html
 
+    def inline(self, text: str, where: str) -> str:
+        """One paragraph's worth of Markdown (a footnote, a figure note) without the <p>."""
+        tokens = self.md.parseInline(text)
+        restrict_links(tokens, self.mode, where)
+        return self.md.renderer.render(tokens, self.md.options, {})
+
     def _footnote_html(self, number: int, content: str, part: Part) -> str:
         if self.mode == "pdf":
             return f'<span class="footnote">{content}</span>'
@@ -150,7 +197,9 @@ class Writer:
 
     def quote(self, block: QuoteBlock, part: Part, where: str) -> str:
         text = resolve_references(block.text, self.numbering, self.doc.language, where=where)
-        body = self.md.render(text)
+        tokens = self.md.parse(text)
+        restrict_links(tokens, self.mode, where)
+        body = self.md.renderer.render(tokens, self.md.options, {})
         speaker = (f'<p class="speaker">{html_lib.escape(block.speaker)}</p>' if block.speaker else "")
         return f'<div class="quote">{speaker}<blockquote>{body}</blockquote></div>'
 
@@ -179,7 +228,7 @@ class Writer:
         notes = ""
         if figure.notes:
             items = "".join(
-                f"<p>{self.md.renderInline(resolve_references(n, self.numbering, self.doc.language, where=figure.id))}</p>"
+                f"<p>{self.inline(resolve_references(n, self.numbering, self.doc.language, where=figure.id), figure.id)}</p>"
                 for n in figure.notes)
             notes = f'<div class="figure-notes">{items}</div>'
         extra = ""

@@ -1,4 +1,11 @@
-"""The branded, tagged (PDF/UA-1), reproducible PDF, laid out by WeasyPrint."""
+"""The branded, tagged (PDF/UA-1), reproducible PDF, laid out by WeasyPrint.
+
+WeasyPrint reads what the page refers to (fonts, the logo, stylesheets, SVG
+parts) through :class:`ConfinedFetcher`, which serves ``data:`` URIs and files
+inside the package's PDF templates and the theme folder, and nothing else: a
+reference to any other file, to the web, or a file attachment stops the render
+with a :class:`~via_reports.exceptions.RenderError` that names it.
+"""
 
 from __future__ import annotations
 
@@ -35,6 +42,46 @@ PDF_VARIANT = "pdf/ua-1"
 
 
 # =========================================================================== WeasyPrint
+
+
+def confined_fetcher(theme: Theme) -> Any:
+    """A WeasyPrint URL fetcher for this theme (see :class:`ConfinedFetcher`)."""
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+    class Refused(FatalURLFetchingError):
+        """A reference outside the report's own files; WeasyPrint stops on it (a BaseException)."""
+
+    class ConfinedFetcher(URLFetcher):
+        """Serves data: URIs and files inside ``folders``; refuses everything else before reading it."""
+
+        def __init__(self, folders: list[Path]):
+            super().__init__(allowed_protocols=("file", "data"), fail_on_errors=True, allow_redirects=False)
+            self.folders = [folder.resolve() for folder in folders]
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            from urllib.parse import urlsplit
+            from urllib.request import url2pathname
+
+            parts = urlsplit(url)
+            if parts.scheme.lower() == "data":
+                return super().fetch(url, headers)
+            if parts.scheme.lower() == "file" and parts.netloc in ("", "localhost"):
+                path = Path(url2pathname(parts.path)).resolve()  # links resolved: they must stay inside too
+                if path.is_file() and any(folder in path.parents for folder in self.folders):
+                    return super().fetch(url, headers)
+            raise Refused(f"the report refers to {url}, which is not a file of the report's templates "
+                          "or theme; it is not read")
+
+    return ConfinedFetcher([pdf_templates_dir(), theme.folder])
+
+
+def _refuse_attachments(document: Any) -> None:
+    """A PDF of ours carries no attached files (WeasyPrint would attach what a link points to)."""
+    attached = [str(a) for a in getattr(document.metadata, "attachments", None) or []]
+    attached += [str(link[1]) for page in document.pages for link in page.links if link[0] == "attachment"]
+    if attached:
+        raise RenderError(f"the report would attach file(s) to the PDF: {', '.join(attached)}; "
+                          "a report never carries attachments")
 
 #: WeasyPrint messages that are about the machine, not about the report.
 _BENIGN = (
@@ -135,7 +182,7 @@ def render_pdf(doc: ReportDocument, theme: str | Path | Theme = "default",
     loaded :class:`~via_reports.report.themes.Theme`. Raises :class:`RenderError`.
     """
     from weasyprint import HTML
-    from weasyprint.urls import FatalURLFetchingError, URLFetcher
+    from weasyprint.urls import FatalURLFetchingError
 
     theme = load_theme(theme)
     numbering = number_document(doc)
@@ -143,13 +190,12 @@ def render_pdf(doc: ReportDocument, theme: str | Path | Theme = "default",
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     identifier = hashlib.sha256(_normalise_paths(html_text, theme).encode("utf-8")).hexdigest()[:32]
-    fetcher = URLFetcher(allowed_protocols=("file", "data"), fail_on_errors=True)
     with _weasyprint_problems() as problems, pinned_source_date(doc.study.publication_date), \
             _footnotes_stay_on_their_page():
         try:
-            base = Path(doc.resource_dir).resolve() if doc.resource_dir else theme.folder
-            document = HTML(string=html_text, base_url=base.as_uri() + "/",
-                            url_fetcher=fetcher).render(pdf_variant=PDF_VARIANT)
+            document = HTML(string=html_text, base_url=theme.folder.as_uri() + "/",
+                            url_fetcher=confined_fetcher(theme)).render(pdf_variant=PDF_VARIANT)
+            _refuse_attachments(document)
             pdf = _write_pdf(document, identifier)
             _check_document_fonts(document, theme)
         except FatalURLFetchingError as error:

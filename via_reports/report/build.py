@@ -11,6 +11,14 @@ read from the chapter registry (:mod:`via_reports.chapters.registry`).
 Everything is written into a staging folder next to the output folder and
 moved into place only when every step succeeded, so a failed build leaves no
 half-written report behind. Input files are only ever read.
+
+The output folder is the build's own: a rebuild replaces it only when every
+file in it is one the previous build wrote (listed with its SHA-256 in
+manifest.json); a file the user put there makes the build stop with a
+:class:`~via_reports.exceptions.ParameterError` instead of deleting it. The
+staging folder of a build that was killed (``.OUT.building-PID-*``) is removed
+by the next build once that process is gone, and the HTML renderer process
+dies with the build that started it.
 """
 
 from __future__ import annotations
@@ -35,6 +43,7 @@ from via_reports.chapters.registry import TEXT_APPENDICES, chapters_for
 from via_reports.data.dataset import Dataset, load_dataset
 from via_reports.data.validation import Violation
 from via_reports.exceptions import ChapterError, ContractError, ParameterError, RenderError
+from via_reports.files import current_umask
 from via_reports.options import DEFAULT_OPTIONS
 from via_reports.report.facts import text_context
 from via_reports.report.text import load_text, text_path
@@ -70,8 +79,8 @@ class BuildResult:
 
 def _tree_hash(folder: Path, pattern: str) -> str:
     digest = hashlib.sha256()
-    for path in sorted(folder.rglob(pattern)):
-        if path.is_file() and "__pycache__" not in path.parts:
+    for path in sorted(folder.rglob(pattern)):  # a link is not read: it may point at anything
+        if path.is_file() and not path.is_symlink() and "__pycache__" not in path.parts:
             digest.update(str(path.relative_to(folder)).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -94,29 +103,65 @@ def build_key(dataset: Dataset, scope: Scope, options: BuildOptions, data_dir: P
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
-def _is_up_to_date(out: Path, key: str) -> bool:
-    """The output folder was made from exactly these inputs and is complete."""
+def _file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _previous_manifest(folder: Path) -> dict[str, Any] | None:
+    """The manifest of a folder that a build made (it carries a build key), else None."""
     try:
-        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
+        return None
+    if isinstance(manifest, dict) and isinstance(manifest.get("report"), dict) and manifest["report"].get("build_key"):
+        return manifest
+    return None
+
+
+def _written_files(folder: Path, manifest: dict[str, Any]) -> set[str]:
+    """The files (relative paths) that the build which wrote ``manifest`` put in ``folder``.
+
+    Manifests before the SHA-256 list named the report files, the figure CSVs
+    and (implicitly) the executed notebooks.
+    """
+    if isinstance(manifest.get("outputs"), dict):
+        return {*manifest["outputs"], "manifest.json"}
+    listed = set(manifest.get("files", [])) | {f for entry in manifest.get("figures", []) for f in entry["files"]}
+    return listed | {"manifest.json"} | {f"notebooks/{p.name}" for p in (folder / "notebooks").glob("*.ipynb")}
+
+
+def _is_up_to_date(out: Path, key: str) -> bool:
+    """The output folder was made from exactly these inputs and every file is as it was written."""
+    manifest = _previous_manifest(out)
+    if manifest is None or manifest["report"]["build_key"] != key or not isinstance(manifest.get("outputs"), dict):
         return False
-    if manifest.get("report", {}).get("build_key") != key:
+    try:
+        return all(_file_hash(out / name) == digest for name, digest in manifest["outputs"].items())
+    except OSError:  # a file is missing or unreadable
         return False
-    listed = manifest.get("files", []) + [f for entry in manifest.get("figures", []) for f in entry["files"]]
-    return all((out / name).is_file() for name in listed)
 
 
 #: Progress callbacks: (chapter, event, seconds) with event "queued" | "start" | "done" | "failed".
 Progress = Callable[[str, str, float], None]
 
 
-def _is_previous_report(folder: Path) -> bool:
-    """A folder that a build made: its manifest.json carries a build key."""
-    try:
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return isinstance(manifest, dict) and bool(manifest.get("report", {}).get("build_key"))
+def _foreign_files(folder: Path) -> list[str]:
+    """What in a previous report folder the build did not write (the user's own files)."""
+    manifest = _previous_manifest(folder)
+    if manifest is None:
+        return ["(no manifest.json of a build)"]
+    written = _written_files(folder, manifest)
+    needed = {str(Path(name).parent) for name in written} | {"."}
+    found = []
+    for path in sorted(folder.rglob("*")):
+        name = str(path.relative_to(folder))
+        if path.is_symlink() or (path.is_dir() and name not in needed) or (not path.is_dir() and name not in written):
+            found.append(name)
+    return found
 
 
 def _check_paths(options: BuildOptions) -> tuple[Path, Path | None]:
@@ -134,9 +179,16 @@ def _check_paths(options: BuildOptions) -> tuple[Path, Path | None]:
     if out in (Path.cwd().resolve(), *Path.cwd().resolve().parents, Path.home().resolve()):
         raise ParameterError(f"{out} is the working folder, one of its parents or the home folder; "
                              "choose a new folder for the report")
-    if out.is_dir() and any(out.iterdir()) and not _is_previous_report(out):
-        raise ParameterError(f"{out} is not empty and is not a report built by via-reports; "
-                             "a build replaces its output folder, so choose a new or empty folder")
+    if out.is_dir() and any(out.iterdir()):
+        if _previous_manifest(out) is None:
+            raise ParameterError(f"{out} is not empty and is not a report built by via-reports; "
+                                 "a build replaces its output folder, so choose a new or empty folder")
+        foreign = _foreign_files(out)
+        if foreign:
+            shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+            raise ParameterError(f"{out} holds file(s) that an earlier build did not write: {shown}. "
+                                 "A build replaces its output folder and never deletes what is not its own: "
+                                 "move them elsewhere, or choose another --out")
     return out, data
 
 
@@ -242,8 +294,7 @@ def build_report(options: BuildOptions, progress: Progress | None = None) -> Bui
                       "en": "This dataset has no control group; the report is therefore built as an "
                             "interim report, without a chapter on effects."}[scope.language])
 
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    staging = _staging_folder(out)
     try:
         specs = chapters_for(scope.kind)
         parameters = {"data_dir": str(data_dir) if data_dir else "", "wave": scope.last_wave,
@@ -291,9 +342,9 @@ def build_report(options: BuildOptions, progress: Progress | None = None) -> Bui
         timings["render"] = time.perf_counter() - started
         progress("PDF and HTML", "done", timings["render"])
 
-        _write_manifest(staging, document, numbering, key)
         (staging / ".manifest.lock").unlink(missing_ok=True)
         _settle_notebook_paths(staging, out)
+        _write_manifest(staging, document, numbering, key)
         _move_into_place(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -351,7 +402,8 @@ def _render(document, theme, staging: Path, jobs: int, timings: dict[str, float]
     """report.pdf and report.html; with jobs > 1 the HTML renders in a second process meanwhile.
 
     The second process is spawned, not forked: forking a process that runs
-    threads (the notebook pool, a test runner's) can deadlock the child.
+    threads (the notebook pool, a test runner's) can deadlock the child. It
+    dies with the build (:func:`_die_with_parent`), also when the build is killed.
     """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -362,22 +414,89 @@ def _render(document, theme, staging: Path, jobs: int, timings: dict[str, float]
         timings["pdf"] = _timed(render_pdf, document, theme, staging / "report.pdf")
         timings["html"] = _timed(render_html, document, theme, staging / "report.html")
         return
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
         html = pool.submit(_timed, render_html, document, theme, staging / "report.html")
         timings["pdf"] = _timed(render_pdf, document, theme, staging / "report.pdf")
         timings["html"] = html.result()
 
 
+#: Linux's prctl option: the signal this process gets when its parent dies.
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """Start of the renderer process: the kernel kills it when the build process dies (Linux prctl).
+
+    Without it a renderer outlives a build killed with SIGKILL and keeps
+    writing into a staging folder that the next build removes.
+    """
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the pool ends its worker when the build's pipe closes
+        return
+    if os.getppid() != parent:  # the build died before prctl took effect
+        os._exit(1)
+
+
 def _write_manifest(staging: Path, document, numbering, key: str) -> None:
+    """manifest.json: the report, its figures, and every file the build wrote with its SHA-256."""
+    outputs = {str(p.relative_to(staging)): _file_hash(p) for p in sorted(staging.rglob("*")) if p.is_file()}
     manifest = {
         "report": {"kind": document.kind, "language": document.language, "title": document.title,
                    "subtitle": document.subtitle, "synthetic": document.synthetic, **document.provenance,
                    "build_key": key},
         "files": ["report.pdf", "report.html"],
         "figures": numbering.manifest(document),
+        "outputs": outputs,
     }
     (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
                                            encoding="utf-8")
+
+
+#: A staging folder: ``.OUT.building-PID-random`` (the PID of the build that writes it).
+_STAGING = re.compile(r"^\.(?P<out>.+)\.(?:building|old)-(?P<pid>[0-9]+)(?:-.*)?$")
+
+
+def _process_is_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, someone else's
+        return True
+    return True
+
+
+def _remove_stale_staging(out: Path) -> None:
+    """Remove what killed builds of ``out`` left next to it; a live build's folder is left alone.
+
+    A killed build may also have been between its two renames: then the
+    previous report (``.OUT.old-PID``) is put back where it was.
+    """
+    for path in out.parent.glob(f".{out.name}.*-*"):
+        match = _STAGING.match(path.name)
+        if not match or match.group("out") != out.name or not path.is_dir() or path.is_symlink():
+            continue
+        if _process_is_alive(int(match.group("pid"))):
+            continue
+        if ".old-" in path.name and not out.exists():
+            path.rename(out)
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _staging_folder(out: Path) -> Path:
+    """A new staging folder next to ``out``; a folder that cannot be written is a parameter error."""
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale_staging(out)
+        return Path(tempfile.mkdtemp(prefix=f".{out.name}.building-{os.getpid()}-", dir=out.parent))
+    except OSError as error:
+        raise ParameterError(f"cannot write the report to {out}: {error.strerror or error}") from None
 
 
 def _move_into_place(staging: Path, out: Path) -> None:
@@ -385,7 +504,7 @@ def _move_into_place(staging: Path, out: Path) -> None:
 
     If the second rename fails, the previous report is put back.
     """
-    mode = 0o777 & ~_umask()
+    mode = 0o777 & ~current_umask()
     for path in [staging, *staging.rglob("*")]:
         if path.is_dir():
             path.chmod(mode)  # mkdtemp made it 0700; colleagues should be able to read the report
@@ -403,10 +522,6 @@ def _move_into_place(staging: Path, out: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
 
 
 def _settle_notebook_paths(staging: Path, out: Path) -> None:

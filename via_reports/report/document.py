@@ -108,8 +108,6 @@ class ReportDocument:
     #: date, ... Shown in the provenance appendix. Never put the clock in here:
     #: the same inputs must give the same PDF.
     provenance: dict[str, Any] = field(default_factory=dict)
-    #: Folder that relative image paths in the text are resolved against.
-    resource_dir: Path | None = None
     language: str | None = None
     title: str | None = None
     subtitle: str | None = None

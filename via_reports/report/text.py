@@ -27,24 +27,35 @@ Functions available in a text:
 Write claims with numbers, not adjectives: "{{ share(a, b) }} heeft ..." is
 true for every dataset; "de meerderheid heeft ..." is true only for some.
 Templates run in Jinja2's sandbox (a text in a dataset folder can read
-nothing but these values). An unknown name, an unknown figure or a ``where``
-that matches no row (or several, for ``count``) is an error that names the
-file and the line.
+nothing but these values), with limits on loops, sizes and time (see
+"the sandbox" below). An unknown name, an unknown figure, a ``where``
+that matches no row (or several, for ``count``) or a text over a limit is a
+:class:`~via_reports.exceptions.TextError` that names the file and the line.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import re
+import string
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import nodes
+from jinja2.compiler import CodeGenerator, Frame
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from via_reports.analysis.formatting import format_number, whole_percent
 from via_reports.data.codebook import load_codebook
-from via_reports.exceptions import ViaReportsError
+from via_reports.data.loading import MAX_TEXT_BYTES
+from via_reports.exceptions import TextError
 from via_reports.figures.figure import Figure
+from via_reports.files import InputRefused, check_size, file_in_folder
 from via_reports.resources import templates_dir
 
 #: Figure columns whose codes have display labels in the codebook.
@@ -58,12 +69,6 @@ class TopRow:
     label: str
     count: int
     percent: str
-
-
-class TextError(ViaReportsError):
-    """A text template could not be filled: unknown placeholder, figure or row."""
-
-    exit_code = 4
 
 
 def _matches(frame, where: dict[str, Any]):
@@ -151,34 +156,304 @@ class TextContext:
         }
 
 
-# The sandbox matters: a dataset may bring its own texts, and an ordinary
-# environment would let a template reach Python objects (and the files behind them).
-_ENVIRONMENT = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False,
-                                    keep_trailing_newline=True)
+# --------------------------------------------------------------------------- the sandbox
+
+# A dataset may bring its own texts, so a text is hostile until proven otherwise.
+# Jinja2's sandbox keeps it away from Python objects (and the files behind them);
+# the limits below keep it from taking the machine: every way to make a value
+# larger than its parts is checked *before* the value is made, loops are bounded
+# by range() and by the clock, and the output by its length.
+
+#: The most items range() gives in a text.
+MAX_RANGE = 1_000
+#: The longest string (or list) a text may build in one step.
+MAX_VALUE = 100_000
+#: The most characters one text may produce (our longest text has about 6,000).
+MAX_OUTPUT = 500_000
+#: Width or precision in a format specification ("{:>8}", "%5.1f").
+MAX_WIDTH = 100
+#: The largest exponent of ``**``.
+MAX_EXPONENT = 100
+#: Seconds to fill one text (ours take milliseconds).
+MAX_SECONDS = 2.0
+
+#: Filters a text may use: none of them makes a value much larger than its input
+#: (join, replace and format are checked first). No random (a report is reproducible).
+ALLOWED_FILTERS = ("abs", "capitalize", "count", "d", "default", "dictsort", "first", "float", "format",
+                   "groupby", "int", "items", "join", "last", "length", "list", "lower", "map", "max", "min",
+                   "reject", "rejectattr", "replace", "reverse", "round", "select", "selectattr", "sort",
+                   "string", "sum", "title", "trim", "truncate", "unique", "upper", "wordcount")
+#: Methods of a string a text may call (the others, such as center or zfill, only pad or repeat).
+ALLOWED_STRING_METHODS = frozenset({
+    "capitalize", "casefold", "count", "endswith", "find", "format", "format_map", "isdigit", "join",
+    "lower", "lstrip", "replace", "rstrip", "split", "startswith", "strip", "title", "upper"})
+#: Tags that would read another template (a text may read nothing but its own values).
+FORBIDDEN_TAGS = {nodes.Include: "include", nodes.Import: "import", nodes.FromImport: "from ... import",
+                  nodes.Extends: "extends"}
+
+#: Numbers in a {}-format specification; a %-format conversion with its width and precision.
+_FORMAT_NUMBER = re.compile(r"[0-9]+")
+_PERCENT_SPEC = re.compile(r"%[-+ #0]*(\*|[0-9]*)(?:\.(\*|[0-9]*))?")
+#: The largest whole number a text may make with * or ** (in bits; about 3,000 digits).
+MAX_INTEGER_BITS = 10_000
+
+
+class _TimeLimit(Exception):
+    """Raised inside a text's thread when it has run for MAX_SECONDS."""
+
+
+#: Characters the text being filled (in this thread) may still produce.
+_OUTPUT = threading.local()
+
+
+def _count_output(characters: int) -> None:
+    _OUTPUT.left -= characters
+    if _OUTPUT.left < 0:
+        raise TextError(f"the text produces more than {MAX_OUTPUT:,} characters")
+
+
+def _finalize(value: Any) -> str:
+    """Every ``{{ ... }}`` output, also inside a macro or a loop, counts against MAX_OUTPUT."""
+    text = str(value)
+    _count_output(len(text))
+    return text
+
+
+def _size(value: Any) -> int:
+    return len(value) if isinstance(value, (str, list, tuple)) else 0
+
+
+def _check_size(size: int, what: str, limit: int = MAX_VALUE) -> None:
+    if size > limit:
+        raise TextError(f"{what} would make a value of {size:,} characters or items; a text may make "
+                        f"at most {limit:,} at a time")
+
+
+def _check_format_spec(pattern: str) -> None:
+    """A width or precision above MAX_WIDTH, or one taken from an argument, is refused."""
+    widths: list[str] = []
+    if "{" in pattern:
+        try:
+            fields = list(string.Formatter().parse(pattern))
+        except ValueError:
+            fields = []  # a malformed pattern fails when it is used
+        for _, _, spec, _ in fields:
+            if spec and "{" in spec:
+                raise TextError("a format width may not come from an argument")
+            widths += _FORMAT_NUMBER.findall(spec or "")
+    for match in _PERCENT_SPEC.finditer(pattern):
+        if "*" in match.groups():
+            raise TextError("a format width may not come from an argument ('*')")
+        widths += [n for n in match.groups() if n]
+    if any(int(n) > MAX_WIDTH for n in widths):
+        raise TextError(f"a format width or precision above {MAX_WIDTH} is not allowed")
+
+
+def _check_integer_bits(bits: int) -> None:
+    if bits > MAX_INTEGER_BITS:
+        raise TextError(f"a number of about {bits:,} bits; a text may make at most {MAX_INTEGER_BITS:,}")
+
+
+def _bounded_range(*arguments: int) -> range:
+    numbers = range(*arguments)
+    if len(numbers) > MAX_RANGE:
+        raise TextError(f"range() with {len(numbers):,} items; a text may loop over at most {MAX_RANGE:,}")
+    return numbers
+
+
+def _bounded_join(values: Any, separator: Any = "", attribute: Any = None) -> str:
+    if attribute is not None:
+        values = map(jinja2.filters.make_attrgetter(_ENVIRONMENT, attribute), values)
+    items = [str(v) for v in values]
+    _check_size(sum(map(len, items)) + len(str(separator)) * len(items), "join")
+    return str(separator).join(items)
+
+
+def _bounded_replace(value: Any, old: Any, new: Any, count: Any = None) -> str:
+    text, old, new = str(value), str(old), str(new)
+    hits = text.count(old) if count is None else min(int(count), text.count(old))
+    _check_size(len(text) + hits * max(0, len(new) - len(old)), "replace")
+    return text.replace(old, new, -1 if count is None else int(count))
+
+
+def _bounded_format(value: Any, *args: Any, **kwargs: Any) -> str:
+    _check_format_spec(str(value))
+    return jinja2.filters.do_format(value, *args, **kwargs)
+
+
+def _number_sum(values: Any, attribute: Any = None, start: Any = 0) -> Any:
+    """The sum filter for numbers only (adding lists could build a very long one)."""
+    if attribute is not None:
+        values = map(jinja2.filters.make_attrgetter(_ENVIRONMENT, attribute), values)
+    values = list(values)
+    if not all(isinstance(v, (int, float)) for v in [start, *values]):
+        raise TextError("sum adds numbers only")
+    return sum(values, start)
+
+
+class _LimitedGenerator(CodeGenerator):
+    """Compiles ``a ~ b`` to a call that checks the length first (Jinja joins the parts itself)."""
+
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:  # noqa: N802 - Jinja's visitor name
+        self.write("environment.bounded_concat((")
+        for argument in node.nodes:
+            self.visit(argument, frame)
+            self.write(", ")
+        self.write("))")
+
+
+class _TextEnvironment(ImmutableSandboxedEnvironment):
+    """Jinja2's immutable sandbox with the limits above."""
+
+    code_generator_class = _LimitedGenerator
+    intercepted_binops = frozenset({"+", "*", "**", "%"})
+
+    def __init__(self) -> None:
+        super().__init__(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True,
+                         finalize=_finalize)
+        self.globals.clear()  # no lipsum(), cycler(), namespace(), dict()
+        self.globals["range"] = _bounded_range
+        self.filters = {name: self.filters[name] for name in ALLOWED_FILTERS}
+        self.filters.update({"join": _bounded_join, "replace": _bounded_replace, "format": _bounded_format,
+                             "sum": _number_sum})
+
+    @staticmethod
+    def concat(pieces: Any) -> str:
+        """Joins the output of a macro, a block or a filter section (Jinja's hook)."""
+        pieces = list(pieces)
+        _check_size(sum(map(len, pieces)), "a block of the text", MAX_OUTPUT)
+        return "".join(pieces)
+
+    @staticmethod
+    def bounded_concat(parts: tuple[Any, ...]) -> str:
+        pieces = [str(p) for p in parts]
+        _check_size(sum(map(len, pieces)), "'~'")
+        return "".join(pieces)
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        numbers = isinstance(left, int) and isinstance(right, int)
+        if operator == "+":
+            _check_size(_size(left) + _size(right), "'+'")
+        elif operator == "*" and numbers:
+            _check_integer_bits(abs(left).bit_length() + abs(right).bit_length())
+        elif operator == "*":
+            for sequence, times in ((left, right), (right, left)):
+                if _size(sequence) and isinstance(times, int):
+                    _check_size(_size(sequence) * times, "'*'")
+        elif operator == "**":
+            if isinstance(right, (int, float)) and abs(right) > MAX_EXPONENT:
+                raise TextError(f"an exponent above {MAX_EXPONENT} is not allowed")
+            if numbers:
+                _check_integer_bits(abs(left).bit_length() * abs(right))
+        elif operator == "%" and isinstance(left, str):
+            _check_format_spec(left)
+        return super().call_binop(context, operator, left, right)
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's signature
+        method = getattr(__obj, "__wrapped__", __obj)  # str.format comes wrapped by the sandbox
+        owner = getattr(method, "__self__", None)
+        if isinstance(owner, str):
+            name = getattr(method, "__name__", "")
+            if name not in ALLOWED_STRING_METHODS:
+                raise TextError(f"the string method {name}() is not available in a text")
+            if name in ("format", "format_map"):
+                _check_format_spec(owner)
+            elif name == "replace" and len(args) >= 2:
+                return _bounded_replace(owner, *args)
+            elif name == "join" and args:
+                return _bounded_join(args[0], owner)
+        return super().call(__context, __obj, *args, **kwargs)
+
+
+_ENVIRONMENT = _TextEnvironment()
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Stop the code in this block after ``seconds``, wherever it loops.
+
+    A timer thread raises :class:`_TimeLimit` in this thread (CPython's
+    ``PyThreadState_SetAsyncExc``, which takes effect between two bytecodes:
+    a template is Python code, so any loop of a text is stopped).
+    """
+    target = threading.get_ident()
+    guard = threading.Lock()
+    finished = False
+
+    def stop() -> None:
+        with guard:
+            if not finished:
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(target), ctypes.py_object(_TimeLimit))
+
+    timer = threading.Timer(seconds, stop)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        with guard:
+            finished = True
+        timer.cancel()
+
+
+def _forbidden_tags(source: str, name: str) -> None:
+    for node in _ENVIRONMENT.parse(source).find_all(tuple(FORBIDDEN_TAGS)):
+        raise TextError(f"{name}, line {node.lineno}: {{% {FORBIDDEN_TAGS[type(node)]} %}} is not allowed "
+                        "in a text; a text reads only its own values")
 
 
 def render_text(source: str, context: TextContext, name: str = "<text>") -> str:
-    """Fill the placeholders of one Markdown text; errors name the file and line."""
+    """Fill the placeholders of one Markdown text; errors name the file and line.
+
+    Runs in the limited sandbox above: a text over a limit is a :class:`TextError`.
+    """
     try:
+        _forbidden_tags(source, name)
         template = _ENVIRONMENT.from_string(source)
-        return template.render(**context.namespace())
+        pieces: list[str] = []
+        _OUTPUT.left = MAX_OUTPUT
+        with _time_limit(MAX_SECONDS):
+            for piece in template.generate(**context.namespace()):
+                _count_output(len(piece))
+                pieces.append(piece)
+        return "".join(pieces)
     except jinja2.TemplateSyntaxError as exc:
         raise TextError(f"{name}, line {exc.lineno}: {exc.message}") from None
-    except (jinja2.UndefinedError, jinja2.exceptions.SecurityError, TextError) as exc:
-        raise TextError(f"{name}, line {_template_line(exc)}: {exc}") from None
+    except TextError as exc:
+        if str(exc).startswith(f"{name}, line "):
+            raise
+        raise TextError(f"{_where(name, exc)}: {exc}") from None
+    except _TimeLimit as exc:
+        raise TextError(f"{_where(name, exc)}: the text ran longer than {MAX_SECONDS:g} s "
+                        "(a loop too large?)") from None
+    except RecursionError as exc:
+        raise TextError(f"{_where(name, exc)}: the text calls itself without end "
+                        "(a macro that calls itself?)") from None
+    except (jinja2.UndefinedError, jinja2.exceptions.SecurityError) as exc:
+        raise TextError(f"{_where(name, exc)}: {exc}") from None
+    except Exception as exc:  # TypeError, ZeroDivisionError, ...: still the text's fault, still located
+        raise TextError(f"{_where(name, exc)}: {type(exc).__name__}: {exc}") from None
 
 
-def _template_line(exc: BaseException) -> str:
+def _where(name: str, exc: BaseException) -> str:
+    """'intro.md, line 3': the last line of the template in the error's traceback."""
     import traceback
 
     lines = [frame.lineno for frame in traceback.extract_tb(exc.__traceback__) if frame.filename == "<template>"]
-    return str(lines[-1]) if lines else "?"
+    return f"{name}, line {lines[-1]}" if lines else name
 
 
 def text_path(chapter_id: str, language: str, data_dir: str | Path | None = None) -> Path:
-    """The text of a chapter: the dataset's own ``text/<lang>/<id>.md`` if present, else ours."""
+    """The text of a chapter: the dataset's own ``text/<lang>/<id>.md`` if present, else ours.
+
+    The dataset's file is taken only from inside its folder: a symbolic link
+    there is a :class:`TextError` (validation reports it first).
+    """
     if data_dir:
-        own = Path(data_dir) / "text" / language / f"{chapter_id}.md"
+        try:
+            own = file_in_folder(data_dir, Path("text") / language / f"{chapter_id}.md", what="text")
+        except InputRefused as refused:
+            raise TextError(str(refused)) from None
         if own.is_file():
             return own
     return templates_dir() / "text" / language / f"{chapter_id}.md"
@@ -197,4 +472,13 @@ def load_text(chapter_id: str, context: TextContext, data_dir: str | Path | None
     path = text_path(chapter_id, context.language, data_dir)
     if not path.is_file():
         raise TextError(f"no text for chapter {chapter_id!r} in language {context.language!r} ({path})")
-    return split_title(render_text(path.read_text(encoding="utf-8"), context, name=str(path)))
+    try:
+        check_size(path, MAX_TEXT_BYTES, what="text")
+        source = path.read_bytes().decode("utf-8")
+    except InputRefused as refused:
+        raise TextError(str(refused)) from None
+    except UnicodeDecodeError as exc:
+        raise TextError(f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8") from None
+    except OSError as exc:
+        raise TextError(f"{path} cannot be read: {exc.strerror or exc}") from None
+    return split_title(render_text(source, context, name=str(path)))

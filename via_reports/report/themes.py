@@ -13,6 +13,13 @@ path) and holds
 Paths in ``theme.yaml`` are relative to the theme folder. Every file a theme
 names must exist, and every text colour must reach a contrast of 4.5:1 with
 its background (WCAG AA); otherwise :class:`~via_reports.exceptions.RenderError`.
+
+A theme is read, never followed out of its folder: ``theme.yaml``, ``theme.css``,
+the logo, the cover image, ``interactive_css`` and the fonts (which may also be
+the project's shipped fonts) must be files inside the theme folder, not links,
+and the CSS may refer (``url()``, ``@import``) only to ``data:`` URIs and files
+of the theme; otherwise :class:`~via_reports.exceptions.ParameterError` (a
+theme is a parameter of the build, exit status 2).
 """
 
 from __future__ import annotations
@@ -24,7 +31,8 @@ from typing import Any
 
 import yaml
 
-from via_reports.exceptions import RenderError
+from via_reports.exceptions import ParameterError, RenderError
+from via_reports.files import InputRefused, file_in_folder, read_small_yaml
 from via_reports.resources import templates_dir
 
 #: WCAG 2.1 AA contrast for text (and, in this project, for chart colours,
@@ -51,6 +59,9 @@ TEXT_ON_BACKGROUND = (
 )
 
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
+#: Values written into the CSS as they are: a font family, a page size or margin.
+_FONT_FAMILY = re.compile(r"^[A-Za-z0-9 _-]{1,60}$")
+_PAGE_VALUE = re.compile(r"^[A-Za-z0-9 .%-]{1,60}$")
 
 
 @dataclass(frozen=True)
@@ -92,6 +103,8 @@ class Theme:
     chart: dict[str, Any]
     publisher: Publisher
     css_path: Path | None = None
+    #: Extra CSS for the interactive HTML only.
+    interactive_css_path: Path | None = None
     logo: Path | None = None
     logo_alt: str = ""
     cover_image: Path | None = None
@@ -106,7 +119,7 @@ class Theme:
 
     def resource_files(self) -> list[Path]:
         files = [face.path for fam in self.font_families for face in fam.faces]
-        files += [p for p in (self.css_path, self.logo, self.cover_image) if p is not None]
+        files += [p for p in (self.css_path, self.interactive_css_path, self.logo, self.cover_image) if p is not None]
         return files
 
     def check_resources(self) -> None:
@@ -198,6 +211,14 @@ def _theme_folder(theme: str | Path) -> Path:
                       f"{', '.join(available_themes())}")
 
 
+def _theme_file(folder: Path, path: Any, key: str) -> Path:
+    """A file named in theme.yaml, inside the theme folder (no link, no way out)."""
+    try:
+        return file_in_folder(folder, str(path), what=f"{key} of theme {folder.name!r}")
+    except InputRefused as refused:
+        raise ParameterError(str(refused)) from None
+
+
 def _font_file(folder: Path, path: str) -> Path:
     """A font file named in theme.yaml: in the theme folder, else in the shared ``templates/pdf/``.
 
@@ -205,11 +226,51 @@ def _font_file(folder: Path, path: str) -> Path:
     the project ships, e.g. ``fonts/lato/Lato-Regular.ttf``. A file found in
     neither place is reported by the resource check.
     """
-    own = (folder / path).resolve()
+    own = _theme_file(folder, path, "font")
     if own.is_file():
         return own
-    shared = (templates_dir() / "pdf" / path).resolve()
+    shared = _theme_file(templates_dir() / "pdf", path, "font")
     return shared if shared.is_file() else own
+
+
+def css_references(css: str) -> list[str]:
+    """Every URL a stylesheet refers to: ``url(...)`` anywhere and ``@import`` (parsed with tinycss2)."""
+    import tinycss2
+
+    found: list[str] = []
+
+    def walk(tokens: Any) -> None:
+        for token in tokens or ():
+            if token.type == "url":
+                found.append(token.value)
+            elif token.type == "function":
+                if token.lower_name in ("url", "src") and token.arguments:
+                    found.extend(a.value for a in token.arguments if a.type == "string")
+                walk(token.arguments)
+            elif token.type == "at-rule":
+                if token.lower_at_keyword == "import":
+                    found.extend(t.value for t in token.prelude if t.type == "string")
+                walk(token.prelude)
+                walk(token.content)
+            elif token.type == "qualified-rule":
+                walk(token.prelude)
+                walk(token.content)
+            elif token.type in ("() block", "[] block", "{} block"):
+                walk(token.content)
+
+    walk(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True))
+    return found
+
+
+def _check_css(path: Path, folder: Path) -> None:
+    """A theme's CSS refers only to data: URIs and to files of the theme."""
+    for url in css_references(path.read_text(encoding="utf-8")):
+        if url.lower().startswith("data:"):
+            continue
+        if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", url) or url.startswith(("/", "\\")):
+            raise ParameterError(f"{path.name} of theme {folder.name!r} refers to {url!r}; a theme's CSS may "
+                                 "refer only to data: URIs and to files inside the theme folder")
+        _theme_file(folder, url.split("#")[0].split("?")[0], f"url() in {path.name}")
 
 
 def _font_family(spec: Any, folder: Path, where: str, problems: list[str]) -> FontFamily | None:
@@ -234,13 +295,17 @@ def load_theme(theme: str | Path | Theme = "default") -> Theme:
         theme.check_resources()
         return theme
     folder = _theme_folder(theme)
-    path = folder / "theme.yaml"
+    path = _theme_file(folder, "theme.yaml", "theme.yaml")
     if not path.is_file():
         raise RenderError(f"theme folder {folder} has no theme.yaml")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as error:
+        raw = read_small_yaml(path, what="theme.yaml") or {}
+    except InputRefused as refused:
+        raise ParameterError(str(refused)) from None
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
         raise RenderError(f"{path} is not valid YAML: {error}") from error
+    if not isinstance(raw, dict):
+        raise RenderError(f"{path} must be a mapping of keys to values")
     problems: list[str] = []
 
     colors = {str(k): str(v) for k, v in (raw.get("colors") or {}).items()}
@@ -264,18 +329,28 @@ def load_theme(theme: str | Path | Theme = "default") -> Theme:
     heading_spec = fonts.get("heading", "body")
     heading = body if heading_spec == "body" else _font_family(heading_spec, folder, "fonts.heading", problems)
 
+    for family in (body, heading):
+        if family is not None and not _FONT_FAMILY.match(family.family):
+            problems.append(f"font family {family.family!r} may hold only letters, digits, spaces and hyphens")
     pub = raw.get("publisher") or {}
     if "name" not in pub:
         problems.append("publisher.name is missing")
     page = raw.get("page") or {}
+    for key in ("size", "margin"):
+        if key in page and not _PAGE_VALUE.match(str(page[key])):
+            problems.append(f"page.{key} {page[key]!r} is not a CSS size (letters, digits, spaces, '.', '%')")
     if problems:
         raise RenderError(f"theme {path} has problems:\n- " + "\n- ".join(problems))
 
     def optional_file(key: str) -> Path | None:
         value = raw.get(key)
-        return (folder / value).resolve() if value else None
+        return _theme_file(folder, value, key) if value else None
 
-    css = folder / "theme.css"
+    css = _theme_file(folder, "theme.css", "theme.css")
+    interactive_css = optional_file("interactive_css")
+    for stylesheet in (css, interactive_css):
+        if stylesheet is not None and stylesheet.is_file():
+            _check_css(stylesheet, folder)
     result = Theme(
         name=str(raw.get("name", folder.name)),
         folder=folder,
@@ -294,6 +369,7 @@ def load_theme(theme: str | Path | Theme = "default") -> Theme:
             web=pub.get("web"),
         ),
         css_path=css if css.exists() else None,
+        interactive_css_path=interactive_css,
         logo=optional_file("logo"),
         logo_alt=str(raw.get("logo_alt", "")),
         cover_image=optional_file("cover_image"),
