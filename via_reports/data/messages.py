@@ -55,6 +55,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "looks like a citizen service number (BSN); use a pseudonym, never a BSN",
         "nl": "lijkt op een burgerservicenummer (BSN); gebruik een pseudoniem, nooit een BSN",
     },
+    "control_character": {
+        "en": "contains a control character (such as NUL or ESC) that no report can print; remove it",
+        "nl": "bevat een stuurteken (zoals NUL of ESC) dat geen rapport kan afdrukken; verwijder het",
+    },
     "reserved": {
         "en": "{value!r} is reserved: the reports use it themselves (e.g. for the total row); choose another code",
         "nl": "{value!r} is gereserveerd: de rapporten gebruiken het zelf (bijv. voor de totaalrij); kies een andere code",

@@ -8,6 +8,7 @@ the ISBN-13 check digit.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,10 @@ import jsonschema
 from via_reports.data.contracts import study_schema
 
 WAVE_ORDER = ("T0", "T1", "T2")
+#: Characters no text of a report can hold: C0 and C1 control characters (but tab, line feed
+#: and carriage return) and the two non-characters XML forbids. A NUL in a label crashed the
+#: chart renderer (vl-convert aborts the process); the PDF's fonts have no glyph for any of them.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -96,6 +101,19 @@ def _dates_to_text(value: Any) -> Any:
     return value
 
 
+def _texts(value: Any, path: str = "") -> list[tuple[str, str]]:
+    """Every string in study.yaml (keys too) with its dotted path."""
+    if isinstance(value, dict):
+        found = []
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            found += [(where, str(key))] + _texts(item, where)
+        return found
+    if isinstance(value, list):
+        return [t for i, item in enumerate(value) for t in _texts(item, f"{path}.{i}")]
+    return [(path, value)] if isinstance(value, str) else []
+
+
 def _parse_date(text: str, path: str, problems: list[StudyProblem]) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
@@ -115,6 +133,11 @@ def parse_study(data: Any) -> tuple[Study | None, list[StudyProblem]]:
     for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
         path = ".".join(str(p) for p in error.absolute_path)
         problems.append(StudyProblem(path, error.instance if path else None, error.validator, error.message))
+    for path, text in _texts(data):
+        if CONTROL_CHARACTERS.search(text):
+            problems.append(StudyProblem(path, None, "control_character",
+                                         "contains a control character (such as NUL or ESC) that no report "
+                                         "can print; remove it"))
     for key in sorted(set(data) - set(schema["properties"])):
         problems.append(StudyProblem(key, None, "unknown_key", f"unknown key {key!r} is ignored", "warning"))
     if any(p.severity == "error" for p in problems):

@@ -31,7 +31,7 @@ from via_reports.data.codebook import load_codebook
 from via_reports.data.contracts import TABLES, ColumnSpec, RuleSpec, TableContract, load_contracts
 from via_reports.data.loading import RawDataset, TableSource, factorize_values, take_distinct
 from via_reports.data.messages import message
-from via_reports.data.study import Study, parse_study
+from via_reports.data.study import CONTROL_CHARACTERS, Study, parse_study
 from via_reports.exceptions import ParameterError
 from via_reports.files import current_umask
 
@@ -70,6 +70,10 @@ class Violation:
 VIOLATION_FIELDS = tuple(Violation.__dataclass_fields__)
 
 
+#: A value longer than this is shown cut short, with its length.
+SHOWN_LENGTH = 200
+
+
 def _shown_value(value: Any, spec: ColumnSpec | None) -> str | None:
     """The offending value as text; free text is never echoed, only its length."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
@@ -80,7 +84,8 @@ def _shown_value(value: Any, spec: ColumnSpec | None) -> str | None:
         return value.date().isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    text = str(value)
+    return text if len(text) <= SHOWN_LENGTH else f"{text[:SHOWN_LENGTH]}… ({len(text):,} characters)"
 
 
 # --------------------------------------------------------------------------- parse
@@ -392,6 +397,9 @@ def _column_checks(spec: ColumnSpec, ctx: _Context, infos: dict[str, _CheckInfo]
     if spec.pattern:
         add(lambda s, p=spec.pattern: s.str.fullmatch(p).fillna(False).astype(bool), "pattern",
             lambda i, v: {"pattern": spec.pattern})
+    if spec.type == "string":
+        add(lambda s: ~s.str.contains(CONTROL_CHARACTERS.pattern, regex=True).fillna(False).astype(bool),
+            "control_character", lambda i, v: {})
     if spec.forbid_bsn:
         add(_not_bsn, "bsn", lambda i, v: {})
     if spec.reserved:

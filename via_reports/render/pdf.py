@@ -57,6 +57,8 @@ def confined_fetcher(theme: Theme) -> Any:
         def __init__(self, folders: list[Path]):
             super().__init__(allowed_protocols=("file", "data"), fail_on_errors=True, allow_redirects=False)
             self.folders = [folder.resolve() for folder in folders]
+            #: What was refused (WeasyPrint swallows errors inside an SVG image; the render still fails).
+            self.refused: list[str] = []
 
         def fetch(self, url: str, headers: Any = None) -> Any:
             from urllib.parse import urlsplit
@@ -69,6 +71,7 @@ def confined_fetcher(theme: Theme) -> Any:
                 path = Path(url2pathname(parts.path)).resolve()  # links resolved: they must stay inside too
                 if path.is_file() and any(folder in path.parents for folder in self.folders):
                     return super().fetch(url, headers)
+            self.refused.append(url)
             raise Refused(f"the report refers to {url}, which is not a file of the report's templates "
                           "or theme; it is not read")
 
@@ -190,16 +193,20 @@ def render_pdf(doc: ReportDocument, theme: str | Path | Theme = "default",
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     identifier = hashlib.sha256(_normalise_paths(html_text, theme).encode("utf-8")).hexdigest()[:32]
+    fetcher = confined_fetcher(theme)
     with _weasyprint_problems() as problems, pinned_source_date(doc.study.publication_date), \
             _footnotes_stay_on_their_page():
         try:
             document = HTML(string=html_text, base_url=theme.folder.as_uri() + "/",
-                            url_fetcher=confined_fetcher(theme)).render(pdf_variant=PDF_VARIANT)
+                            url_fetcher=fetcher).render(pdf_variant=PDF_VARIANT)
             _refuse_attachments(document)
             pdf = _write_pdf(document, identifier)
             _check_document_fonts(document, theme)
         except FatalURLFetchingError as error:
             raise RenderError(f"a resource of the report could not be loaded: {error}") from error
+    if fetcher.refused:
+        raise RenderError(f"the report refers to {', '.join(dict.fromkeys(fetcher.refused))}, which is not a file "
+                          "of the report's templates or theme; it is not read")
     if problems.messages:
         raise RenderError("WeasyPrint reported problems, so the PDF would not be complete:\n- "
                           + "\n- ".join(problems.messages))
