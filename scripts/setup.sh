@@ -14,9 +14,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # WeasyPrint's libraries; libharfbuzz-subset0 keeps embedded fonts reproducible;
-# poppler-utils (pdftotext, pdffonts) lets the tests read the PDF as a person would.
+# poppler-utils (pdftotext, pdffonts) lets the tests read the PDF as a person would;
+# chromium lets them open report.html as a reader would (charts drawn under its
+# Content-Security-Policy, nothing else run).
 DEBIAN_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libjpeg62-turbo libopenjp2-7 libffi8
-                 shared-mime-info fontconfig poppler-utils)
+                 shared-mime-info fontconfig poppler-utils chromium)
 missing=()
 if command -v dpkg >/dev/null 2>&1; then
   for pkg in "${DEBIAN_PACKAGES[@]}"; do

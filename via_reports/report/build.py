@@ -444,7 +444,8 @@ def _die_with_parent(parent: int) -> None:
 
 def _write_manifest(staging: Path, document, numbering, key: str) -> None:
     """manifest.json: the report, its figures, and every file the build wrote with its SHA-256."""
-    outputs = {str(p.relative_to(staging)): _file_hash(p) for p in sorted(staging.rglob("*")) if p.is_file()}
+    outputs = {str(p.relative_to(staging)): _file_hash(p) for p in sorted(staging.rglob("*"))
+               if p.is_file() and p != staging / "manifest.json"}  # the chapters' own entries are replaced here
     manifest = {
         "report": {"kind": document.kind, "language": document.language, "title": document.title,
                    "subtitle": document.subtitle, "synthetic": document.synthetic, **document.provenance,
