@@ -109,3 +109,8 @@ def test_a_latin1_or_linked_text_is_a_text_error(tmp_path, context):
     with pytest.raises(TextError, match="symbolic link") as info:
         load_text("approach", context, folder)
     assert "root:" not in str(info.value)
+
+
+def test_the_output_limit_counts_each_character_once(context):
+    out = render_text("{% set a = 'x' * 100000 %}{{ a }}{{ a }}{{ a }}{{ a }}", context)
+    assert len(out) == 400_000 < text_module.MAX_OUTPUT

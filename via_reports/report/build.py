@@ -478,7 +478,7 @@ def _remove_stale_staging(out: Path) -> None:
     A killed build may also have been between its two renames: then the
     previous report (``.OUT.old-PID``) is put back where it was.
     """
-    for path in out.parent.glob(f".{out.name}.*-*"):
+    for path in out.parent.iterdir():
         match = _STAGING.match(path.name)
         if not match or match.group("out") != out.name or not path.is_dir() or path.is_symlink():
             continue

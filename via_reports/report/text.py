@@ -216,6 +216,7 @@ def _finalize(value: Any) -> str:
     """Every ``{{ ... }}`` output, also inside a macro or a loop, counts against MAX_OUTPUT."""
     text = str(value)
     _count_output(len(text))
+    _OUTPUT.last = text
     return text
 
 
@@ -411,10 +412,11 @@ def render_text(source: str, context: TextContext, name: str = "<text>") -> str:
         _forbidden_tags(source, name)
         template = _ENVIRONMENT.from_string(source)
         pieces: list[str] = []
-        _OUTPUT.left = MAX_OUTPUT
+        _OUTPUT.left, _OUTPUT.last = MAX_OUTPUT, None
         with _time_limit(MAX_SECONDS):
             for piece in template.generate(**context.namespace()):
-                _count_output(len(piece))
+                if piece is not _OUTPUT.last:  # a {{ }} output was counted where it was made
+                    _count_output(len(piece))
                 pieces.append(piece)
         return "".join(pieces)
     except jinja2.TemplateSyntaxError as exc:
