@@ -21,7 +21,8 @@ from tiny import tiny_tables, write_dataset
 from via_reports import ContractError, ParameterError, TextError, ViaReportsError, validate_folder
 from via_reports.cli import main
 from via_reports.data import loading
-from via_reports.data.validation import BSN_MASK, neutralise_formula
+from via_reports.data.bsn import BSN_MASK
+from via_reports.data.violation_report import neutralise_formula
 
 #: What a linked file would give away if it were read.
 SECRET = "GEHEIM-INHOUD participant GEHEIM01X, vrije tekst: SECRET TEXT"

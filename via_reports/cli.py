@@ -22,7 +22,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from via_reports.data.validation import Violation, mask_bsn
+from via_reports.data.bsn import mask_bsn
+from via_reports.data.validation import Violation
 from via_reports.exceptions import (
     EXIT_DATA,
     EXIT_OK,
@@ -80,7 +81,7 @@ def validate(
 ) -> None:
     """Check a dataset against the data contract; report every violation at once."""
     from via_reports.data.dataset import validate_folder
-    from via_reports.data.validation import check_report_path, write_violation_report
+    from via_reports.data.violation_report import check_report_path, write_violation_report
 
     console = _console(quiet)
     if language not in (None, "nl", "en"):

@@ -16,24 +16,21 @@ The path is the same for every input format:
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from via_reports.data.bsn import looks_like_bsn, mask_bsn
 from via_reports.data.codebook import load_codebook
 from via_reports.data.contracts import TABLES, ColumnSpec, RuleSpec, TableContract, load_contracts
 from via_reports.data.loading import RawDataset, TableSource, factorize_values, take_distinct
 from via_reports.data.messages import message
 from via_reports.data.study import CONTROL_CHARACTERS, Study, parse_study
-from via_reports.exceptions import ParameterError
-from via_reports.files import current_umask
 
 TRUE_WORDS = frozenset({"true", "1", "ja"})
 FALSE_WORDS = frozenset({"false", "0", "nee"})
@@ -156,29 +153,6 @@ def _parse_column(texts: pd.Series, spec: ColumnSpec) -> tuple[pd.Series, list[t
     if dtype == "datetime64[ns]":
         return pd.Series(pd.to_datetime(values), index=index).astype(dtype), bad
     return pd.Series(values, index=index, dtype=dtype), bad
-
-
-#: Nine digits standing alone: a candidate BSN inside a longer text.
-_NINE_DIGITS = re.compile(r"(?<![0-9])[0-9]{9}(?![0-9])")
-#: What a BSN-like number is shown as.
-BSN_MASK = "*********"
-
-
-def mask_bsn(text: str | None) -> str | None:
-    """``text`` with every number that passes the BSN elfproef replaced by asterisks."""
-    if not text or not _NINE_DIGITS.search(text):
-        return text
-    return _NINE_DIGITS.sub(lambda m: BSN_MASK if looks_like_bsn(m.group(0)) else m.group(0), text)
-
-
-def looks_like_bsn(value: object) -> bool:
-    """Nine digits that pass the BSN check (elfproef): 9·d1 + 8·d2 + ... + 2·d8 − d9 ≡ 0 (mod 11)."""
-    text = str(value)
-    if len(text) != 9 or not text.isdigit():
-        return False
-    digits = [int(c) for c in text]
-    total = sum(weight * digit for weight, digit in zip(range(9, 1, -1), digits[:8])) - digits[8]
-    return total % 11 == 0
 
 
 # --------------------------------------------------------------------------- rules
@@ -617,88 +591,3 @@ def _check_table(contract: TableContract, frame: pd.DataFrame, present: list[str
 def sort_violations(violations: list[Violation]) -> list[Violation]:
     order = {t: i for i, t in enumerate(("study", *TABLES))}
     return sorted(violations, key=lambda v: (order.get(v.table, 99), v.row or 0, v.column or "", v.rule))
-
-
-#: Report columns of the violation files (CSV header, JSON keys), in order.
-_REPORT_HEADER = ",".join(VIOLATION_FIELDS)
-#: A cell starting with one of these is a formula to a spreadsheet (OWASP, "CSV injection").
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_formula(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula, prefixed with ``'`` so that it shows as text."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def check_report_path(path: str | Path, data_dir: str | Path | None) -> Path:
-    """Where ``validate --report`` may write: never into the data folder, never over a file of the user's.
-
-    An existing file is replaced only when it is itself a violation report
-    (the same header); a symbolic link or a folder is refused. Raises
-    :class:`~via_reports.exceptions.ParameterError`.
-    """
-    target = Path(path)
-    if target.suffix.lower() not in (".csv", ".json"):
-        raise ParameterError(f"the report file must end in .csv or .json, not {target.name!r}")
-    resolved = target.resolve()
-    if data_dir not in (None, ""):
-        data = Path(data_dir).resolve()
-        if resolved == data or data in resolved.parents:
-            raise ParameterError(f"the report file {target} lies in the data folder {data}; input folders "
-                                 "are never written: choose a path outside it")
-    if target.is_symlink():
-        raise ParameterError(f"the report file {target} is a symbolic link; choose a plain file name")
-    if target.exists() and not _is_violation_report(target):
-        raise ParameterError(f"{target} exists and is not a violation report written by via-reports; "
-                             "it is not overwritten: choose a new file name")
-    return target
-
-
-def _is_violation_report(path: Path) -> bool:
-    try:
-        with path.open(encoding="utf-8") as handle:
-            start = handle.read(len(_REPORT_HEADER) + 40)
-    except (OSError, UnicodeDecodeError):
-        return False
-    if path.suffix.lower() == ".csv":
-        return start.splitlines()[:1] == [_REPORT_HEADER]
-    compact = "".join(start.split())
-    return compact.startswith('[{"table":') or compact == "[]"
-
-
-def write_violation_report(violations: list[Violation], path: str | Path,
-                           data_dir: str | Path | None = None) -> Path:
-    """Write violations (and warnings) as CSV or JSON, chosen by the file's suffix.
-
-    The path is checked with :func:`check_report_path`; text that a spreadsheet
-    would take for a formula is neutralised (:func:`neutralise_formula`) in
-    both formats. The file appears whole or not at all.
-    """
-    import csv
-    import json
-    import tempfile
-
-    target = check_report_path(path, data_dir)
-    rows = [{key: neutralise_formula(value) for key, value in v.as_dict().items()} for v in violations]
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
-    except OSError as error:
-        raise ParameterError(f"cannot write the report file {target}: {error.strerror or error}") from None
-    try:
-        with os.fdopen(handle, "w", newline="", encoding="utf-8") as stream:
-            if target.suffix.lower() == ".json":
-                stream.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
-            else:
-                writer = csv.DictWriter(stream, fieldnames=VIOLATION_FIELDS)
-                writer.writeheader()
-                writer.writerows(rows)
-        os.chmod(temporary, 0o666 & ~current_umask())
-        os.replace(temporary, target)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise ParameterError(f"cannot write the report file {target}: {error.strerror or error}") from None
-    return target
-
-
