@@ -8,8 +8,10 @@ the PDF. Charts render to SVG without a browser::
 
     vl_convert.vegalite_to_svg(chart.to_json())
 
-The PDF theme maps onto :class:`ChartStyle`; :data:`DEFAULT_STYLE` is used
-when a builder gets ``style=None``.
+The report's theme maps onto :class:`ChartStyle`
+(:func:`via_reports.report.themes.chart_style`); :func:`configure` applies it
+once, when the figure is made, and the notebook, the PDF and the HTML show
+that same chart. :data:`DEFAULT_STYLE` is used when a builder gets ``style=None``.
 """
 
 from __future__ import annotations
@@ -28,11 +30,12 @@ DIVERGING_5 = ("#b35806", "#f1a340", "#d8d8d8", "#998ec3", "#542788")
 
 @dataclass(frozen=True)
 class ChartStyle:
-    """What a chart looks like; the PDF theme maps its fonts and colours onto this."""
+    """What a chart looks like; :func:`via_reports.report.themes.chart_style` makes it from a theme."""
 
+    #: The font of every text in the chart (the theme's body font).
     font: str = "Liberation Sans, Arial, Helvetica, sans-serif"
+    #: Labels, legends and values; a chart title is one point larger.
     font_size: int = 11
-    title_font_size: int = 12
     text_color: str = "#1a1a1a"
     #: Colours for categories (sex, wave, measure, ...), in order.
     palette: tuple[str, ...] = OKABE_ITO
@@ -65,34 +68,32 @@ def _colours(style: ChartStyle, n: int) -> list[str]:
     return [palette[i % len(palette)] for i in range(n)]
 
 
-def configure(chart: alt.TopLevelMixin, style: ChartStyle | None = None) -> alt.TopLevelMixin:
-    """Fonts, colours and axes of ``style`` applied to a finished chart."""
+def chart_config(style: ChartStyle | None = None) -> dict:
+    """The Vega-Lite ``config`` of ``style``: every text in its font, its sizes and colours, its palette."""
     s = _style(style)
-    return (
-        chart.configure(font=s.font, background=s.background)
-        .configure_axis(
-            labelFontSize=s.font_size,
-            titleFontSize=s.font_size,
-            labelColor=s.text_color,
-            titleColor=s.text_color,
-            gridColor=s.grid_color,
-            domainColor=s.text_color,
-            tickColor=s.text_color,
-            labelLimit=260,
-        )
-        .configure_legend(
-            labelFontSize=s.font_size,
-            titleFontSize=s.font_size,
-            labelColor=s.text_color,
-            titleColor=s.text_color,
-            orient="bottom",
-            direction="horizontal",
-            columns=3,
-            labelLimit=260,
-        )
-        .configure_text(font=s.font, fontSize=s.font_size, color=s.text_color)
-        .configure_view(stroke=None)
-    )
+    fonts = {"labelFont": s.font, "titleFont": s.font}
+    texts = {"labelFontSize": s.font_size, "titleFontSize": s.font_size, "labelColor": s.text_color,
+             "titleColor": s.text_color}
+    return {
+        "font": s.font,
+        "background": s.background,
+        "view": {"stroke": None},
+        "axis": {**fonts, **texts, "gridColor": s.grid_color, "domainColor": s.text_color,
+                 "tickColor": s.text_color, "labelLimit": 260},
+        "legend": {**fonts, **texts, "orient": "bottom", "direction": "horizontal", "columns": 3,
+                   "labelLimit": 260},
+        "header": {**fonts, **texts},
+        "title": {"font": s.font, "subtitleFont": s.font, "fontSize": s.font_size + 1, "color": s.text_color,
+                  "subtitleColor": s.text_color},
+        "text": {"font": s.font, "fontSize": s.font_size, "color": s.text_color},
+        "range": {"category": list(s.palette)},
+        "mark": {"color": s.palette[0]},
+    }
+
+
+def configure(chart: alt.TopLevelMixin, style: ChartStyle | None = None) -> alt.TopLevelMixin:
+    """A finished chart in ``style``: the one place a chart is styled (the PDF renders it as it is)."""
+    return chart.configure(**chart_config(style))
 
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:

@@ -5,8 +5,8 @@
 * :func:`render_html` — one self-contained interactive HTML file (vega-embed
   inlined from vl-convert, fonts inlined; no network needed to open it),
   module :mod:`.html`;
-* :func:`render_svg` — one Altair chart as vector SVG via vl-convert, in the
-  theme's font and palette, module :mod:`.svg`.
+* :func:`render_svg` — one chart as vector SVG via vl-convert, in the
+  theme's fonts, module :mod:`.svg` (the chart comes styled by its figure).
 
 Both documents are assembled from the same parts (:mod:`.assemble`): Markdown
 written to HTML (:mod:`.markdown`), the generated appendices
@@ -28,7 +28,7 @@ from via_reports.render.appendices import data_table_html, format_cell
 from via_reports.render.assemble import RenderResult
 from via_reports.render.html import interactive_html, render_html, vega_embed_bundle
 from via_reports.render.pdf import pdf_html, render_pdf
-from via_reports.render.svg import chart_config, register_fonts, render_svg, themed_spec
+from via_reports.render.svg import register_fonts, render_svg
 from via_reports.report.document import GENERATED_APPENDICES, Numbering, ReportDocument, number_document
 from via_reports.report.themes import Theme, load_theme
 
@@ -46,13 +46,11 @@ __all__ = [
     "GENERATED_APPENDICES",
     "RenderResult",
     "build_html",
-    "chart_config",
     "data_table_html",
     "format_cell",
     "register_fonts",
     "render_html",
     "render_pdf",
     "render_svg",
-    "themed_spec",
     "vega_embed_bundle",
 ]

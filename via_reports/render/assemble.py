@@ -21,13 +21,13 @@ from markupsafe import Markup
 from via_reports.render.appendices import codebook_appendix, data_tables_appendix, provenance_appendix
 from via_reports.render.labels import format_month, labels_for, pdf_templates_dir
 from via_reports.render.markdown import Heading, Part, Writer
-from via_reports.render.svg import register_fonts, render_svg, themed_spec
+from via_reports.render.svg import render_svg
 from via_reports.report.document import (
     Numbering,
     ReportDocument,
     anchor_slug,
 )
-from via_reports.report.themes import Theme, chart_style
+from via_reports.report.themes import Theme
 
 # =========================================================================== assembly
 
@@ -36,16 +36,14 @@ _SVG_CACHE: dict[str, str] = {}
 
 def figure_svgs(doc: ReportDocument, theme: Theme) -> dict[str, str]:
     """Every figure's SVG; the PDF and the HTML of one build share them (cached by spec)."""
-    register_fonts(theme)
-    style = chart_style(theme)
     svgs = {}
     for figure in doc.figures():
-        spec = themed_spec(figure.chart, style)
+        spec = figure.chart.to_dict()
         key = hashlib.sha256((doc.language + json.dumps(spec, sort_keys=True, default=str)).encode()).hexdigest()
         if key not in _SVG_CACHE:
             if len(_SVG_CACHE) > 512:
                 _SVG_CACHE.clear()
-            _SVG_CACHE[key] = render_svg(spec, style, language=doc.language)
+            _SVG_CACHE[key] = render_svg(spec, theme, language=doc.language)
         svgs[figure.id] = _SVG_CACHE[key]
     return svgs
 

@@ -23,13 +23,12 @@ from markupsafe import Markup
 
 from via_reports.render.assemble import RenderResult, figure_svgs, jinja, page_context, pinned_source_date
 from via_reports.render.labels import pdf_templates_dir
-from via_reports.render.svg import themed_spec
 from via_reports.report.document import (
     Numbering,
     ReportDocument,
     number_document,
 )
-from via_reports.report.themes import Theme, chart_style, load_theme
+from via_reports.report.themes import Theme, load_theme
 
 # =========================================================================== interactive HTML
 
@@ -137,7 +136,7 @@ def interactive_html(doc: ReportDocument, theme: Theme, numbering: Numbering,
     for key, path in (("logo_uri", theme.logo), ("cover_image_uri", theme.cover_image)):
         context[key] = _data_uri(path) if path else None
     context["specs"] = [
-        (f"vis-{numbering.figure_anchor(f.id)}", Markup(_script_json(themed_spec(f.chart, chart_style(theme)))))
+        (f"vis-{numbering.figure_anchor(f.id)}", Markup(_script_json(f.chart.to_dict())))
         for f in doc.figures()
     ]
     context["vega_bundle"] = Markup(_script_safe(vega_embed_bundle()))

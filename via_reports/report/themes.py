@@ -360,7 +360,7 @@ def load_theme(theme: str | Path | Theme = "default") -> Theme:
         heading_font=heading,
         colors=colors,
         palette=palette,
-        chart={"font_size": 10, "title_font_size": 11, **(raw.get("chart") or {})},
+        chart={"font_size": 10, **(raw.get("chart") or {})},
         publisher=Publisher(
             name=str(pub["name"]),
             address=tuple(str(line) for line in pub.get("address") or ()),
@@ -381,43 +381,27 @@ def load_theme(theme: str | Path | Theme = "default") -> Theme:
 
 # --------------------------------------------------------------------------- charts
 
-def chart_style_values(theme: Theme) -> dict[str, Any]:
-    """The theme as chart styling values (font, sizes, palette, colours).
-
-    The font is the PDF text's family; :func:`via_reports.render.register_fonts`
-    makes its files known to vl-convert. Keys under ``chart:`` in theme.yaml
-    (``width``, ``bar_color``, ``total_color``, ``scale_palette``, ...) are
-    passed on as given.
-    """
-    values: dict[str, Any] = {
-        "font_family": theme.body_font.family,
-        "palette": list(theme.palette),
-        "bar_color": theme.palette[0],
-        "text_color": theme.colors["text"],
-        "muted_color": theme.colors["muted"],
-        "grid_color": theme.colors["rule"],
-        "background": theme.colors["background"],
-    }
-    for key, value in theme.chart.items():
-        values[key] = list(value) if isinstance(value, (list, tuple)) else value
-    return values
-
-
 def chart_style(theme: Theme) -> Any:
-    """The ``via_reports.figures.charts.ChartStyle`` of this theme.
+    """The :class:`~via_reports.figures.charts.ChartStyle` of this theme.
 
-    Every field whose name matches a key of :func:`chart_style_values` (or one
-    of the aliases ``font``/``family``/``colors``) takes the theme's value.
+    The font is the PDF text's family (:func:`via_reports.render.svg.register_fonts`
+    makes its files known to vl-convert), the colours and palette are the
+    theme's; keys under ``chart:`` in theme.yaml that name a field of
+    ``ChartStyle`` (``font_size``, ``width``, ``total_color``, ``scale_palette``, ...)
+    are taken as given.
     """
     from via_reports.figures.charts import ChartStyle
 
-    values = chart_style_values(theme)
-    aliases = {"font": "font_family", "family": "font_family", "colors": "palette",
-               "color": "text_color", "text_colour": "text_color", "fontsize": "font_size"}
-    kwargs = {}
-    for f in fields(ChartStyle):
-        key = f.name if f.name in values else aliases.get(f.name)
-        if key in values:
-            value = values[key]
-            kwargs[f.name] = tuple(value) if isinstance(value, list) else value
-    return ChartStyle(**kwargs)
+    values: dict[str, Any] = {
+        "font": theme.body_font.family,
+        "palette": tuple(theme.palette),
+        "bar_color": theme.palette[0],
+        "text_color": theme.colors["text"],
+        "grid_color": theme.colors["rule"],
+        "background": theme.colors["background"],
+    }
+    names = {f.name for f in fields(ChartStyle)}
+    for key, value in theme.chart.items():
+        if key in names:
+            values[key] = tuple(value) if isinstance(value, (list, tuple)) else value
+    return ChartStyle(**values)
