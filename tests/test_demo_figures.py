@@ -1,4 +1,4 @@
-"""The demo data through the product's own figures reproduce REPORTS.md's published numbers.
+"""The demo data through the product's own figures reproduce the interim report's published numbers.
 
 tests/test_demo_published_numbers.py checks the generated files with plain
 pandas; this module checks that the figure library, which the report is made

@@ -25,7 +25,7 @@ from via_reports.figures.charts import DEFAULT_STYLE, ChartStyle
 #: min_n = 3 so that satisfaction.power (3 users) is built too.
 INTERIM = Scope(waves=("T0", "T1"), min_n=3)
 
-#: REPORTS.md, "Columns".
+#: docs/figures.md, "The CSV of each figure".
 EXPECTED_COLUMNS = {
     "participants.origin": ["country", "measure", "count", "percent", "n"],
     "participants.age_sex": ["age_group", "sex", "count", "percent", "n"],

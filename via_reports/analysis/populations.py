@@ -1,4 +1,4 @@
-"""The populations every figure and comparison counts (REPORTS.md, "Populations").
+"""The populations every figure and comparison counts (docs/figures.md, "Who is counted").
 
 - **pilot**: participants with group = pilot, including those who left later.
 - **respondents(w)**: pilot participants with a response in wave w.

@@ -25,7 +25,7 @@ class Figure:
     title: str
     #: The population size stated in the caption.
     n: int
-    #: Tidy data, columns exactly as in the figure catalogue (REPORTS.md).
+    #: Tidy data, columns exactly as in the figure catalogue (docs/figures.md).
     data: pd.DataFrame
     #: An Altair chart built from aggregated data only (never row-level records).
     chart: Any
