@@ -1,7 +1,9 @@
-"""Shared fixtures: the tiny dataset written to disk in any format."""
+"""Shared fixtures: the tiny dataset written to disk in any format, and results made once per test run."""
 
 from __future__ import annotations
 
+import fcntl
+import shutil
 import sys
 from pathlib import Path
 
@@ -33,3 +35,28 @@ def write(tmp_path):
         return write_dataset(tmp_path / f"dataset{next(counter)}", study, frames, fmt)
 
     return _write
+
+
+@pytest.fixture(scope="session")
+def made_once(tmp_path_factory, worker_id):
+    """``made_once(name, make)``: ``make(folder)`` runs once per test run, however many xdist workers.
+
+    The first worker to ask makes it in a folder every worker sees; the others wait
+    for it and reuse it. For results that take long (a full report build) and that
+    several tests only read.
+    """
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if worker_id != "master" else base
+
+    def made(name: str, make) -> Path:
+        folder = root / "made-once" / name
+        with open(root / f"made-once-{name}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not (root / "made-once" / f"{name}.done").exists():
+                shutil.rmtree(folder, ignore_errors=True)
+                folder.mkdir(parents=True)
+                make(folder)
+                (root / "made-once" / f"{name}.done").touch()
+        return folder
+
+    return made

@@ -14,10 +14,18 @@ from via_reports.report.text import TextContext, TextError, load_text, render_te
 TEXTS = [c.id for c in CHAPTERS if not c.is_computed] + [a.id for a in TEXT_APPENDICES]
 
 
-def context_for(dataset, wave, language):
+#: Figures by (dataset, wave): their data, all a text reads, are codes and counts whatever the
+#: language, so both languages' texts are filled from one computation.
+_FIGURES: dict[tuple[str, str], dict] = {}
+
+
+def context_for(datasets, name, wave, language):
+    dataset = datasets[name]
     scope = Scope.for_wave(dataset, wave, language=language, min_n=2)
-    figures = {f.id: f for chapter in computed_chapters(scope.kind) for f in chapter_figures(chapter, dataset, scope)}
-    return text_context(dataset, scope, figures)
+    if (name, wave) not in _FIGURES:
+        _FIGURES[(name, wave)] = {f.id: f for chapter in computed_chapters(scope.kind)
+                                  for f in chapter_figures(chapter, dataset, scope)}
+    return text_context(dataset, scope, _FIGURES[(name, wave)])
 
 
 def _without_control(frames):
@@ -42,21 +50,24 @@ def datasets(tmp_path_factory):
     }
 
 
-CASES = [(d, w) for d in ("demo", "tiny", "tiny_no_control", "tiny_no_barriers") for w in ("T1", "T2")]
+#: Each case's languages run on one xdist worker (``--dist loadgroup``), which computes its figures once.
+CASES = [pytest.param(d, w, marks=pytest.mark.xdist_group(f"texts-{d}-{w}"))
+         for d in ("demo", "tiny", "tiny_no_control", "tiny_no_barriers") for w in ("T1", "T2")]
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
 @pytest.mark.parametrize("name, wave", CASES)
 def test_every_text_fills_in(datasets, name, wave, language):
-    context = context_for(datasets[name], wave, language)
+    context = context_for(datasets, name, wave, language)
     for text in TEXTS:
         title, body = load_text(text, context)
         assert title and body.strip()
         assert "{{" not in body and "{%" not in body
 
 
+@pytest.mark.xdist_group("texts-demo-T1")
 def test_demo_summary_states_the_published_numbers(datasets):
-    _, body = load_text("summary", context_for(datasets["demo"], "T1", "nl"))
+    _, body = load_text("summary", context_for(datasets, "demo", "T1", "nl"))
     assert "87 van de 134 (65%) hebben eerder betaald werk" in body
     assert "Op T0 had 54 van de 124 deelnemers" in body and "waren dat er 53" in body
     assert "maakten 46 van de 124 deelnemers gebruik" in body
@@ -65,10 +76,12 @@ def test_demo_summary_states_the_published_numbers(datasets):
     assert "zijn er 31 tevreden of heel tevreden" in body
 
 
+@pytest.mark.xdist_group("texts-tiny_no_barriers-T1")
 def test_no_barrier_named_is_said_as_such(datasets):
-    _, body = load_text("summary", context_for(datasets["tiny_no_barriers"], "T1", "nl"))
+    context = context_for(datasets, "tiny_no_barriers", "T1", "nl")
+    _, body = load_text("summary", context)
     assert "noemt niemand een belemmering" in body
-    _, conclusions = load_text("conclusions", context_for(datasets["tiny_no_barriers"], "T1", "nl"))
+    _, conclusions = load_text("conclusions", context)
     assert "meest genoemde belemmering" not in conclusions
 
 

@@ -1,7 +1,8 @@
 """`via-reports build` end to end: structure, privacy, reproducibility, failures.
 
-Builds run real kernels (about 20 s each on two cores), so each report is
-built once per module and shared by the tests that read it.
+Builds run real kernels (tens of seconds each on two cores), so each report is
+built once per test run (``made_once``, shared by the xdist workers) and read by
+every test that asks something of it.
 """
 
 from __future__ import annotations
@@ -27,16 +28,41 @@ def pdf_text(path: Path) -> str:
     return "\n".join(page.extract_text() or "" for page in PdfReader(str(path)).pages)
 
 
-@pytest.fixture(scope="module")
-def demo_report(tmp_path_factory):
-    out = tmp_path_factory.mktemp("demo") / "report"
-    result = build_report(BuildOptions(out=out, wave="T1"))
-    return out, result
+@pytest.fixture(scope="session")
+def demo_report(made_once):
+    """The interim report of the demo data (T0-T1), built once."""
+    folder = made_once("demo-interim", lambda folder: build_report(BuildOptions(out=folder / "report", wave="T1")))
+    return folder / "report"
+
+
+#: Recognisable ids and free texts in the tiny dataset, to be sure none reaches any output.
+SECRET_IDS = [f"GEHEIM{k:02d}X" for k in range(1, 12)]
+SECRET_TEXTS = ["SECRET TEXT rugklachten", "SECRET TEXT wil eerst de taal leren"]
+
+
+@pytest.fixture(scope="session")
+def tiny_neutral_report(made_once):
+    """The tiny dataset with recognisable ids and free texts, built at T1 in the neutral theme, once."""
+    from tiny import tiny_tables, write_dataset
+
+    def make(folder):
+        study, frames = tiny_tables()
+        mapping = dict(zip([f"P{k}" for k in range(1, 9)] + ["C1", "C2", "C3"], SECRET_IDS))
+        for frame in frames.values():
+            if "participant_id" in frame:
+                frame["participant_id"] = frame["participant_id"].map(mapping)
+        frames["barriers"].loc[frames["barriers"].barrier == "other", "other_text"] = SECRET_TEXTS[0]
+        frames["non_use_reasons"].loc[frames["non_use_reasons"].reason == "other", "other_text"] = SECRET_TEXTS[1]
+        data = write_dataset(folder / "data", study, frames)
+        build_report(BuildOptions(data_dir=data, out=folder / "report", wave="T1", min_n=2, theme="neutral"))
+
+    return made_once("tiny-neutral", make) / "report"
 
 
 def test_output_folder_contents(demo_report):
-    out, result = demo_report
-    assert result.scope.kind == "interim"
+    out = demo_report
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert (manifest["report"]["kind"], manifest["report"]["parameters"]["wave"]) == ("interim", "T1")
     for name in ("report.pdf", "report.html", "manifest.json"):
         assert (out / name).is_file()
     notebooks = sorted(p.stem for p in (out / "notebooks").glob("*.ipynb"))
@@ -46,7 +72,7 @@ def test_output_folder_contents(demo_report):
 
 
 def test_manifest_numbers_every_figure_and_lists_its_csv(demo_report):
-    out, _ = demo_report
+    out = demo_report
     manifest = json.loads((out / "manifest.json").read_text())
     figures = manifest["figures"]
     assert len(figures) == len(list((out / "figures").glob("*.csv")))
@@ -61,7 +87,7 @@ def test_manifest_numbers_every_figure_and_lists_its_csv(demo_report):
 
 
 def test_pdf_structure(demo_report):
-    out, _ = demo_report
+    out = demo_report
     text = pdf_text(out / "report.pdf")
     flat = re.sub(r"\s+", " ", text)
     assert "Synthetische demonstratiedata" in flat  # on the cover of a demo build
@@ -71,12 +97,20 @@ def test_pdf_structure(demo_report):
     assert "Figuur 3.2. Deelnemers naar leeftijdsgroep en geslacht (n=134)" in flat
     assert "Figuur 4.1." in flat and "(n=124)" in flat
     assert "Bijlage" in flat and "Colofon" in flat and "ISBN 978-94-6409-071-0" in flat
-    # the text quotes live numbers that equal the figure data
-    assert "54" in flat and "53" in flat and "46" in flat
+    # the summary quotes the numbers of the figures it refers to (the published 54, 53 and 46 of 124)
+    import pandas as pd
+
+    participation = pd.read_csv(out / "figures" / "participation.by_wave.csv").set_index(["wave", "type"])
+    use = pd.read_csv(out / "figures" / "instruments.use.csv").set_index("instrument")
+    t0, t1 = participation.loc[("T0", "any"), "count"], participation.loc[("T1", "any"), "count"]
+    assert (t0, t1, use.loc["any", "count"]) == (54, 53, 46)
+    assert f"Op T0 had {t0} van de {participation['n'].iloc[0]} deelnemers betaald of onbetaald werk" in flat
+    assert f"op T1 waren dat er {t1}." in flat
+    assert f"Op T1 maakten {use.loc['any', 'count']} van de {use['n'].iloc[0]} deelnemers gebruik" in flat
 
 
 def test_pdf_is_tagged_with_language_title_and_embedded_fonts(demo_report):
-    out, _ = demo_report
+    out = demo_report
     reader = PdfReader(str(out / "report.pdf"))
     root = reader.trailer["/Root"]
     assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
@@ -98,14 +132,14 @@ def test_pdf_is_tagged_with_language_title_and_embedded_fonts(demo_report):
 
 
 def test_html_is_interactive_and_self_contained(demo_report):
-    out, _ = demo_report
+    out = demo_report
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "vega" in html.lower() and "Figuur 3.2." in html
     assert not re.search(r"<script[^>]+src=\"https?://", html)
 
 
 def test_executed_notebooks_have_no_errors(demo_report):
-    out, _ = demo_report
+    out = demo_report
     for path in (out / "notebooks").glob("*.ipynb"):
         notebook = nbformat.read(str(path), as_version=4)
         errors = [o for c in notebook.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
@@ -113,7 +147,7 @@ def test_executed_notebooks_have_no_errors(demo_report):
 
 
 def test_rebuild_is_byte_identical(demo_report, tmp_path):
-    out, _ = demo_report
+    out = demo_report
     import os
 
     again = tmp_path / "again"
@@ -131,23 +165,9 @@ def test_rebuild_is_byte_identical(demo_report, tmp_path):
 
 # --------------------------------------------------------------------------- privacy
 
-SECRET_IDS = [f"GEHEIM{k:02d}X" for k in range(1, 12)]
-SECRET_TEXTS = ["SECRET TEXT rugklachten", "SECRET TEXT wil eerst de taal leren"]
 
-
-def test_no_participant_id_or_free_text_anywhere_in_the_output(tmp_path):
-    from tiny import tiny_tables, write_dataset
-
-    study, frames = tiny_tables()
-    mapping = dict(zip([f"P{k}" for k in range(1, 9)] + ["C1", "C2", "C3"], SECRET_IDS))
-    for frame in frames.values():
-        if "participant_id" in frame:
-            frame["participant_id"] = frame["participant_id"].map(mapping)
-    frames["barriers"].loc[frames["barriers"].barrier == "other", "other_text"] = SECRET_TEXTS[0]
-    frames["non_use_reasons"].loc[frames["non_use_reasons"].reason == "other", "other_text"] = SECRET_TEXTS[1]
-    data = write_dataset(tmp_path / "data", study, frames)
-    out = tmp_path / "out"
-    build_report(BuildOptions(data_dir=data, out=out, wave="T1", min_n=2))
+def test_no_participant_id_or_free_text_anywhere_in_the_output(tiny_neutral_report):
+    out = tiny_neutral_report
     haystacks = {}
     for path in out.rglob("*"):
         if path.is_file():
@@ -176,36 +196,37 @@ def test_invalid_data_builds_nothing(tmp_path, capsys):
         build_report(BuildOptions(data_dir=data, out=out))
 
 
-def test_a_failing_chapter_names_chapter_cell_and_notebook(tmp_path, monkeypatch, capsys):
+def break_notebook(tmp_path, monkeypatch, chapter: str, index: int, source: str) -> None:
+    """A copy of the templates whose ``chapter`` notebook has the cell ``source`` at ``index``."""
     templates = tmp_path / "templates"
     shutil.copytree(ROOT / "templates", templates)
-    broken = templates / "notebooks" / "barriers.ipynb"
+    broken = templates / "notebooks" / f"{chapter}.ipynb"
     notebook = nbformat.read(str(broken), as_version=4)
-    notebook.cells.insert(3, nbformat.v4.new_code_cell("raise RuntimeError('the barriers chapter broke')"))
+    notebook.cells.insert(index, nbformat.v4.new_code_cell(source))
     nbformat.write(notebook, str(broken))
     monkeypatch.setenv("VIA_REPORTS_TEMPLATES", str(templates))
+
+
+def test_a_failing_chapter_names_chapter_cell_and_notebook(tmp_path, monkeypatch):
+    # the first chapter fails after its set-up cell while the second runs beside it (two jobs)
+    break_notebook(tmp_path, monkeypatch, "participants", 4, "raise RuntimeError('the participants chapter broke')")
     out = tmp_path / "out"
     with pytest.raises(ChapterError) as info:
         build_report(BuildOptions(out=out, wave="T1", jobs=2))
     error = info.value
-    assert error.chapter == "barriers"
+    assert error.chapter == "participants" and error.cell_index == 4
     executed = nbformat.read(error.notebook_path, as_version=4)
-    assert "the barriers chapter broke" in executed.cells[error.cell_index].source
-    assert error.ename == "RuntimeError" and "barriers chapter broke" in error.evalue
+    assert "the participants chapter broke" in executed.cells[error.cell_index].source
+    assert error.ename == "RuntimeError" and "participants chapter broke" in error.evalue
     assert Path(error.notebook_path).is_file() and not str(error.notebook_path).startswith(str(out))
     assert not out.exists()
     assert [p.name for p in tmp_path.iterdir()] == ["templates"]
 
 
 def test_cli_chapter_failure_exit_code(tmp_path, monkeypatch, capsys):
-    templates = tmp_path / "templates"
-    shutil.copytree(ROOT / "templates", templates)
-    broken = templates / "notebooks" / "participants.ipynb"
-    notebook = nbformat.read(str(broken), as_version=4)
-    notebook.cells.insert(0, nbformat.v4.new_code_cell("1 / 0"))
-    nbformat.write(notebook, str(broken))
-    monkeypatch.setenv("VIA_REPORTS_TEMPLATES", str(templates))
-    assert main(["build", "--out", str(tmp_path / "out"), "--wave", "T1", "--quiet"]) == 4
+    break_notebook(tmp_path, monkeypatch, "participants", 0, "1 / 0")
+    assert main(["build", "--out", str(tmp_path / "out"), "--wave", "T1", "--jobs", "1", "--quiet"]) == 4
+    assert not (tmp_path / "out").exists()
 
 
 def test_wave_not_in_the_study_is_rejected_clearly(tmp_path):
@@ -226,14 +247,10 @@ def test_output_inside_the_data_folder_is_refused(tiny_dir):
         build_report(BuildOptions(data_dir=tiny_dir, out=tiny_dir / "report"))
 
 
-def test_neutral_theme_builds_with_its_own_font_and_colours(tmp_path):
-    from tiny import tiny_tables, write_dataset
-
+def test_neutral_theme_builds_with_its_own_font_and_colours(tiny_neutral_report):
     from via_reports.report.themes import load_theme
 
-    data = write_dataset(tmp_path / "data", *tiny_tables())
-    out = tmp_path / "neutral"
-    build_report(BuildOptions(data_dir=data, out=out, wave="T1", theme="neutral"))
+    out = tiny_neutral_report
     reader = PdfReader(str(out / "report.pdf"))
     fonts = {str(f.get_object().get("/BaseFont")) for page in reader.pages
              for f in ((page.get("/Resources") or {}).get("/Font") or {}).values()}
@@ -244,7 +261,7 @@ def test_neutral_theme_builds_with_its_own_font_and_colours(tmp_path):
 
 
 def test_rebuild_with_nothing_changed_does_nothing(demo_report):
-    out, first = demo_report
+    out = demo_report
     before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
     again = build_report(BuildOptions(out=out, wave="T1"))
     assert again.up_to_date
@@ -274,7 +291,7 @@ def test_build_key_changes_with_every_input(tmp_path, monkeypatch):
 def test_a_damaged_output_folder_is_rebuilt(demo_report, tmp_path):
     from via_reports.report.build import _is_up_to_date
 
-    out, _ = demo_report
+    out = demo_report
     copy = tmp_path / "copy"
     shutil.copytree(out, copy)
     key = json.loads((copy / "manifest.json").read_text())["report"]["build_key"]
@@ -327,7 +344,7 @@ def test_a_failed_swap_puts_the_previous_report_back(tmp_path):
 
 
 def test_output_is_readable_and_notebooks_name_the_final_folder(demo_report):
-    out, _ = demo_report
+    out = demo_report
     assert out.stat().st_mode & 0o055 == 0o055  # group and others may read and enter (umask 022)
     notebook = (out / "notebooks" / "barriers.ipynb").read_text()
     assert ".building-" not in notebook and str(out) in notebook

@@ -117,12 +117,14 @@ def test_every_figure_object_is_complete(all_figures):
         assert figure.n >= 0
 
 
+@pytest.mark.slow
 def test_every_chart_renders_to_svg(all_figures):
     for figure in all_figures:
         svg = vl_convert.vegalite_to_svg(figure.chart.to_json())
         assert svg.startswith("<svg"), figure.id
 
 
+@pytest.mark.slow
 def test_charts_render_in_english(tiny):
     english = Scope(waves=("T0", "T1"), language="en", min_n=3)
     for figure_id in ("participants.age_sex", "barriers.ease_paid_work", "participants.years_paid_work"):
@@ -201,18 +203,31 @@ def without_t2_responses_in_panel(frames):
     ]
 
 
-def test_figures_on_an_empty_panel(tmp_path):
-    dataset = load_tiny(tmp_path, without_t2_responses_in_panel)
+@pytest.fixture(scope="module")
+def empty_panel(tmp_path_factory):
+    """A final report's scope in which nobody of the pilot answered T2, and its figures."""
+    dataset = load_tiny(tmp_path_factory.mktemp("empty-panel"), without_t2_responses_in_panel)
     scope = Scope(waves=("T0", "T1", "T2"), kind="final")
-    for chapter in INTERIM_FIGURE_CHAPTERS:
-        for figure in chapter_figures(chapter, dataset, scope):
-            assert "<svg" in vl_convert.vegalite_to_svg(figure.chart.to_json())
+    figures = {chapter: chapter_figures(chapter, dataset, scope) for chapter in INTERIM_FIGURE_CHAPTERS}
+    return dataset, scope, figures
+
+
+def test_figures_on_an_empty_panel(empty_panel, tmp_path):
+    dataset, scope, figures = empty_panel
+    for chapter, chapter_figures_ in figures.items():
+        for figure in chapter_figures_:
             figure.write_csv(tmp_path / "figures")
             if chapter in ("participation", "barriers", "instruments", "satisfaction"):
                 assert figure.n == 0, figure.id
                 assert (figure.data.get("count", pd.Series([0])) == 0).all()
     assert build_figure("participants.age_sex", dataset, scope).n == 8
     assert chapter_comparisons("barriers", dataset, scope) == []
+
+
+@pytest.mark.slow
+def test_charts_of_an_empty_panel_render(empty_panel):
+    for figure in (f for chapter_figures_ in empty_panel[2].values() for f in chapter_figures_):
+        assert vl_convert.vegalite_to_svg(figure.chart.to_json()).startswith("<svg"), figure.id
 
 
 def test_the_figure_catalogue_in_docs_lists_every_registered_figure():

@@ -70,13 +70,6 @@ def test_power_satisfaction_with_missing(tiny):
     assert figure.notes == []
 
 
-def test_per_instrument_list_function(tiny):
-    from via_reports.figures.satisfaction import per_instrument
-
-    assert per_instrument(tiny, INTERIM) == []
-    assert [f.id for f in per_instrument(tiny, SMALL_MIN_N)] == ["satisfaction.power"]
-
-
 def test_unused_instrument_built_on_request_is_empty(tiny):
     figure = build_figure("satisfaction.unused", tiny, INTERIM)
     assert figure.n == 0

@@ -23,18 +23,18 @@ def pdf_text(path) -> str:
     return re.sub(r"\s+", " ", " ".join(p.extract_text() or "" for p in PdfReader(str(path)).pages))
 
 
-@pytest.fixture(scope="module")
-def demo_data(tmp_path_factory):
+@pytest.fixture(scope="session")
+def demo_data(made_once):
     from via_reports.demo.generator import write_demo
 
-    return write_demo(tmp_path_factory.mktemp("demo") / "data")
+    return made_once("demo-data", lambda folder: write_demo(folder / "data")) / "data"
 
 
-@pytest.fixture(scope="module")
-def final(demo_data, tmp_path_factory):
-    out = tmp_path_factory.mktemp("final") / "report"
-    result = build_report(BuildOptions(data_dir=demo_data, out=out, wave="T2"))
-    return out, result
+@pytest.fixture(scope="session")
+def final(made_once, demo_data):
+    """The final report of the demo data (T0-T2), built once."""
+    return made_once("demo-final", lambda folder: build_report(
+        BuildOptions(data_dir=demo_data, out=folder / "report", wave="T2"))) / "report"
 
 
 def outcome_values(responses: pd.DataFrame, outcome: str) -> pd.Series:
@@ -80,7 +80,7 @@ def independent_effects(folder) -> pd.DataFrame:
 
 
 def test_effects_csv_equals_an_independent_computation(final, demo_data):
-    out, _ = final
+    out = final
     written = pd.read_csv(out / "figures" / "effects.outcomes.csv")
     expected = independent_effects(demo_data)
     assert list(written.columns) == list(expected.columns)
@@ -91,8 +91,9 @@ def test_effects_csv_equals_an_independent_computation(final, demo_data):
 
 
 def test_final_report_has_the_effects_chapter_and_final_title(final):
-    out, result = final
-    assert result.scope.kind == "final" and result.scope.waves == ("T0", "T1", "T2")
+    out = final
+    report = json.loads((out / "manifest.json").read_text())["report"]
+    assert (report["kind"], report["parameters"]["wave"]) == ("final", "T2")
     text = pdf_text(out / "report.pdf")
     assert "Eindrapport over onderzoek naar de VIA-pilot in Enschede" in text
     assert "Effecten: pilot en controlegroep" in text
@@ -105,7 +106,7 @@ def test_final_report_has_the_effects_chapter_and_final_title(final):
 
 
 def test_three_wave_chapters(final):
-    out, _ = final
+    out = final
     by_wave = pd.read_csv(out / "figures" / "participation.by_wave.csv")
     assert sorted(by_wave.wave.unique()) == ["T0", "T1", "T2"]
     panel = by_wave.n.unique()

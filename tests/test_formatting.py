@@ -8,7 +8,6 @@ import pytest
 
 from via_reports.analysis.formatting import (
     format_number,
-    format_percent,
     format_rounded,
     join_words,
     p_value_text,
@@ -92,8 +91,6 @@ def test_dutch_number_format():
     assert format_number(1234.5, "en", 1) == "1,234.5"
     assert format_number(12.25, "nl", 1) == "12,3"
     assert format_number(3, "nl", 1) == "3,0"
-    assert format_percent(12.5, "nl") == "12,5%"
-    assert format_percent(12.5, "en") == "12.5%"
 
 
 def test_format_rounded_drops_trailing_zeros():

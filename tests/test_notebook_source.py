@@ -14,9 +14,10 @@ import json
 from pathlib import Path
 
 import nbformat
+import papermill
 import pytest
 
-from via_reports.chapters.execute import declared_parameters, run_chapter
+from via_reports.chapters.execute import run_chapter
 from via_reports.chapters.notebook import injected_parameters, notebook_parameters
 from via_reports.chapters.registry import NOTEBOOK_PARAMETERS, chapter_spec, check_parameters, computed_chapters
 from via_reports.exceptions import ParameterError
@@ -43,7 +44,7 @@ def lint(path: Path) -> list[str]:
     tagged = [c for c in notebook.cells if "parameters" in c.metadata.get("tags", [])]
     if len(tagged) != 1:
         problems.append(f"{len(tagged)} cells tagged 'parameters', not one")
-    declared = declared_parameters(path)
+    declared = papermill.inspect_notebook(str(path))
     if list(declared) != list(DEFAULTS):
         problems.append(f"parameters {list(declared)}, the registry's are {list(DEFAULTS)}")
     for parameter in NOTEBOOK_PARAMETERS:

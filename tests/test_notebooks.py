@@ -29,17 +29,19 @@ ROOT = Path(__file__).resolve().parents[1]
 INTERIM_CHAPTERS = computed_chapters("interim")
 
 
-@pytest.fixture(scope="module")
-def tiny_run(tmp_path_factory):
+@pytest.fixture(scope="session")
+def tiny_run(made_once):
+    """The interim chapters' notebooks run on the tiny data at T1 into one output folder, once."""
     from tiny import tiny_tables, write_dataset
 
-    base = tmp_path_factory.mktemp("tiny-run")
-    data = write_dataset(base / "data", *tiny_tables())
-    out = base / "out"
-    params = {"data_dir": str(data), "wave": "T1", "output_dir": str(out), "language": "nl", "min_n": 2}
-    for chapter in INTERIM_CHAPTERS:
-        run_chapter(chapter, params, out / "notebooks" / f"{chapter}.ipynb")
-    return out
+    def make(folder):
+        data = write_dataset(folder / "data", *tiny_tables())
+        out = folder / "out"
+        params = {"data_dir": str(data), "wave": "T1", "output_dir": str(out), "language": "nl", "min_n": 2}
+        for chapter in INTERIM_CHAPTERS:
+            run_chapter(chapter, params, out / "notebooks" / f"{chapter}.ipynb")
+
+    return made_once("tiny-notebooks", make) / "out"
 
 
 def csv(out: Path, figure_id: str) -> pd.DataFrame:

@@ -32,6 +32,7 @@ from via_reports.exceptions import (
     ContractError,
     ViaReportsError,
 )
+from via_reports.options import DEFAULT_OPTIONS, KINDS, LANGUAGES
 
 app = typer.Typer(
     name="via-reports",
@@ -84,8 +85,8 @@ def validate(
     from via_reports.data.violation_report import check_report_path, write_violation_report
 
     console = _console(quiet)
-    if language not in (None, "nl", "en"):
-        raise typer.BadParameter("language must be nl or en", param_hint="--language")
+    if language not in (None, *LANGUAGES):
+        raise typer.BadParameter(f"language must be {' or '.join(LANGUAGES)}", param_hint="--language")
     if report is not None and report.suffix.lower() not in (".csv", ".json"):
         raise typer.BadParameter("the report file must end in .csv or .json", param_hint="--report")
     if report is not None:
@@ -142,9 +143,10 @@ def build(
     wave: Annotated[Optional[str], typer.Option("--wave", help="Last wave of the report, e.g. T1 (default: the last answered).")] = None,
     kind: Annotated[Optional[str], typer.Option("--kind", help="interim or final (default: inferred from the wave).")] = None,
     language: Annotated[Optional[str], typer.Option("--language", help="nl or en (default: study.yaml's).")] = None,
-    theme: Annotated[str, typer.Option("--theme", help="Theme name under templates/pdf/themes, or a theme folder.")] = "default",
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Chapters run in parallel.")] = 2,
-    min_n: Annotated[int, typer.Option("--min-n", min=1, help="Minimum users for a satisfaction figure per instrument.")] = 10,
+    theme: Annotated[str, typer.Option("--theme", help="Theme name under templates/pdf/themes, or a theme folder.")] = DEFAULT_OPTIONS["theme"],
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Chapters run in parallel.")] = DEFAULT_OPTIONS["jobs"],
+    min_n: Annotated[int, typer.Option("--min-n", min=1, help="Minimum users for a satisfaction figure per instrument.")] = DEFAULT_OPTIONS["min_n"],
+    alpha: Annotated[float, typer.Option("--alpha", help="Significance threshold of the statistical tests, between 0 and 1.")] = DEFAULT_OPTIONS["alpha"],
     force: Annotated[bool, typer.Option("--force", help="Rebuild even when the output folder is up to date.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output; the exit status tells.")] = False,
 ) -> None:
@@ -154,12 +156,12 @@ def build(
     from via_reports.report.build import BuildOptions, build_report
 
     console = _console(quiet)
-    if kind not in (None, "interim", "final"):
-        raise typer.BadParameter("kind must be interim or final", param_hint="--kind")
-    if language not in (None, "nl", "en"):
-        raise typer.BadParameter("language must be nl or en", param_hint="--language")
+    if kind not in (None, *KINDS):
+        raise typer.BadParameter(f"kind must be {' or '.join(KINDS)}", param_hint="--kind")
+    if language not in (None, *LANGUAGES):
+        raise typer.BadParameter(f"language must be {' or '.join(LANGUAGES)}", param_hint="--language")
     options = BuildOptions(data_dir=data_dir, out=out, wave=wave, kind=kind, language=language, theme=theme,
-                           jobs=jobs, min_n=min_n, force=force)
+                           jobs=jobs, min_n=min_n, alpha=alpha, force=force)
     with Progress(TextColumn("{task.description:<14}"), BarColumn(), TextColumn("{task.fields[status]}"),
                   TimeElapsedColumn(), console=console, disable=quiet, transient=False) as bar:
         tasks: dict[str, int] = {}

@@ -103,8 +103,6 @@ EFFECTS_COLUMNS = ("analysis", "outcome", "n_pilot", "n_control", "pilot_t0", "p
                    "control_t0", "control_t2", "effect", "ci_low", "ci_high", "p_value")
 #: Columns of :func:`attrition_table`.
 ATTRITION_COLUMNS = ("group", "wave", "measure", "exit_reason", "count", "percent", "n")
-#: Measures of :func:`attrition_table`, in order.
-ATTRITION_MEASURES = ("started", "responded", "not_responded", "left")
 #: Columns of :func:`exit_to_paid_work`.
 EXIT_COLUMNS = ("analysis", "group", "count", "n", "percent", "p_value")
 

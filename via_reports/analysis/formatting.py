@@ -14,6 +14,7 @@ import math
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
+from babel.dates import format_date
 from babel.lists import format_list
 from babel.numbers import format_decimal
 
@@ -59,11 +60,6 @@ def format_rounded(value: float, language: str = "nl", decimals: int = 1) -> str
     return format_decimal(round_half_away(value, decimals), format=pattern, locale=LOCALES[language])
 
 
-def format_percent(value: float, language: str = "nl", decimals: int = 1) -> str:
-    """12.5 → '12,5%' (nl) / '12.5%' (en)."""
-    return f"{format_number(value, language, decimals)}%"
-
-
 def percent_text(count: int, n: int, language: str = "nl", noun: str | None = None) -> str:
     """'54 van de 124 (44%)' / '54 of 124 (44%)'; with ``noun``: '54 van de 124 deelnemers (44%)'."""
     whole = f"{count} {_OF[language]} {n}" + (f" {noun}" if noun else "")
@@ -99,3 +95,13 @@ def join_words(items: Sequence[str], language: str = "nl") -> str:
 def capitalize_first(text: str) -> str:
     """Upper-case the first letter only ('vrouwen van 40 jaar' → 'Vrouwen van 40 jaar')."""
     return text[:1].upper() + text[1:]
+
+
+def long_date(value, language: str) -> str:
+    """'15 december 2019' / '15 December 2019'."""
+    return format_date(value, "d MMMM y", locale=LOCALES[language])
+
+
+def month_year(value, language: str) -> str:
+    """'april 2021' / 'April 2021'."""
+    return format_date(value, "MMMM y", locale=LOCALES[language])

@@ -29,13 +29,6 @@ def notebook_template(chapter: str) -> Path:
     return path
 
 
-def declared_parameters(notebook: Path) -> dict[str, Any]:
-    """The parameters a notebook's ``parameters`` cell declares: default, type and comment of each."""
-    import papermill
-
-    return papermill.inspect_notebook(str(notebook))
-
-
 def kernel_name() -> str:
     """The registered 'via-reports' kernel if present, else the running interpreter's python3."""
     from jupyter_client.kernelspec import KernelSpecManager

@@ -196,7 +196,7 @@ class ChapterRun:
         """The report's theme: the charts' palette and font."""
         from via_reports.report.themes import load_theme
 
-        return load_theme(self.parameters.get("theme") or "default")
+        return load_theme(self.parameters["theme"])
 
     @cached_property
     def style(self):

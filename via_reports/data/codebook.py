@@ -14,8 +14,6 @@ import yaml
 
 from via_reports.resources import contracts_dir
 
-LANGUAGES = ("nl", "en")
-
 
 @dataclass(frozen=True)
 class CodeList:

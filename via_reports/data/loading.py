@@ -27,7 +27,6 @@ from via_reports.files import InputRefused, check_size, read_small_yaml, refuse_
 
 #: File suffixes per format, in the order they are looked for.
 TABLE_SUFFIXES = {".csv": "csv", ".parquet": "parquet", ".sav": "spss"}
-WORKBOOK_SUFFIXES = (".xlsx",)
 #: A table file on disk; the demo at 100 times its size is about 30 MB as CSV.
 MAX_FILE_BYTES = 1024**3
 #: What a compressed file (.xlsx, .parquet, .sav) may unpack to, checked before it is unpacked.

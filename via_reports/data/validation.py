@@ -31,6 +31,7 @@ from via_reports.data.contracts import TABLES, ColumnSpec, RuleSpec, TableContra
 from via_reports.data.loading import RawDataset, TableSource, factorize_values, take_distinct
 from via_reports.data.messages import message
 from via_reports.data.study import CONTROL_CHARACTERS, Study, parse_study
+from via_reports.options import LANGUAGES
 
 TRUE_WORDS = frozenset({"true", "1", "ja"})
 FALSE_WORDS = frozenset({"false", "0", "nee"})
@@ -550,9 +551,9 @@ def validate_raw(raw: RawDataset, language: str | None = None) -> ValidationResu
 
 
 def _language_hint(study: Any) -> str:
-    if isinstance(study, dict) and study.get("report_language") in ("nl", "en"):
+    if isinstance(study, dict) and study.get("report_language") in LANGUAGES:
         return study["report_language"]
-    return "nl"
+    return LANGUAGES[0]
 
 
 def _check_table(contract: TableContract, frame: pd.DataFrame, present: list[str],

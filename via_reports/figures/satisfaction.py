@@ -159,11 +159,3 @@ def instruments_with_enough_users(dataset: Dataset, scope: Scope) -> list[str]:
         for code in dataset.instruments["instrument"]
         if len(instrument_user_ids(dataset, scope.last_wave, code) & people) >= scope.min_n
     ]
-
-
-def per_instrument(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) -> list[Figure]:
-    """One ``satisfaction.<instrument>`` figure per instrument with ≥ min_n users in the last wave."""
-    return [
-        instrument_satisfaction(dataset, scope, code, style)
-        for code in instruments_with_enough_users(dataset, scope)
-    ]

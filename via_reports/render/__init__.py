@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from via_reports.options import DEFAULT_OPTIONS
 from via_reports.render.appendices import data_table_html, format_cell
 from via_reports.render.assemble import RenderResult
 from via_reports.render.html import interactive_html, render_html, vega_embed_bundle
@@ -33,7 +34,7 @@ from via_reports.report.document import GENERATED_APPENDICES, Numbering, ReportD
 from via_reports.report.themes import Theme, load_theme
 
 
-def build_html(doc: ReportDocument, theme: str | Path | Theme = "default", *, mode: str = "pdf",
+def build_html(doc: ReportDocument, theme: str | Path | Theme = DEFAULT_OPTIONS["theme"], *, mode: str = "pdf",
                numbering: Numbering | None = None, svgs: dict[str, str] | None = None) -> str:
     """The HTML that WeasyPrint lays out (mode "pdf") or the interactive page (mode "html")."""
     theme = load_theme(theme)

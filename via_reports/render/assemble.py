@@ -18,8 +18,9 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from via_reports.analysis.formatting import month_year
 from via_reports.render.appendices import codebook_appendix, data_tables_appendix, provenance_appendix
-from via_reports.render.labels import format_month, labels_for, pdf_templates_dir
+from via_reports.render.labels import labels_for, pdf_templates_dir
 from via_reports.render.markdown import Heading, Part, Writer
 from via_reports.render.svg import render_svg
 from via_reports.report.document import (
@@ -82,7 +83,7 @@ def _parts(doc: ReportDocument, numbering: Numbering, theme: Theme, mode: str,
 def _colophon(doc: ReportDocument, theme: Theme) -> dict[str, Any]:
     labels = labels_for(doc.language)
     study = doc.study
-    date = format_month(study.publication_date, doc.language)
+    date = month_year(study.publication_date, doc.language)
     publisher = theme.publisher
     lines = [publisher.name, *publisher.address]
     if publisher.phone:
@@ -160,7 +161,7 @@ def page_context(doc: ReportDocument, theme: Theme, numbering: Numbering, mode: 
         "title": doc.title,
         "subtitle": doc.subtitle,
         "authors": list(study.authors),
-        "place_date": f"{study.place}, {format_month(study.publication_date, doc.language)}",
+        "place_date": f"{study.place}, {month_year(study.publication_date, doc.language)}",
         "created": created,
         "generator": f"via-reports {doc.provenance.get('package_version', '')}".strip(),
         "logo_uri": theme.logo.as_uri() if theme.logo else None,

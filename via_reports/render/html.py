@@ -21,6 +21,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from via_reports.options import DEFAULT_OPTIONS
 from via_reports.render.assemble import RenderResult, figure_svgs, jinja, page_context, pinned_source_date
 from via_reports.render.labels import pdf_templates_dir
 from via_reports.report.document import (
@@ -146,7 +147,7 @@ def interactive_html(doc: ReportDocument, theme: Theme, numbering: Numbering,
     return page.replace(_CSP_PLACEHOLDER, content_security_policy(page), 1)
 
 
-def render_html(doc: ReportDocument, theme: str | Path | Theme = "default",
+def render_html(doc: ReportDocument, theme: str | Path | Theme = DEFAULT_OPTIONS["theme"],
                 out_path: str | Path = "report.html") -> RenderResult:
     """Render ``doc`` to one self-contained HTML file with interactive charts."""
     theme = load_theme(theme)

@@ -1,8 +1,7 @@
-"""Labels of the report (templates/pdf/labels.yaml) and date words per language."""
+"""Labels of the report: the fixed words per language, from templates/pdf/labels.yaml."""
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 from pathlib import Path
 from typing import Any
@@ -25,9 +24,3 @@ def labels_for(language: str) -> dict[str, Any]:
 def pdf_templates_dir() -> Path:
     return templates_dir() / "pdf"
 
-
-def format_month(date: dt.date, language: str) -> str:
-    """'april 2021' (nl) / 'April 2021' (en), with babel."""
-    from babel.dates import format_date
-
-    return format_date(date, "MMMM y", locale=labels_for(language)["locale"])

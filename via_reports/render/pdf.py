@@ -20,6 +20,7 @@ from typing import Any
 from markupsafe import Markup
 
 from via_reports.exceptions import RenderError
+from via_reports.options import DEFAULT_OPTIONS
 from via_reports.render.assemble import (
     RenderResult,
     figure_svgs,
@@ -177,7 +178,7 @@ def pdf_html(doc: ReportDocument, theme: Theme, numbering: Numbering,
     return jinja().get_template("report.html.j2").render(**context)
 
 
-def render_pdf(doc: ReportDocument, theme: str | Path | Theme = "default",
+def render_pdf(doc: ReportDocument, theme: str | Path | Theme = DEFAULT_OPTIONS["theme"],
                out_path: str | Path = "report.pdf") -> RenderResult:
     """Render ``doc`` to a tagged, reproducible PDF at ``out_path``.
 

@@ -39,9 +39,7 @@ from typing import Any, Union
 from via_reports.data.study import Study
 from via_reports.exceptions import RenderError
 from via_reports.figures.figure import Figure
-
-KINDS = ("interim", "final")
-LANGUAGES = ("nl", "en")
+from via_reports.options import KINDS, LANGUAGES
 
 #: Appendices the renderer can make from data, in the order they follow the
 #: authored appendices.

@@ -9,24 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from babel.dates import format_date
 
-from via_reports.analysis.formatting import LOCALES, join_words
+from via_reports.analysis.formatting import join_words, long_date, month_year
 from via_reports.analysis.populations import panel, pilot, respondent_ids
 from via_reports.analysis.scope import Scope
 from via_reports.data.dataset import Dataset
 from via_reports.figures.figure import Figure
 from via_reports.report.text import TextContext
-
-
-def long_date(value, language: str) -> str:
-    """'15 december 2019' / '15 December 2019'."""
-    return format_date(value, "d MMMM y", locale=LOCALES[language])
-
-
-def month_year(value, language: str) -> str:
-    """'april 2021' / 'April 2021'."""
-    return format_date(value, "MMMM y", locale=LOCALES[language])
 
 
 def response_by_wave(dataset: Dataset, scope: Scope) -> list[dict[str, Any]]:

@@ -33,6 +33,7 @@ import yaml
 
 from via_reports.exceptions import ParameterError, RenderError
 from via_reports.files import InputRefused, file_in_folder, read_small_yaml
+from via_reports.options import DEFAULT_OPTIONS
 from via_reports.resources import templates_dir
 
 #: WCAG 2.1 AA contrast for text (and, in this project, for chart colours,
@@ -289,7 +290,7 @@ def _font_family(spec: Any, folder: Path, where: str, problems: list[str]) -> Fo
     return FontFamily(str(spec["family"]), tuple(faces))
 
 
-def load_theme(theme: str | Path | Theme = "default") -> Theme:
+def load_theme(theme: str | Path | Theme = DEFAULT_OPTIONS["theme"]) -> Theme:
     """Read and check a theme by name (``default``, ``neutral``) or folder path."""
     if isinstance(theme, Theme):
         theme.check_resources()

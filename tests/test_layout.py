@@ -1,0 +1,63 @@
+"""The package as a newcomer meets it: a small root API, one place per default, modules of a readable size."""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+import sys
+from pathlib import Path
+
+import via_reports
+from via_reports.options import DEFAULT_OPTIONS
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+#: Modules over the limit while their rewrite is under way elsewhere; the test fails once one is
+#: short enough, so that it is taken off this list.
+BEING_SPLIT = {"via_reports/analysis/effects.py": "issue 10 (effects v2) splits statistics, wording and figures"}
+
+
+def test_no_module_is_longer_than_600_lines():
+    lengths = {str(p.relative_to(ROOT)): len(p.read_text(encoding="utf-8").splitlines())
+               for p in (ROOT / "via_reports").rglob("*.py")}
+    too_long = {name: n for name, n in lengths.items() if n > 600}
+    assert set(too_long) == set(BEING_SPLIT), too_long
+
+
+def test_the_root_api_is_a_few_names_imported_when_used():
+    assert sorted(via_reports.__all__) == sorted([
+        "BuildOptions", "ChapterError", "ContractError", "ParameterError", "RenderError", "TextError",
+        "ViaReportsError",
+        "__version__", "build_report", "load_dataset", "validate_folder"])
+    light = subprocess.run(
+        [sys.executable, "-c", "import sys, via_reports; "
+                               "print(sorted(m for m in ('pandas', 'altair', 'weasyprint', 'pandera') if m in sys.modules))"],
+        capture_output=True, text=True, check=True)
+    assert light.stdout.strip() == "[]"
+    from via_reports.data.dataset import load_dataset
+    from via_reports.report.build import build_report
+
+    assert via_reports.load_dataset is load_dataset and via_reports.build_report is build_report
+
+
+def test_every_default_comes_from_one_place():
+    from typer.main import get_command
+
+    from via_reports.analysis.scope import Scope
+    from via_reports.chapters.registry import NOTEBOOK_PARAMETERS
+    from via_reports.cli import app
+    from via_reports.report.build import BuildOptions
+
+    api = {f.name: f.default for f in dataclasses.fields(BuildOptions)}
+    assert {name: api[name] for name in DEFAULT_OPTIONS} == DEFAULT_OPTIONS
+    build = next(c for c in get_command(app).commands.values() if c.name == "build")
+    cli = {p.name: p.default for p in build.params}
+    assert {name: cli[name] for name in DEFAULT_OPTIONS} == DEFAULT_OPTIONS
+    notebook = {p.name: p.default for p in NOTEBOOK_PARAMETERS}
+    assert {name: notebook[name] for name in ("min_n", "alpha", "theme")} == \
+        {name: DEFAULT_OPTIONS[name] for name in ("min_n", "alpha", "theme")}
+    # None ("decided by the data") is an empty string in a notebook, whose parameters papermill types
+    assert all(notebook[name] == "" for name, value in DEFAULT_OPTIONS.items() if value is None)
+    assert (Scope(waves=("T0",)).min_n, Scope(waves=("T0",)).alpha) == (DEFAULT_OPTIONS["min_n"],
+                                                                         DEFAULT_OPTIONS["alpha"])
