@@ -194,8 +194,10 @@ def test_missing_file_and_empty_file_are_reported(tiny, write):
     found = violations_of(folder)
     files = {(v.table, v.rule) for v in found if v.rule == "file"}
     assert files == {("barriers", "file"), ("instruments", "file")}
-    messages = " ".join(v.message for v in found if v.rule == "file")
-    assert "barriers" in messages and "empty" in messages.lower() or "leeg" in messages.lower()
+    messages = {v.table: v.message.lower() for v in found if v.rule == "file"}
+    assert "barriers" in messages["barriers"] and ("missing" in messages["barriers"] or "ontbreekt" in messages["barriers"])
+    assert "instruments.csv" in messages["instruments"] and ("empty" in messages["instruments"]
+                                                             or "leeg" in messages["instruments"])
 
 
 def test_header_only_participants_is_reported(tiny, write):
