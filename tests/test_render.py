@@ -188,15 +188,20 @@ def _figure_alt_texts(path: Path) -> list[str]:
     return found
 
 
-@pytest.fixture(scope="module")
-def rendered(tmp_path_factory):
+@pytest.fixture(scope="session")
+def rendered(made_once):
+    """(document, PDF, HTML) of :func:`make_document`, rendered once per test run."""
+    from types import SimpleNamespace
+
     from via_reports.render import render_html, render_pdf
 
-    folder = tmp_path_factory.mktemp("report")
-    doc = make_document()
-    result = render_pdf(doc, "default", folder / "report.pdf")
-    html = render_html(doc, "default", folder / "report.html")
-    return doc, result, html
+    def make(folder):
+        render_pdf(make_document(), "default", folder / "report.pdf")
+        render_html(make_document(), "default", folder / "report.html")
+
+    folder = made_once("rendered", make)
+    return (make_document(), SimpleNamespace(path=folder / "report.pdf"),
+            SimpleNamespace(path=folder / "report.html"))
 
 
 # --------------------------------------------------------------------------- document model
