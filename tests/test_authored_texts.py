@@ -68,12 +68,48 @@ def test_every_text_fills_in(datasets, name, wave, language):
 @pytest.mark.xdist_group("texts-demo-T1")
 def test_demo_summary_states_the_published_numbers(datasets):
     _, body = load_text("summary", context_for(datasets, "demo", "T1", "nl"))
-    assert "87 van de 134 (65%) hebben eerder betaald werk" in body
-    assert "Op T0 had 54 van de 124 deelnemers" in body and "waren dat er 53" in body
+    assert "hebben er 87 (65%) eerder betaald werk" in body
+    assert "Op T0 hadden 54 van de 124 deelnemers" in body and "waren dat er 53" in body
     assert "maakten 46 van de 124 deelnemers gebruik" in body
     assert "noemden 42 deelnemers als reden: vanwege gezondheid" in body
     assert "is medische klachten: 77% van de deelnemers" in body
     assert "zijn er 31 tevreden of heel tevreden" in body
+    # a change is stated with its paired test, and 54 → 53 is no change
+    assert ("Het aantal deelnemers met minstens één vorm van participatie bleef tussen T0 en T1 ongeveer gelijk "
+            "(54 en 53 van de 124; McNemar-toets, p = 1,000)") in body
+
+
+def _dutch(value: float, decimals: int, sign: bool = False) -> str:
+    text = f"{value:+.{decimals}f}" if sign and round(value, decimals) != 0 else f"{value:.{decimals}f}"
+    return text.replace(".", ",")
+
+
+@pytest.mark.parametrize("text", ["summary", "conclusions"])
+def test_demo_final_report_states_the_bottom_line_with_numbers(datasets, text):
+    from via_reports.analysis.effects import effects_table
+
+    context = context_for(datasets, "demo", "T2", "nl")
+    _, body = load_text(text, context)
+    scope = Scope.for_wave(datasets["demo"], "T2", language="nl", min_n=2)
+    table = effects_table(datasets["demo"], scope)
+    headline = table[(table["analysis"] == "primary") & (table["estimator"] == "ancova")].set_index("outcome")
+    paid = headline.loc["paid_work"]
+    effect, low, high, mde = (_dutch(100 * paid[c], 1, c == "effect") for c in ("effect", "ci_low", "ci_high", "mde"))
+    if text == "summary":
+        assert f"Betaald werk: {effect} procentpunt (95%-BI {low} tot {high}); effecten kleiner dan {mde}" in body
+        assert "Kanttekeningen:" in body
+    else:
+        assert f"| Betaald werk | {effect} %-punt | {low} – {high} | {mde} %-punt | niet aantoonbaar |" in body
+    assert "Gecorrigeerd voor de beginsituatie is bij geen van de 10 uitkomsten een effect van de pilot aangetoond" \
+        in body
+    # where the estimates disagree: paid work (imbalance at T0) and discrimination
+    assert "Bij betaald werk, betaald werk of uitgestroomd naar werk en discriminatie ervaren geven" in body
+    for caveat in ("De groepen in de vergelijking zijn klein", "wie afhaakte, verschilde op T0",
+                   "Bij de start verschilden de groepen op betaald werk (0% tegen 12%)",
+                   "pilotdeelnemers mee die niet door loting zijn ingedeeld"):
+        assert caveat in body
+    english = load_text(text, context_for(datasets, "demo", "T2", "en"))[1]
+    assert "no effect of the pilot was demonstrated for any of the 10 outcomes" in english
 
 
 @pytest.mark.xdist_group("texts-tiny_no_barriers-T1")

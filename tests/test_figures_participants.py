@@ -202,6 +202,8 @@ def test_years_paid_work_box_statistics_without_outliers(tiny):
         "q3": 12.5,
         "max": 20.0,
         "mean": 8.75,
+        "whisker_low": 1.0,
+        "whisker_high": 20.0,
     }
     assert "outlier" not in set(figure.data["statistic"])
 
@@ -211,16 +213,19 @@ def test_years_paid_work_tukey_outlier(tmp_path):
     figure = build_figure("participants.years_paid_work", dataset, INTERIM)
     # 1, 4, 10, 20, 45: q1 4, median 10, q3 20, IQR 16, upper fence 44 → 45 is an outlier
     assert figure.n == 5
+    # min and max are the true extremes; the whiskers stop at the last value inside the fences
     assert statistics(figure) == {
         "min": 1.0,
         "q1": 4.0,
         "median": 10.0,
         "q3": 20.0,
-        "max": 20.0,
+        "max": 45.0,
         "mean": 16.0,
+        "whisker_low": 1.0,
+        "whisker_high": 20.0,
     }
     assert figure.data.loc[figure.data["statistic"] == "outlier", "value"].tolist() == [45.0]
-    assert "1 deelnemer wijkt sterk af" in figure.text[1]
+    assert "Bij 1 deelnemer wijkt het aantal jaren sterk af" in figure.text[1]
 
 
 def test_years_since_work_statistics(tiny):

@@ -21,6 +21,7 @@ from via_reports.chapters.registry import (
 )
 from via_reports.exceptions import ParameterError
 from via_reports.figures.charts import DEFAULT_STYLE, ChartStyle
+from via_reports.figures.subgroups import comparison_sentence
 
 #: min_n = 3 so that satisfaction.power (3 users) is built too.
 INTERIM = Scope(waves=("T0", "T1"), min_n=3)
@@ -112,7 +113,8 @@ def test_csv_writes_booleans_and_one_decimal(tiny, tmp_path):
 def test_every_figure_object_is_complete(all_figures):
     for figure in all_figures:
         assert figure.title and figure.alt_text and figure.language == "nl"
-        assert 1 <= len(figure.text) <= 3, figure.id
+        # a few sentences: what the figure shows, and per pair of waves what changed (paired tests)
+        assert 1 <= len(figure.text) <= 6, figure.id
         assert isinstance(figure.table, pd.DataFrame) and len(figure.table) == len(figure.data)
         assert figure.n >= 0
 
@@ -189,7 +191,8 @@ def test_no_participant_id_or_free_text_in_any_output(tmp_path, language):
             assert "SECRET" not in output, figure.id
     for chapter in ("participants", "participation", "instruments", "barriers"):
         for comparison in chapter_comparisons(chapter, dataset, scope):
-            assert "SECRET" not in json.dumps(comparison.as_dict())
+            assert "SECRET" not in json.dumps(comparison.row())
+            assert "SECRET" not in comparison_sentence(comparison, language, scope.alpha)
 
 
 # --------------------------------------------------------------------------- empty populations

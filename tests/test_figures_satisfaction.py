@@ -34,7 +34,7 @@ def test_overall_satisfaction_of_users(tiny):
     assert figure.text[0] == (
         "Van de 3 gebruikers zijn er 2 (67%) een beetje of heel tevreden, van wie 1 (33%) heel tevreden."
     )
-    assert figure.text[1] == "1 gebruiker is (een beetje) ontevreden."
+    assert figure.text[1] == "Van de gebruikers is er 1 (een beetje) ontevreden."
     assert any("Minder dan 10" in note for note in figure.notes)
 
 

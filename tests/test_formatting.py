@@ -104,7 +104,19 @@ def test_p_value_text():
     assert p_value_text(0.0312, "nl") == "p = 0,031"
     assert p_value_text(0.0312, "en") == "p = 0.031"
     assert p_value_text(0.0004, "nl") == "p < 0,001"
-    assert p_value_text(0.5, "nl") == "p = 0,5"
+    assert p_value_text(0.5, "nl") == "p = 0,500"
+    assert p_value_text(0.06, "nl") == "p = 0,060"  # trailing zeros stay: a fixed number of decimals
+    assert p_value_text(1.0, "en") == "p = 1.000"
+    assert p_value_text(float("nan"), "nl") == "p = –"
+
+
+def test_p_value_number_for_tables():
+    from via_reports.analysis.formatting import p_value_number
+
+    assert p_value_number(0.06, "nl") == "0,060"
+    assert p_value_number(0.0004, "nl") == "< 0,001"
+    assert p_value_number(0.0004, "en") == "< 0.001"
+    assert p_value_number(0.04951, "nl") == "0,0495"
 
 
 def test_join_words():
@@ -124,8 +136,8 @@ def test_numpy_floats_are_formatted_like_python_floats():
     assert format_number(np.float64(0.125), "nl", 2) == format_number(0.125, "nl", 2)
 
 
-@pytest.mark.parametrize("p, text", [(0.0495, "p = 0,0495"), (0.031, "p = 0,031"), (0.05, "p = 0,05"),
-                                     (0.0004, "p < 0,001"), (0.12, "p = 0,12")])
+@pytest.mark.parametrize("p, text", [(0.0495, "p = 0,0495"), (0.031, "p = 0,031"), (0.05, "p = 0,050"),
+                                     (0.0004, "p < 0,001"), (0.12, "p = 0,120")])
 def test_p_value_never_rounds_across_the_threshold(p, text):
     from via_reports.analysis.formatting import p_value_text
 

@@ -68,20 +68,28 @@ def percent_text(count: int, n: int, language: str = "nl", noun: str | None = No
     return f"{whole} ({whole_percent(count, n)}%)"
 
 
-def p_value_text(p: float, language: str = "nl", threshold: float = 0.05) -> str:
-    """'p = 0,031' / 'p < 0,001'.
+def p_value_number(p: float, language: str = "nl", threshold: float = 0.05) -> str:
+    """'0,031' / '0,060' / '< 0,001': a fixed number of decimals, trailing zeros kept.
 
     Three decimals, or as many more (up to five) as it takes for the printed
     value to fall on the same side of ``threshold`` as p itself: p = 0.0495
-    reads 'p = 0,0495', never 'p = 0,05' next to "relatively more often".
+    reads '0,0495', never '0,050' next to "relatively more often". '–' when
+    there is no p-value.
     """
+    if p is None or math.isnan(p):
+        return "–"
     if p < 0.001:
-        return f"p < {format_number(0.001, language, 3)}"
+        return f"< {format_number(0.001, language, 3)}"
     decimals = 3
     while decimals < 5 and (p < threshold) != (round_half_away(p, decimals) < threshold):
         decimals += 1
-    pattern = "0.0" + "#" * (decimals - 1)
-    return f"p = {format_decimal(round_half_away(p, decimals), format=pattern, locale=LOCALES[language])}"
+    return format_number(p, language, decimals)
+
+
+def p_value_text(p: float, language: str = "nl", threshold: float = 0.05) -> str:
+    """'p = 0,031' / 'p = 0,060' / 'p < 0,001' (see :func:`p_value_number`); 'p = –' without one."""
+    number = p_value_number(p, language, threshold)
+    return f"p {number}" if number.startswith("<") else f"p = {number}"
 
 
 def join_words(items: Sequence[str], language: str = "nl") -> str:

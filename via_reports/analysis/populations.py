@@ -24,6 +24,8 @@ AGE_GROUPS = ("<=39", "40-49", ">=50")
 EDUCATION_UP_TO_MBO1 = ("none", "primary", "vmbo", "mbo1")
 #: The participation types of a response, in the order of the figures.
 PARTICIPATION_TYPES = ("paid_work", "unpaid_work", "volunteer_work", "education")
+#: The barriers of the figures (``none`` = "no barriers" ticked), in order.
+BARRIERS = ("medical", "transport", "home", "language", "other", "none")
 
 
 def pilot(dataset: Dataset) -> pd.DataFrame:

@@ -1,13 +1,20 @@
 """Subgroup comparisons: "mannen relatief vaker dan vrouwen", computed instead of eyeballed.
 
-For a binary outcome (any participation, instrument use, a barrier, ease 4–5
-= difficult, ...) and a two-way split of a population (sex, age ≤39 vs 40+,
-born in NL, ...), a :class:`Comparison` holds both groups' counts, n and
-percentages and Fisher's exact two-sided p-value on the 2×2 table. Its
-sentence states a difference ("relatief vaker" / "relatively more often") only
-where p < ``scope.alpha`` and otherwise says there is no clear difference; when
-either group has fewer than :data:`SMALL_GROUP` people the sentence carries a
-caution.
+REPORTS.md, "Subgroup comparisons (v2)". For a binary outcome (any
+participation, instrument use, a barrier, ease 4–5 = difficult, ...) and a
+two-way split of a population (sex, age ≤39 vs 40+, born in NL, ...), a
+:class:`Comparison` holds both groups' counts, n and percentages, the
+difference in percentage points with Newcombe's hybrid score interval
+(:func:`statsmodels.stats.proportion.confint_proportions_2indep`,
+``method="newcomb"``), Fisher's exact two-sided p-value
+(:func:`scipy.stats.fisher_exact`) and the Holm-adjusted p-value over the
+**family of all comparisons of one chapter**
+(:func:`statsmodels.stats.multitest.multipletests`, ``method="holm"``).
+
+A chapter's family is computed from the chapter alone
+(:func:`chapter_comparisons`), so it is the same whether the chapter runs on
+its own through papermill or inside a build. The sentences are made in
+:mod:`via_reports.figures.subgroups`.
 
 People whose outcome or split is unknown (e.g. sex ``other`` in a
 women-vs-men split, an unanswered ease question) are left out of that
@@ -16,13 +23,16 @@ comparison. A split with an empty group is skipped.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import pandas as pd
 from scipy.stats import fisher_exact
+from statsmodels.stats.multitest import multipletests
+from statsmodels.stats.proportion import confint_proportions_2indep
 
-from via_reports.analysis.formatting import capitalize_first, p_value_text, percent_value, whole_percent
+from via_reports.analysis.formatting import percent_value
 from via_reports.analysis.populations import (
     age,
     born_nl,
@@ -37,7 +47,6 @@ from via_reports.analysis.populations import (
     uses_instrument,
 )
 from via_reports.analysis.scope import Scope
-from via_reports.data.codebook import load_codebook
 from via_reports.data.dataset import Dataset
 
 #: Groups smaller than this carry a caution.
@@ -47,44 +56,35 @@ SMALL_GROUP = 10
 #: ranked as in participants.origin) the instruments chapter compares.
 TOP_BACKGROUNDS = 3
 
+#: Columns of figure ``subgroups.comparisons`` (REPORTS.md).
+COMPARISON_COLUMNS = ("chapter", "outcome", "split", "group_a", "group_b", "n_a", "count_a", "n_b", "count_b",
+                      "percent_a", "percent_b", "difference", "ci_low", "ci_high", "p_value", "p_holm")
 
-@dataclass(frozen=True)
-class Outcome:
-    """How a binary outcome reads in a sentence.
-
-    Dutch: "<groep> <verb> relatief vaker <rest> dan <andere groep>" and
-    "geen duidelijk verschil in <noun>"; English: "<group> <predicate>
-    relatively more often than <other group>" and "no clear difference in <noun>".
-    """
-
-    code: str
-    verb_nl: str
-    rest_nl: str
-    noun_nl: str
-    predicate_en: str
-    noun_en: str
-
-    def more_often(self, higher: str, lower: str, language: str) -> str:
-        if language == "nl":
-            middle = " ".join(part for part in (self.verb_nl, "relatief vaker", self.rest_nl) if part)
-            return f"{capitalize_first(higher)} {middle} dan {lower}"
-        return f"{capitalize_first(higher)} {self.predicate_en} relatively more often than {lower}"
-
-    def noun(self, language: str) -> str:
-        return self.noun_nl if language == "nl" else self.noun_en
+#: The codes of the two groups of each split (the first group is ``group_a``).
+SPLIT_GROUPS = {
+    "sex": ("female", "male"),
+    "age_39": ("<=39", ">=40"),
+    "education_mbo1": ("up_to_mbo1", "mbo2_or_higher"),
+    "born_nl": ("true", "false"),
+    "barrier_language": ("true", "false"),
+    "instrument_use": ("true", "false"),
+}
 
 
-@dataclass(frozen=True)
-class Split:
-    """A two-way split: plural descriptions of the first and the second group."""
-
-    code: str
-    first: dict[str, str]
-    second: dict[str, str]
+def split_groups(split: str) -> tuple[str, str]:
+    """The group codes of a split; ``background_TR`` / ``born_TR`` give (``TR``, ``other``)."""
+    if split in SPLIT_GROUPS:
+        return SPLIT_GROUPS[split]
+    kind, _, country = split.partition("_")
+    if kind in ("background", "born") and country:
+        return country, "other"
+    raise KeyError(f"unknown split {split!r}")
 
 
 @dataclass(frozen=True)
 class Comparison:
+    """One comparison: group a against group b on a binary outcome (percentages of n)."""
+
     chapter: str
     population: str
     wave: str | None
@@ -92,135 +92,34 @@ class Comparison:
     split: str
     group_a: str
     group_b: str
-    count_a: int
     n_a: int
-    count_b: int
+    count_a: int
     n_b: int
+    count_b: int
     percent_a: float
     percent_b: float
+    #: percent a − percent b in percentage points (unrounded), with Newcombe's interval.
+    difference: float
+    ci_low: float
+    ci_high: float
+    #: Fisher's exact test, two-sided.
     p_value: float
-    alpha: float
-    significant: bool
-    small: bool
-    language: str
-    sentence: str
+    #: Holm-adjusted over the chapter's family (set by :func:`chapter_comparisons`).
+    p_holm: float = float("nan")
 
-    def as_dict(self) -> dict:
-        return asdict(self)
+    @property
+    def small(self) -> bool:
+        """At least one group has fewer than :data:`SMALL_GROUP` people."""
+        return min(self.n_a, self.n_b) < SMALL_GROUP
 
+    def significant(self, alpha: float) -> bool:
+        """Only the Holm-adjusted p counts."""
+        return self.p_holm < alpha
 
-def _barrier_outcome(barrier: str) -> Outcome:
-    codebook = load_codebook()
-    nl, en = codebook.label("barrier", barrier, "nl"), codebook.label("barrier", barrier, "en")
-    return Outcome(
-        f"barrier_{barrier}",
-        "noemen",
-        f"{nl} als belemmering",
-        f"het noemen van {nl} als belemmering",
-        f"report {en} as a barrier",
-        f"reporting {en} as a barrier",
-    )
-
-
-OUTCOMES = {
-    "participation_any": Outcome(
-        "participation_any",
-        "participeren",
-        "",
-        "participatie",
-        "take part in work or education",
-        "taking part in work or education",
-    ),
-    "prior_paid_work_nl": Outcome(
-        "prior_paid_work_nl",
-        "hebben",
-        "eerder betaald werk in Nederland gehad",
-        "eerder betaald werk in Nederland",
-        "have had paid work in the Netherlands before",
-        "prior paid work in the Netherlands",
-    ),
-    "instrument_use": Outcome(
-        "instrument_use",
-        "gebruiken",
-        "minstens één instrument",
-        "het gebruik van instrumenten",
-        "use at least one instrument",
-        "the use of instruments",
-    ),
-    "ease_society_difficult": Outcome(
-        "ease_society_difficult",
-        "vinden",
-        "het (heel) moeilijk om deel te nemen aan de maatschappij",
-        "het (heel) moeilijk vinden om deel te nemen aan de maatschappij",
-        "find taking part in society (very) difficult",
-        "finding taking part in society (very) difficult",
-    ),
-    **{f"barrier_{b}": _barrier_outcome(b) for b in ("medical", "transport", "home", "language", "other")},
-}
-
-SPLITS = {
-    "sex": Split("sex", {"nl": "vrouwen", "en": "women"}, {"nl": "mannen", "en": "men"}),
-    "age_39": Split(
-        "age_39",
-        {"nl": "deelnemers van 39 jaar en jonger", "en": "participants aged 39 and younger"},
-        {"nl": "deelnemers van 40 jaar en ouder", "en": "participants aged 40 and older"},
-    ),
-    "education_mbo1": Split(
-        "education_mbo1",
-        {
-            "nl": "deelnemers zonder opleiding in Nederland of met hooguit mbo 1",
-            "en": "participants with no education in the Netherlands or up to mbo 1",
-        },
-        {"nl": "deelnemers met mbo 2 of hoger", "en": "participants with mbo 2 or higher"},
-    ),
-    "born_nl": Split(
-        "born_nl",
-        {"nl": "in Nederland geboren deelnemers", "en": "participants born in the Netherlands"},
-        {"nl": "elders geboren deelnemers", "en": "participants born elsewhere"},
-    ),
-    "barrier_language": Split(
-        "barrier_language",
-        {
-            "nl": "deelnemers die moeite met de Nederlandse taal als belemmering noemen",
-            "en": "participants who report difficulty with the Dutch language as a barrier",
-        },
-        {"nl": "deelnemers die dat niet noemen", "en": "participants who do not"},
-    ),
-    "instrument_use": Split(
-        "instrument_use",
-        {"nl": "deelnemers die een instrument gebruiken", "en": "participants who use an instrument"},
-        {"nl": "deelnemers die geen instrument gebruiken", "en": "participants who use none"},
-    ),
-}
-
-
-def background_split(country: str) -> Split:
-    """Born in ``country`` and/or a background there, vs everyone else."""
-    adjective = {
-        language: load_codebook().label("country", country, language, form="adjective")
-        for language in ("nl", "en")
-    }
-    return Split(
-        f"background_{country}",
-        {
-            "nl": f"deelnemers met een {adjective['nl']} achtergrond",
-            "en": f"participants with a {adjective['en']} background",
-        },
-        {"nl": "de andere deelnemers", "en": "the other participants"},
-    )
-
-
-def birth_split(country: str) -> Split:
-    """Born in ``country`` vs everyone else."""
-    codebook = load_codebook()
-    return Split(
-        f"born_{country}",
-        {
-            "nl": f"in {codebook.label('country', country, 'nl')} geboren deelnemers",
-            "en": f"participants born in {codebook.label('country', country, 'en')}",
-        },
-        {"nl": "de andere deelnemers", "en": "the other participants"},
-    )
+    def row(self) -> dict:
+        """The row of figure ``subgroups.comparisons``."""
+        values = asdict(self)
+        return {column: values[column] for column in COMPARISON_COLUMNS}
 
 
 # ---------------------------------------------------------------------------
@@ -229,8 +128,8 @@ def birth_split(country: str) -> Split:
 
 
 def compare(
-    outcome: Outcome,
-    split: Split,
+    outcome: str,
+    split: str,
     has_outcome: pd.Series,
     in_first: pd.Series,
     scope: Scope,
@@ -242,7 +141,8 @@ def compare(
     """Compare the share with ``has_outcome`` between the first (``in_first`` True) and second group.
 
     Both series are indexed by person; missing values leave a person out.
-    Returns None when either group is empty.
+    Returns None when either group is empty. ``p_holm`` is left NaN: only the
+    chapter's family gives it.
     """
     frame = pd.DataFrame({"outcome": has_outcome, "first": in_first}).dropna()
     outcome_true = frame["outcome"].astype(bool)
@@ -254,78 +154,39 @@ def compare(
     p_value = float(
         fisher_exact([[count_a, n_a - count_a], [count_b, n_b - count_b]], alternative="two-sided").pvalue
     )
-    significant = p_value < scope.alpha
-    small = min(n_a, n_b) < SMALL_GROUP
-    language = scope.language
-    group_a, group_b = split.first[language], split.second[language]
-    sentence = comparison_sentence(
-        outcome, (group_a, count_a, n_a), (group_b, count_b, n_b), p_value, significant, small, language,
-        alpha=scope.alpha,
-    )
+    low, high = confint_proportions_2indep(count_a, n_a, count_b, n_b, method="newcomb", compare="diff",
+                                           alpha=scope.alpha)
+    group_a, group_b = split_groups(split)
     return Comparison(
-        chapter=chapter,
-        population=population,
-        wave=wave,
-        outcome=outcome.code,
-        split=split.code,
-        group_a=group_a,
-        group_b=group_b,
-        count_a=count_a,
-        n_a=n_a,
-        count_b=count_b,
-        n_b=n_b,
-        percent_a=percent_value(count_a, n_a),
-        percent_b=percent_value(count_b, n_b),
+        chapter=chapter, population=population, wave=wave, outcome=outcome, split=split,
+        group_a=group_a, group_b=group_b, n_a=n_a, count_a=count_a, n_b=n_b, count_b=count_b,
+        percent_a=percent_value(count_a, n_a), percent_b=percent_value(count_b, n_b),
+        difference=100 * (count_a / n_a - count_b / n_b), ci_low=100 * float(low), ci_high=100 * float(high),
         p_value=p_value,
-        alpha=scope.alpha,
-        significant=significant,
-        small=small,
-        language=language,
-        sentence=sentence,
     )
 
 
-def _share(count: int, n: int, language: str) -> str:
-    return f"{whole_percent(count, n)}% {'van' if language == 'nl' else 'of'} {n}"
+def with_holm(comparisons: Sequence[Comparison]) -> list[Comparison]:
+    """The comparisons with ``p_holm`` set, Holm's method over exactly these (one family)."""
+    if not comparisons:
+        return []
+    adjusted = multipletests([c.p_value for c in comparisons], method="holm")[1]
+    return [replace(c, p_holm=float(p)) for c, p in zip(comparisons, adjusted)]
 
 
-def comparison_sentence(
-    outcome: Outcome,
-    a: tuple[str, int, int],
-    b: tuple[str, int, int],
-    p_value: float,
-    significant: bool,
-    small: bool,
-    language: str,
-    alpha: float = 0.05,
-) -> str:
-    """The sentence of a comparison; ``a`` and ``b`` are (group description, count, n)."""
-    p_text = p_value_text(p_value, language, threshold=alpha)
-    if significant:
-        (high, hc, hn), (low, lc, ln) = (a, b) if a[1] / a[2] >= b[1] / b[2] else (b, a)
-        versus = "tegen" if language == "nl" else "versus"
-        sentence = (
-            f"{outcome.more_often(high, low, language)} "
-            f"({_share(hc, hn, language)} {versus} {_share(lc, ln, language)}; {p_text})."
-        )
-    elif language == "nl":
-        sentence = (
-            f"Tussen {a[0]} ({_share(a[1], a[2], language)}) en {b[0]} ({_share(b[1], b[2], language)}) "
-            f"is er geen duidelijk verschil in {outcome.noun(language)} ({p_text})."
-        )
-    else:
-        sentence = (
-            f"There is no clear difference in {outcome.noun(language)} between {a[0]} "
-            f"({_share(a[1], a[2], language)}) and {b[0]} ({_share(b[1], b[2], language)}) ({p_text})."
-        )
-    if small:
-        sentence += {
-            "nl": f" Let op: minstens één groep telt minder dan {SMALL_GROUP} deelnemers, "
-            "dus dit is onzeker.",
-            "en": f" Note: at least one group has fewer than {SMALL_GROUP} participants, so this is "
-            "uncertain.",
-        }[language]
-    return sentence
+def family(candidates):
+    """A chapter's comparisons as one family: splits with an empty group left out, then Holm over the rest.
+
+    Wraps a function ``(dataset, scope) -> [Comparison | None, ...]``; whoever
+    calls the wrapped function (the chapter alone, a build, the appendix
+    figure) gets the same family with the same adjusted p-values.
+    """
+
+    @functools.wraps(candidates)
+    def comparisons(dataset: Dataset, scope: Scope, *args, **kwargs) -> list[Comparison]:
+        return with_holm([c for c in candidates(dataset, scope, *args, **kwargs) if c is not None])
+
+    return comparisons
 
 
 # ---------------------------------------------------------------------------
@@ -347,36 +208,27 @@ def up_to_39(dataset: Dataset, people: pd.DataFrame) -> pd.Series:
 # ---------------------------------------------------------------------------
 
 
+@family
 def participation_comparisons(dataset: Dataset, scope: Scope) -> list[Comparison | None]:
     """Any participation in the last wave, panel: by sex, age ≤39 vs 40+, education ≤ mbo 1 vs ≥ mbo 2."""
     wave = scope.last_wave
     people = panel(dataset, scope.waves)
     outcome = participates(responses_in_wave(dataset, people, wave))
     kwargs = {"chapter": "participation", "population": "panel", "wave": wave}
-    any_participation = OUTCOMES["participation_any"]
     return [
-        compare(any_participation, SPLITS["sex"], outcome, women_vs_men(people), scope, **kwargs),
-        compare(any_participation, SPLITS["age_39"], outcome, up_to_39(dataset, people), scope, **kwargs),
-        compare(any_participation, SPLITS["education_mbo1"], outcome, low_education(people), scope, **kwargs),
+        compare("participation_any", "sex", outcome, women_vs_men(people), scope, **kwargs),
+        compare("participation_any", "age_39", outcome, up_to_39(dataset, people), scope, **kwargs),
+        compare("participation_any", "education_mbo1", outcome, low_education(people), scope, **kwargs),
     ]
 
 
+@family
 def participants_comparisons(dataset: Dataset, scope: Scope) -> list[Comparison | None]:
     """Prior paid work in NL among the foreign-born pilot participants, by sex."""
     everyone = pilot(dataset)
     people = everyone[~born_nl(everyone)]
-    outcome = people["prior_paid_work_nl"]
-    return [
-        compare(
-            OUTCOMES["prior_paid_work_nl"],
-            SPLITS["sex"],
-            outcome,
-            women_vs_men(people),
-            scope,
-            chapter="participants",
-            population="pilot born outside NL",
-        )
-    ]
+    return [compare("prior_paid_work_nl", "sex", people["prior_paid_work_nl"], women_vs_men(people), scope,
+                    chapter="participants", population="pilot born outside NL")]
 
 
 def top_backgrounds(dataset: Dataset, top: int = TOP_BACKGROUNDS) -> list[str]:
@@ -386,6 +238,7 @@ def top_backgrounds(dataset: Dataset, top: int = TOP_BACKGROUNDS) -> list[str]:
     return top_countries(origin_counts(dataset, pilot(dataset)), top)
 
 
+@family
 def instruments_comparisons(
     dataset: Dataset,
     scope: Scope,
@@ -403,24 +256,18 @@ def instruments_comparisons(
         background_countries = top_backgrounds(dataset)
     outcome = uses_instrument(dataset, people, wave)
     kwargs = {"chapter": "instruments", "population": "respondents", "wave": wave}
-    use = OUTCOMES["instrument_use"]
+    use = "instrument_use"
+    language_barrier = ticked_barrier(dataset, people, wave, "language")
     comparisons = [
-        compare(use, SPLITS["age_39"], outcome, up_to_39(dataset, people), scope, **kwargs),
-        compare(
-            use,
-            SPLITS["barrier_language"],
-            outcome,
-            ticked_barrier(dataset, people, wave, "language"),
-            scope,
-            **kwargs,
-        ),
+        compare(use, "age_39", outcome, up_to_39(dataset, people), scope, **kwargs),
+        compare(use, "barrier_language", outcome, language_barrier, scope, **kwargs),
     ]
     comparisons += [
-        compare(use, background_split(c), outcome, born_or_background(dataset, people, c), scope, **kwargs)
+        compare(use, f"background_{c}", outcome, born_or_background(dataset, people, c), scope, **kwargs)
         for c in background_countries
     ]
     comparisons += [
-        compare(use, birth_split(c), outcome, (people["birth_country"] == c).astype(bool), scope, **kwargs)
+        compare(use, f"born_{c}", outcome, (people["birth_country"] == c).astype(bool), scope, **kwargs)
         for c in birth_countries
     ]
     return comparisons
@@ -431,43 +278,35 @@ def difficult(answers: pd.Series) -> pd.Series:
     return answers.map(lambda v: pd.NA if pd.isna(v) else int(v) >= 4).astype("boolean")
 
 
+@family
 def barriers_comparisons(dataset: Dataset, scope: Scope) -> list[Comparison | None]:
     """Barriers and ease in the last wave, panel: by sex, born in NL, instrument use."""
     wave = scope.last_wave
     people = panel(dataset, scope.waves)
     kwargs = {"chapter": "barriers", "population": "panel", "wave": wave}
-    barrier = lambda code: ticked_barrier(dataset, people, wave, code)
+
+    def barrier(code: str) -> pd.Series:
+        return ticked_barrier(dataset, people, wave, code)
+
+    women = women_vs_men(people)
     born_here = born_nl(people)
     hard = difficult(responses_in_wave(dataset, people, wave)["ease_society"])
     return [
-        compare(
-            OUTCOMES["barrier_transport"],
-            SPLITS["sex"],
-            barrier("transport"),
-            women_vs_men(people),
-            scope,
-            **kwargs,
-        ),
-        compare(
-            OUTCOMES["barrier_home"], SPLITS["sex"], barrier("home"), women_vs_men(people), scope, **kwargs
-        ),
-        compare(OUTCOMES["barrier_home"], SPLITS["born_nl"], barrier("home"), born_here, scope, **kwargs),
-        compare(
-            OUTCOMES["barrier_language"], SPLITS["born_nl"], barrier("language"), born_here, scope, **kwargs
-        ),
-        compare(OUTCOMES["ease_society_difficult"], SPLITS["born_nl"], hard, born_here, scope, **kwargs),
-        compare(
-            OUTCOMES["ease_society_difficult"],
-            SPLITS["instrument_use"],
-            hard,
-            uses_instrument(dataset, people, wave),
-            scope,
-            **kwargs,
-        ),
+        compare("barrier_transport", "sex", barrier("transport"), women, scope, **kwargs),
+        compare("barrier_home", "sex", barrier("home"), women, scope, **kwargs),
+        compare("barrier_home", "born_nl", barrier("home"), born_here, scope, **kwargs),
+        compare("barrier_language", "born_nl", barrier("language"), born_here, scope, **kwargs),
+        compare("ease_society_difficult", "born_nl", hard, born_here, scope, **kwargs),
+        compare("ease_society_difficult", "instrument_use", hard, uses_instrument(dataset, people, wave), scope,
+                **kwargs),
     ]
 
 
 def comparisons_frame(comparisons: Sequence[Comparison]) -> pd.DataFrame:
-    """All comparisons as one tidy table (for notebooks and the appendix)."""
-    columns = list(Comparison.__dataclass_fields__)
-    return pd.DataFrame([c.as_dict() for c in comparisons], columns=columns)
+    """Comparisons as the tidy table of figure ``subgroups.comparisons`` (:data:`COMPARISON_COLUMNS`)."""
+    frame = pd.DataFrame([c.row() for c in comparisons], columns=list(COMPARISON_COLUMNS))
+    for column in ("chapter", "outcome", "split", "group_a", "group_b"):
+        frame[column] = frame[column].astype("string")
+    for column in ("n_a", "count_a", "n_b", "count_b"):
+        frame[column] = frame[column].astype("int64")
+    return frame

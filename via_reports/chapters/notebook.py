@@ -285,18 +285,20 @@ class ChapterRun:
                     metadata={METADATA_KEY: {"type": "figure_text", "figure": figure.id}})
 
     def show_comparisons(self) -> None:
-        """Display the subgroup comparisons: the sentences, and a table of the numbers."""
+        """Display the subgroup comparisons: why they are exploratory, one sentence each, their numbers."""
         from IPython.display import Markdown, display
+
+        from via_reports.figures.subgroups import chapter_intro, comparison_sentence, heading
 
         if not self.comparisons:
             return
-        language = self.scope.language
-        heading = {"nl": "Verschillen tussen groepen", "en": "Differences between groups"}[language]
-        sentences = [c.sentence for c in self.comparisons]
-        rows = [c.as_dict() for c in self.comparisons]
-        display(Markdown(f"## {heading}\n\n" + "\n".join(f"- {s}" for s in sentences)),
-                metadata={METADATA_KEY: {"type": "comparisons", "chapter": self.chapter,
-                                         "heading": heading, "sentences": sentences, "rows": rows}})
+        language, alpha = self.scope.language, self.scope.alpha
+        title, intro = heading(language), chapter_intro(self.comparisons, language, alpha)
+        sentences = [comparison_sentence(c, language, alpha) for c in self.comparisons]
+        rows = [c.row() for c in self.comparisons]
+        display(Markdown(f"## {title}\n\n{intro}\n\n" + "\n".join(f"- {s}" for s in sentences)),
+                metadata={METADATA_KEY: {"type": "comparisons", "chapter": self.chapter, "heading": title,
+                                         "intro": intro, "sentences": sentences, "rows": rows}})
 
     def show_effects_text(self) -> None:
         """The wording of the effects analysis, when no effects figure carries it.
@@ -304,7 +306,7 @@ class ChapterRun:
         The ``effects.outcomes`` figure holds the full text already; without a
         control group there is no figure, and this says why.
         """
-        from via_reports.analysis.effects import effects_text
+        from via_reports.figures.effects import effects_text
 
         if self.figure("effects.outcomes") is None:
             self.show_text("\n\n".join(effects_text(self.dataset, self.scope)), role="effects_text")

@@ -51,6 +51,7 @@ STUDY: dict = {
     "reference_date": REFERENCE_DATE,
     "waves": {wave: {"fieldwork": list(window)} for wave, window in FIELDWORK.items()},
     "neighbourhood": PILOT_NEIGHBOURHOOD,
+    "caseworkers": 2,  # the published report: all participants were guided by two caseworkers
     "synthetic": True,
     "synthetic_note": (
         "Synthetische demonstratiedata: geen echte personen. De aantallen van het tussenrapport "

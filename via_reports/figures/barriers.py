@@ -14,11 +14,13 @@ from functools import partial
 
 import pandas as pd
 
+from via_reports.analysis.change import change_table
 from via_reports.analysis.formatting import join_words, percent_text
-from via_reports.analysis.populations import panel, responses_in_wave, ticked_barrier
+from via_reports.analysis.populations import BARRIERS, panel, responses_in_wave, ticked_barrier
 from via_reports.analysis.scope import Scope
 from via_reports.data.dataset import Dataset
 from via_reports.figures import charts
+from via_reports.figures.change import changes_text, scale_text
 from via_reports.figures.charts import ChartStyle
 from via_reports.figures.common import (
     ANSWERS,
@@ -41,7 +43,6 @@ from via_reports.figures.common import (
 )
 from via_reports.figures.figure import Figure
 
-BARRIERS = ("medical", "transport", "home", "language", "other", "none")
 DIFFICULT = ("4", "5")
 
 TITLES = {
@@ -112,7 +113,8 @@ def ease_figure(
         chart=chart,
         alt_text=describe("stacked_percent", language, parts),
         language=language,
-        text=ease_text(data, n, column, scope),
+        text=ease_text(data, n, column, scope) + (
+            scale_text(change_table(dataset, scope), column, scope) if n and len(scope.waves) > 1 else []),
         notes=[panel_note(scope)],
         table=display_table(data, language, {"answer": answer_text}),
     )
@@ -180,7 +182,9 @@ def by_wave(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) -> 
         chart=chart,
         alt_text=describe("bar", language, parts),
         language=language,
-        text=by_wave_text(data, n, scope),
+        text=by_wave_text(data, n, scope) + (
+            changes_text(change_table(dataset, scope), [f"barrier_{b}" for b in BARRIERS], "barriers", scope)
+            if n and len(scope.waves) > 1 else []),
         notes=[panel_note(scope), EITHER_DOMAIN_NOTE[language]],
         table=display_table(data, language, {"barrier": barrier_label}),
     )

@@ -96,7 +96,7 @@ def configure(chart: alt.TopLevelMixin, style: ChartStyle | None = None) -> alt.
     return chart.configure(**chart_config(style))
 
 
-def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+def plain_values(frame: pd.DataFrame) -> pd.DataFrame:
     """Plain Python values (no pandas NA) so the spec serialises cleanly."""
     return frame.astype(object).where(frame.notna(), None)
 
@@ -129,7 +129,7 @@ def bar_chart(
         colour = alt.condition(
             alt.datum[category] == highlight, alt.value(s.total_color), alt.value(s.bar_color)
         )
-    base = alt.Chart(_plain(frame))
+    base = alt.Chart(plain_values(frame))
     chart = base.mark_bar().encode(y=y, x=x, color=colour)
     if s.show_values:
         chart = chart + _value_labels(base, value, s, y=y, x=x)
@@ -163,7 +163,7 @@ def grouped_bar_chart(
         title=group_title,
         scale=alt.Scale(domain=list(group_order), range=colours),
     )
-    base = alt.Chart(_plain(frame))
+    base = alt.Chart(plain_values(frame))
     chart = base.mark_bar().encode(y=y, yOffset=y_offset, x=x, color=colour)
     if s.show_values:
         chart = chart + _value_labels(base, value, s, y=y, yOffset=y_offset, x=x)
@@ -189,7 +189,7 @@ def stacked_bar_chart(
     s = _style(style)
     colours = list(colors) if colors is not None else _colours(s, len(group_order))
     chart = (
-        alt.Chart(_plain(frame))
+        alt.Chart(plain_values(frame))
         .mark_bar()
         .encode(
             y=alt.Y(f"{category}:N", sort=list(category_order), title=None),
@@ -235,7 +235,7 @@ def answer_scale_chart(
     """100% stacked bars of answers 1–5 and missing, one bar per row (wave), answers in scale order."""
     s = _style(style)
     chart = (
-        alt.Chart(_plain(frame))
+        alt.Chart(plain_values(frame))
         .mark_bar()
         .encode(
             y=alt.Y(f"{row}:N", sort=list(row_order), title=None),
@@ -269,26 +269,27 @@ def box_plot_chart(
 ) -> alt.TopLevelMixin:
     """A horizontal box plot drawn from precomputed statistics.
 
-    ``statistics`` holds min, q1, median, q3, max (whisker ends = the most
-    extreme values that are not outliers) and mean; ``labels`` gives the
-    legend labels of ``mean`` and ``outlier``.
+    ``statistics`` holds q1, median, q3, mean and the whisker ends
+    ``whisker_low`` and ``whisker_high`` (the most extreme values that are not
+    outliers); ``labels`` gives the legend labels of ``mean`` and ``outlier``.
     """
     s = _style(style)
-    summary = pd.DataFrame([{key: statistics.get(key) for key in ("min", "q1", "median", "q3", "max")}])
+    summary = pd.DataFrame([{key: statistics.get(key) for key in ("whisker_low", "q1", "median", "q3",
+                                                                  "whisker_high")}])
     points = pd.DataFrame(
         [{"marker": labels["mean"], "value": statistics.get("mean")}]
         + [{"marker": labels["outlier"], "value": value} for value in outliers]
     )
     x_scale = alt.Scale(zero=True, nice=True)
-    base = alt.Chart(_plain(summary))
+    base = alt.Chart(plain_values(summary))
     whisker = base.mark_rule(color=s.text_color).encode(
-        x=alt.X("min:Q", title=value_title, scale=x_scale), x2="max:Q"
+        x=alt.X("whisker_low:Q", title=value_title, scale=x_scale), x2="whisker_high:Q"
     )
     box = base.mark_bar(size=28, color=s.bar_color, opacity=0.85).encode(x="q1:Q", x2="q3:Q")
     median = base.mark_tick(color="white", size=28, thickness=2).encode(x="median:Q")
     marker_order = [labels["mean"], labels["outlier"]]
     markers = (
-        alt.Chart(_plain(points))
+        alt.Chart(plain_values(points))
         .mark_point(size=60, filled=True)
         .encode(
             x="value:Q",

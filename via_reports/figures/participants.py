@@ -38,7 +38,7 @@ ORIGIN_MEASURES = ("born", "background", "born_or_background")
 TOP_COUNTRIES = 5
 SEXES = ("female", "male", "other")
 EDUCATION = ("none", "primary", "vmbo", "mbo1", "mbo2", "mbo3_4", "havo_vwo", "hbo_wo")
-BOX_STATISTICS = ("min", "q1", "median", "q3", "max", "mean")
+BOX_STATISTICS = ("min", "q1", "median", "q3", "max", "mean", "whisker_low", "whisker_high")
 YES_NO = (True, False)
 
 MEASURE_LABELS = {
@@ -47,12 +47,14 @@ MEASURE_LABELS = {
     "born_or_background": {"nl": "geboren en/of achtergrond", "en": "born there and/or background"},
 }
 STATISTIC_LABELS = {
-    "min": {"nl": "laagste waarde (zonder uitschieters)", "en": "lowest value (without outliers)"},
+    "min": {"nl": "laagste waarde", "en": "lowest value"},
     "q1": {"nl": "eerste kwartiel", "en": "first quartile"},
     "median": {"nl": "mediaan", "en": "median"},
     "q3": {"nl": "derde kwartiel", "en": "third quartile"},
-    "max": {"nl": "hoogste waarde (zonder uitschieters)", "en": "highest value (without outliers)"},
+    "max": {"nl": "hoogste waarde", "en": "highest value"},
     "mean": {"nl": "gemiddelde", "en": "mean"},
+    "whisker_low": {"nl": "laagste waarde zonder uitschieters", "en": "lowest value without outliers"},
+    "whisker_high": {"nl": "hoogste waarde zonder uitschieters", "en": "highest value without outliers"},
     "outlier": {"nl": "uitschieter", "en": "outlier"},
 }
 BORN_NL_LABELS = {
@@ -273,23 +275,14 @@ def age_sex_text(data: pd.DataFrame, n: int, language: str) -> list[str]:
     by_sex = join_words(
         [counted(count_of(data, sex=s), n, label("sex", s, language)) for s in shown], language
     )
-    youngest, *older = AGE_GROUPS
-    are = {"nl": "zijn", "en": "are"}[language]
-    by_age = [
-        (
-            f"{counted(count_of(data, age_group=youngest), n, PARTICIPANTS[language])} {are} "
-            f"{label('age_group', youngest, language)}"
-        )
-    ]
-    by_age += [
-        f"{count_with_percent(count_of(data, age_group=a), n)} {label('age_group', a, language)}"
-        for a in older
-    ]
+    by_age = [f"{count_with_percent(count_of(data, age_group=a), n)} {label('age_group', a, language)}"
+              for a in AGE_GROUPS]
     first = {
         "nl": f"Van de {n} deelnemers zijn er {by_sex}.",
         "en": f"By sex, the {n} participants are {by_sex}.",
     }[language]
-    return [first, f"{join_words(by_age, language)}."]
+    second = {"nl": "Naar leeftijd zijn dat er", "en": "By age, they are"}[language]
+    return [first, f"{second} {join_words(by_age, language)}."]
 
 
 # ---------------------------------------------------------------------------
@@ -501,10 +494,11 @@ def born_nl_prior_work_text(data: pd.DataFrame, n: int, language: str) -> list[s
 
 
 def box_statistics(values: pd.Series) -> tuple[dict[str, float], list[float]]:
-    """min, q1, median, q3, max, mean and the Tukey outliers (beyond 1.5 × IQR).
+    """min, q1, median, q3, max, mean, the whisker ends and the Tukey outliers (beyond 1.5 × IQR).
 
     Quartiles by linear interpolation (numpy's default). ``min`` and ``max``
-    are the whisker ends: the most extreme values that are not outliers.
+    are the true extremes; ``whisker_low`` and ``whisker_high`` the most
+    extreme values that are not outliers (REPORTS.md, box plot statistics).
     """
     array = np.asarray(values.dropna(), dtype=float)
     if array.size == 0:
@@ -514,14 +508,9 @@ def box_statistics(values: pd.Series) -> tuple[dict[str, float], list[float]]:
     low_fence, high_fence = q1 - 1.5 * iqr, q3 + 1.5 * iqr
     inside = array[(array >= low_fence) & (array <= high_fence)]
     outliers = sorted(float(v) for v in array[(array < low_fence) | (array > high_fence)])
-    statistics = {
-        "min": float(inside.min()),
-        "q1": q1,
-        "median": median,
-        "q3": q3,
-        "max": float(inside.max()),
-        "mean": float(array.mean()),
-    }
+    statistics = {"min": float(array.min()), "q1": q1, "median": median, "q3": q3, "max": float(array.max()),
+                  "mean": float(array.mean()), "whisker_low": float(inside.min()),
+                  "whisker_high": float(inside.max())}
     return statistics, outliers
 
 
@@ -577,8 +566,8 @@ def box_plot_text(statistics: dict[str, float], outliers: list[float], n: int, l
                 f"{mean} jaar; de middelste helft ligt tussen {q1} en {q3} jaar."
             )
         ]
-        differ = "deelnemer wijkt" if one else "deelnemers wijken"
-        outlier_text = f"{len(outliers)} {differ} sterk af van de rest (uitschieters)."
+        who = "deelnemer" if one else "deelnemers"
+        outlier_text = f"Bij {len(outliers)} {who} wijkt het aantal jaren sterk af van de rest (uitschieters)."
     else:
         text = [
             (
@@ -586,8 +575,8 @@ def box_plot_text(statistics: dict[str, float], outliers: list[float], n: int, l
                 f"{mean} years; the middle half lies between {q1} and {q3} years."
             )
         ]
-        differ = "participant differs" if one else "participants differ"
-        outlier_text = f"{len(outliers)} {differ} strongly from the rest (outliers)."
+        who = "participant" if one else "participants"
+        outlier_text = f"For {len(outliers)} {who}, the number of years differs strongly from the rest (outliers)."
     return text + ([outlier_text] if outliers else [])
 
 

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import pandas as pd
 
+from via_reports.analysis.change import change_table
 from via_reports.analysis.formatting import capitalize_first, join_words, percent_text
 from via_reports.analysis.populations import PARTICIPATION_TYPES, panel, participates, responses_in_wave
 from via_reports.analysis.scope import Scope
 from via_reports.data.dataset import Dataset
 from via_reports.figures import charts
+from via_reports.figures.change import changes_text
 from via_reports.figures.charts import ChartStyle
 from via_reports.figures.common import (
     COUNT_TITLE,
@@ -96,10 +98,18 @@ def by_wave(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) -> 
         chart=chart,
         alt_text=describe("bar", language, parts),
         language=language,
-        text=by_wave_text(data, n, scope),
+        text=by_wave_text(data, n, scope) + change_text(dataset, scope, n),
         notes=[panel_note(scope)],
         table=display_table(data, language, {"type": type_label}),
     )
+
+
+def change_text(dataset: Dataset, scope: Scope, n: int) -> list[str]:
+    """Between consecutive waves: any participation, and each type that changed (paired McNemar tests)."""
+    if n == 0 or len(scope.waves) < 2:
+        return []
+    return changes_text(change_table(dataset, scope), PARTICIPATION_TYPES, "participation", scope,
+                        always=["participation_any"])
 
 
 def by_wave_text(data: pd.DataFrame, n: int, scope: Scope) -> list[str]:
@@ -177,6 +187,6 @@ def all_waves_text(data: pd.DataFrame, n: int, scope: Scope) -> list[str]:
     return [
         {
             "nl": f"Bij {everyone} is er op alle meetmomenten ({waves}) sprake van participatie.",
-            "en": f"{everyone} take part in work or education at every wave ({waves}).",
+            "en": f"At every wave ({waves}), {everyone} take part in work or education.",
         }[language]
     ]

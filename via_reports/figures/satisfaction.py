@@ -100,8 +100,8 @@ def satisfaction_text(data: pd.DataFrame, n: int, language: str) -> list[str]:
     very = count_with_percent(count_of(data, answer="5"), n)
     dissatisfied = sum_counts(data, "answer", DISSATISFIED)
     if language == "nl":
-        unhappy = {0: "Niemand is ontevreden.", 1: "1 gebruiker is (een beetje) ontevreden."}.get(
-            dissatisfied, f"{dissatisfied} gebruikers zijn (een beetje) ontevreden."
+        unhappy = {0: "Niemand is ontevreden.", 1: "Van de gebruikers is er 1 (een beetje) ontevreden."}.get(
+            dissatisfied, f"Van de gebruikers zijn er {dissatisfied} (een beetje) ontevreden."
         )
         return [
             (
@@ -110,8 +110,8 @@ def satisfaction_text(data: pd.DataFrame, n: int, language: str) -> list[str]:
             ),
             unhappy,
         ]
-    unhappy = {0: "Nobody is dissatisfied.", 1: "1 user is (a bit) dissatisfied."}.get(
-        dissatisfied, f"{dissatisfied} users are (a bit) dissatisfied."
+    unhappy = {0: "Nobody is dissatisfied.", 1: "Of the users, 1 is (a bit) dissatisfied."}.get(
+        dissatisfied, f"Of the users, {dissatisfied} are (a bit) dissatisfied."
     )
     return [
         f"Of the {n} users, {satisfied} are a bit or very satisfied, {very} of them very satisfied.",

@@ -16,6 +16,9 @@ from via_reports.report.document import (
 
 # =========================================================================== tables
 
+#: From this many columns a data table is set as ``wide`` (smaller type, narrow first column; report.css).
+WIDE_TABLE = 8
+
 def _format_number(value: Any, language: str, column: str) -> str:
     from babel.numbers import format_decimal
 
@@ -74,6 +77,8 @@ def data_table_html(figure: Figure, labels: dict[str, Any], language: str, *,
             out.append(f"<{tag}{scope}{cls}>{html_lib.escape(text)}</{tag}>")
         rows.append("<tr>" + "".join(out) + "</tr>")
     size = "small" if len(rows) <= 24 else "long"
+    if len(columns) >= WIDE_TABLE:
+        size += " wide"
     cap = f"<caption>{caption}</caption>" if caption else ""
     ident = f' id="{table_id}"' if table_id else ""
     return (f'<table class="data-table {size}"{ident}>{cap}<thead><tr>{head}</tr></thead>'

@@ -230,7 +230,8 @@ def _computed_chapter_blocks(collected: CollectedChapter, scope: Scope, context,
         blocks.append(MarkdownBlock(markdown))
     if collected.comparisons and collected.comparisons.get("sentences"):
         lines = "\n".join(f"- {s}" for s in collected.comparisons["sentences"])
-        blocks.append(MarkdownBlock(f"## {collected.comparisons['heading']}\n\n{lines}\n"))
+        intro = collected.comparisons.get("intro", "")
+        blocks.append(MarkdownBlock(f"## {collected.comparisons['heading']}\n\n{intro}\n\n{lines}\n"))
     return blocks
 
 

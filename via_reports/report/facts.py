@@ -71,6 +71,6 @@ def text_context(dataset: Dataset, scope: Scope, figures: dict[str, Figure]) -> 
         language=scope.language,
         study=dict(dataset.study.raw),
         scope={"waves": list(scope.waves), "last_wave": scope.last_wave, "first_wave": scope.first_wave,
-               "kind": scope.kind, "language": scope.language, "min_n": scope.min_n},
+               "kind": scope.kind, "language": scope.language, "min_n": scope.min_n, "alpha": scope.alpha},
         facts=study_facts(dataset, scope),
     )

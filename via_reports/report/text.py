@@ -21,6 +21,14 @@ Functions available in a text:
   assumed;
 - ``n(figure_id)``: the figure's n; ``value(figure_id, column, **where)``;
 - ``fig(figure_id)``: a reference to the figure, numbered at build time;
+- ``change(measure, wave_from, wave_to)``: the paired test of figure
+  ``change.by_wave`` (waves default to the report's first and last), as
+  ``.direction`` (``up``, ``down`` or ``same``: only a test with p < alpha
+  rises or falls) and ``.sentence``, which names the test and p. A text says
+  something rose or fell through this, never by comparing two counts itself;
+- ``effects_bottom_line()`` / ``effects_conclusions()``: the bottom line of the
+  effects analysis for the summary and the conclusions (outcome by outcome,
+  with intervals, disagreements and caveats; :mod:`via_reports.report.bottom_line`);
 - ``study``: the study.yaml values; ``scope``: waves, language; ``facts``:
   numbers the build adds (response per wave, ...).
 
@@ -81,6 +89,14 @@ def _matches(frame, where: dict[str, Any]):
         hit = values.isin([str(w).lower() for w in wanted_list])
         mask = hit if mask is None else mask & hit
     return frame if mask is None else frame[mask]
+
+
+@dataclass(frozen=True)
+class Change:
+    """A paired test as a text sees it: ``up``, ``down`` or ``same``, and its sentence."""
+
+    direction: str
+    sentence: str
 
 
 @dataclass
@@ -147,11 +163,42 @@ class TextContext:
         self._figure(figure_id)
         return "{fig:" + figure_id + "}"
 
+    def change(self, measure: str, wave_from: str | None = None, wave_to: str | None = None) -> Change:
+        from via_reports.analysis.change import change_row, direction
+        from via_reports.figures.change import change_sentence
+
+        wave_from, wave_to = wave_from or self.scope["first_wave"], wave_to or self.scope["last_wave"]
+        try:
+            row = change_row(self._figure("change.by_wave").data, measure, wave_from, wave_to)
+        except KeyError as error:
+            raise TextError(str(error.args[0])) from None
+        alpha = self.scope["alpha"]
+        return Change(direction(row, alpha), change_sentence(row, self.language, alpha))
+
+    def _effects(self):
+        from via_reports.figures.effects_text import EffectsResults
+
+        return EffectsResults.from_figures(self.figures, self.language, self.scope["first_wave"],
+                                           self.scope["last_wave"], self.scope["alpha"], self.scope["min_n"],
+                                           self.study.get("caseworkers"))
+
+    def effects_bottom_line(self) -> str:
+        from via_reports.report import bottom_line
+
+        return bottom_line.summary(self._effects(), self.language)
+
+    def effects_conclusions(self) -> str:
+        from via_reports.report import bottom_line
+
+        return bottom_line.conclusions(self._effects(), self.language)
+
     def namespace(self) -> dict[str, Any]:
         return {
             "count": self.count, "sum_count": self.sum_count, "percent": self.percent, "n": self.n,
             "share": self.share, "top": self.top,
-            "value": self.value, "fig": self.fig, "study": self.study, "scope": self.scope,
+            "value": self.value, "fig": self.fig, "change": self.change,
+            "effects_bottom_line": self.effects_bottom_line, "effects_conclusions": self.effects_conclusions,
+            "study": self.study, "scope": self.scope,
             "facts": self.facts, "language": self.language,
         }
 

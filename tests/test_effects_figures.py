@@ -1,0 +1,213 @@
+"""The effects chapter as a reader sees it: figures, charts, appendix tables and words.
+
+On the hand-made study of ``effects_data`` (a known health effect, a known
+imbalance in paid work, people who left for work).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pandas as pd
+import pytest
+from effects_data import BY_LOT, load
+
+from via_reports.analysis.balance import baseline_table, nonresponse_table
+from via_reports.analysis.effects import EFFECTS_COLUMNS, OUTCOMES, effects_table
+from via_reports.analysis.scope import Scope
+from via_reports.figures import balance, effects
+from via_reports.figures.effects_text import EffectsResults, outcomes_text
+from via_reports.figures.figure import Figure
+
+FINAL = Scope(waves=("T0", "T1", "T2"), language="nl", min_n=3, kind="final")
+ENGLISH = Scope(waves=("T0", "T1", "T2"), language="en", min_n=3, kind="final")
+BUILDERS = (effects.outcomes, balance.baseline, balance.nonresponse, effects.attrition, effects.exit_paid_work)
+
+
+@pytest.fixture(scope="module")
+def study(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("effects-figures")
+    return {"plain": load(folder / "plain"), "randomized": load(folder / "randomized", randomized=BY_LOT),
+            "pilot_only": load(folder / "pilot_only", groups=("pilot",))}
+
+
+def figures(dataset, scope=FINAL) -> list[Figure]:
+    return [f for f in (build(dataset, scope) for build in BUILDERS) if f is not None]
+
+
+def paragraph(text: list[str], outcome: str, language: str = "nl") -> str:
+    from via_reports.figures.wording import wording
+
+    label = wording("effects", language)["outcomes"][outcome]
+    [found] = [p for p in text if p.startswith(f"**{label}**")]
+    return found
+
+
+# ---------------------------------------------------------------------------
+# Words
+
+
+def test_effect_stated_only_where_the_adjusted_interval_excludes_zero(study):
+    table = effects_table(study["plain"], FINAL)
+    headline = table[table["estimator"] == "ancova"].set_index("outcome")
+    text = outcomes_text(EffectsResults.compute(study["plain"], FINAL))
+    stated = {o for o in OUTCOMES if "aantoonbaar effect." in paragraph(text, o)
+              and "geen aantoonbaar" not in paragraph(text, o)}
+    excludes_zero = {o for o in OUTCOMES if headline.loc[o, "ci_low"] > 0 or headline.loc[o, "ci_high"] < 0}
+    assert stated == excludes_zero and "self_rated_health" in stated
+    for outcome in set(OUTCOMES) - stated:
+        assert "geen aantoonbaar effect" in paragraph(text, outcome)
+        assert "Effecten kleiner dan" in paragraph(text, outcome)  # the minimum detectable effect
+
+
+def test_found_sentence_has_direction_size_interval_and_dutch_commas(study):
+    table = effects_table(study["plain"], FINAL)
+    row = table[(table["outcome"] == "self_rated_health") & (table["estimator"] == "ancova")].iloc[0]
+    sentence = paragraph(outcomes_text(EffectsResults.compute(study["plain"], FINAL)), "self_rated_health")
+    nl = lambda v: f"{v:.2f}".replace(".", ",")  # noqa: E731
+    assert f"in de pilotgroep {nl(row['effect'])} punt hoger dan in de controlegroep" in sentence
+    assert f"95%-BI {nl(row['ci_low'])} tot {nl(row['ci_high'])} punt" in sentence
+    assert not re.search(r"\d\.\d", sentence)
+
+
+def test_disagreeing_estimates_are_named_with_the_baseline_gap():
+    """In the demo nobody by lot in the pilot had paid work at T0 against 13% of the controls: the change
+    score puts the pilot 16.5 points ahead, the adjusted estimate 4.3; the text says why they differ."""
+    from via_reports import load_dataset
+
+    demo = load_dataset(None)
+    results = EffectsResults.compute(demo, Scope.for_wave(demo, "T2"))
+    paid = paragraph(outcomes_text(results), "paid_work")
+    assert ("Zonder correctie voor de beginsituatie (verschil in verandering, Welch-toets) komt het verschil uit "
+            "op +16,5 procentpunt (95%-BI -0,7 tot 33,8; p = 0,060)") in paid
+    assert "doordat de groepen op T0 al verschilden (0% tegen 13%)" in paid
+    # where the estimates agree, nothing is added
+    assert "Zonder correctie" not in paragraph(outcomes_text(results), "volunteer_work")
+
+
+def test_design_and_caveats(study):
+    plain = " ".join(outcomes_text(EffectsResults.compute(study["plain"], FINAL)))
+    assert "niet door loting tot stand gekomen" in plain
+    randomized = " ".join(outcomes_text(EffectsResults.compute(study["randomized"], FINAL)))
+    assert "alleen wie door loting is ingedeeld: 8 van de 14 pilotdeelnemers en 8 van de 11 mensen" in randomized
+    assert "In de gevoeligheidsanalyse met alle pilotdeelnemers" in randomized
+    assert "De groepen in de vergelijking zijn klein" in randomized
+
+
+def test_english_wording(study):
+    text = outcomes_text(EffectsResults.compute(study["plain"], ENGLISH))
+    assert "demonstrable effect" in paragraph(text, "self_rated_health", "en")
+    assert "points higher in the pilot group" in paragraph(text, "self_rated_health", "en")
+    assert "Effects smaller than" in paragraph(text, "volunteer_work", "en")
+    assert any("not assigned to the pilot and control groups by lot" in p for p in text)
+
+
+def test_never_overstates(study):
+    for name in ("plain", "randomized"):
+        for scope in (FINAL, ENGLISH):
+            joined = " ".join(t for f in figures(study[name], scope) for t in f.text).lower()
+            for word in ("werkt", "works", "bewezen", "proven", "proves", "effectief", "effective"):
+                assert not re.search(rf"\b{word}\b", joined)
+
+
+def test_every_paragraph_appears_once(study):
+    """The exit-to-work paragraph (and every other) is said once in the chapter."""
+    paragraphs = [t for f in figures(study["randomized"]) for t in f.text]
+    assert len(paragraphs) == len(set(paragraphs))
+    assert sum("Uitstroom naar betaald werk tijdens het onderzoek" in p for p in paragraphs) == 1
+
+
+def test_too_small_comparison(study):
+    small = Scope(waves=("T0", "T1", "T2"), language="nl", min_n=20, kind="final")
+    figure = effects.outcomes(study["plain"], small)
+    assert any("te klein om conclusies uit te trekken" in note for note in figure.notes)
+    assert not any("aantoonbaar effect." in t for t in figure.text)
+
+
+def test_no_control_group(study):
+    dataset = study["pilot_only"]
+    assert effects.outcomes(dataset, FINAL) is None and balance.baseline(dataset, FINAL) is None
+    assert [f.id for f in figures(dataset)] == ["effects.attrition"]
+    [text] = effects.effects_text(dataset, FINAL)
+    assert "geen controlegroep" in text and "niet mogelijk" in text
+
+
+# ---------------------------------------------------------------------------
+# Figures, charts and appendix tables
+
+
+def test_figures_carry_the_tables(study, tmp_path):
+    dataset = study["randomized"]
+    built = {f.id: f for f in figures(dataset)}
+    assert list(built) == ["effects.outcomes", "effects.baseline", "effects.nonresponse", "effects.attrition",
+                           "effects.exit_paid_work"]
+    pd.testing.assert_frame_equal(built["effects.outcomes"].data, effects_table(dataset, FINAL))
+    pd.testing.assert_frame_equal(built["effects.baseline"].data, baseline_table(dataset, FINAL))
+    pd.testing.assert_frame_equal(built["effects.nonresponse"].data, nonresponse_table(dataset, FINAL))
+    header = built["effects.outcomes"].write_csv(tmp_path).read_text().splitlines()[0]
+    assert header == ",".join(EFFECTS_COLUMNS)
+    assert built["effects.outcomes"].n_label == "pilot n=6, controlegroep n=6"  # by lot, with T0 and T2
+
+
+def _layers(spec: dict) -> list[dict]:
+    found = [spec]
+    for key in ("layer", "vconcat", "hconcat", "concat"):
+        for part in spec.get(key, []):
+            found += _layers(part)
+    if "spec" in spec:
+        found += _layers(spec["spec"])
+    return found
+
+
+def test_forest_shows_zero_on_every_axis_and_means_start_at_zero(study):
+    spec = effects.outcomes(study["randomized"], FINAL).chart.to_dict()
+    forests = [part for part in _layers(spec) if part.get("mark", {}).get("type") == "rule"
+               and part.get("encoding", {}).get("x2")]
+    assert len(forests) == 3  # percentage points, scale points, hours
+    assert all(part["encoding"]["x"]["scale"]["zero"] for part in forests)
+    lines = [part for part in _layers(spec) if part.get("mark", {}).get("type") == "line"]
+    domains = [part["encoding"]["y"]["scale"].get("domain") for part in lines]
+    assert [0, 100] in domains and [0, 10] in domains
+    assert all(part["encoding"]["y"]["scale"].get("zero", True) for part in lines)
+    assert all(part["encoding"]["color"]["legend"] is not None for part in lines)
+
+
+def test_appendix_tables_are_translated_and_formatted(study):
+    codes = set(OUTCOMES) | {"ancova", "ancova_covariates", "change_score", "primary", "sensitivity", "pilot",
+                             "control", "female", "paid_work", "started", "responded", "left"}
+    for figure in figures(study["randomized"]):
+        table = figure.display_table
+        assert not set(table.columns) & set(figure.data.columns) - {"n"}, figure.id
+        cells = {str(v) for v in table.to_numpy().ravel()}
+        assert not cells & codes, (figure.id, cells & codes)
+    outcomes = effects.outcomes(study["randomized"], FINAL).display_table
+    assert all(re.fullmatch(r"\d,\d{3}|< 0,001|–", p) for p in outcomes["p"]), outcomes["p"].tolist()
+    shares = outcomes[outcomes["Uitkomst"] == "Betaald werk"]["Pilot T0 → T2"]
+    assert all(re.fullmatch(r"\d+,\d%\u00a0→ \d+,\d%", v) for v in shares)
+
+
+def test_chart_renders_and_no_personal_data(study, tmp_path):
+    import vl_convert
+
+    for figure in figures(study["randomized"]):
+        assert vl_convert.vegalite_to_svg(figure.chart.to_json()).startswith("<svg")
+        outputs = [json.dumps(figure.chart.to_dict()), figure.data.to_csv(), figure.display_table.to_csv(),
+                   figure.alt_text, " ".join(figure.text), " ".join(figure.notes),
+                   figure.write_csv(tmp_path).read_text()]
+        assert not any("zzpid" in output for output in outputs), figure.id
+
+
+def test_the_interval_level_follows_alpha(study):
+    scope = Scope(waves=("T0", "T1", "T2"), language="nl", min_n=3, kind="final", alpha=0.1)
+    text = " ".join(outcomes_text(EffectsResults.compute(study["plain"], scope)))
+    assert "90%-BI" in text and "95%" not in text
+    assert "90% CI" in " ".join(outcomes_text(EffectsResults.compute(
+        study["plain"], Scope(waves=("T0", "T2"), language="en", min_n=3, kind="final", alpha=0.1))))
+
+
+def test_shares_in_text_round_half_away_from_zero(study):
+    """57 of 200 is 28.5%: the text says 29% (0.285 * 100 is 28.499999999999996 in floats)."""
+    results = EffectsResults.compute(study["plain"], FINAL)
+    assert results.share_or_mean("paid_work", 57 / 200, 200) == "29%"
+    assert results.share_or_mean("age", 43.95, 40) == "44,0"

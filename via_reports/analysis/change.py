@@ -1,0 +1,130 @@
+"""Did something change between two waves? Paired tests on the panel (REPORTS.md, "Change within persons").
+
+Every sentence that says a share rose or fell ("vaker op T1 dan op T0",
+"moeilijker op T1") rests on one row of :func:`change_table` (figure
+``change.by_wave``):
+
+- a binary measure (each participation type and ``participation_any``, each
+  barrier): McNemar's exact test on the paired 2×2 table
+  (:func:`statsmodels.stats.contingency_tables.mcnemar` with ``exact=True``);
+  ``value_from`` / ``value_to`` are counts of the panel;
+- an ease scale (1 very easy … 5 very difficult): the Wilcoxon signed-rank
+  test (:func:`scipy.stats.wilcoxon`, default options) among the people with
+  an answer at both waves; the values are their means.
+
+Waves are compared one after the other (T0→T1, T1→T2) and, with more than
+two waves, first against last (T0→T2). :func:`direction` turns a row into
+``up``, ``down`` or ``same``; without p < alpha it is ``same``.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+from scipy.stats import wilcoxon
+from statsmodels.stats.contingency_tables import mcnemar
+
+from via_reports.analysis.populations import (
+    BARRIERS,
+    PARTICIPATION_TYPES,
+    panel,
+    participates,
+    responses_in_wave,
+    ticked_barrier,
+)
+from via_reports.analysis.scope import Scope
+from via_reports.data.dataset import Dataset
+
+#: Binary measures, in table order.
+BINARY_MEASURES = (*PARTICIPATION_TYPES, "participation_any", *(f"barrier_{b}" for b in BARRIERS))
+#: Ease scales (1–5, higher = more difficult).
+SCALE_MEASURES = ("ease_society", "ease_paid_work")
+MEASURES = (*BINARY_MEASURES, *SCALE_MEASURES)
+
+CHANGE_COLUMNS = ("measure", "wave_from", "wave_to", "n", "value_from", "value_to", "test", "p_value")
+
+
+def wave_pairs(scope: Scope) -> list[tuple[str, str]]:
+    """Consecutive waves of the scope, and first → last when there are more than two."""
+    waves = list(scope.waves)
+    pairs = list(zip(waves, waves[1:]))
+    if len(waves) > 2:
+        pairs.append((waves[0], waves[-1]))
+    return pairs
+
+
+def mcnemar_p(before: pd.Series, after: pd.Series) -> float:
+    """McNemar's exact p for paired booleans (same index)."""
+    before, after = before.astype(bool), after.astype(bool)
+    table = [[int((before & after).sum()), int((before & ~after).sum())],
+             [int((~before & after).sum()), int((~before & ~after).sum())]]
+    return float(mcnemar(table, exact=True).pvalue)
+
+
+def wilcoxon_p(before: np.ndarray, after: np.ndarray) -> float:
+    """The Wilcoxon signed-rank p (scipy's defaults); NaN without pairs."""
+    if len(before) == 0:
+        return math.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all differences zero: scipy says p = 1 and warns
+        return float(wilcoxon(before, after).pvalue)
+
+
+def _binary_values(dataset: Dataset, people: pd.DataFrame, wave: str) -> dict[str, pd.Series]:
+    responses = responses_in_wave(dataset, people, wave)
+    values = {t: responses[t].fillna(False).astype(bool) for t in PARTICIPATION_TYPES}
+    values["participation_any"] = participates(responses)
+    for barrier in BARRIERS:
+        values[f"barrier_{barrier}"] = ticked_barrier(dataset, people, wave, barrier)
+    return values
+
+
+def change_table(dataset: Dataset, scope: Scope) -> pd.DataFrame:
+    """Every paired test behind a sentence about change (columns :data:`CHANGE_COLUMNS`), on the panel.
+
+    Empty (no rows) when the scope has a single wave.
+    """
+    people = panel(dataset, scope.waves)
+    rows = []
+    for wave_from, wave_to in wave_pairs(scope):
+        before, after = _binary_values(dataset, people, wave_from), _binary_values(dataset, people, wave_to)
+        for measure in BINARY_MEASURES:
+            rows.append({"measure": measure, "wave_from": wave_from, "wave_to": wave_to, "n": len(people),
+                         "value_from": float(before[measure].sum()), "value_to": float(after[measure].sum()),
+                         "test": "mcnemar",
+                         "p_value": mcnemar_p(before[measure], after[measure]) if len(people) else math.nan})
+        answers_from = responses_in_wave(dataset, people, wave_from)
+        answers_to = responses_in_wave(dataset, people, wave_to)
+        for measure in SCALE_MEASURES:
+            known = answers_from[measure].notna() & answers_to[measure].notna()
+            x = answers_from.loc[known, measure].astype(float).to_numpy()
+            y = answers_to.loc[known, measure].astype(float).to_numpy()
+            rows.append({"measure": measure, "wave_from": wave_from, "wave_to": wave_to, "n": int(known.sum()),
+                         "value_from": float(x.mean()) if len(x) else math.nan,
+                         "value_to": float(y.mean()) if len(y) else math.nan,
+                         "test": "wilcoxon", "p_value": wilcoxon_p(x, y)})
+    table = pd.DataFrame(rows, columns=list(CHANGE_COLUMNS))
+    for column in ("measure", "wave_from", "wave_to", "test"):
+        table[column] = table[column].astype("string")
+    table["n"] = table["n"].astype("int64")
+    table[["value_from", "value_to", "p_value"]] = table[["value_from", "value_to", "p_value"]].astype(float)
+    return table
+
+
+def direction(row: pd.Series | dict, alpha: float) -> str:
+    """``up`` or ``down`` when the paired test has p < ``alpha``, otherwise ``same``."""
+    p = row["p_value"]
+    if p is None or not p < alpha or row["value_to"] == row["value_from"]:
+        return "same"
+    return "up" if row["value_to"] > row["value_from"] else "down"
+
+
+def change_row(table: pd.DataFrame, measure: str, wave_from: str, wave_to: str) -> pd.Series:
+    """The one row of ``table`` for ``measure`` between two waves (KeyError when absent)."""
+    rows = table[(table["measure"] == measure) & (table["wave_from"] == wave_from) & (table["wave_to"] == wave_to)]
+    if len(rows) != 1:
+        raise KeyError(f"no change test for {measure} from {wave_from} to {wave_to}")
+    return rows.iloc[0]

@@ -1,0 +1,172 @@
+"""The bottom line of the effects analysis, for the summary and the conclusions of the final report.
+
+Made from the data of the effects figures (:class:`~via_reports.figures.effects_text.EffectsResults`),
+so it says what the effects chapter says: outcome by outcome the adjusted
+effect with its interval, or "effects smaller than X could not be detected";
+where the other estimates or the sensitivity analysis give another picture;
+and the caveats that apply. Texts call it through their placeholders
+``effects.summary()`` and ``effects.conclusions()`` (:mod:`via_reports.report.text`).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from via_reports.analysis.formatting import join_words, whole_percent
+from via_reports.figures.effects_text import (
+    MAX_ITEMS,
+    SMALL_GROUP,
+    EffectsResults,
+    balance_items,
+    disagreeing_estimators,
+    excludes_zero,
+    found_outcomes,
+    sensitivity_differs,
+    unit,
+)
+from via_reports.figures.wording import lower_first, plural, wording
+
+
+def _words(results: EffectsResults) -> dict:
+    return results.words["bottom_line"]
+
+
+def intro(results: EffectsResults) -> str:
+    pilot, control = results.assigned("primary")
+    key = "intro_randomized" if results.randomized else "intro_not_randomized"
+    return _words(results)[key].format(pilot=pilot, control=control)
+
+
+def verdict(results: EffectsResults) -> str:
+    """One sentence: for which outcomes an effect was demonstrated, adjusted for the starting position."""
+    words = _words(results)
+    outcomes = list(results.estimates().index)
+    found = found_outcomes(results)
+    if not found:
+        return plural(words["none_found"], len(outcomes)).format(count=len(outcomes))
+    if len(found) == len(outcomes):
+        return words["all_found"]
+    rest = len(outcomes) - len(found)
+    labels = [lower_first(results.words["outcomes"][o]) for o in found]
+    return plural(words["some_found"], rest).format(found=join_words(labels, results.language), count=rest)
+
+
+def outcome_items(results: EffectsResults) -> list[str]:
+    """One line per outcome: adjusted effect, interval and verdict or minimum detectable effect."""
+    words = _words(results)
+    items = []
+    for outcome, row in results.estimates().iterrows():
+        label = results.words["outcomes"][outcome]
+        too_few = row["n_pilot"] < results.min_n or row["n_control"] < results.min_n
+        if too_few or pd.isna(row["ci_low"]) or pd.isna(row["effect"]):
+            items.append(words["item_no_estimate"].format(label=label, n_pilot=int(row["n_pilot"]),
+                                                         n_control=int(row["n_control"])))
+            continue
+        key = "item_found" if excludes_zero(row) else "item_not_found"
+        items.append(words[key].format(label=label, **results.values(outcome, row)))
+    return items
+
+
+def outcome_table(results: EffectsResults) -> str:
+    """The same as :func:`outcome_items`, as a Markdown table."""
+    words = _words(results)["table"]
+    lines = [f"| {words['outcome']} | {words['effect']} | {words['ci']} | {words['mde']} | {words['verdict']} |",
+             "| --- | ---: | ---: | ---: | --- |"]
+    for outcome, row in results.estimates().iterrows():
+        label = results.words["outcomes"][outcome]
+        too_few = row["n_pilot"] < results.min_n or row["n_control"] < results.min_n
+        if too_few or pd.isna(row["ci_low"]) or pd.isna(row["effect"]):
+            lines.append(f"| {label} | – | – | – | {words['no_estimate']} |")
+            continue
+        values = results.values(outcome, row)
+        short = results.words["short_units"][unit(outcome)]
+        verdict_word = words["found"] if excludes_zero(row) else words["not_found"]
+        lines.append(f"| {label} | {values['effect']}\u00a0{short} | {values['low']}\u00a0–\u00a0{values['high']} | "
+                     f"{values['mde']}\u00a0{short} | {verdict_word} |")
+    return "\n".join(lines)
+
+
+def disagreement(results: EffectsResults) -> str:
+    """Where the other estimates or the sensitivity analysis give another picture (or that they agree)."""
+    words = _words(results)
+    usable = [o for o, r in results.estimates().iterrows()
+              if r["n_pilot"] >= results.min_n and r["n_control"] >= results.min_n]
+    differing = [o for o in usable if disagreeing_estimators(results, o) or sensitivity_differs(results, o)]
+    if not differing:
+        return words["agreement"]
+    labels = [lower_first(results.words["outcomes"][o]) for o in differing]
+    return plural(words["disagreement"], len(differing)).format(
+        outcomes=join_words(labels, results.language), chapter="{chap:effects}")
+
+
+def caveats(results: EffectsResults) -> list[str]:
+    """The caveats that apply, one sentence each."""
+    words, language = _words(results), results.language
+    t0, t2 = results.first_wave, results.last_wave
+    found = []
+    pilot, control = results.analysed()
+    if min(pilot, control) < SMALL_GROUP:
+        found.append(words["caveat_small_groups"].format(pilot=pilot, control=control))
+    answered = _answered_shares(results)
+    if answered is not None:
+        items = []
+        for group in dict.fromkeys(results.nonresponse["group"]):
+            rows = results.nonresponse[results.nonresponse["group"] == group]
+            group_word = results.words["text"]["group_in_text"][group]
+            items += [f"{item} ({group_word})" for item in
+                      balance_items(results, rows, "responded", "not_responded", "{label}", 2)]
+        key = "caveat_attrition" if items else "caveat_attrition_alike"
+        found.append(words[key].format(t0=t0, t2=t2, items=join_words(items[:MAX_ITEMS], language), **answered))
+    primary = results.baseline[results.baseline["analysis"] == "primary"]
+    template = "{label} ({pilot} " + results.words["versus"] + " {control})"
+    imbalanced = balance_items(results, primary, "pilot", "control", template, MAX_ITEMS)
+    if imbalanced:
+        found.append(words["caveat_imbalance"].format(items=join_words(imbalanced, language)))
+    if results.randomized:
+        not_by_lot = results.assigned("sensitivity")[0] - results.assigned("primary")[0]
+        if not_by_lot:
+            found.append(words["caveat_non_randomized_part"].format(count=not_by_lot))
+    else:
+        found.append(words["caveat_not_randomized"])
+    if found_outcomes(results):
+        found.append(words["caveat_multiple"].format(k=len(results.estimates())))
+    if results.caseworkers:
+        count = int(results.caseworkers)
+        found.append(plural(results.words["text"]["caseworkers"], count).format(count=count))
+    return found
+
+
+def _answered_shares(results: EffectsResults) -> dict[str, str] | None:
+    """'89%' per group of those who started that answered the last wave; None when everyone answered."""
+    rows = results.attrition[results.attrition["wave"] == results.last_wave]
+    shares, everyone = {}, True
+    for group in ("pilot", "control"):
+        part = rows[rows["group"] == group].set_index("measure")
+        if part.empty:
+            return None
+        started, responded = int(part.loc["started", "count"]), int(part.loc["responded", "count"])
+        everyone &= started == responded
+        shares[group] = f"{whole_percent(responded, started)}%" if started else "–"
+    return None if everyone else shares
+
+
+def summary(results: EffectsResults | None, language: str) -> str:
+    """The bottom line for the summary: verdict, one line per outcome, disagreement, caveats."""
+    if results is None:
+        return wording("effects", language)["bottom_line"]["no_effects"]
+    words = _words(results)
+    lines = [f"{intro(results)} {verdict(results)} {words['per_outcome'].format(t2=results.last_wave)}", ""]
+    lines += [f"- {item}" for item in outcome_items(results)]
+    lines += ["", disagreement(results), "", f"{words['caveats_title']} {' '.join(caveats(results))}"]
+    return "\n".join(lines)
+
+
+def conclusions(results: EffectsResults | None, language: str) -> str:
+    """The bottom line for the conclusions: verdict, a table per outcome, disagreement, caveats as a list."""
+    if results is None:
+        return wording("effects", language)["bottom_line"]["no_effects"]
+    words = _words(results)
+    lines = [f"{intro(results)} {verdict(results)}", "", outcome_table(results), "", disagreement(results), "",
+             words["caveats_title"], ""]
+    lines += [f"- {caveat}" for caveat in caveats(results)]
+    return "\n".join(lines)
