@@ -99,7 +99,7 @@ def test_demo_final_report_states_the_bottom_line_with_numbers(datasets, text):
         assert f"Betaald werk: {effect} procentpunt (95%-BI {low} tot {high}); effecten kleiner dan {mde}" in body
         assert "Kanttekeningen:" in body
     else:
-        assert f"| Betaald werk | {effect} %-punt | {low} – {high} | {mde} %-punt | niet aantoonbaar |" in body
+        assert f"| Betaald werk | {effect}\u00a0%-punt | {low}\u00a0–\u00a0{high} | {mde}\u00a0%-punt | niet aantoonbaar |" in body
     assert "Gecorrigeerd voor de beginsituatie is bij geen van de 10 uitkomsten een effect van de pilot aangetoond" \
         in body
     # where the estimates disagree: paid work (imbalance at T0) and discrimination

@@ -18,8 +18,7 @@ from tiny import load_tiny
 
 from via_reports import load_dataset
 from via_reports.analysis.scope import Scope
-from via_reports.analysis.subgroups import chapter_comparisons
-from via_reports.figures import balance, change, chapter_figures, effects
+from via_reports.chapters.registry import chapter_comparisons, chapter_figures, computed_chapters
 from via_reports.figures.subgroups import comparison_sentence
 from via_reports.report.facts import text_context
 from via_reports.report.text import load_text
@@ -64,19 +63,10 @@ def test_the_check_can_fail():
 
 def report_texts(dataset, wave: str, language: str) -> list[str]:
     scope = Scope.for_wave(dataset, wave, language=language, min_n=2)
-    figures = {f.id: f for chapter in ("participants", "participation", "instruments", "barriers", "satisfaction")
-               for f in chapter_figures(chapter, dataset, scope)}
-    if scope.kind == "final":
-        builders = (effects.outcomes, balance.baseline, balance.nonresponse, effects.attrition,
-                    effects.exit_paid_work)
-        figures.update({f.id: f for f in (build(dataset, scope) for build in builders) if f is not None})
-    by_wave = change.by_wave(dataset, scope)
-    if by_wave is not None:
-        figures[by_wave.id] = by_wave
+    figures = {f.id: f for chapter in computed_chapters(scope.kind) for f in chapter_figures(chapter, dataset, scope)}
     texts = [line for figure in figures.values() for line in [*figure.text, *figure.notes]]
     texts += [comparison_sentence(c, language, scope.alpha)
-              for chapter in ("participants", "participation", "instruments", "barriers")
-              for c in chapter_comparisons(chapter, dataset, scope)]
+              for chapter in computed_chapters(scope.kind) for c in chapter_comparisons(chapter, dataset, scope)]
     context = text_context(dataset, scope, figures)
     texts += [load_text(name, context)[1] for name in ("summary", "introduction", "selection", "conclusions")]
     return texts

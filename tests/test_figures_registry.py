@@ -63,9 +63,14 @@ def all_figures(tiny):
 
 
 def test_chapters_and_their_figures():
-    assert [c.id for c in CHAPTERS if c.figures] == [*INTERIM_FIGURE_CHAPTERS, "effects"]
+    assert [c.id for c in CHAPTERS if c.figures] == [*INTERIM_FIGURE_CHAPTERS, "effects", "statistical_tests"]
     assert chapter_spec("satisfaction").figure_ids() == ["satisfaction.overall", "satisfaction.<instrument>"]
-    assert chapter_spec("effects").figure_ids() == ["effects.outcomes", "effects.attrition", "effects.exit_paid_work"]
+    assert chapter_spec("effects").figure_ids() == ["effects.outcomes", "effects.baseline", "effects.nonresponse",
+                                                    "effects.attrition", "effects.exit_paid_work"]
+    # the tests behind the chapters' sentences are an appendix of every report
+    tests = chapter_spec("statistical_tests")
+    assert tests.appendix and tests.figure_ids() == ["subgroups.comparisons", "change.by_wave"]
+    assert set(tests.reports) == {"interim", "final"}
     listed = [fid for chapter in INTERIM_FIGURE_CHAPTERS for fid in chapter_spec(chapter).figure_ids()]
     catalogue = [fid for fid in EXPECTED_COLUMNS if fid != "satisfaction.power"] + ["satisfaction.<instrument>"]
     assert sorted(listed) == sorted(catalogue)

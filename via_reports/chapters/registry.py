@@ -24,11 +24,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from via_reports.analysis import effects, subgroups
+from via_reports.analysis import subgroups
 from via_reports.analysis.scope import Scope
 from via_reports.data.dataset import Dataset
 from via_reports.exceptions import ParameterError
-from via_reports.figures import barriers, instruments, participants, participation, satisfaction
+from via_reports.figures import (
+    balance,
+    barriers,
+    change,
+    effects,
+    instruments,
+    participants,
+    participation,
+    satisfaction,
+)
+from via_reports.figures import subgroups as subgroup_figures
 from via_reports.figures.charts import ChartStyle
 from via_reports.figures.figure import Figure
 from via_reports.options import DEFAULT_OPTIONS, KINDS
@@ -101,6 +111,8 @@ class ChapterSpec:
     comparisons: ComparisonsBuilder | None = None
     #: Further calls its notebook makes after the figures and comparisons.
     extra_calls: tuple[str, ...] = ()
+    #: Set as an appendix (after the authored appendices), not as a numbered chapter.
+    appendix: bool = False
 
     @property
     def is_computed(self) -> bool:
@@ -172,13 +184,23 @@ CHAPTERS: tuple[ChapterSpec, ...] = (
         "effects", COMPUTED, {"nl": "Effecten: pilot en controlegroep", "en": "Effects: pilot and control group"},
         reports=("final",),
         figures=(
-            FigureSpec("effects.outcomes", effects.effects_figure),
-            FigureSpec("effects.attrition", effects.attrition_figure),
-            FigureSpec("effects.exit_paid_work", effects.exit_figure),
+            FigureSpec("effects.outcomes", effects.outcomes),
+            FigureSpec("effects.baseline", balance.baseline),
+            FigureSpec("effects.nonresponse", balance.nonresponse),
+            FigureSpec("effects.attrition", effects.attrition),
+            FigureSpec("effects.exit_paid_work", effects.exit_paid_work),
         ),
         extra_calls=("show_effects_text()",),
     ),
     ChapterSpec("conclusions", TEXT, {"nl": "Conclusie en suggesties", "en": "Conclusions and suggestions"}),
+    ChapterSpec(
+        "statistical_tests", COMPUTED, {"nl": "Statistische toetsen", "en": "Statistical tests"},
+        figures=(
+            FigureSpec("subgroups.comparisons", subgroup_figures.report_comparisons),
+            FigureSpec("change.by_wave", change.by_wave),
+        ),
+        appendix=True,
+    ),
 )
 
 #: Authored appendix texts (the generated appendices are added by the renderer).

@@ -159,3 +159,19 @@ def comparisons_figure(comparisons: Sequence[Comparison], chapter_titles: dict[s
         table=table,
         n_label=f"k={len(comparisons)}",
     )
+
+
+def report_comparisons(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) -> Figure | None:
+    """Figure ``subgroups.comparisons`` of a report: every chapter's family, in chapter order.
+
+    Each chapter's comparisons come from its own builder in the chapter
+    registry, Holm-adjusted within the chapter, so the rows are the ones the
+    chapter shows when it runs alone. None when the report has none.
+    """
+    from via_reports.chapters.registry import chapters_for
+
+    chapters = [spec for spec in chapters_for(scope.kind) if spec.comparisons is not None]
+    found = [c for spec in chapters for c in spec.comparisons(dataset, scope) if c is not None]
+    if not found:
+        return None
+    return comparisons_figure(found, {spec.id: spec.title[scope.language] for spec in chapters}, scope, style)

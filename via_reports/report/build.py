@@ -308,7 +308,7 @@ def build_report(options: BuildOptions, progress: Progress | None = None) -> Bui
         collected = {c: collect_chapter(c, executed[c]) for c in computed}
         figures = {f.id: f for c in collected.values() for f in c.figures}
         context = text_context(dataset, scope, figures)
-        chapters, summary = [], []
+        chapters, summary, computed_appendices = [], [], []
         for spec in specs:
             if spec.id == "summary":  # before chapter 1, unnumbered; its numbers come from every chapter
                 summary = [MarkdownBlock(load_text(spec.id, context, data_dir)[1])]
@@ -319,11 +319,13 @@ def build_report(options: BuildOptions, progress: Progress | None = None) -> Bui
                 chapters.append(Chapter(spec.id, title or spec.title[scope.language], _split_quotes(body)))
             else:
                 blocks = _computed_chapter_blocks(collected[spec.id], scope, context, data_dir)
-                chapters.append(Chapter(spec.id, spec.title[scope.language], blocks))
+                part = Chapter(spec.id, spec.title[scope.language], blocks)
+                (computed_appendices if spec.appendix else chapters).append(part)
         appendices = []
         for spec in TEXT_APPENDICES:
             title, body = load_text(spec.id, context, data_dir)
             appendices.append(Chapter(spec.id, title or spec.title[scope.language], _split_quotes(body)))
+        appendices += computed_appendices  # after the authored ones, before the generated ones
         study = _study_for_report(dataset.study, scope)
         document = ReportDocument(kind=scope.kind, study=study, chapters=chapters, summary=summary,
                                   appendices=appendices, provenance=_provenance(dataset, scope, options),
