@@ -66,9 +66,29 @@ def test_output_folder_contents(demo_report):
     for name in ("report.pdf", "report.html", "manifest.json"):
         assert (out / name).is_file()
     notebooks = sorted(p.stem for p in (out / "notebooks").glob("*.ipynb"))
-    assert notebooks == sorted(["participants", "participation", "instruments", "barriers", "satisfaction"])
+    assert notebooks == sorted(["participants", "participation", "instruments", "barriers", "satisfaction",
+                                "statistical_tests"])
     assert not list(out.glob(".*")), "no lock or temporary files are left behind"
     assert not list(out.parent.glob(".report.*")), "no staging folder is left behind"
+
+
+@pytest.mark.parametrize("chapter", ["participation", "barriers"])
+def test_a_chapter_alone_through_papermill_gives_the_build_its_comparison_rows(demo_report, tmp_path, chapter):
+    """A chapter's family of comparisons (and so its Holm-adjusted p) does not depend on how it is run."""
+    import pandas as pd
+
+    from via_reports.chapters.execute import run_chapter
+
+    out, _ = demo_report
+    alone = run_chapter(chapter, {"wave": "T1", "output_dir": str(tmp_path)}, tmp_path / f"{chapter}.ipynb")
+    [rows] = [output["metadata"]["via_reports"]["rows"] for cell in nbformat.read(alone.notebook, 4).cells
+              for output in cell.get("outputs", [])
+              if output.get("metadata", {}).get("via_reports", {}).get("type") == "comparisons"]
+    codes = {column: str for column in ("chapter", "outcome", "split", "group_a", "group_b")}
+    built = pd.read_csv(out / "figures" / "subgroups.comparisons.csv", dtype=codes, keep_default_na=False)
+    built = built[built["chapter"] == chapter].reset_index(drop=True)
+    assert len(built) == len(rows) > 0
+    pd.testing.assert_frame_equal(pd.DataFrame(rows)[list(built.columns)], built, check_dtype=False, check_exact=True)
 
 
 def test_manifest_numbers_every_figure_and_lists_its_csv(demo_report):
