@@ -23,6 +23,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import statsmodels.formula.api as smf
+from scipy import optimize, stats
+from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 from tiny import tiny_tables, write_dataset
 
 N = None  # missing
@@ -189,3 +192,62 @@ def person_frame(outcome: str, ids: list[str]) -> pd.DataFrame:
                      "distance_long": float(distance == "long"),
                      "prior_paid_work_nl": float(PEOPLE[pid][5])})
     return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------
+# The expected estimates, computed independently of via_reports
+
+COVARIATES = "female + age + born_nl + education_low + distance_long"
+
+
+def expected_mde(n_pilot: int, n_control: int, sd: float, alpha: float = 0.05, power: float = 0.8) -> float:
+    """Cohen's d at which a two-sided two-sample t-test has ``power``, from the noncentral t, times sd."""
+    df = n_pilot + n_control - 2
+    critical = stats.t.ppf(1 - alpha / 2, df)
+
+    def power_at(d: float) -> float:
+        shift = d * np.sqrt(n_pilot * n_control / (n_pilot + n_control))
+        return stats.nct.sf(critical, df, shift) + stats.nct.cdf(-critical, df, shift)
+
+    high = 0.25  # the smallest power of two (times 1/4) with enough power brackets the root
+    while power_at(high) < power:
+        high *= 2
+    return optimize.brentq(lambda d: power_at(d) - power, 1e-6, high, xtol=1e-14) * sd
+
+
+def independent_estimates(frame: pd.DataFrame) -> dict[str, dict]:
+    """Per estimator the expected row of one outcome, from a person frame (y0, y2, pilot, covariates).
+
+    statsmodels' formula API for the regressions, its ``CompareMeans`` for
+    Welch's test and scipy's noncentral t for the power: not the product's
+    array API, ``scipy.stats.ttest_ind`` and ``TTestIndPower``.
+    """
+    frame = frame.dropna(subset=["y0", "y2"])
+    in_pilot, in_control = frame[frame["pilot"] == 1], frame[frame["pilot"] == 0]
+    # a regressor that does not vary among the people analysed is left out
+    covariates = " + ".join(c for c in COVARIATES.split(" + ") if frame[c].nunique() > 1)
+    baseline = " + y0" if frame["y0"].nunique() > 1 else ""
+    fits = {"ancova": smf.ols(f"y2 ~ pilot{baseline}", frame).fit(cov_type="HC3"),
+            "ancova_covariates": smf.ols(f"y2 ~ pilot{baseline} + {covariates}", frame).fit(cov_type="HC3")}
+    sd = np.sqrt(((len(in_pilot) - 1) * in_pilot["y2"].var() + (len(in_control) - 1) * in_control["y2"].var())
+                 / (len(frame) - 2))
+    common = {"n_pilot": len(in_pilot), "n_control": len(in_control),
+              "pilot_t0": in_pilot["y0"].mean(), "pilot_t2": in_pilot["y2"].mean(),
+              "control_t0": in_control["y0"].mean(), "control_t2": in_control["y2"].mean(),
+              "mde": expected_mde(len(in_pilot), len(in_control), sd)}
+    rows = {}
+    for name, fit in fits.items():
+        low, high = fit.conf_int().loc["pilot"]
+        p_value = fit.pvalues["pilot"]
+        exog = fit.model.exog
+        if np.diag(exog @ np.linalg.pinv(exog)).max() > 1 - 1e-10:
+            # someone with leverage 1: HC3 divides 0 by 0, so there is no interval (statsmodels prints noise)
+            low = high = p_value = np.nan
+        rows[name] = {**common, "effect": fit.params["pilot"], "ci_low": low, "ci_high": high, "p_value": p_value}
+    welch = CompareMeans(DescrStatsW((in_pilot["y2"] - in_pilot["y0"]).to_numpy()),
+                         DescrStatsW((in_control["y2"] - in_control["y0"]).to_numpy()))
+    low, high = welch.tconfint_diff(usevar="unequal")
+    rows["change_score"] = {**common, "effect": (in_pilot["y2"] - in_pilot["y0"]).mean()
+                            - (in_control["y2"] - in_control["y0"]).mean(),
+                            "ci_low": low, "ci_high": high, "p_value": welch.ttest_ind(usevar="unequal")[1]}
+    return rows

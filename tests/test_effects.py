@@ -15,9 +15,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.formula.api as smf
-from effects_data import BY_LOT, CONTROL, PILOT, RESPONSES, load, person_frame
-from scipy import optimize, stats
-from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
+from effects_data import BY_LOT, CONTROL, PILOT, RESPONSES, expected_mde, independent_estimates, load, person_frame
+from scipy import stats
 
 from via_reports.analysis.effects import (
     ATTRITION_COLUMNS,
@@ -34,7 +33,6 @@ from via_reports.analysis.scope import Scope
 from via_reports.exceptions import ParameterError
 
 FINAL = Scope(waves=("T0", "T1", "T2"), language="nl", min_n=3, kind="final")
-COVARIATES = "female + age + born_nl + education_low + distance_long"
 
 
 @pytest.fixture(scope="module")
@@ -53,49 +51,9 @@ def study(tmp_path_factory):
 # The independent computation
 
 
-def expected_mde(n_pilot: int, n_control: int, sd: float, alpha: float = 0.05, power: float = 0.8) -> float:
-    """Cohen's d at which a two-sided two-sample t-test has ``power``, from the noncentral t, times sd."""
-    df = n_pilot + n_control - 2
-    critical = stats.t.ppf(1 - alpha / 2, df)
-
-    def power_at(d: float) -> float:
-        shift = d * np.sqrt(n_pilot * n_control / (n_pilot + n_control))
-        return stats.nct.sf(critical, df, shift) + stats.nct.cdf(-critical, df, shift)
-
-    return optimize.brentq(lambda d: power_at(d) - power, 1e-6, 3, xtol=1e-14) * sd
-
-
 def expected_rows(outcome: str, pilot: list[str], control: list[str]) -> dict[str, dict]:
     """Per estimator the expected row of one outcome among ``pilot`` and ``control``."""
-    frame = person_frame(outcome, pilot + control).dropna(subset=["y0", "y2"])
-    in_pilot, in_control = frame[frame["pilot"] == 1], frame[frame["pilot"] == 0]
-    # a regressor that does not vary among the people analysed is left out
-    covariates = " + ".join(c for c in COVARIATES.split(" + ") if frame[c].nunique() > 1)
-    baseline = " + y0" if frame["y0"].nunique() > 1 else ""
-    fits = {"ancova": smf.ols(f"y2 ~ pilot{baseline}", frame).fit(cov_type="HC3"),
-            "ancova_covariates": smf.ols(f"y2 ~ pilot{baseline} + {covariates}", frame).fit(cov_type="HC3")}
-    sd = np.sqrt(((len(in_pilot) - 1) * in_pilot["y2"].var() + (len(in_control) - 1) * in_control["y2"].var())
-                 / (len(frame) - 2))
-    common = {"n_pilot": len(in_pilot), "n_control": len(in_control),
-              "pilot_t0": in_pilot["y0"].mean(), "pilot_t2": in_pilot["y2"].mean(),
-              "control_t0": in_control["y0"].mean(), "control_t2": in_control["y2"].mean(),
-              "mde": expected_mde(len(in_pilot), len(in_control), sd)}
-    rows = {}
-    for name, fit in fits.items():
-        low, high = fit.conf_int().loc["pilot"]
-        p_value = fit.pvalues["pilot"]
-        exog = fit.model.exog
-        if np.diag(exog @ np.linalg.pinv(exog)).max() > 1 - 1e-10:
-            # someone with leverage 1: HC3 divides 0 by 0, so there is no interval (statsmodels prints noise)
-            low = high = p_value = np.nan
-        rows[name] = {**common, "effect": fit.params["pilot"], "ci_low": low, "ci_high": high, "p_value": p_value}
-    welch = CompareMeans(DescrStatsW((in_pilot["y2"] - in_pilot["y0"]).to_numpy()),
-                         DescrStatsW((in_control["y2"] - in_control["y0"]).to_numpy()))
-    low, high = welch.tconfint_diff(usevar="unequal")
-    rows["change_score"] = {**common, "effect": (in_pilot["y2"] - in_pilot["y0"]).mean()
-                            - (in_control["y2"] - in_control["y0"]).mean(),
-                            "ci_low": low, "ci_high": high, "p_value": welch.ttest_ind(usevar="unequal")[1]}
-    return rows
+    return independent_estimates(person_frame(outcome, pilot + control))
 
 
 def assert_analysis(table: pd.DataFrame, analysis: str, pilot: list[str], control: list[str]) -> None:

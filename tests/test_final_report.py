@@ -8,15 +8,17 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+from effects_data import independent_estimates
 from pypdf import PdfReader
-from scipy import stats
 
 from via_reports.report.build import BuildOptions, build_report
 
 pytestmark = pytest.mark.slow
 
-OUTCOMES = ["any_participation", "paid_work", "volunteer_work", "ease_society_difficult",
-            "ease_paid_work_difficult", "self_rated_health", "enough_social_contacts"]
+OUTCOMES = ["any_participation", "paid_work", "paid_work_or_exit", "volunteer_work", "ease_society_difficult",
+            "ease_paid_work_difficult", "self_rated_health", "enough_social_contacts", "discrimination_experienced",
+            "job_search_hours"]
+EDUCATION_LOW = ("none", "primary", "vmbo", "mbo1")
 
 
 def pdf_text(path) -> str:
@@ -45,49 +47,58 @@ def outcome_values(responses: pd.DataFrame, outcome: str) -> pd.Series:
     if outcome == "any_participation":
         parts = [boolean(c) for c in ("paid_work", "unpaid_work", "volunteer_work", "education")]
         return pd.concat(parts, axis=1).max(axis=1)
-    if outcome in ("paid_work", "volunteer_work", "enough_social_contacts"):
-        return boolean(outcome)
+    if outcome in ("paid_work", "paid_work_or_exit", "volunteer_work", "enough_social_contacts",
+                   "discrimination_experienced"):
+        return boolean("paid_work" if outcome == "paid_work_or_exit" else outcome)
     if outcome.endswith("_difficult"):
         ease = pd.to_numeric(responses[outcome.removesuffix("_difficult")], errors="coerce")
         return (ease >= 4).astype(float).where(ease.notna())
     return pd.to_numeric(responses[outcome], errors="coerce")
 
 
-def independent_effects(folder) -> pd.DataFrame:
-    people = pd.read_csv(folder / "participants.csv", dtype=str, keep_default_na=False)
+def person_frames(folder) -> dict[str, pd.DataFrame]:
+    """Per outcome: every participant with y0, y2, pilot and the covariates, from the raw CSVs and study.yaml."""
+    import yaml
+
+    study = yaml.safe_load((folder / "study.yaml").read_text())
+    t2_end = str(study["waves"]["T2"]["fieldwork"][1])
+    reference_year = int(str(study["reference_date"])[:4])
+    people = pd.read_csv(folder / "participants.csv", dtype=str, keep_default_na=False).set_index("participant_id")
     responses = pd.read_csv(folder / "responses.csv", dtype=str, keep_default_na=False).replace("", np.nan)
-    groups = {
-        "primary": (people[(people.group == "pilot") & (people.randomized == "true")].participant_id,
-                    people[people.group == "control"].participant_id),
-        "sensitivity": (people[people.group == "pilot"].participant_id, people[people.group == "control"].participant_id),
-    }
-    rows = []
-    for analysis, (pilot_ids, control_ids) in groups.items():
-        for outcome in OUTCOMES:
-            values = responses.assign(value=outcome_values(responses, outcome)).pivot(
-                index="participant_id", columns="wave", values="value")
-            both = values[["T0", "T2"]].dropna()
-            pilot, control = both[both.index.isin(pilot_ids)], both[both.index.isin(control_ids)]
-            change_p, change_c = pilot.T2 - pilot.T0, control.T2 - control.T0
-            test = stats.ttest_ind(change_p, change_c, equal_var=False)
-            ci = test.confidence_interval(0.95)
-            rows.append({"analysis": analysis, "outcome": outcome, "n_pilot": len(pilot), "n_control": len(control),
-                         "pilot_t0": pilot.T0.mean(), "pilot_t2": pilot.T2.mean(),
-                         "control_t0": control.T0.mean(), "control_t2": control.T2.mean(),
-                         "effect": change_p.mean() - change_c.mean(), "ci_low": ci.low, "ci_high": ci.high,
-                         "p_value": test.pvalue})
-    return pd.DataFrame(rows)
+    left_for_work = people.index[(people.exit_reason == "paid_work") & (people.exit_date != "")
+                                 & (people.exit_date <= t2_end)]
+    base = pd.DataFrame({
+        "pilot": (people.group == "pilot").astype(float), "female": (people.sex == "female").astype(float),
+        "age": reference_year - people.birth_year.astype(float), "born_nl": (people.birth_country == "NL").astype(float),
+        "education_low": people.education_nl.isin(EDUCATION_LOW).astype(float),
+        "distance_long": (people.distance == "long").astype(float)})
+    frames = {}
+    for outcome in OUTCOMES:
+        values = responses.assign(value=outcome_values(responses, outcome)).pivot(
+            index="participant_id", columns="wave", values="value").reindex(people.index)
+        y2 = values["T2"].copy()
+        if outcome == "paid_work_or_exit":
+            y2[y2.index.isin(left_for_work)] = 1.0
+        frames[outcome] = base.assign(y0=values["T0"], y2=y2)
+    return frames
 
 
 def test_effects_csv_equals_an_independent_computation(final, demo_data):
     out = final
     written = pd.read_csv(out / "figures" / "effects.outcomes.csv")
-    expected = independent_effects(demo_data)
-    assert list(written.columns) == list(expected.columns)
-    assert written[["analysis", "outcome", "n_pilot", "n_control"]].values.tolist() == \
-        expected[["analysis", "outcome", "n_pilot", "n_control"]].values.tolist()
-    for column in ["pilot_t0", "pilot_t2", "control_t0", "control_t2", "effect", "ci_low", "ci_high", "p_value"]:
-        np.testing.assert_allclose(written[column], expected[column], atol=1e-6, err_msg=column)
+    people = pd.read_csv(demo_data / "participants.csv", dtype=str, keep_default_na=False).set_index("participant_id")
+    by_lot = people.randomized == "true"
+    analyses = {"primary": people.index[by_lot], "sensitivity": people.index}
+    frames = person_frames(demo_data)
+    assert list(written[["analysis", "outcome", "estimator"]].itertuples(index=False, name=None)) == [
+        (a, o, e) for a in analyses for o in OUTCOMES for e in ("ancova", "ancova_covariates", "change_score")]
+    for analysis, ids in analyses.items():
+        for outcome in OUTCOMES:
+            want = independent_estimates(frames[outcome].loc[ids])
+            rows = written[(written.analysis == analysis) & (written.outcome == outcome)]
+            for _, row in rows.iterrows():
+                for column, value in want[row["estimator"]].items():
+                    assert row[column] == pytest.approx(value, abs=1e-6, nan_ok=True), (analysis, outcome, column)
 
 
 def test_final_report_has_the_effects_chapter_and_final_title(final):
@@ -97,7 +108,7 @@ def test_final_report_has_the_effects_chapter_and_final_title(final):
     text = pdf_text(out / "report.pdf")
     assert "Eindrapport over onderzoek naar de VIA-pilot in Enschede" in text
     assert "Effecten: pilot en controlegroep" in text
-    assert re.search(r"Figuur \d+\.1\. Verandering tussen T0 en T2", text)
+    assert re.search(r"Figuur \d+\.1\. Effect van de pilot per uitkomst, gecorrigeerd voor de beginsituatie", text)
     assert "geen aantoonbaar effect" in text  # the demo's intervals all include zero
     assert "werkt" not in text.split("Effecten: pilot en controlegroep")[-1].split("Conclusie")[0]
     manifest = json.loads((out / "manifest.json").read_text())

@@ -62,9 +62,9 @@ def add_toy_chapter(repo: Path) -> None:
     registry = repo / "via_reports" / "chapters" / "registry.py"
     text = registry.read_text(encoding="utf-8")
     anchor = '    ChapterSpec("conclusions", TEXT'
-    imports = "from via_reports.figures import barriers, instruments, participants, participation, satisfaction"
+    imports = "from via_reports.figures.charts import ChartStyle"
     assert anchor in text and imports in text
-    text = text.replace(imports, imports + ", toy").replace(anchor, TOY_ENTRY + anchor)
+    text = text.replace(imports, "from via_reports.figures import toy\n" + imports).replace(anchor, TOY_ENTRY + anchor)
     registry.write_text(text, encoding="utf-8")
 
 

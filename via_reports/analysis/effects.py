@@ -313,11 +313,15 @@ def minimum_detectable_effect(pilot_t2: np.ndarray, control_t2: np.ndarray, alph
     sd = pooled_sd(pilot_t2, control_t2)
     if not sd > 0:
         return math.nan
+    analysis = TTestIndPower()
+    # statsmodels solves for the effect size with brentq_expanding, to xtol 1e-5 by default; the root is
+    # wanted to the precision the report's tables are checked at
+    analysis.start_bqexp["effect_size"] = {"xtol": 1e-12}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            d = TTestIndPower().solve_power(effect_size=None, nobs1=len(pilot_t2), alpha=alpha, power=power,
-                                            ratio=len(control_t2) / len(pilot_t2), alternative="two-sided")
+            d = analysis.solve_power(effect_size=None, nobs1=len(pilot_t2), alpha=alpha, power=power,
+                                     ratio=len(control_t2) / len(pilot_t2), alternative="two-sided")
         except (ValueError, RuntimeError):
             return math.nan
     d = float(np.asarray(d).ravel()[0])
