@@ -24,12 +24,13 @@ import yaml
 from via_reports import ParameterError, RenderError
 from via_reports.cli import main
 from via_reports.data.study import parse_study
+from via_reports.figures.charts import configure
 from via_reports.figures.figure import Figure
 from via_reports.render import build_html
 from via_reports.render.html import _script_json, _script_safe
 from via_reports.render.pdf import confined_fetcher
 from via_reports.report.document import Chapter, FigureBlock, MarkdownBlock, ReportDocument
-from via_reports.report.themes import load_theme, themes_dir
+from via_reports.report.themes import chart_style, load_theme, themes_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET_PATH = "/etc/passwd"
@@ -98,7 +99,8 @@ def _study(**changes):
 
 def _figure(label: str) -> Figure:
     data = pd.DataFrame({"instrument": ["power", "any"], "label": [label, "minstens één"], "count": [3, 4], "n": 8})
-    chart = alt.Chart(data).mark_bar().encode(x=alt.X("label:N", title=label), y=alt.Y("count:Q", title="Aantal"))
+    chart = configure(alt.Chart(data).mark_bar().encode(x=alt.X("label:N", title=label), y=alt.Y("count:Q", title="Aantal")),
+                      chart_style(load_theme("default")))
     return Figure(id="instruments.use", title=f"Gebruik van {label}", n=8, data=data, chart=chart,
                   alt_text=f"Staafdiagram. {label}: 3.", notes=[f"Let op: {label}."],
                   table=data[["label", "count"]].rename(columns={"label": label}))
