@@ -79,7 +79,7 @@ def test_a_chapter_alone_through_papermill_gives_the_build_its_comparison_rows(d
 
     from via_reports.chapters.execute import run_chapter
 
-    out, _ = demo_report
+    out = demo_report
     alone = run_chapter(chapter, {"wave": "T1", "output_dir": str(tmp_path)}, tmp_path / f"{chapter}.ipynb")
     [rows] = [output["metadata"]["via_reports"]["rows"] for cell in nbformat.read(alone.notebook, 4).cells
               for output in cell.get("outputs", [])
@@ -124,7 +124,7 @@ def test_pdf_structure(demo_report):
     use = pd.read_csv(out / "figures" / "instruments.use.csv").set_index("instrument")
     t0, t1 = participation.loc[("T0", "any"), "count"], participation.loc[("T1", "any"), "count"]
     assert (t0, t1, use.loc["any", "count"]) == (54, 53, 46)
-    assert f"Op T0 had {t0} van de {participation['n'].iloc[0]} deelnemers betaald of onbetaald werk" in flat
+    assert f"Op T0 hadden {t0} van de {participation['n'].iloc[0]} deelnemers betaald of onbetaald werk" in flat
     assert f"op T1 waren dat er {t1}." in flat
     assert f"Op T1 maakten {use.loc['any', 'count']} van de {use['n'].iloc[0]} deelnemers gebruik" in flat
 
