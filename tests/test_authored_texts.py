@@ -51,7 +51,9 @@ def datasets(tmp_path_factory):
 
 
 #: Each case's languages run on one xdist worker (``--dist loadgroup``), which computes its figures once.
-CASES = [pytest.param(d, w, marks=pytest.mark.xdist_group(f"texts-{d}-{w}"))
+#: Every figure of a dataset takes seconds: the tiny dataset is the fast lane's case, the rest is slow.
+CASES = [pytest.param(d, w, marks=[pytest.mark.xdist_group(f"texts-{d}-{w}"),
+                                    *([] if d == "tiny" else [pytest.mark.slow])])
          for d in ("demo", "tiny", "tiny_no_control", "tiny_no_barriers") for w in ("T1", "T2")]
 
 
@@ -65,6 +67,7 @@ def test_every_text_fills_in(datasets, name, wave, language):
         assert "{{" not in body and "{%" not in body
 
 
+@pytest.mark.slow
 @pytest.mark.xdist_group("texts-demo-T1")
 def test_demo_summary_states_the_published_numbers(datasets):
     _, body = load_text("summary", context_for(datasets, "demo", "T1", "nl"))
@@ -84,6 +87,7 @@ def _dutch(value: float, decimals: int, sign: bool = False) -> str:
     return text.replace(".", ",")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("text", ["summary", "conclusions"])
 def test_demo_final_report_states_the_bottom_line_with_numbers(datasets, text):
     from via_reports.analysis.effects import effects_table
@@ -112,6 +116,7 @@ def test_demo_final_report_states_the_bottom_line_with_numbers(datasets, text):
     assert "no effect of the pilot was demonstrated for any of the 10 outcomes" in english
 
 
+@pytest.mark.slow
 @pytest.mark.xdist_group("texts-tiny_no_barriers-T1")
 def test_no_barrier_named_is_said_as_such(datasets):
     context = context_for(datasets, "tiny_no_barriers", "T1", "nl")

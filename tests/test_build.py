@@ -16,6 +16,7 @@ import nbformat
 import pytest
 from pypdf import PdfReader
 
+from via_reports.chapters.registry import chapters_for
 from via_reports.cli import main
 from via_reports.exceptions import ChapterError, ContractError, ParameterError
 from via_reports.report.build import BuildOptions, build_report
@@ -112,8 +113,16 @@ def test_pdf_structure(demo_report):
     flat = re.sub(r"\s+", " ", text)
     assert "Synthetische demonstratiedata" in flat  # on the cover of a demo build
     assert "Utrecht, april 2021" in flat
-    assert re.search(r"Inhoud.*Samenvatting.*\d", flat)
-    assert re.search(r"1 Inleiding[ .]*\d+", flat) or re.search(r"Inleiding[ .]*\d+", flat)
+    # the contents: the summary, then every chapter of an interim report numbered in the registry's order
+    toc = flat[flat.index("Inhoud"):]
+    assert re.match(r"Inhoud Samenvatting[ .]+\d+ 1 Inleiding", toc)
+    numbered = [c for c in chapters_for("interim") if c.id != "summary" and not c.appendix]
+    pages = []
+    for number, chapter in enumerate(numbered, 1):
+        entry = re.search(rf"{number} {re.escape(chapter.title['nl'])}[ .]+?(\d+) ", toc)
+        assert entry, f"no contents line '{number} {chapter.title['nl']} ... page'"
+        pages.append(int(entry.group(1)))
+    assert pages == sorted(pages) and len(numbered) == 8
     assert "Figuur 3.2. Deelnemers naar leeftijdsgroep en geslacht (n=134)" in flat
     assert "Figuur 4.1." in flat and "(n=124)" in flat
     assert "Bijlage" in flat and "Colofon" in flat and "ISBN 978-94-6409-071-0" in flat

@@ -91,6 +91,7 @@ def test_every_claim_rests_on_its_test(datasets, name, wave, language):
     assert not starts, starts
 
 
+@pytest.mark.slow
 def test_the_demo_makes_claims_and_they_are_tested(datasets):
     """The check is not empty on the demo: the changes of T0 → T1 are stated, each with its test."""
     texts = report_texts(datasets["demo"], "T1", "nl")

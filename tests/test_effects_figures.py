@@ -32,8 +32,25 @@ def study(tmp_path_factory):
             "pilot_only": load(folder / "pilot_only", groups=("pilot",))}
 
 
+#: What this module computed, by (dataset, scope): the tests only read it, so each is computed once.
+_COMPUTED: dict[tuple, tuple] = {}
+
+
+def _once(what, dataset, scope, compute):
+    key = (what, id(dataset), scope)
+    if key not in _COMPUTED:
+        _COMPUTED[key] = (dataset, compute())  # the dataset is kept, so that its id is not reused
+    return _COMPUTED[key][1]
+
+
 def figures(dataset, scope=FINAL) -> list[Figure]:
-    return [f for f in (build(dataset, scope) for build in BUILDERS) if f is not None]
+    return _once("figures", dataset, scope,
+                 lambda: [f for f in (build(dataset, scope) for build in BUILDERS) if f is not None])
+
+
+def results(dataset, scope=FINAL) -> EffectsResults:
+    """The effects tables behind the wording (``effects_table`` is its ``outcomes``)."""
+    return _once("results", dataset, scope, lambda: EffectsResults.compute(dataset, scope))
 
 
 def paragraph(text: list[str], outcome: str, language: str = "nl") -> str:
@@ -49,9 +66,9 @@ def paragraph(text: list[str], outcome: str, language: str = "nl") -> str:
 
 
 def test_effect_stated_only_where_the_adjusted_interval_excludes_zero(study):
-    table = effects_table(study["plain"], FINAL)
+    table = results(study["plain"]).outcomes
     headline = table[table["estimator"] == "ancova"].set_index("outcome")
-    text = outcomes_text(EffectsResults.compute(study["plain"], FINAL))
+    text = outcomes_text(results(study["plain"], FINAL))
     stated = {o for o in OUTCOMES if "aantoonbaar effect." in paragraph(text, o)
               and "geen aantoonbaar" not in paragraph(text, o)}
     excludes_zero = {o for o in OUTCOMES if headline.loc[o, "ci_low"] > 0 or headline.loc[o, "ci_high"] < 0}
@@ -62,9 +79,9 @@ def test_effect_stated_only_where_the_adjusted_interval_excludes_zero(study):
 
 
 def test_found_sentence_has_direction_size_interval_and_dutch_commas(study):
-    table = effects_table(study["plain"], FINAL)
+    table = results(study["plain"]).outcomes
     row = table[(table["outcome"] == "self_rated_health") & (table["estimator"] == "ancova")].iloc[0]
-    sentence = paragraph(outcomes_text(EffectsResults.compute(study["plain"], FINAL)), "self_rated_health")
+    sentence = paragraph(outcomes_text(results(study["plain"], FINAL)), "self_rated_health")
     nl = lambda v: f"{v:.2f}".replace(".", ",")  # noqa: E731
     assert f"in de pilotgroep {nl(row['effect'])} punt hoger dan in de controlegroep" in sentence
     assert f"95%-BI {nl(row['ci_low'])} tot {nl(row['ci_high'])} punt" in sentence
@@ -77,26 +94,26 @@ def test_disagreeing_estimates_are_named_with_the_baseline_gap():
     from via_reports import load_dataset
 
     demo = load_dataset(None)
-    results = EffectsResults.compute(demo, Scope.for_wave(demo, "T2"))
-    paid = paragraph(outcomes_text(results), "paid_work")
+    computed = EffectsResults.compute(demo, Scope.for_wave(demo, "T2"))
+    paid = paragraph(outcomes_text(computed), "paid_work")
     assert ("Zonder correctie voor de beginsituatie (verschil in verandering, Welch-toets) komt het verschil uit "
             "op +16,5 procentpunt (95%-BI -0,7 tot 33,8; p = 0,060)") in paid
     assert "doordat de groepen op T0 al verschilden (0% tegen 13%)" in paid
     # where the estimates agree, nothing is added
-    assert "Zonder correctie" not in paragraph(outcomes_text(results), "volunteer_work")
+    assert "Zonder correctie" not in paragraph(outcomes_text(computed), "volunteer_work")
 
 
 def test_design_and_caveats(study):
-    plain = " ".join(outcomes_text(EffectsResults.compute(study["plain"], FINAL)))
+    plain = " ".join(outcomes_text(results(study["plain"], FINAL)))
     assert "niet door loting tot stand gekomen" in plain
-    randomized = " ".join(outcomes_text(EffectsResults.compute(study["randomized"], FINAL)))
+    randomized = " ".join(outcomes_text(results(study["randomized"], FINAL)))
     assert "alleen wie door loting is ingedeeld: 8 van de 14 pilotdeelnemers en 8 van de 11 mensen" in randomized
     assert "In de gevoeligheidsanalyse met alle pilotdeelnemers" in randomized
     assert "De groepen in de vergelijking zijn klein" in randomized
 
 
 def test_english_wording(study):
-    text = outcomes_text(EffectsResults.compute(study["plain"], ENGLISH))
+    text = outcomes_text(results(study["plain"], ENGLISH))
     assert "demonstrable effect" in paragraph(text, "self_rated_health", "en")
     assert "points higher in the pilot group" in paragraph(text, "self_rated_health", "en")
     assert "Effects smaller than" in paragraph(text, "volunteer_work", "en")
@@ -200,14 +217,14 @@ def test_chart_renders_and_no_personal_data(study, tmp_path):
 
 def test_the_interval_level_follows_alpha(study):
     scope = Scope(waves=("T0", "T1", "T2"), language="nl", min_n=3, kind="final", alpha=0.1)
-    text = " ".join(outcomes_text(EffectsResults.compute(study["plain"], scope)))
+    text = " ".join(outcomes_text(results(study["plain"], scope)))
     assert "90%-BI" in text and "95%" not in text
-    assert "90% CI" in " ".join(outcomes_text(EffectsResults.compute(
+    assert "90% CI" in " ".join(outcomes_text(results(
         study["plain"], Scope(waves=("T0", "T2"), language="en", min_n=3, kind="final", alpha=0.1))))
 
 
 def test_shares_in_text_round_half_away_from_zero(study):
     """57 of 200 is 28.5%: the text says 29% (0.285 * 100 is 28.499999999999996 in floats)."""
-    results = EffectsResults.compute(study["plain"], FINAL)
-    assert results.share_or_mean("paid_work", 57 / 200, 200) == "29%"
-    assert results.share_or_mean("age", 43.95, 40) == "44,0"
+    computed = results(study["plain"])
+    assert computed.share_or_mean("paid_work", 57 / 200, 200) == "29%"
+    assert computed.share_or_mean("age", 43.95, 40) == "44,0"

@@ -173,6 +173,7 @@ def secret(frames):
         frame["other_text"] = frame["other_text"].map(lambda v: None if v is None else "SECRET TEXT")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_no_participant_id_or_free_text_in_any_output(tmp_path, language):
     dataset = load_tiny(tmp_path, secret)

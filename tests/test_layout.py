@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,8 +14,6 @@ from via_reports.options import DEFAULT_OPTIONS
 ROOT = Path(__file__).resolve().parents[1]
 
 
-#: Modules over the limit while their rewrite is under way elsewhere; the test fails once one is
-#: short enough, so that it is taken off this list.
 def test_no_module_is_longer_than_600_lines():
     lengths = {str(p.relative_to(ROOT)): len(p.read_text(encoding="utf-8").splitlines())
                for p in (ROOT / "via_reports").rglob("*.py")}
@@ -58,3 +57,27 @@ def test_every_default_comes_from_one_place():
     assert all(notebook[name] == "" for name, value in DEFAULT_OPTIONS.items() if value is None)
     assert (Scope(waves=("T0",)).min_n, Scope(waves=("T0",)).alpha) == (DEFAULT_OPTIONS["min_n"],
                                                                          DEFAULT_OPTIONS["alpha"])
+
+
+def _table_folders(markdown: str) -> set[str]:
+    """The subpackages named in the rows of a Markdown table (`` | `via_reports/data/` | ... ``)."""
+    return set(re.findall(r"^\|[^`\n]*`(via_reports/\w+/)` \|", markdown, re.MULTILINE))
+
+
+def test_readme_and_architecture_describe_the_layout_that_exists():
+    """Every subpackage is in the README's layout table and the architecture's layers; every file they name exists."""
+    packages = {f"via_reports/{p.parent.name}/" for p in (ROOT / "via_reports").glob("*/__init__.py")}
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    architecture = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    assert _table_folders(readme) == packages
+    assert _table_folders(architecture) == packages
+    named = set(re.findall(r"`((?:via_reports|templates|tests|scripts|docs|data_contracts)/[\w/.<>|-]+)`",
+                           readme + architecture))
+    missing = [path for path in sorted(named) if "<" not in path and "*" not in path
+               and not (ROOT / path.split(" ")[0]).exists()]
+    assert missing == []
+    # a module named in the text as ``layer.module`` (e.g. ``chapters.execute.run_chapter``) exists;
+    # `report.pdf` and `report.html` are the output files
+    layers = "|".join(p.rstrip("/").split("/")[1] for p in packages)
+    for layer, module in re.findall(rf"`({layers})\.(?!(?:pdf|html)`)(\w+)", architecture):
+        assert (ROOT / "via_reports" / layer / f"{module}.py").is_file(), f"{layer}.{module}"

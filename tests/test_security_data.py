@@ -194,6 +194,7 @@ def test_a_workbook_that_would_unpack_too_far_is_never_opened(tiny, write, capsy
     assert re.search(r"dataset\.xlsxwouldunpackto[\d,]+bytes,morethanthelimitof20,000", out)
 
 
+@pytest.mark.slow
 def test_a_real_zip_bomb_workbook_is_refused_quickly(tiny, write, tmp_path):
     """400 MB of zeros in a 400 KB .xlsx, with the default limit lowered below it."""
     import zipfile

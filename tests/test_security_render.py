@@ -115,6 +115,7 @@ def document(text: str, *, label: str = "Power", **study) -> ReportDocument:
 
 @pytest.fixture(scope="module")
 def hostile_pages():
+    """The hostile document as the PDF's and the interactive HTML page (its chart rendered: slow lane)."""
     payload = " ".join(RAW_HTML)
     links = ("[web](https://example.org/info) [js](javascript:alert(1)) [file](file:///etc/passwd) "
              "[local](/etc/passwd) [mail](mailto:a@example.org) <file:///etc/passwd> [intern]({fig:instruments.use})")
@@ -124,6 +125,7 @@ def hostile_pages():
     return {mode: build_html(doc, "default", mode=mode) for mode in ("pdf", "html")}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", ["pdf", "html"])
 def test_markup_from_data_and_texts_is_text(hostile_pages, mode):
     page = hostile_pages[mode]
@@ -139,6 +141,7 @@ def test_markup_from_data_and_texts_is_text(hostile_pages, mode):
     assert "&lt;b&gt;" in page, "HTML entities in a text stay text"
 
 
+@pytest.mark.slow
 def test_links_only_inside_the_report_or_to_the_web_in_the_html(hostile_pages):
     for mode, page in hostile_pages.items():
         hrefs = {attributes["href"] for tag, attributes in elements(page) if tag == "a" and "href" in attributes}
@@ -158,6 +161,7 @@ def test_chart_specs_in_the_page_cannot_close_their_script():
     assert _script_json({"a": "</sCript><!--&"}) == '{"a":"\\u003c/sCript\\u003e\\u003c!--\\u0026"}'
 
 
+@pytest.mark.slow
 def test_the_interactive_page_runs_only_its_own_scripts(hostile_pages):
     page = hostile_pages["html"]
     head = page[:page.index("</head>")]

@@ -223,6 +223,7 @@ def test_every_row_equals_the_independent_computation(tiny, chapter):
     assert_family(chapter_comparisons(chapter, tiny, INTERIM))
 
 
+@pytest.mark.slow
 def test_demo_families_equal_the_independent_computation():
     from via_reports import load_dataset
 
