@@ -242,3 +242,10 @@ def test_open_run_edit_the_parameters_and_run_again_in_the_same_kernel(chapter, 
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
     written = sorted(f"figures/{p.name}" for p in (tmp_path / "out" / "figures").glob("*.csv"))
     assert sorted(f for entry in manifest["figures"] for f in entry["files"]) == written
+    # every chart of the last run (a final report: the effects chapter too) is an image in nbconvert's HTML
+    from nbconvert import HTMLExporter
+
+    charts = [o for o in outputs(notebook) if "application/vnd.vegalite.v5+json" in o.get("data", {})]
+    assert len(charts) == len(manifest["chapters"][chapter]) > 0
+    html, _ = HTMLExporter().from_notebook_node(notebook)
+    assert html.count('data-mime-type="image/svg+xml"') == len(charts)
