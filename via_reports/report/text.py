@@ -48,6 +48,7 @@ import ctypes
 import re
 import string
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -221,8 +222,12 @@ MAX_OUTPUT = 500_000
 MAX_WIDTH = 100
 #: The largest exponent of ``**``.
 MAX_EXPONENT = 100
-#: Seconds to fill one text (ours take milliseconds).
+#: CPU seconds to fill one text (ours take milliseconds; a final report's bottom line a fraction of a second).
 MAX_SECONDS = 2.0
+#: Wall-clock limit, as a multiple of MAX_SECONDS, for a text that waits instead of computing.
+WALL_FACTOR = 15
+#: How often the watchdog looks at the text's CPU clock.
+_WATCH_INTERVAL = 0.05
 
 #: Filters a text may use: none of them makes a value much larger than its input
 #: (join, replace and format are checked first). No random (a report is reproducible).
@@ -418,30 +423,40 @@ _ENVIRONMENT = _TextEnvironment()
 
 @contextlib.contextmanager
 def _time_limit(seconds: float) -> Iterator[None]:
-    """Stop the code in this block after ``seconds``, wherever it loops.
+    """Stop the code in this block once it has used ``seconds`` of CPU time, wherever it loops.
 
-    A timer thread raises :class:`_TimeLimit` in this thread (CPython's
-    ``PyThreadState_SetAsyncExc``, which takes effect between two bytecodes:
-    a template is Python code, so any loop of a text is stopped).
+    A watchdog thread reads this thread's CPU clock (``pthread_getcpuclockid``)
+    and raises :class:`_TimeLimit` in it (CPython's ``PyThreadState_SetAsyncExc``,
+    which takes effect between two bytecodes: a template is Python code, so any
+    loop of a text is stopped). CPU time, not wall-clock time, so a busy machine
+    does not fail a text that is merely waiting for a processor; a wall-clock
+    limit of ``WALL_FACTOR`` times as long still stops anything that waits.
     """
     target = threading.get_ident()
+    clock = time.pthread_getcpuclockid(target)
+    started_cpu, started_wall = time.clock_gettime(clock), time.monotonic()
+    finished = threading.Event()
+
+    def watch() -> None:
+        while not finished.wait(_WATCH_INTERVAL):
+            used = time.clock_gettime(clock) - started_cpu
+            if used > seconds or time.monotonic() - started_wall > WALL_FACTOR * seconds:
+                # the check and the raise under one lock with the end of the block: never raised after it
+                with guard:
+                    if not finished.is_set():
+                        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(target),
+                                                                   ctypes.py_object(_TimeLimit))
+                return
+
     guard = threading.Lock()
-    finished = False
-
-    def stop() -> None:
-        with guard:
-            if not finished:
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(target), ctypes.py_object(_TimeLimit))
-
-    timer = threading.Timer(seconds, stop)
-    timer.daemon = True
-    timer.start()
+    watchdog = threading.Thread(target=watch, daemon=True)
+    watchdog.start()
     try:
         yield
     finally:
         with guard:
-            finished = True
-        timer.cancel()
+            finished.set()
+        watchdog.join()
 
 
 def _forbidden_tags(source: str, name: str) -> None:
@@ -473,8 +488,8 @@ def render_text(source: str, context: TextContext, name: str = "<text>") -> str:
             raise
         raise TextError(f"{_where(name, exc)}: {exc}") from None
     except _TimeLimit as exc:
-        raise TextError(f"{_where(name, exc)}: the text ran longer than {MAX_SECONDS:g} s "
-                        "(a loop too large?)") from None
+        raise TextError(f"{_where(name, exc)}: the text ran longer than {MAX_SECONDS:g} s of "
+                        f"processor time or {WALL_FACTOR * MAX_SECONDS:g} s in all (a loop too large?)") from None
     except RecursionError as exc:
         raise TextError(f"{_where(name, exc)}: the text calls itself without end "
                         "(a macro that calls itself?)") from None
