@@ -22,7 +22,7 @@ import pandas as pd
 import yaml
 
 from via_reports.data.codebook import load_codebook
-from via_reports.data.contracts import TABLES, load_contract
+from via_reports.data.contracts import TABLES, ColumnSpec, load_contract
 from via_reports.files import InputRefused, check_size, read_small_yaml, refuse_link
 
 #: File suffixes per format, in the order they are looked for.
@@ -33,6 +33,10 @@ MAX_FILE_BYTES = 1024**3
 MAX_UNPACKED_BYTES = 2 * 1024**3
 #: A dataset's own chapter text (text/<lang>/<chapter>.md).
 MAX_TEXT_BYTES = 256 * 1024
+#: What a boolean cell may hold (case-insensitive), and what it means.
+BOOLEAN_WORDS = {"true": True, "1": True, "ja": True, "false": False, "0": False, "nee": False}
+#: An SPSS value label of a boolean may also be English.
+_SPSS_BOOLEAN_LABELS = {**BOOLEAN_WORDS, "yes": True, "no": False}
 
 
 @dataclass(frozen=True)
@@ -155,24 +159,51 @@ def _read_excel_sheet(path: Path, sheet: str) -> pd.DataFrame:
 
 
 def _read_spss(path: Path, table: str) -> pd.DataFrame:
-    """Read a .sav file; value labels are mapped onto codes through the codebook."""
+    """Read a .sav file as text, its value labels mapped through the codebook.
+
+    SPSS files as institutes keep them hold categories as labelled numbers
+    (``1 = vrouw``), booleans as ``0 = nee, 1 = ja`` (or ``1 = ja, 2 = nee``)
+    and "no answer" as a user-missing code (``9 = weet niet``, declared
+    missing, also as a range such as 97-99). pyreadstat delivers declared
+    user-missing values as missing; every other labelled value of a column
+    with a code list or of a boolean column becomes what its label means
+    (:func:`spss_label_value`). The labels of other numbers only annotate them
+    (``1 = slecht ... 10 = uitstekend``): those values stay as they are.
+    """
     import pyreadstat
 
-    frame, meta = pyreadstat.read_sav(str(path), apply_value_formats=False)
+    frame, meta = pyreadstat.read_sav(str(path), apply_value_formats=False, user_missing=False)
     contract = load_contract(table)
-    codebook = load_codebook()
-    text = _as_text_frame(frame)
     for column, value_labels in meta.variable_value_labels.items():
-        if column not in text.columns:
-            continue
         spec = contract.columns.get(column)
-        code_list = codebook[spec.codes] if spec is not None and spec.codes else None
-        mapping = {}
-        for value, label in value_labels.items():
-            code = code_list.code_for_label(label) if code_list else None
-            mapping[cell_to_text(value)] = cell_to_text(code) if code is not None else cell_to_text(label)
-        text[column] = [mapping.get(v, v) if v is not None else None for v in text[column]]
-    return text
+        if column not in frame.columns or spec is None or not (spec.codes or spec.type == "boolean"):
+            continue
+        meanings = {value: spss_label_value(label, spec) for value, label in value_labels.items()}
+        frame[column] = pd.Series([meanings.get(value, value) for value in frame[column].tolist()],
+                                  index=frame.index, dtype=object)
+    return _as_text_frame(frame)
+
+
+def spss_label_value(label: str, spec: ColumnSpec) -> Any:
+    """The value an SPSS value label stands for in a column with a code list or a boolean column.
+
+    With a code list: the code whose code, Dutch or English label the label is
+    (case-insensitive); the code list's missing wording (``weet niet / geen
+    antwoord``, or either half of it) is a missing answer. A boolean: ``ja``,
+    ``yes``, ``true``, ``1`` or ``nee``, ``no``, ``false``, ``0``. Any other
+    label is kept as it is, so that validation names it.
+    """
+    text = str(label).strip()
+    if spec.type == "boolean":
+        meaning = _SPSS_BOOLEAN_LABELS.get(text.casefold())
+        return text if meaning is None else meaning
+    code_list = load_codebook()[spec.codes]
+    code = code_list.code_for_label(text)
+    if code is not None:
+        return code
+    missing = {part.strip().casefold() for wording in (code_list.missing_label or {}).values()
+               for part in (wording, *wording.split("/"))}
+    return None if text.casefold() in missing else text
 
 
 def _workbook_sheets(folder: Path, problems: list) -> dict[str, Path]:

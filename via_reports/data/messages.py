@@ -39,6 +39,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{value!r} is not yes/no: use true/false, 1/0 or ja/nee",
         "nl": "{value!r} is geen ja/nee-waarde: gebruik true/false, 1/0 of ja/nee",
     },
+    "spss_missing_code": {
+        "en": "(in SPSS, declare a code for 'no answer' as a missing value, or label it as the codebook does)",
+        "nl": "(declareer in SPSS een code voor 'geen antwoord' als ontbrekende waarde, of label hem zoals het "
+              "codeboek)",
+    },
     "type_date": {
         "en": "{value!r} is not a date in the form YYYY-MM-DD",
         "nl": "{value!r} is geen datum in de vorm JJJJ-MM-DD",

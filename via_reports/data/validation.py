@@ -28,13 +28,11 @@ import pandera.pandas as pa
 from via_reports.data.bsn import looks_like_bsn, mask_bsn
 from via_reports.data.codebook import load_codebook
 from via_reports.data.contracts import TABLES, ColumnSpec, RuleSpec, TableContract, load_contracts
-from via_reports.data.loading import RawDataset, TableSource, factorize_values, take_distinct
+from via_reports.data.loading import BOOLEAN_WORDS, RawDataset, TableSource, factorize_values, take_distinct
 from via_reports.data.messages import message
 from via_reports.data.study import CONTROL_CHARACTERS, Study, parse_study
 from via_reports.options import LANGUAGES
 
-TRUE_WORDS = frozenset({"true", "1", "ja"})
-FALSE_WORDS = frozenset({"false", "0", "nee"})
 #: Tables that must contain at least one data row.
 NON_EMPTY_TABLES = ("participants", "responses", "instruments")
 
@@ -89,12 +87,7 @@ def _shown_value(value: Any, spec: ColumnSpec | None) -> str | None:
 # --------------------------------------------------------------------------- parse
 
 def _parse_boolean(text: str) -> bool | None:
-    word = text.strip().casefold()
-    if word in TRUE_WORDS:
-        return True
-    if word in FALSE_WORDS:
-        return False
-    return None
+    return BOOLEAN_WORDS.get(text.strip().casefold())
 
 
 #: Plain decimal numbers with a dot: no thousands separators, no "1_974", no other digits.
@@ -505,11 +498,12 @@ def _table_violations(contract: TableContract, text: pd.DataFrame, source: Table
             typed[name] = pd.Series([None] * len(text), index=text.index, dtype=_PARSERS.get(spec.type, (None, "string"))[1])
             continue
         typed[name], bad = _parse_column(text[name], spec)
+        hint = f" {message('spss_missing_code', language)}" if source.format == "spss" else ""
         for index, value, rule in bad:
             unparsable.add((index, name))
             found.append(Violation(contract.table, source.path, source.row(index), name,
                                    _shown_value(value, spec), rule,
-                                   message(rule, language, value=_shown_value(value, spec))))
+                                   message(rule, language, value=_shown_value(value, spec)) + hint))
     return pd.DataFrame(typed, index=text.index), present, found, unparsable
 
 
