@@ -129,16 +129,15 @@ def bench_notebooks(wave: str) -> None:
     subprocess.run([python, "-c", imports], check=True)
     print(f"python start {bare:.2f} s; imports of a chapter notebook {time.perf_counter() - started - bare:.2f} s")
 
-    from jupyter_client.manager import start_new_kernel
+    import nbformat
+    from nbclient import NotebookClient
 
-    from via_reports.chapters.execute import kernel_name
+    from via_reports.chapters.kernel import KERNEL_NAME, ChapterKernelManager
 
     started = time.perf_counter()
-    manager, client = start_new_kernel(kernel_name=kernel_name())
-    client.execute_interactive("pass", timeout=60)
-    print(f"kernel start until the first cell ran: {time.perf_counter() - started:.2f} s")
-    client.stop_channels()
-    manager.shutdown_kernel(now=True)
+    one_cell = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("pass")])
+    NotebookClient(one_cell, kernel_name=KERNEL_NAME, kernel_manager_class=ChapterKernelManager).execute()
+    print(f"kernel start until the first cell ran (and shutdown): {time.perf_counter() - started:.2f} s")
 
     from via_reports.analysis.scope import Scope
     from via_reports.chapters.registry import chapter_figures, computed_chapters

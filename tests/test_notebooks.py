@@ -20,7 +20,8 @@ import nbformat
 import pandas as pd
 import pytest
 
-from via_reports.chapters.execute import kernel_name, run_chapter
+from via_reports.chapters.execute import run_chapter
+from via_reports.chapters.kernel import KERNEL_NAME, ChapterKernelManager
 from via_reports.chapters.registry import chapter_spec, computed_chapters
 from via_reports.exceptions import ChapterError
 
@@ -222,8 +223,8 @@ def test_open_run_edit_the_parameters_and_run_again_in_the_same_kernel(chapter, 
     data = write_dataset(tmp_path / "data", *tiny_tables())
     template = ROOT / "templates" / "notebooks" / f"{chapter}.ipynb"
     notebook = nbformat.read(str(template), as_version=4)
-    client = NotebookClient(notebook, kernel_name=kernel_name(), timeout=600,
-                            resources={"metadata": {"path": str(template.parent)}})
+    client = NotebookClient(notebook, kernel_name=KERNEL_NAME, kernel_manager_class=ChapterKernelManager,
+                            timeout=600, resources={"metadata": {"path": str(template.parent)}})
     home = tmp_path / "home"  # the default output folder is ~/via-reports-output
     before = sorted(str(p) for p in template.parent.rglob("*"))
     with client.setup_kernel(env={**os.environ, "HOME": str(home)}):

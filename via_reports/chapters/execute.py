@@ -3,8 +3,10 @@
 Papermill only warns about a parameter the notebook does not declare; here
 that is an error, checked against the registry's notebook parameters
 (:func:`via_reports.chapters.registry.check_parameters`) before any kernel
-starts. A failing cell becomes a :class:`ChapterError` that names the
-chapter, the cell, the exception and the executed notebook to inspect.
+starts. The kernel is the build's own interpreter, started quietly
+(:mod:`via_reports.chapters.kernel`). A failing cell becomes a
+:class:`ChapterError` that names the chapter, the cell, the exception and the
+executed notebook to inspect.
 """
 
 from __future__ import annotations
@@ -29,11 +31,6 @@ def notebook_template(chapter: str) -> Path:
     return path
 
 
-def kernel_name() -> str:
-    """The registered 'via-reports' kernel if present, else the running interpreter's python3."""
-    from jupyter_client.kernelspec import KernelSpecManager
-
-    return "via-reports" if "via-reports" in KernelSpecManager().find_kernel_specs() else "python3"
 
 
 def failed_cell(executed: Path) -> tuple[int | None, str | None]:
@@ -67,6 +64,8 @@ def run_chapter(chapter: str, parameters: dict[str, Any], executed: Path) -> Cha
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    from via_reports.chapters.kernel import KERNEL_NAME, ChapterKernelManager
+
     check_parameters(parameters)
     template = notebook_template(chapter)
     executed.parent.mkdir(parents=True, exist_ok=True)
@@ -74,8 +73,8 @@ def run_chapter(chapter: str, parameters: dict[str, Any], executed: Path) -> Cha
     for attempt in (1, 2):
         try:
             papermill.execute_notebook(
-                str(template), str(executed), parameters=parameters, kernel_name=kernel_name(),
-                progress_bar=False, log_output=False,
+                str(template), str(executed), parameters=parameters, kernel_name=KERNEL_NAME,
+                kernel_manager_class=ChapterKernelManager, progress_bar=False, log_output=False,
             )
             break
         except PapermillExecutionError as error:  # a cell raised: deterministic, never retried
