@@ -42,6 +42,7 @@ def test_cli_render_failure_exit_code_and_no_output(own_theme, tmp_path):
     assert not out.exists()
 
 
-def test_unknown_theme_name(tmp_path):
-    assert main(["build", "--theme", "purple", "--out", str(tmp_path / "out"), "--quiet"]) == 5
+def test_unknown_theme_name_is_a_wrong_parameter(tmp_path, capsys):
+    assert main(["build", "--theme", "purple", "--out", str(tmp_path / "out"), "--quiet"]) == 2
+    assert "theme 'purple' not found" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()

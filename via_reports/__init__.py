@@ -2,15 +2,18 @@
 
 The few names a user calls::
 
-    from via_reports import BuildOptions, ContractError, build_report, load_dataset, validate_folder
+    import via_reports
 
-    data = load_dataset("my-study/")                 # validates; raises ContractError
-    result = validate_folder("my-study/")            # every violation, nothing raised
-    build_report(BuildOptions(data_dir=Path("my-study"), out=Path("report"), wave="T1"))
+    result = via_reports.validate_folder("my-study")      # every violation, nothing raised
+    data = via_reports.load_dataset("my-study")           # validated tables; raises ContractError
+    via_reports.build_report(data_dir="my-study", out="report-T1", wave="T1")
 
-The functions are imported when first used, so ``import via_reports`` stays
-light (the error classes are there at once). The options and their defaults:
-:mod:`via_reports.options`; how the package is laid out: ``docs/architecture.md``.
+``build_report`` and the command line ``via-reports build`` share one set of
+options and defaults (``data_contracts/report.schema.yaml``, read by
+:mod:`via_reports.options`); a dataset's ``report.yaml`` sets them for that
+study. The functions are imported when first used, so ``import via_reports``
+stays light (the error classes are there at once). How the package is laid
+out: ``docs/architecture.md``.
 """
 
 from __future__ import annotations

@@ -7,12 +7,16 @@ Whatever comes from the data (a cell, a file name, a message quoting a value)
 is printed through :func:`shown`: as plain text, never as rich markup (a cell
 ``[link=...]`` would otherwise become a terminal hyperlink), without control
 characters, and with BSN-like numbers masked.
+
+The help is click's plain help (``-h`` or ``--help``): typer's rich help
+panels show a value placeholder (``<bool>``) even for flags, which take none.
 """
 
 from __future__ import annotations
 
 import re
 import signal
+import sys
 import time
 from pathlib import Path
 from typing import Annotated, Optional
@@ -22,6 +26,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from via_reports import __version__
 from via_reports.data.bsn import mask_bsn
 from via_reports.data.validation import Violation
 from via_reports.exceptions import (
@@ -32,15 +37,19 @@ from via_reports.exceptions import (
     ContractError,
     ViaReportsError,
 )
-from via_reports.options import DEFAULT_OPTIONS, KINDS, LANGUAGES
+from via_reports.options import DEFAULT_OPTIONS, REPORT_FILE, check_options
 
 app = typer.Typer(
     name="via-reports",
-    help="Research reports on the VIA pilot, computed from validated survey data.",
-    add_completion=False,
+    help="Research reports on the VIA pilot, computed from validated survey data. "
+         "Without a dataset folder, validate and build use the embedded synthetic demo data.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
+kernel_app = typer.Typer(help="The Jupyter kernel of the chapter notebooks.", no_args_is_help=True)
+app.add_typer(kernel_app, name="kernel")
 
 #: How many violations the terminal table shows before pointing to --report.
 TERMINAL_LIMIT = 50
@@ -73,20 +82,39 @@ def print_violations(console: Console, violations: list[Violation], title: str) 
         console.print(f"... and {len(violations) - TERMINAL_LIMIT} more: use --report FILE.csv|json for all of them")
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        print(f"via-reports {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", help="Show the version and exit.", callback=_show_version,
+                                          is_eager=True)] = False,
+) -> None:
+    """Research reports on the VIA pilot, computed from validated survey data."""
+
+
 @app.command()
 def validate(
-    data_dir: Annotated[Optional[Path], typer.Argument(help="Dataset folder; omit for the embedded demo data.")] = None,
-    report: Annotated[Optional[Path], typer.Option("--report", help="Also write every violation to FILE.csv or FILE.json.")] = None,
-    language: Annotated[Optional[str], typer.Option("--language", help="Message language: nl or en (default: study.yaml's).")] = None,
+    data_dir: Annotated[Optional[Path], typer.Argument(
+        metavar="DATA", help="Dataset folder; omit for the embedded demo data.", show_default=False)] = None,
+    report: Annotated[Optional[Path], typer.Option("--report", metavar="FILE",
+                                                   help="Also write every violation to FILE.csv or FILE.json.")] = None,
+    language: Annotated[Optional[str], typer.Option("--language", metavar="nl|en",
+                                                    help="Language of the messages (default: study.yaml's).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing; the exit status tells.")] = False,
 ) -> None:
-    """Check a dataset against the data contract; report every violation at once."""
+    """Check a dataset against the data contract.
+
+    Every violation is reported at once, with table, file, row and column.
+    """
     from via_reports.data.dataset import validate_folder
     from via_reports.data.violation_report import check_report_path, write_violation_report
 
     console = _console(quiet)
-    if language not in (None, *LANGUAGES):
-        raise typer.BadParameter(f"language must be {' or '.join(LANGUAGES)}", param_hint="--language")
+    check_options({"language": language})
     if report is not None and report.suffix.lower() not in (".csv", ".json"):
         raise typer.BadParameter("the report file must end in .csv or .json", param_hint="--report")
     if report is not None:
@@ -115,10 +143,13 @@ def validate(
 
 @app.command("demo-data")
 def demo_data(
-    out_dir: Annotated[Path, typer.Argument(help="Folder to create with the synthetic demo dataset.")],
-    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+    out_dir: Annotated[Path, typer.Argument(metavar="FOLDER", help="New folder for the synthetic demo dataset.")],
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing; the exit status tells.")] = False,
 ) -> None:
-    """Write the synthetic demo dataset (CSV + study.yaml) to a new folder, validated."""
+    """Write the synthetic demo dataset to a new folder.
+
+    CSV tables and study.yaml, validated.
+    """
     from via_reports.data.dataset import validate_folder
     from via_reports.demo.generator import write_demo
 
@@ -136,32 +167,48 @@ def demo_data(
                   f"({len(result.tables['participants'])} participants, synthetic).")
 
 
+def _default(name: str, otherwise: str | None = None) -> str:
+    """How the help names an option's default: the dataset's report.yaml, else the package's."""
+    return f"default: {REPORT_FILE}'s, else {otherwise or DEFAULT_OPTIONS[name]}"
+
+
 @app.command()
 def build(
-    data_dir: Annotated[Optional[Path], typer.Argument(help="Dataset folder; omit for the embedded demo data.")] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder (replaced only when the build succeeds).")] = Path("report"),
-    wave: Annotated[Optional[str], typer.Option("--wave", help="Last wave of the report, e.g. T1 (default: the last answered).")] = None,
-    kind: Annotated[Optional[str], typer.Option("--kind", help="interim or final (default: inferred from the wave).")] = None,
-    language: Annotated[Optional[str], typer.Option("--language", help="nl or en (default: study.yaml's).")] = None,
-    theme: Annotated[str, typer.Option("--theme", help="Theme name under templates/pdf/themes, or a theme folder.")] = DEFAULT_OPTIONS["theme"],
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Chapters run in parallel.")] = DEFAULT_OPTIONS["jobs"],
-    min_n: Annotated[int, typer.Option("--min-n", min=1, help="Minimum users for a satisfaction figure per instrument.")] = DEFAULT_OPTIONS["min_n"],
-    alpha: Annotated[float, typer.Option("--alpha", help="Significance threshold of the statistical tests, between 0 and 1.")] = DEFAULT_OPTIONS["alpha"],
+    data_dir: Annotated[Optional[Path], typer.Argument(
+        metavar="DATA", help="Dataset folder; omit for the embedded demo data.", show_default=False)] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="FOLDER",
+                                      help="Output folder, replaced only when the build succeeds.")] = Path("report"),
+    wave: Annotated[Optional[str], typer.Option(
+        "--wave", metavar="T0|T1|T2", help=f"Last wave of the report ({_default('wave', 'the last answered')}).")] = None,
+    kind: Annotated[Optional[str], typer.Option(
+        "--kind", metavar="interim|final",
+        help=f"Report kind ({_default('kind', 'final for the last wave if a control group exists')}).")] = None,
+    language: Annotated[Optional[str], typer.Option(
+        "--language", metavar="nl|en", help=f"Report language ({_default('language', 'the language of study.yaml')}).")] = None,
+    theme: Annotated[Optional[str], typer.Option(
+        "--theme", metavar="NAME|FOLDER", help=f"default, neutral or a theme folder ({_default('theme')}).")] = None,
+    jobs: Annotated[Optional[int], typer.Option(
+        "--jobs", "-j", metavar="N", help=f"Chapters run in parallel ({_default('jobs')}).")] = None,
+    min_n: Annotated[Optional[int], typer.Option(
+        "--min-n", metavar="N", help=f"Fewest users for an instrument's satisfaction figure ({_default('min_n')}).")] = None,
+    alpha: Annotated[Optional[float], typer.Option(
+        "--alpha", metavar="P", help=f"Significance threshold of the statistical tests ({_default('alpha')}).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Rebuild even when the output folder is up to date.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output; the exit status tells.")] = False,
 ) -> None:
-    """Build report.pdf, report.html, figures/*.csv, manifest.json and the executed notebooks."""
+    """Build the report of a dataset.
+
+    Writes report.pdf, report.html, figures/*.csv, manifest.json and the
+    executed notebooks. Options not given come from report.yaml in the dataset
+    folder, if there is one.
+    """
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from via_reports.report.build import BuildOptions, build_report
 
     console = _console(quiet)
-    if kind not in (None, *KINDS):
-        raise typer.BadParameter(f"kind must be {' or '.join(KINDS)}", param_hint="--kind")
-    if language not in (None, *LANGUAGES):
-        raise typer.BadParameter(f"language must be {' or '.join(LANGUAGES)}", param_hint="--language")
     options = BuildOptions(data_dir=data_dir, out=out, wave=wave, kind=kind, language=language, theme=theme,
-                           jobs=jobs, min_n=min_n, alpha=alpha, force=force)
+                           jobs=jobs, min_n=min_n, alpha=alpha, force=force).resolved()  # a wrong option: exit 2
     with Progress(TextColumn("{task.description:<14}"), BarColumn(), TextColumn("{task.fields[status]}"),
                   TimeElapsedColumn(), console=console, disable=quiet, transient=False) as bar:
         tasks: dict[str, int] = {}
@@ -202,6 +249,73 @@ def build(
     total = sum(v for k, v in result.timings.items() if k in ("validation", "notebooks", "collection", "render"))
     console.print(f"[green]Report built[/green] in {shown(result.out)} ({result.scope.kind}, waves "
                   f"{', '.join(result.scope.waves)}, {len(result.files)} files, {total:.1f} s).")
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(metavar="FOLDER", help="New folder for the study.")],
+    language: Annotated[str, typer.Option("--language", metavar="nl|en",
+                                          help="Language of the study and of the texts to adapt.")] = "nl",
+    theme: Annotated[str, typer.Option("--theme", metavar="NAME",
+                                       help="The shipped theme to copy: default or neutral.")] = "default",
+) -> None:
+    """Start a new study in a new folder.
+
+    Writes study.yaml to fill in, the tables with their header rows, report.yaml,
+    the chapter texts and a theme to adapt.
+    """
+    from via_reports.scaffold import scaffold_study
+
+    written = scaffold_study(folder, language=language, theme=theme)
+    console = _console()
+    console.print(f"New study in {shown(folder)} ({len(written)} files). Next:")
+    console.print(f"  1. fill in {shown(folder / 'study.yaml')} (every field is explained in it);")
+    console.print("  2. add the rows of the tables (the header row says which columns; see the codebook in "
+                  "a report's appendix);")
+    console.print(f"  3. via-reports validate {shown(folder)}   then   via-reports build {shown(folder)}")
+
+
+@app.command()
+def notebooks(
+    folder: Annotated[Path, typer.Argument(metavar="FOLDER", help="Folder to copy the chapter notebooks into.")],
+) -> None:
+    """Copy the chapter notebooks into a folder.
+
+    To run them with papermill or open them in JupyterLab.
+    """
+    import shutil
+
+    from via_reports.chapters.registry import computed_chapters
+    from via_reports.resources import templates_dir
+
+    sources = [templates_dir() / "notebooks" / f"{chapter}.ipynb" for chapter in computed_chapters()]
+    existing = [folder / s.name for s in sources if (folder / s.name).exists()]
+    if existing:
+        raise typer.BadParameter(f"{', '.join(shown(p) for p in existing)} exist(s) already and would be "
+                                 "overwritten: choose another folder", param_hint="FOLDER")
+    folder.mkdir(parents=True, exist_ok=True)
+    for source in sources:
+        shutil.copyfile(source, folder / source.name)
+    _console().print(f"{len(sources)} chapter notebooks copied to {shown(folder)}: "
+                     f"{', '.join(s.name for s in sources)}. They run in the Jupyter kernel 'via-reports' "
+                     "(register it once with: via-reports kernel install).")
+
+
+@kernel_app.command("install")
+def kernel_install(
+    sys_prefix: Annotated[bool, typer.Option(
+        "--sys-prefix", help="Register it inside the running environment (e.g. a .venv) instead of for the user.")
+    ] = False,
+) -> None:
+    """Register the Jupyter kernel the notebooks ask for.
+
+    The kernel 'via-reports' runs this Python, with this via-reports.
+    """
+    from via_reports.chapters.kernel import KERNEL_NAME, install_kernel
+
+    folder = install_kernel(user=not sys_prefix, prefix=sys.prefix if sys_prefix else None)
+    _console().print(f"Jupyter kernel {KERNEL_NAME!r} registered in {shown(folder)} "
+                     f"(it runs {shown(sys.executable)}).")
 
 
 def _stop_on_sigterm(signum: int, frame: object) -> None:

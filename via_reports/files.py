@@ -94,6 +94,17 @@ def read_small_yaml(path: Path, *, what: str) -> Any:
     return yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_NoAliasLoader)  # noqa: S506 - a safe loader
 
 
+def top_level_lines(path: Path) -> dict[str, int]:
+    """The line (1-based) of each top-level key of a YAML mapping, to name in a message.
+
+    Read like :func:`read_small_yaml` (call that first: it checks the size).
+    """
+    node = yaml.compose(path.read_text(encoding="utf-8-sig"), Loader=_NoAliasLoader)  # noqa: S506 - a safe loader
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {str(key.value): key.start_mark.line + 1 for key, _ in node.value}
+
+
 def current_umask() -> int:
     """The process's umask (read by setting it, then put back at once)."""
     current = os.umask(0)

@@ -1,35 +1,150 @@
-"""The options of a report and their defaults, in one place.
+"""The options of a report: their defaults, their rules and report.yaml, in one place.
 
-The command line (``via-reports build``), the Python API
-(:class:`via_reports.report.build.BuildOptions`) and the chapter notebooks'
-parameters cell (:data:`via_reports.chapters.registry.NOTEBOOK_PARAMETERS`)
-all take their defaults from :data:`DEFAULT_OPTIONS`. ``None`` means "decided
-by the data": the last answered wave, the study's language, the report kind
-that wave implies (see :meth:`via_reports.analysis.scope.Scope.for_wave`).
+``data_contracts/report.schema.yaml`` declares every option with its default
+and its allowed values. The command line (``via-reports build``), the Python
+API (:func:`via_reports.build_report`), the chapter notebooks' parameters
+cell (:func:`via_reports.chapters.registry.check_parameters`) and a dataset's
+``report.yaml`` are checked by :func:`check_options`, so a wrong value gets
+the same message everywhere (``language must be nl or en, not 'de'``).
+
+``report.yaml`` in a dataset folder keeps that study's options with its data;
+an option given on the command line or to ``build_report`` overrides it
+(:func:`resolve_options`). ``None`` means "decided by the data": the last
+answered wave, the study's language, the report kind that wave implies (see
+:meth:`via_reports.analysis.scope.Scope.for_wave`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
-#: The report languages, the first is the default where no study says otherwise.
-LANGUAGES = ("nl", "en")
-#: The report kinds: an interim report, and the final report with the effects chapter.
-KINDS = ("interim", "final")
+import yaml
 
-DEFAULT_OPTIONS: dict[str, Any] = {
-    #: The last wave the report covers; None: the last wave anybody answered.
-    "wave": None,
-    #: "interim" or "final"; None: final when the wave is the study's last and a control group exists.
-    "kind": None,
-    #: "nl" or "en"; None: the language study.yaml declares.
-    "language": None,
-    #: A theme under templates/pdf/themes, or a theme folder.
-    "theme": "default",
-    #: Instruments with fewer users in the last wave get no satisfaction figure of their own.
-    "min_n": 10,
-    #: Significance threshold of the statistical tests behind the sentences.
-    "alpha": 0.05,
-    #: Chapter notebooks run in parallel.
-    "jobs": 2,
-}
+from via_reports.exceptions import ParameterError
+from via_reports.resources import contracts_dir
+
+#: The options file of a dataset folder.
+REPORT_FILE = "report.yaml"
+
+
+@lru_cache(maxsize=1)
+def options_schema() -> dict[str, Any]:
+    """The JSON Schema of the options (and of report.yaml)."""
+    return yaml.safe_load((contracts_dir() / "report.schema.yaml").read_text(encoding="utf-8"))
+
+
+def _allowed(name: str) -> tuple[str, ...]:
+    return tuple(value for value in options_schema()["properties"][name]["enum"] if value is not None)
+
+
+#: Every option with its default.
+DEFAULT_OPTIONS: dict[str, Any] = {name: spec.get("default")
+                                   for name, spec in options_schema()["properties"].items()}
+#: The report languages, the first is the default where no study says otherwise.
+LANGUAGES = _allowed("language")
+#: The report kinds: an interim report, and the final report with the effects chapter.
+KINDS = _allowed("kind")
+
+_TYPE_WORDS = {"integer": "a whole number", "number": "a number", "string": "a text"}
+
+
+def _message(error: Any) -> tuple[str, str]:
+    """(option, plain message) of one jsonschema error about one option."""
+    name = str(error.absolute_path[0])
+    value = error.instance
+    schema = error.schema
+    if error.validator == "enum":
+        choices = [str(v) for v in schema["enum"] if v is not None]
+        return name, f"{name} must be {', '.join(choices[:-1])} or {choices[-1]}, not {value!r}"
+    if error.validator == "type":
+        return name, f"{name} must be {_TYPE_WORDS.get(schema['type'], schema['type'])}, not {value!r}"
+    if error.validator == "minimum":
+        return name, f"{name} must be at least {schema['minimum']}, not {value!r}"
+    if error.validator in ("exclusiveMinimum", "exclusiveMaximum"):
+        return name, (f"{name} must lie between {schema['exclusiveMinimum']} and {schema['exclusiveMaximum']}, "
+                      f"not {value!r}")
+    if error.validator == "minLength":
+        return name, f"{name} must not be empty"
+    return name, f"{name}: {error.message}"
+
+
+def option_problems(values: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(option, message) for every unknown option and every value the schema does not allow."""
+    import jsonschema
+
+    known = options_schema()["properties"]
+    problems = [(str(name), f"unknown option {str(name)!r}; the options are {', '.join(known)}")
+                for name in values if name not in known]
+    validator = jsonschema.Draft202012Validator(options_schema())
+    for error in validator.iter_errors({k: v for k, v in values.items() if k in known}):
+        problems.append(_message(error))
+    return problems
+
+
+def check_options(values: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` as given, after checking each against the schema; a problem is a :class:`ParameterError`."""
+    problems = option_problems(values)
+    if problems:
+        raise ParameterError("; ".join(message for _, message in problems))
+    return dict(values)
+
+
+def read_report_file(data_dir: Path) -> tuple[dict[str, Any], list[tuple[int | None, str]]]:
+    """The options in ``data_dir/report.yaml`` and its problems as (line, message).
+
+    No file: no options. A theme that is not one of the shipped themes is a
+    folder inside the dataset folder (never a link or a path out of it) and
+    comes back as its full path.
+    """
+    from via_reports.files import InputRefused, file_in_folder, read_small_yaml, refuse_link, top_level_lines
+    from via_reports.report.themes import available_themes
+
+    path = data_dir / REPORT_FILE
+    if not path.exists() and not path.is_symlink():
+        return {}, []
+    try:
+        refuse_link(path, what=REPORT_FILE)
+        data = read_small_yaml(path, what=REPORT_FILE)
+        lines = top_level_lines(path)
+    except InputRefused as refused:
+        return {}, [(None, str(refused))]
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError) as error:
+        mark = getattr(error, "problem_mark", None)
+        return {}, [(mark.line + 1 if mark else None, f"{REPORT_FILE} cannot be read: {error}")]
+    if data is None:
+        return {}, []
+    if not isinstance(data, dict):
+        return {}, [(1, f"{REPORT_FILE} must be a mapping of option names to values, e.g. 'language: en'")]
+    problems = [(lines.get(str(name)), message) for name, message in option_problems(data)]
+    options = {str(name): value for name, value in data.items() if value is not None}
+    theme = options.get("theme")
+    if not problems and theme is not None and theme not in available_themes():
+        try:
+            options["theme"] = str(file_in_folder(data_dir, theme, what="theme"))
+        except InputRefused as refused:
+            problems.append((lines.get("theme"), str(refused)))
+    return options, problems
+
+
+def report_file_error(data_dir: Path, problems: list[tuple[int | None, str]]) -> ParameterError:
+    """One error naming report.yaml and the line of each problem."""
+    path = data_dir / REPORT_FILE
+    return ParameterError("\n".join(f"{path}" + (f", line {line}" if line else "") + f": {message}"
+                                    for line, message in problems))
+
+
+def resolve_options(data_dir: Path | None, given: Mapping[str, Any]) -> dict[str, Any]:
+    """Every option: its default, overridden by ``data_dir/report.yaml``, overridden by ``given``.
+
+    A ``None`` in ``given`` means "not given". Every value is checked.
+    """
+    from_file: dict[str, Any] = {}
+    if data_dir is not None:
+        from_file, problems = read_report_file(data_dir)
+        if problems:
+            raise report_file_error(data_dir, problems)
+    chosen = {name: value for name, value in given.items() if value is not None}
+    return check_options({**DEFAULT_OPTIONS, **from_file, **chosen})

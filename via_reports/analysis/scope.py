@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from via_reports.exceptions import ParameterError
-from via_reports.options import DEFAULT_OPTIONS, KINDS, LANGUAGES
+from via_reports.options import DEFAULT_OPTIONS, LANGUAGES, check_options
 
 
 @dataclass(frozen=True)
@@ -21,16 +21,9 @@ class Scope:
     kind: str = "interim"
 
     def __post_init__(self) -> None:
-        if self.language not in LANGUAGES:
-            raise ParameterError(f"language must be one of {', '.join(LANGUAGES)}, not {self.language!r}")
-        if self.kind not in KINDS:
-            raise ParameterError(f"kind must be one of {', '.join(KINDS)}, not {self.kind!r}")
+        check_options({"language": self.language, "kind": self.kind, "min_n": self.min_n, "alpha": self.alpha})
         if not self.waves:
             raise ParameterError("a report covers at least one wave")
-        if self.min_n < 1:
-            raise ParameterError(f"min_n must be at least 1, not {self.min_n}")
-        if not 0 < self.alpha < 1:
-            raise ParameterError(f"alpha must lie between 0 and 1, not {self.alpha}")
 
     @property
     def last_wave(self) -> str:

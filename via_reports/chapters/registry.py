@@ -41,7 +41,7 @@ from via_reports.figures import (
 from via_reports.figures import subgroups as subgroup_figures
 from via_reports.figures.charts import ChartStyle
 from via_reports.figures.figure import Figure
-from via_reports.options import DEFAULT_OPTIONS, KINDS
+from via_reports.options import DEFAULT_OPTIONS, KINDS, check_options
 
 COMPUTED = "computed"
 TEXT = "text"
@@ -248,8 +248,10 @@ def check_parameters(values: dict[str, Any]) -> dict[str, Any]:
 
     Used before a kernel starts (:func:`via_reports.chapters.execute.run_chapter`)
     and inside the notebook (:meth:`via_reports.chapters.notebook.ChapterRun.from_parameters`).
-    An unknown name (a typo such as ``-p wvae T1``), a value of the wrong type
-    or a kind that does not exist is a :class:`ParameterError`.
+    An unknown name (a typo such as ``-p wvae T1``) or a value of the wrong
+    type is a :class:`ParameterError`; the values of the report's options
+    (wave, kind, language, theme, min_n, alpha; "" is the default) are checked
+    by :func:`via_reports.options.check_options`, with the command line's messages.
     """
     declared = parameter_defaults()
     unknown = sorted(set(values) - set(declared))
@@ -263,8 +265,8 @@ def check_parameters(values: dict[str, Any]) -> dict[str, Any]:
         if value is None or isinstance(value, bool) or not isinstance(value, expected):
             raise ParameterError(
                 f"parameter {parameter.name} must be of type {parameter.type.__name__}, not {value!r}")
-    if checked["kind"] not in ("", *KINDS):
-        raise ParameterError(f"parameter kind must be {' or '.join(KINDS)} or empty, not {checked['kind']!r}")
+    check_options({name: DEFAULT_OPTIONS[name] if checked[name] == "" else checked[name]
+                   for name in DEFAULT_OPTIONS if name in checked})
     return checked
 
 

@@ -93,10 +93,28 @@ def canonical_csv(table: str, frame: pd.DataFrame) -> str:
     return out.to_csv(index=False, lineterminator="\n")
 
 
-def validate_folder(data_dir: str | Path | None, language: str | None = None) -> ValidationResult:
-    """Read and validate; never raises for bad data (see ``result.violations``)."""
+def validate_folder(data_dir: str | Path | None = None, language: str | None = None) -> ValidationResult:
+    """Check a dataset folder against the data contract; every violation at once, nothing raised for bad data.
+
+    ``data_dir`` None checks the embedded synthetic demo. The folder's
+    study.yaml, its tables (CSV, Parquet, SPSS or Excel), its own texts and its
+    ``report.yaml`` are read, never changed. ``language`` ("nl" or "en") is the
+    language of the messages; None: study.yaml's.
+
+    Returns a :class:`~via_reports.data.validation.ValidationResult`:
+    ``result.ok``, ``result.violations`` and ``result.warnings`` (each a
+    :class:`~via_reports.data.validation.Violation` with table, file, row,
+    column, value, rule and message) and, when valid, the typed tables.
+    """
+    from via_reports.options import REPORT_FILE, check_options, read_report_file
+
+    check_options({"language": language})
     raw = read_demo() if data_dir in (None, "") else read_dataset(data_dir)
     result = validate_raw(raw, language)
+    if data_dir not in (None, ""):
+        _, problems = read_report_file(Path(data_dir))
+        result.violations += [Violation("report", str(Path(data_dir) / REPORT_FILE), line, None, None,
+                                        "report_option", message) for line, message in problems]
     result.violations = sort_violations(result.violations)
     result.warnings = sort_violations(result.warnings)
     return result

@@ -23,6 +23,7 @@ dies with the build that started it.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -44,7 +45,7 @@ from via_reports.data.dataset import Dataset, load_dataset
 from via_reports.data.validation import Violation
 from via_reports.exceptions import ChapterError, ContractError, ParameterError, RenderError
 from via_reports.files import current_umask
-from via_reports.options import DEFAULT_OPTIONS
+from via_reports.options import DEFAULT_OPTIONS, resolve_options
 from via_reports.report.facts import text_context
 from via_reports.report.text import load_text, text_path
 
@@ -54,17 +55,34 @@ _QUOTE = re.compile(r"^> \*\*(?P<speaker>[^*]+)\*\*\s*\n(?P<body>(?:>.*\n?)+)", 
 
 @dataclass
 class BuildOptions:
+    """What to build from which data, and where.
+
+    The report's options (``wave`` to ``jobs``) left at None are taken from the
+    dataset's ``report.yaml``, else from their defaults
+    (:data:`via_reports.options.DEFAULT_OPTIONS`); :func:`build_report` fills
+    them in and checks them.
+    """
+
+    #: The dataset folder; None: the embedded synthetic demo data.
     data_dir: Path | None = None
+    #: The output folder, replaced only when the build succeeds.
     out: Path = Path("report")
-    wave: str | None = DEFAULT_OPTIONS["wave"]
-    kind: str | None = DEFAULT_OPTIONS["kind"]
-    language: str | None = DEFAULT_OPTIONS["language"]
-    theme: str = DEFAULT_OPTIONS["theme"]
-    jobs: int = DEFAULT_OPTIONS["jobs"]
-    min_n: int = DEFAULT_OPTIONS["min_n"]
-    alpha: float = DEFAULT_OPTIONS["alpha"]
+    wave: str | None = None
+    kind: str | None = None
+    language: str | None = None
+    theme: str | None = None
+    jobs: int | None = None
+    min_n: int | None = None
+    alpha: float | None = None
     #: Rebuild even when the output folder is up to date.
     force: bool = False
+
+    def resolved(self) -> "BuildOptions":
+        """These options with every report option decided: given, else report.yaml's, else the default."""
+        data_dir = Path(self.data_dir) if self.data_dir is not None else None
+        given = {name: getattr(self, name) for name in DEFAULT_OPTIONS}
+        return dataclasses.replace(self, data_dir=data_dir, out=Path(self.out),
+                                   **resolve_options(data_dir, given))
 
 
 @dataclass
@@ -268,11 +286,36 @@ def _provenance(dataset: Dataset, scope: Scope, options: BuildOptions) -> dict[s
     }
 
 
-def build_report(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
-    """Build the report into ``options.out``; nothing is left behind on failure."""
+def build_report(options: BuildOptions | None = None, progress: Progress | None = None,
+                 **settings: Any) -> BuildResult:
+    """Build a report: validate the data, run the chapter notebooks, write PDF, HTML, CSVs and manifest.
+
+    Give the options as keywords or as a :class:`BuildOptions`::
+
+        build_report(data_dir="my-study", out="report-T1", wave="T1")
+        build_report(BuildOptions(data_dir=Path("my-study"), out=Path("report-T1"), wave="T1"))
+
+    ``data_dir`` None builds the embedded synthetic demo. An option not given
+    comes from the dataset's ``report.yaml``, else from its default
+    (``data_contracts/report.schema.yaml``, the same as the command line's).
+    ``progress(chapter, event, seconds)`` is told when each chapter is queued,
+    starts, is done or failed.
+
+    The output folder is written only when everything succeeded, and only ever
+    replaces a folder an earlier build made. Returns a :class:`BuildResult`
+    (``up_to_date`` when the folder was already built from the same inputs).
+    Raises :class:`~via_reports.exceptions.ParameterError` (a wrong option or
+    output folder), :class:`~via_reports.exceptions.ContractError` (the data),
+    :class:`~via_reports.exceptions.ChapterError` or
+    :class:`~via_reports.exceptions.TextError` (a chapter) and
+    :class:`~via_reports.exceptions.RenderError` (PDF or HTML).
+    """
     from via_reports.report.document import Chapter, MarkdownBlock, ReportDocument, number_document
     from via_reports.report.themes import load_theme
 
+    if options is not None and settings:
+        raise TypeError("give the options as a BuildOptions or as keywords, not both")
+    options = (options or BuildOptions(**settings)).resolved()
     progress = progress or (lambda chapter, event, seconds: None)
     timings: dict[str, float] = {}
     out, data_dir = _check_paths(options)

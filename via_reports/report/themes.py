@@ -13,6 +13,8 @@ path) and holds
 Paths in ``theme.yaml`` are relative to the theme folder. Every file a theme
 names must exist, and every text colour must reach a contrast of 4.5:1 with
 its background (WCAG AA); otherwise :class:`~via_reports.exceptions.RenderError`.
+A theme that does not exist is a wrong parameter
+(:class:`~via_reports.exceptions.ParameterError`, exit status 2).
 
 A theme is read, never followed out of its folder: ``theme.yaml``, ``theme.css``,
 the logo, the cover image, ``interactive_css`` and the fonts (which may also be
@@ -208,8 +210,8 @@ def _theme_folder(theme: str | Path) -> Path:
     candidate = Path(theme)
     if candidate.is_dir():
         return candidate.resolve()
-    raise RenderError(f"theme {str(theme)!r} not found: give a theme folder or one of "
-                      f"{', '.join(available_themes())}")
+    raise ParameterError(f"theme {str(theme)!r} not found: give a theme folder or one of "
+                         f"{', '.join(available_themes())}")
 
 
 def _theme_file(folder: Path, path: Any, key: str) -> Path:
