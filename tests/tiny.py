@@ -35,7 +35,8 @@ STUDY = {
     "contributors": ["B. Medewerker"],
     "place": "Utrecht",
     "publication_date": "2021-04-01",
-    "isbn": "978-94-6409-071-0",
+    "isbn": "978-0-00-000000-2",
+    "isbn_final": "978-0-00-000001-9",
     "study_period": {"start": "2019-11-01", "end": "2021-06-30"},
     "reference_date": "2020-12-31",
     "waves": {

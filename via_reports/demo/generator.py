@@ -30,6 +30,7 @@ empty. Calling :func:`build_demo` twice gives identical tables;
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime as dt
 import math
@@ -161,12 +162,7 @@ def build_demo() -> tuple[dict, dict[str, pd.DataFrame]]:
 
 
 def _copy_study() -> dict:
-    study = dict(STUDY)
-    study["authors"] = list(STUDY["authors"])
-    study["contributors"] = list(STUDY["contributors"])
-    study["study_period"] = dict(STUDY["study_period"])
-    study["waves"] = {w: {"fieldwork": list(v["fieldwork"])} for w, v in STUDY["waves"].items()}
-    return study
+    return copy.deepcopy(STUDY)
 
 
 # ---------------------------------------------------------------------------

@@ -39,14 +39,12 @@ STUDY: dict = {
     "subtitle_final_en": "Final report on the study of the VIA pilot in Enschede",
     "pilot_name": "VIA-pilot Enschede",
     "client": "Gemeente Enschede",
-    "authors": ["Kirsten Tinnemans", "Marlinda van der Hoff"],
-    "contributors": [
-        "A.L. Brock", "H.B. Jonkman", "I. Balsa Mendonça", "L. Janssen Lok", "E.J.D. van Malsen",
-    ],
+    # Synthetic data get a made-up colophon: no real person, ISBN, address or download location.
+    "authors": ["A. Voorbeeld", "B. Voorbeeld"],
     "place": "Utrecht",
     "publication_date": dt.date(2021, 4, 1),
     "final_publication_date": dt.date(2021, 11, 22),
-    "isbn": "978-94-6409-071-0",
+    "publisher": {"name": "via-reports demo"},
     "study_period": {"start": STUDY_PERIOD[0], "end": STUDY_PERIOD[1]},
     "reference_date": REFERENCE_DATE,
     "waves": {wave: {"fieldwork": list(window)} for wave, window in FIELDWORK.items()},

@@ -18,7 +18,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from via_reports.analysis.formatting import month_year
+from via_reports.analysis.formatting import join_words, month_year
 from via_reports.render.appendices import codebook_appendix, data_tables_appendix, provenance_appendix
 from via_reports.render.labels import labels_for, pdf_templates_dir
 from via_reports.render.markdown import Heading, Part, Writer
@@ -28,7 +28,7 @@ from via_reports.report.document import (
     ReportDocument,
     anchor_slug,
 )
-from via_reports.report.themes import Theme
+from via_reports.report.themes import Publisher, Theme
 
 # =========================================================================== assembly
 
@@ -80,17 +80,30 @@ def _parts(doc: ReportDocument, numbering: Numbering, theme: Theme, mode: str,
     return {"summary": summary, "chapters": chapters, "appendices": appendices}
 
 
+def report_publisher(doc: ReportDocument, theme: Theme) -> Publisher | None:
+    """Who publishes the report: study.yaml's ``publisher``, else the theme's, else nobody.
+
+    So an institute's name and address appear only where the study (or a theme
+    made for it) gives them; the shipped themes carry no publisher.
+    """
+    given = doc.study.get("publisher")
+    if not given:
+        return theme.publisher
+    return Publisher(name=str(given["name"]), address=tuple(str(line) for line in given.get("address") or ()),
+                     phone=given.get("phone"), email=given.get("email"), web=given.get("web"))
+
+
 def _colophon(doc: ReportDocument, theme: Theme) -> dict[str, Any]:
     labels = labels_for(doc.language)
     study = doc.study
     date = month_year(study.publication_date, doc.language)
-    publisher = theme.publisher
-    lines = [publisher.name, *publisher.address]
-    if publisher.phone:
+    publisher = report_publisher(doc, theme)
+    lines = [publisher.name, *publisher.address] if publisher else []
+    if publisher and publisher.phone:
         lines.append(f"{labels['phone']} {publisher.phone}")
-    if publisher.email:
+    if publisher and publisher.email:
         lines.append(f"{labels['email']} {publisher.email}")
-    if publisher.web:
+    if publisher and publisher.web:
         lines.append(f"{labels['web']} {publisher.web}")
     rows = [(labels["client"], [study.client]), (labels["authors"], list(study.authors))]
     if study.contributors:
@@ -98,8 +111,11 @@ def _colophon(doc: ReportDocument, theme: Theme) -> dict[str, Any]:
     photo = study.get("cover_photo_credit") or theme.raw.get("cover_photo_credit")
     if photo:
         rows.append((labels["cover_photo"], [photo]))
-    rows.append((labels["publisher"], lines))
-    url = study.get("download_url") or publisher.web
+    if lines:
+        rows.append((labels["publisher"], lines))
+    # the copyright is the publisher's, else the authors'
+    holder = publisher.name if publisher else join_words(list(study.authors), doc.language)
+    url = study.get("download_url")
     fingerprint = doc.provenance.get("data_fingerprint")
     version = doc.provenance.get("package_version")
     built_with = None
@@ -109,10 +125,11 @@ def _colophon(doc: ReportDocument, theme: Theme) -> dict[str, Any]:
     return {
         "rows": rows,
         "download": labels["download"].format(url=url) if url else None,
-        "isbn": study.isbn,
-        "copyright_line": labels["copyright_line"].format(publisher=publisher.name, place=study.place, date=date),
-        "copyright_nl": labels_for("nl")["copyright_nl"].format(publisher=publisher.name),
-        "copyright_en": labels_for("en")["copyright_en"].format(publisher=publisher.name),
+        # each report its own ISBN: the final report never shows the interim report's
+        "isbn": study.get("isbn_final") if doc.kind == "final" else study.isbn,
+        "copyright_line": labels["copyright_line"].format(publisher=holder, place=study.place, date=date),
+        "copyright_nl": labels_for("nl")["copyright_nl"].format(publisher=holder),
+        "copyright_en": labels_for("en")["copyright_en"].format(publisher=holder),
         "synthetic": labels["synthetic_text"] if doc.synthetic else None,
         "synthetic_note": study.get("synthetic_note") if doc.synthetic else None,
         "built_with": built_with,
@@ -156,6 +173,7 @@ def page_context(doc: ReportDocument, theme: Theme, numbering: Numbering, mode: 
         "doc": doc,
         "study": study,
         "theme": theme,
+        "publisher": report_publisher(doc, theme),
         "labels": labels,
         "lang": labels["html_lang"],
         "title": doc.title,

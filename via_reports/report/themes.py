@@ -4,7 +4,8 @@ A theme lives in ``templates/pdf/themes/<name>/`` (or any folder given by
 path) and holds
 
 * ``theme.yaml``: page size and margins, fonts (family + font files), colours,
-  the chart palette, chart sizes, logo, cover image and the publisher block;
+  the chart palette, chart sizes, logo, cover image and, optionally, a publisher block
+  (study.yaml's ``publisher`` comes first; the shipped themes have none);
 * ``theme.css``: the theme's own CSS rules (cover layout, decorations). It can
   use the CSS variables generated from ``theme.yaml`` (``--color-heading``,
   ``--font-body``, ...; see :meth:`Theme.css_variables`), so every colour and
@@ -104,7 +105,8 @@ class Theme:
     colors: dict[str, str]
     palette: tuple[str, ...]
     chart: dict[str, Any]
-    publisher: Publisher
+    #: The publisher block of a theme made for one institute; study.yaml's ``publisher`` comes first.
+    publisher: Publisher | None
     css_path: Path | None = None
     #: Extra CSS for the interactive HTML only.
     interactive_css_path: Path | None = None
@@ -335,8 +337,8 @@ def load_theme(theme: str | Path | Theme = DEFAULT_OPTIONS["theme"]) -> Theme:
     for family in (body, heading):
         if family is not None and not _FONT_FAMILY.match(family.family):
             problems.append(f"font family {family.family!r} may hold only letters, digits, spaces and hyphens")
-    pub = raw.get("publisher") or {}
-    if "name" not in pub:
+    pub = raw.get("publisher")
+    if pub is not None and (not isinstance(pub, dict) or "name" not in pub):
         problems.append("publisher.name is missing")
     page = raw.get("page") or {}
     for key in ("size", "margin"):
@@ -370,7 +372,7 @@ def load_theme(theme: str | Path | Theme = DEFAULT_OPTIONS["theme"]) -> Theme:
             phone=pub.get("phone"),
             email=pub.get("email"),
             web=pub.get("web"),
-        ),
+        ) if pub else None,
         css_path=css if css.exists() else None,
         interactive_css_path=interactive_css,
         logo=optional_file("logo"),
