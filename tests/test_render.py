@@ -43,6 +43,7 @@ STUDY = {
     "place": "Utrecht",
     "publication_date": "2021-04-01",
     "isbn": "978-0-00-000000-2",
+    "publisher": {"name": "Instituut X", "address": ["Straat 1"]},
     "cover_photo_credit": "Eigen beeld",
     "study_period": {"start": "2019-11-01", "end": "2021-06-30"},
     "reference_date": "2020-12-31",
@@ -264,7 +265,7 @@ def test_pdf_structure(rendered):
     assert re.search(r"Tabel B3\.1\. Deelnemers naar leeftijdsgroep en geslacht \(n=134\), bij figuur 2\.1", flat)
     assert "participant_id" in flat and "geslacht" in flat
     assert "sha256:0123456789abcdef" in flat
-    for word in ("Colofon", "Opdrachtgever", "Gemeente Enschede", "Met medewerking van", "ISBN 978-94-6409-071-0",
+    for word in ("Colofon", "Opdrachtgever", "Gemeente Enschede", "Met medewerking van", "ISBN 978-0-00-000000-2",
                  "Uitgave", "auteursrecht", "copyright"):
         assert word in flat, word
     assert "Een professional:" in flat and "Een deelnemer:" in flat
