@@ -91,9 +91,13 @@ def isbn13_is_valid(isbn: str) -> bool:
 
 
 def _dates_to_text(value: Any) -> Any:
-    """YAML turns 2021-04-01 into a date; the schema checks the text form."""
+    """YAML turns 2021-04-01 into a date; the schema checks the text form.
+
+    A key left empty (``isbn:``, as ``via-reports init`` writes them) counts as
+    left out: an optional one is simply not used, a required one is missing.
+    """
     if isinstance(value, dict):
-        return {str(k): _dates_to_text(v) for k, v in value.items()}
+        return {str(k): _dates_to_text(v) for k, v in value.items() if v is not None}
     if isinstance(value, list):
         return [_dates_to_text(v) for v in value]
     if isinstance(value, dt.date):
@@ -132,7 +136,15 @@ def parse_study(data: Any) -> tuple[Study | None, list[StudyProblem]]:
     validator = jsonschema.Draft202012Validator(schema)
     for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
         path = ".".join(str(p) for p in error.absolute_path)
-        problems.append(StudyProblem(path, error.instance if path else None, error.validator, error.message))
+        message = error.message
+        if error.validator == "required":
+            missing = re.match(r"'(.+)' is a required property", error.message)
+            path = ".".join(filter(None, [path, missing.group(1) if missing else ""]))
+            message = f"{path} is missing or empty: fill it in"
+        elif error.instance is None or (error.validator in ("minLength", "minItems") and not error.instance):
+            message = f"{path} is empty: fill it in"
+        value = error.instance if path and error.validator != "required" else None
+        problems.append(StudyProblem(path, value, error.validator, message))
     for path, text in _texts(data):
         if CONTROL_CHARACTERS.search(text):
             problems.append(StudyProblem(path, None, "control_character",
@@ -161,9 +173,10 @@ def parse_study(data: Any) -> tuple[Study | None, list[StudyProblem]]:
                 problems.append(StudyProblem(f"waves.{code}.fieldwork", [first, last], "order",
                                              f"the fieldwork of {code} ends before it starts"))
             waves.append(Wave(code, d0, d1))
+    for key in ("isbn", "isbn_final"):
+        if data.get(key) and not isbn13_is_valid(data[key]):
+            problems.append(StudyProblem(key, data[key], "isbn13", f"ISBN {data[key]} has a wrong check digit"))
     isbn = data.get("isbn")
-    if isbn and not isbn13_is_valid(isbn):
-        problems.append(StudyProblem("isbn", isbn, "isbn13", f"ISBN {isbn} has a wrong check digit"))
     if any(p.severity == "error" for p in problems):
         return None, problems
 
