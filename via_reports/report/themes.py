@@ -202,7 +202,7 @@ def available_themes() -> list[str]:
     return sorted(p.name for p in themes_dir().iterdir() if (p / "theme.yaml").is_file())
 
 
-def _theme_folder(theme: str | Path) -> Path:
+def theme_folder(theme: str | Path) -> Path:
     """A plain name is a theme under templates/pdf/themes; anything else is a folder."""
     text = str(theme)
     if isinstance(theme, str) and "/" not in text and "\\" not in text:
@@ -299,7 +299,7 @@ def load_theme(theme: str | Path | Theme = DEFAULT_OPTIONS["theme"]) -> Theme:
     if isinstance(theme, Theme):
         theme.check_resources()
         return theme
-    folder = _theme_folder(theme)
+    folder = theme_folder(theme)
     path = _theme_file(folder, "theme.yaml", "theme.yaml")
     if not path.is_file():
         raise RenderError(f"theme folder {folder} has no theme.yaml")
