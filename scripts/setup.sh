@@ -42,19 +42,9 @@ echo "==> installing via-reports and its dependencies into .venv"
 .venv/bin/python -m pip install --quiet -e ".[test]"
 
 echo "==> registering the Jupyter kernel 'via-reports'"
-.venv/bin/python -m ipykernel install --sys-prefix --name via-reports --display-name "Python (via-reports)" >/dev/null
-# The kernel's own log (e.g. "running over TCP without encryption") is noise on a
-# researcher's terminal (also "KeyboardInterrupt caught" at shutdown); a failing cell
-# still lands in the executed notebook and in the ChapterError.
-.venv/bin/python - <<'PY'
-import json, sys
-from pathlib import Path
-spec = Path(".venv") / "share/jupyter/kernels/via-reports/kernel.json"
-data = json.loads(spec.read_text())
-if "--IPKernelApp.log_level=CRITICAL" not in data["argv"]:
-    data["argv"].append("--IPKernelApp.log_level=CRITICAL")
-spec.write_text(json.dumps(data, indent=1) + "\n")
-PY
+# For papermill and JupyterLab; it runs .venv's Python with its own log kept quiet.
+# (A build needs no registered kernel: it runs the chapters in its own interpreter.)
+.venv/bin/via-reports kernel install --sys-prefix >/dev/null
 
 echo "==> checking the embedded fonts"
 bash scripts/install_fonts.sh

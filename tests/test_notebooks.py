@@ -197,14 +197,20 @@ def test_unknown_wave_fails_with_a_clear_chapter_error(tmp_path):
     assert Path(info.value.notebook_path).is_file()
 
 
-def test_papermill_run_by_hand_rejects_an_unknown_parameter(tmp_path):
-    """Papermill itself only warns; the notebook's set-up cell stops at the name nobody declared."""
+@pytest.mark.parametrize(("name", "value", "message"), [
+    ("wvae", "T1", "unknown parameter(s) wvae"),
+    ("language", "de", "language must be nl or en, not 'de'"),  # the command line's message, not KeyError
+    ("alpha", "2", "alpha must lie between 0 and 1, not 2"),
+])
+def test_papermill_run_by_hand_rejects_a_wrong_parameter(name, value, message, tmp_path):
+    """Papermill itself only warns; the notebook's set-up cell stops at a wrong name or value."""
     result = subprocess.run(
         [str(Path(sys.executable).parent / "papermill"), str(ROOT / "templates/notebooks/barriers.ipynb"),
-         str(tmp_path / "barriers.ipynb"), "-p", "wvae", "T1", "-p", "output_dir", str(tmp_path)],
+         str(tmp_path / "barriers.ipynb"), "-p", name, value, "-p", "output_dir", str(tmp_path)],
         capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode != 0
-    assert "ParameterError: unknown parameter(s) wvae" in result.stderr + result.stdout
+    assert f"ParameterError: {message}" in result.stderr + result.stdout
+    assert "KeyError" not in result.stderr + result.stdout
 
 
 def run_all(client, notebook) -> None:
