@@ -84,6 +84,22 @@ def test_notebook_parameters_get_the_command_lines_message(name, value, message)
     assert not Path("never-written").exists()
 
 
+def test_notebooks_are_copied_out_of_the_package_never_over_a_file(tmp_path, capsys):
+    from via_reports.chapters.registry import computed_chapters
+
+    assert main(["notebooks", str(tmp_path / "nb")]) == 0
+    assert sorted(p.stem for p in (tmp_path / "nb").iterdir()) == sorted(computed_chapters())
+    assert "via-reports kernel install" in capsys.readouterr().out
+    (tmp_path / "nb" / "barriers.ipynb").write_text("mine", encoding="utf-8")
+    assert main(["notebooks", str(tmp_path / "nb")]) == 2
+    assert (tmp_path / "nb" / "barriers.ipynb").read_text(encoding="utf-8") == "mine"
+    # a link, even to nothing yet, is never written through
+    (tmp_path / "nb2").mkdir()
+    (tmp_path / "nb2" / "barriers.ipynb").symlink_to(tmp_path / "elsewhere.ipynb")
+    assert main(["notebooks", str(tmp_path / "nb2")]) == 2
+    assert not (tmp_path / "elsewhere.ipynb").exists()
+
+
 def test_validate_refuses_a_wrong_language(capsys):
     assert main(["validate", "--language", "de", "--quiet"]) == 2
     assert "language must be nl or en, not 'de'" in capsys.readouterr().err

@@ -289,7 +289,8 @@ def notebooks(
     from via_reports.resources import templates_dir
 
     sources = [templates_dir() / "notebooks" / f"{chapter}.ipynb" for chapter in computed_chapters()]
-    existing = [folder / s.name for s in sources if (folder / s.name).exists()]
+    targets = [folder / source.name for source in sources]
+    existing = [target for target in targets if target.exists() or target.is_symlink()]  # a link: never written through
     if existing:
         raise typer.BadParameter(f"{', '.join(shown(p) for p in existing)} exist(s) already and would be "
                                  "overwritten: choose another folder", param_hint="FOLDER")
