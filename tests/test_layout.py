@@ -45,11 +45,14 @@ def test_every_default_comes_from_one_place():
     from via_reports.cli import app
     from via_reports.report.build import BuildOptions
 
+    # build_report and the command line: None is "not given", decided by report.yaml, else DEFAULT_OPTIONS
     api = {f.name: f.default for f in dataclasses.fields(BuildOptions)}
-    assert {name: api[name] for name in DEFAULT_OPTIONS} == DEFAULT_OPTIONS
+    assert all(api[name] is None for name in DEFAULT_OPTIONS)
+    resolved = BuildOptions().resolved()
+    assert {name: getattr(resolved, name) for name in DEFAULT_OPTIONS} == DEFAULT_OPTIONS
     build = next(c for c in get_command(app).commands.values() if c.name == "build")
     cli = {p.name: p.default for p in build.params}
-    assert {name: cli[name] for name in DEFAULT_OPTIONS} == DEFAULT_OPTIONS
+    assert all(cli[name] is None for name in DEFAULT_OPTIONS)
     notebook = {p.name: p.default for p in NOTEBOOK_PARAMETERS}
     assert {name: notebook[name] for name in ("min_n", "alpha", "theme")} == \
         {name: DEFAULT_OPTIONS[name] for name in ("min_n", "alpha", "theme")}

@@ -1,6 +1,6 @@
 """The README's examples run as written, in an empty folder, as a pip user types them (issue 12).
 
-Every ``bash`` and ``python`` block from "## Using it" on runs in document order
+Every ``bash`` and ``python`` block of "## Using it" runs in document order
 in one fresh folder, with only the package's console scripts on the PATH and
 Jupyter's user folder in that folder (so ``via-reports kernel install`` is the
 only registration papermill finds). The ``yaml`` block of report.yaml must be a
@@ -25,8 +25,11 @@ BLOCK = re.compile(r"^```(\w+)\n(.*?)^```", re.MULTILINE | re.DOTALL)
 
 
 def examples() -> list[tuple[str, str]]:
+    """The code blocks of the section "## Using it" (the set-up and the developers' tools come elsewhere)."""
     text = README.read_text(encoding="utf-8")
-    return [(m.group(1), m.group(2)) for m in BLOCK.finditer(text, text.index("## Using it"))]
+    start = text.index("## Using it")
+    section = text[start:text.index("\n## ", start)]
+    return [(m.group(1), m.group(2)) for m in BLOCK.finditer(section)]
 
 
 def test_the_readme_has_examples_of_every_command():
