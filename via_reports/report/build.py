@@ -79,9 +79,9 @@ class BuildOptions:
 
     def resolved(self) -> "BuildOptions":
         """These options with every report option decided: given, else report.yaml's, else the default."""
-        data_dir = Path(self.data_dir) if self.data_dir is not None else None
         from via_reports.report.themes import theme_folder
 
+        data_dir = Path(self.data_dir) if self.data_dir is not None else None
         given = {name: getattr(self, name) for name in DEFAULT_OPTIONS}
         options = resolve_options(data_dir, given)
         theme_folder(options["theme"])  # a theme that does not exist: refused before anything runs
