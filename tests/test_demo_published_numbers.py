@@ -685,7 +685,7 @@ def test_study_yaml(study):
     assert study["publication_date"] == dt.date(2021, 4, 1)
     assert study["study_period"] == {"start": dt.date(2019, 11, 1), "end": dt.date(2021, 6, 30)}
     assert study["waves"]["T1"]["fieldwork"] == [dt.date(2020, 10, 15), dt.date(2021, 1, 8)]
-    assert study["synthetic"] is True and "geen echte personen" in study["synthetic_note"]
+    assert study["synthetic"] is True and "verzonnen" in study["synthetic_note"]
     assert study["neighbourhood"] == "Noord-Noord"
 
 

@@ -18,6 +18,7 @@ import pandas as pd
 
 from via_reports.data.contracts import TABLES, contract_version, load_contract
 from via_reports.data.loading import RawDataset, TableSource, raw_from_frames, read_dataset
+from via_reports.data.messages import message
 from via_reports.data.study import Study
 from via_reports.data.validation import ValidationResult, Violation, sort_violations, validate_raw
 from via_reports.exceptions import ContractError
@@ -138,5 +139,19 @@ def load_dataset(data_dir: str | Path | None = None, language: str | None = None
     if not result.ok:
         raise ContractError(result.violations, result.warnings)
     folder = "<demo>" if data_dir in (None, "") else str(Path(data_dir))
-    return Dataset(study=result.study, tables=result.tables, sources=result.sources,
+    study = result.study.edition(language or result.study.language)
+    missing = result.study.missing_translations(study.language)
+    if missing:
+        raise ContractError([_translation_violation(folder, key, study) for key in missing], result.warnings)
+    return Dataset(study=study, tables=result.tables, sources=result.sources,
                    folder=folder, warnings=tuple(result.warnings))
+
+
+def _translation_violation(folder: str, key: str, study: Study) -> Violation:
+    """study.yaml lacks ``key`` (``client_en``) that ``study``'s edition shows."""
+    from babel import Locale
+
+    names = Locale.parse(study.language).languages  # 'Engels' / 'English'
+    return Violation("study", f"{folder}/study.yaml", None, key, None, "translation",
+                     message("translation", study.language, key=key, text=key.rsplit("_", 1)[0],
+                             edition=names[study.language], source=names[study.source_language]))

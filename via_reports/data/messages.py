@@ -132,6 +132,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{detail}",
         "nl": "{detail}",
     },
+    "translation": {
+        "en": "the {edition} edition needs {key}: {text} in {edition} (study.yaml gives {text} in {source} only)",
+        "nl": "de editie in het {edition} heeft {key} nodig: {text} in het {edition} "
+              "(study.yaml geeft {text} alleen in het {source})",
+    },
 }
 
 

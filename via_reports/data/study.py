@@ -7,6 +7,7 @@ the ISBN-13 check digit.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -17,6 +18,16 @@ import jsonschema
 from via_reports.data.contracts import study_schema
 
 WAVE_ORDER = ("T0", "T1", "T2")
+#: The report languages; study.yaml's texts are in its ``report_language``.
+LANGUAGES = ("nl", "en")
+#: study.yaml's texts that a reader sees in words of one language. An edition in another
+#: language than ``report_language`` needs each one given with that language's suffix
+#: (``pilot_name_en``): a report is in one language throughout.
+TRANSLATED = ("title", "subtitle_interim", "subtitle_final", "pilot_name", "client",
+              "cover_photo_credit", "synthetic_note")
+#: Names that may have a version per language (``place_en: The Hague``) and are shown as
+#: given when they have none.
+NAMES = ("place", "neighbourhood")
 #: Characters no text of a report can hold: C0 and C1 control characters (but tab, line feed
 #: and carriage return) and the two non-characters XML forbids. A NUL in a label crashed the
 #: chart renderer (vl-convert aborts the process); the PDF's fonts have no glyph for any of them.
@@ -68,7 +79,36 @@ class Study:
         return codes[: codes.index(last) + 1]
 
     def get(self, key: str, default: Any = None) -> Any:
-        return self.raw.get(key, default)
+        """study.yaml's ``key`` as this study's edition shows it (``pilot_name_en`` in English)."""
+        return self.values().get(key, default)
+
+    @property
+    def source_language(self) -> str:
+        """The language study.yaml's texts are written in (its ``report_language``)."""
+        return self.raw.get("report_language", "nl")
+
+    def values(self) -> dict[str, Any]:
+        """study.yaml's keys with every text in this edition's language (``pilot_name`` is ``pilot_name_en``)."""
+        values = dict(self.raw)
+        if self.language != self.source_language:
+            for key in (*TRANSLATED, *NAMES):
+                if self.raw.get(f"{key}_{self.language}"):
+                    values[key] = self.raw[f"{key}_{self.language}"]
+        return values
+
+    def missing_translations(self, language: str) -> list[str]:
+        """The keys an edition in ``language`` needs and study.yaml lacks (``client_en``, ...)."""
+        if language == self.source_language:
+            return []
+        return [f"{key}_{language}" for key in TRANSLATED
+                if self.raw.get(key) and not self.raw.get(f"{key}_{language}")]
+
+    def edition(self, language: str) -> "Study":
+        """This study as its edition in ``language`` shows it; see :meth:`missing_translations`."""
+        edition = dataclasses.replace(self, language=language)
+        values = edition.values()
+        return dataclasses.replace(edition, title=values["title"], pilot_name=values["pilot_name"],
+                                   client=values["client"], place=values["place"])
 
 
 @dataclass(frozen=True)
@@ -150,7 +190,8 @@ def parse_study(data: Any) -> tuple[Study | None, list[StudyProblem]]:
             problems.append(StudyProblem(path, None, "control_character",
                                          "contains a control character (such as NUL or ESC) that no report "
                                          "can print; remove it"))
-    for key in sorted(set(data) - set(schema["properties"])):
+    patterns = [re.compile(pattern) for pattern in schema.get("patternProperties", {})]
+    for key in sorted(k for k in set(data) - set(schema["properties"]) if not any(p.match(k) for p in patterns)):
         problems.append(StudyProblem(key, None, "unknown_key", f"unknown key {key!r} is ignored", "warning"))
     if any(p.severity == "error" for p in problems):
         return None, problems

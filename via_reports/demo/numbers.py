@@ -38,7 +38,9 @@ STUDY: dict = {
     "subtitle_interim_en": "Interim report on the study of the VIA pilot in Enschede",
     "subtitle_final_en": "Final report on the study of the VIA pilot in Enschede",
     "pilot_name": "VIA-pilot Enschede",
+    "pilot_name_en": "VIA pilot Enschede",
     "client": "Gemeente Enschede",
+    "client_en": "Municipality of Enschede",
     # Synthetic data get a made-up colophon: no real person, ISBN, address or download location.
     "authors": ["A. Voorbeeld", "B. Voorbeeld"],
     "place": "Utrecht",
@@ -51,10 +53,11 @@ STUDY: dict = {
     "neighbourhood": PILOT_NEIGHBOURHOOD,
     "caseworkers": 2,  # the published report: all participants were guided by two caseworkers
     "synthetic": True,
-    "synthetic_note": (
-        "Synthetische demonstratiedata: geen echte personen. De aantallen van het tussenrapport "
-        "zijn nagebootst; meting T2 en de controlegroep zijn verzonnen."
-    ),
+    # follows the report's own notice that the data are synthetic: what was imitated, what invented
+    "synthetic_note": "De aantallen van het tussenrapport zijn nagebootst; meting T2 en de controlegroep "
+                      "zijn verzonnen.",
+    "synthetic_note_en": "The numbers of the interim report are imitated; wave T2 and the control group "
+                         "are invented.",
 }
 
 # (instrument, label_nl, label_en, provider). Sollicitatietraining is offered but nobody uses it,

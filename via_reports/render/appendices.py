@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html as html_lib
 import math
 from typing import Any
@@ -135,27 +136,43 @@ def data_tables_appendix(doc: ReportDocument, numbering: Numbering, appendix_num
     return "\n".join(out)
 
 
-def _provenance_value(value: Any, labels: dict[str, Any]) -> str:
-    if isinstance(value, dict):
-        items = "".join(f"<li>{html_lib.escape(str(k))}: {_provenance_value(v, labels)}</li>"
-                        for k, v in value.items())
-        return f'<ul class="plain">{items}</ul>'
-    if isinstance(value, (list, tuple)):
-        return html_lib.escape(", ".join(str(v) for v in value))
-    if isinstance(value, bool):
-        return labels["word_yes"] if value else labels["word_no"]
-    if value is None:
-        return labels["missing_value"]
-    return html_lib.escape(str(value))
+def _provenance_rows(doc: ReportDocument, labels: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, value as HTML) for every provenance item, a build's parameters each on a row, in the report's words."""
+    from babel import Locale
+    from babel.numbers import format_decimal
+
+    from via_reports.report.facts import long_date
+
+    language = doc.language
+    items = {k: v for k, v in doc.provenance.items() if k != "parameters"}
+    items.update(doc.provenance.get("parameters", {}))
+    if "publication_date" in items:
+        items["publication_date"] = long_date(dt.date.fromisoformat(str(items["publication_date"])), language)
+    if "kind" in items:
+        items["kind"] = labels["report_kinds"].get(items["kind"], items["kind"])
+    if "language" in items:
+        items["language"] = Locale.parse(language).languages.get(items["language"], items["language"])
+    if "data" in items and items["data"] is None:
+        items["data"] = labels["demo_data"]
+    known = labels["provenance_keys"]
+    rows = []
+    for key in [k for k in known if k in items] + sorted(k for k in items if k not in known):
+        value = items[key]
+        if isinstance(value, float):
+            text = html_lib.escape(format_decimal(value, locale=labels["locale"]))
+        elif isinstance(value, bool):
+            text = labels["word_yes"] if value else labels["word_no"]
+        elif key == "data_fingerprint":  # a hash breaks anywhere, never with a hyphen
+            text = f'<span class="hash">{html_lib.escape(str(value))}</span>'
+        else:
+            text = html_lib.escape(labels["missing_value"] if value is None else str(value))
+        rows.append((html_lib.escape(known.get(key, key)), text))
+    return rows
 
 
 def provenance_appendix(doc: ReportDocument, labels: dict[str, Any]) -> str:
-    known = labels["provenance_keys"]
-    keys = [k for k in known if k in doc.provenance] + sorted(k for k in doc.provenance if k not in known)
-    rows = "".join(
-        f'<tr><th scope="row">{html_lib.escape(known.get(k, k))}</th>'
-        f'<td class="value">{_provenance_value(doc.provenance[k], labels)}</td></tr>'
-        for k in keys)
+    rows = "".join(f'<tr><th scope="row">{label}</th><td class="value">{value}</td></tr>'
+                   for label, value in _provenance_rows(doc, labels))
     return (f"<p>{html_lib.escape(labels['provenance_intro'])}</p>"
             '<table class="provenance-table"><thead><tr>'
             f'<th scope="col">{labels["provenance_item"]}</th><th scope="col">{labels["provenance_value"]}</th>'

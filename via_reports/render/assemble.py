@@ -128,8 +128,7 @@ def _colophon(doc: ReportDocument, theme: Theme) -> dict[str, Any]:
         # each report its own ISBN: the final report never shows the interim report's
         "isbn": study.get("isbn_final") if doc.kind == "final" else study.isbn,
         "copyright_line": labels["copyright_line"].format(publisher=holder, place=study.place, date=date),
-        "copyright_nl": labels_for("nl")["copyright_nl"].format(publisher=holder),
-        "copyright_en": labels_for("en")["copyright_en"].format(publisher=holder),
+        "copyright": labels["copyright"].format(publisher=holder),
         "synthetic": labels["synthetic_text"] if doc.synthetic else None,
         "synthetic_note": study.get("synthetic_note") if doc.synthetic else None,
         "built_with": built_with,

@@ -267,25 +267,16 @@ def _study_for_report(study, scope: Scope):
     return study
 
 
-def _localised(study, key: str, language: str) -> str | None:
-    """study.yaml's ``key`` in the report language (``title_en``), else as given."""
-    if language != study.language and study.get(f"{key}_{language}"):
-        return study.get(f"{key}_{language}")
-    return study.get(key)
-
-
 def _provenance(dataset: Dataset, scope: Scope, options: BuildOptions) -> dict[str, Any]:
     """What the colophon states so a reader can reproduce the report; no clock time."""
-    date_key = "final_publication_date" if scope.kind == "final" else "publication_date"
-    build_date = dataset.study.get(date_key) or dataset.study.get("publication_date")
     return {
         "data_fingerprint": dataset.fingerprint,
         "contract_version": dataset.contract_version,
         "package_version": __version__,
-        "data": "synthetic demo data" if dataset.is_demo else Path(dataset.folder).name,
+        "data": None if dataset.is_demo else Path(dataset.folder).name,  # None: the built-in demo data
         "parameters": {"wave": scope.last_wave, "kind": scope.kind, "language": scope.language,
                        "min_n": scope.min_n, "alpha": scope.alpha, "theme": Path(options.theme).name},
-        "build_date": str(build_date),
+        "publication_date": _study_for_report(dataset.study, scope).publication_date.isoformat(),
     }
 
 
@@ -375,8 +366,7 @@ def build_report(options: BuildOptions | None = None, progress: Progress | None 
         study = _study_for_report(dataset.study, scope)
         document = ReportDocument(kind=scope.kind, study=study, chapters=chapters, summary=summary,
                                   appendices=appendices, provenance=_provenance(dataset, scope, options),
-                                  language=scope.language, title=_localised(study, "title", scope.language),
-                                  subtitle=_localised(study, f"subtitle_{scope.kind}", scope.language))
+                                  language=scope.language)
         numbering = number_document(document)
         timings["collection"] = time.perf_counter() - started
 

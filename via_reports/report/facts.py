@@ -69,7 +69,7 @@ def text_context(dataset: Dataset, scope: Scope, figures: dict[str, Figure]) -> 
     return TextContext(
         figures=figures,
         language=scope.language,
-        study=dict(dataset.study.raw),
+        study=dataset.study.values(),
         scope={"waves": list(scope.waves), "last_wave": scope.last_wave, "first_wave": scope.first_wave,
                "kind": scope.kind, "language": scope.language, "min_n": scope.min_n, "alpha": scope.alpha},
         facts=study_facts(dataset, scope),
