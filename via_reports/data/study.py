@@ -18,8 +18,6 @@ import jsonschema
 from via_reports.data.contracts import study_schema
 
 WAVE_ORDER = ("T0", "T1", "T2")
-#: The report languages; study.yaml's texts are in its ``report_language``.
-LANGUAGES = ("nl", "en")
 #: study.yaml's texts that a reader sees in words of one language. An edition in another
 #: language than ``report_language`` needs each one given with that language's suffix
 #: (``pilot_name_en``): a report is in one language throughout.
