@@ -47,7 +47,18 @@ def format_cell(value: Any, language: str, column: str = "") -> tuple[str, bool]
         return _format_number(int(value), language, column), True
     if isinstance(value, (float, np.floating)):
         return _format_number(float(value), language, column), True
-    return str(value), False
+    return str(value), _reads_as_number(str(value), labels["locale"])
+
+
+def _reads_as_number(text: str, locale: str) -> bool:
+    """A figure's table may hold numbers already formatted ('12,5'): they align as numbers too."""
+    from babel.numbers import NumberFormatError, parse_decimal
+
+    try:
+        parse_decimal(text, locale=locale, strict=True)
+    except NumberFormatError:
+        return False
+    return True
 
 
 def data_table_html(figure: Figure, labels: dict[str, Any], language: str, *,
@@ -82,8 +93,8 @@ def data_table_html(figure: Figure, labels: dict[str, Any], language: str, *,
         size += " wide"
     cap = f"<caption>{caption}</caption>" if caption else ""
     ident = f' id="{table_id}"' if table_id else ""
-    return (f'<table class="data-table {size}"{ident}>{cap}<thead><tr>{head}</tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table>")
+    return (f'<div class="table-wrap {size}"><table class="data-table {size}"{ident}>{cap}'
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
 
 
 def codebook_appendix(language: str, labels: dict[str, Any]) -> str:
@@ -115,10 +126,10 @@ def codebook_appendix(language: str, labels: dict[str, Any]) -> str:
                 f"<td>{html_lib.escape(type_name)}</td><td class=\"codes\">{html_lib.escape(codes)}</td></tr>")
         size = "small" if len(rows) <= 14 else "long"
         out.append(
-            f'<table class="codebook-table {size}"><thead><tr>'
+            f'<div class="table-wrap {size}"><table class="codebook-table {size}"><thead><tr>'
             f'<th scope="col">{labels["codebook_variable"]}</th><th scope="col">{labels["codebook_label"]}</th>'
             f'<th scope="col">{labels["codebook_type"]}</th><th scope="col">{labels["codebook_codes"]}</th>'
-            f"</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+            f"</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
     return "\n".join(out)
 
 
@@ -174,6 +185,6 @@ def provenance_appendix(doc: ReportDocument, labels: dict[str, Any]) -> str:
     rows = "".join(f'<tr><th scope="row">{label}</th><td class="value">{value}</td></tr>'
                    for label, value in _provenance_rows(doc, labels))
     return (f"<p>{html_lib.escape(labels['provenance_intro'])}</p>"
-            '<table class="provenance-table"><thead><tr>'
+            '<div class="table-wrap"><table class="provenance-table"><thead><tr>'
             f'<th scope="col">{labels["provenance_item"]}</th><th scope="col">{labels["provenance_value"]}</th>'
-            f"</tr></thead><tbody>{rows}</tbody></table>")
+            f"</tr></thead><tbody>{rows}</tbody></table></div>")

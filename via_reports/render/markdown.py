@@ -74,6 +74,30 @@ def _drop_link(tokens: list[Any], start: int) -> None:
         token.type, token.tag, token.attrs, token.nesting, token.content = "text", "", {}, 0, ""
 
 
+#: A space that never breaks: inside "p = 0,092" and between a number and its unit.
+NBSP = "\u00a0"
+#: "p = 0,092", "n = 134", "p < 0,001": a statistic, its relation and its number.
+_RELATION = re.compile(r"\b([pnNtz]) ([=<>≤≥]) (?=[-−+]?[0-9])")
+#: A number and the unit after it: "4 %", "49,7 jaar", "12 weeks".
+_UNIT = re.compile(r"([0-9]) (?=%|(?:jaar|maanden|maand|weken|week|uur|procentpunt|years?|months?|weeks?"
+                   r"|hours?|percentage points?)\b)")
+
+
+def typeset(text: str) -> str:
+    """Text with non-breaking spaces where a line must not break (see NBSP)."""
+    text = _RELATION.sub(lambda m: f"{m.group(1)}{NBSP}{m.group(2)}{NBSP}", text)
+    return _UNIT.sub(lambda m: m.group(1) + NBSP, text)
+
+
+def typeset_tokens(tokens: list[Any]) -> None:
+    """Apply :func:`typeset` to the text of parsed Markdown, in place."""
+    for token in tokens:
+        if token.children:
+            typeset_tokens(token.children)
+        elif token.type == "text":
+            token.content = typeset(token.content)
+
+
 _FOOTNOTE_DEF = re.compile(r"^\[\^([^\]\s]+)\]:[ \t]*(.*(?:\n(?:[ \t]{2,}|\t)\S.*)*)", re.M)
 _FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
 _SPEAKER_QUOTE = re.compile(r"<blockquote>\s*<p>([^<\n]{1,120}:)</p>\s*(.*?)</blockquote>", re.S)
@@ -148,6 +172,7 @@ class Writer:
 
         tokens = self.md.parse(text)
         restrict_links(tokens, self.mode, where)
+        typeset_tokens(tokens)
         for i, token in enumerate(tokens):
             if token.type != "heading_open":
                 continue
@@ -178,6 +203,7 @@ class Writer:
         for token, replacement in placeholders.items():
             html = html.replace(token, replacement)
         html = re.sub(r"<th(?=[\s>])(?![^>]*scope=)", '<th scope="col"', html)
+        html = html.replace("<table>", '<div class="table-wrap small"><table>').replace("</table>", "</table></div>")
         html = _SPEAKER_QUOTE.sub(
             lambda m: f'<div class="quote"><p class="speaker">{m.group(1)}</p>'
                       f'<blockquote>{m.group(2)}</blockquote></div>', html)
@@ -187,6 +213,7 @@ class Writer:
         """One paragraph's worth of Markdown (a footnote, a figure note) without the <p>."""
         tokens = self.md.parseInline(text)
         restrict_links(tokens, self.mode, where)
+        typeset_tokens(tokens)
         return self.md.renderer.render(tokens, self.md.options, {})
 
     def _footnote_html(self, number: int, content: str, part: Part) -> str:
@@ -199,12 +226,14 @@ class Writer:
         text = resolve_references(block.text, self.numbering, self.doc.language, where=where)
         tokens = self.md.parse(text)
         restrict_links(tokens, self.mode, where)
+        typeset_tokens(tokens)
         body = self.md.renderer.render(tokens, self.md.options, {})
         speaker = (f'<p class="speaker">{html_lib.escape(block.speaker)}</p>' if block.speaker else "")
         return f'<div class="quote">{speaker}<blockquote>{body}</blockquote></div>'
 
     # ---------------------------------------------------------------- figures
-    def figure(self, figure: Figure, part: Part) -> str:
+    def figure(self, figure: Figure, part: Part, lead: str = "") -> str:
+        """The figure as HTML; ``lead`` (its lead-in, as HTML) goes in one group with it."""
         number = self.numbering.figures[figure.id]
         if figure.language != self.doc.language:
             raise RenderError(f"figure {figure.id!r} is in language {figure.language!r}, the report in "
@@ -214,7 +243,7 @@ class Writer:
         anchor = self.numbering.figure_anchor(figure.id)
         label = f"{self.labels['figure']} {number}."
         caption = (f'<figcaption><span class="figure-label">{html_lib.escape(label)}</span> '
-                   f'{html_lib.escape(figure.caption(None))}</figcaption>')
+                   f'{html_lib.escape(typeset(figure.caption(None)))}</figcaption>')
         svg = self.svgs[figure.id]
         width, height = svg_size(svg)
         alt = html_lib.escape(figure.alt_text, quote=True)
@@ -236,7 +265,11 @@ class Writer:
             extra = (f'<details class="figure-data"><summary>{html_lib.escape(self.labels["data_table"])}'
                      f'</summary>{data_table_html(figure, self.labels, self.doc.language, caption=None)}'
                      "</details>")
-        return (f'<figure class="figure" id="{anchor}">{caption}{chart}{notes}{extra}</figure>')
+        html = f'<figure class="figure" id="{anchor}">{caption}{chart}{notes}{extra}</figure>'
+        if not lead:
+            return html
+        return f'<div class="figure-group"><div class="figure-lead">{lead}</div>{html}</div>'
+
 
     # ---------------------------------------------------------------- parts
     def part(self, kind: str, anchor: str, number: str | None, title: str, blocks: list[Any], *,
@@ -254,7 +287,11 @@ class Writer:
             elif isinstance(block, QuoteBlock):
                 pieces.append(self.quote(block, part, where))
             elif isinstance(block, FigureBlock):
-                pieces.append(self.figure(block.figure, part))
+                lead = ""
+                if block.lead.strip():
+                    lead = self.markdown(block.lead, part, where=where, number_sections=number_sections,
+                                         section_counter=counter)
+                pieces.append(self.figure(block.figure, part, lead))
             elif isinstance(block, HtmlBlock):
                 pieces.append(block.html)
             else:

@@ -244,9 +244,7 @@ def _computed_chapter_blocks(collected: CollectedChapter, scope: Scope, context,
     if intro.is_file():
         blocks.extend(_split_quotes(load_text(collected.chapter, context, data_dir)[1]))
     for figure in collected.figures:
-        if figure.text:
-            blocks.append(MarkdownBlock("\n\n".join(figure.text)))
-        blocks.append(FigureBlock(figure))
+        blocks.append(FigureBlock(figure, lead="\n\n".join(figure.text)))
     for role, markdown in collected.texts:
         blocks.append(MarkdownBlock(markdown))
     if collected.comparisons and collected.comparisons.get("sentences"):

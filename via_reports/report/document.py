@@ -25,7 +25,8 @@ Blocks of a chapter:
   headings, ``###`` sub-headings, lists, **bold**, tables, and footnotes
   ``[^key]`` with their text on a line of its own ``[^key]: text``;
 * :class:`QuoteBlock`: a quotation with its speaker line ("Een professional:");
-* :class:`FigureBlock`: one :class:`~via_reports.figures.figure.Figure`;
+* :class:`FigureBlock`: one :class:`~via_reports.figures.figure.Figure`, with the
+  sentences that lead in to it;
 * :class:`HtmlBlock`: trusted HTML, inserted as is.
 """
 
@@ -69,9 +70,15 @@ class QuoteBlock:
 
 @dataclass(frozen=True)
 class FigureBlock:
-    """A figure: caption above, chart, notes below; numbered by the renderer."""
+    """A figure: caption above, chart, notes below; numbered by the renderer.
+
+    ``lead`` is the Markdown that introduces the figure (its generated
+    sentences); the PDF keeps it on the figure's page, never alone at the
+    bottom of the page before.
+    """
 
     figure: Figure
+    lead: str = ""
 
 
 Block = Union[MarkdownBlock, HtmlBlock, QuoteBlock, FigureBlock, str]
