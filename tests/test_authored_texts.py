@@ -149,3 +149,27 @@ def test_facts_count_leavers_and_the_panel(datasets, tmp_path):
     facts = study_facts(tiny, Scope.for_wave(tiny, "T1"))
     # P7 left before T1 (moved); P1 answered T1 and left afterwards: still in the panel, not a leaver
     assert (facts["n_panel"], facts["left_before_last_wave"], facts["left_moved"]) == (6, 1, 1)
+
+
+@pytest.mark.parametrize("left, moved, nl, en", [
+    (0, 0, "Geen van de 8 deelnemers die begonnen, vertrok voor het laatste meetmoment van dit rapport.",
+     "None of the 8 participants who started left before the last wave of this report."),
+    (1, 0, "vertrok er één voor het laatste meetmoment van dit rapport.",
+     "one left before the last wave of this report."),
+    (1, 1, "vertrok er één voor het laatste meetmoment van dit rapport, door een verhuizing.",
+     "one left before the last wave of this report, because they moved."),
+    (4, 0, "vertrokken er 4 voor het laatste meetmoment van dit rapport.",
+     "4 left before the last wave of this report."),
+    (4, 1, "vertrokken er 4 voor het laatste meetmoment van dit rapport, van wie één door een verhuizing.",
+     "4 left before the last wave of this report, one of them because they moved."),
+    (4, 2, "vertrokken er 4 voor het laatste meetmoment van dit rapport, van wie 2 door een verhuizing.",
+     "4 left before the last wave of this report, 2 of them because they moved."),
+    (4, 4, "vertrokken er 4 voor het laatste meetmoment van dit rapport, allemaal door een verhuizing.",
+     "4 left before the last wave of this report, all of them because they moved."),
+])
+def test_the_leavers_sentence_reads_right_for_none_one_and_many(datasets, left, moved, nl, en):
+    for language, expected in (("nl", nl), ("en", en)):
+        context = context_for(datasets["tiny"], "T1", language)
+        context.facts.update(left_before_last_wave=left, left_moved=moved)
+        _, body = load_text("introduction", context)
+        assert expected in body, body
