@@ -169,7 +169,7 @@ def test_facts_count_leavers_and_the_panel(datasets, tmp_path):
 ])
 def test_the_leavers_sentence_reads_right_for_none_one_and_many(datasets, left, moved, nl, en):
     for language, expected in (("nl", nl), ("en", en)):
-        context = context_for(datasets["tiny"], "T1", language)
+        context = context_for(datasets, "tiny", "T1", language)
         context.facts.update(left_before_last_wave=left, left_moved=moved)
         _, body = load_text("introduction", context)
         assert expected in body, body
