@@ -60,3 +60,54 @@ def made_once(tmp_path_factory, worker_id):
         return folder
 
     return made
+
+
+# --------------------------------------------------------------------------- reports built once per run
+
+@pytest.fixture(scope="session")
+def demo_data(made_once):
+    """The demo dataset written as CSV files, once."""
+    from via_reports.demo.generator import write_demo
+
+    return made_once("demo-data", lambda folder: write_demo(folder / "data")) / "data"
+
+
+@pytest.fixture(scope="session")
+def edition(made_once, demo_data):
+    """``edition(dataset, wave, language)``: the report folder of one edition, built once per run.
+
+    ``dataset`` is ``"demo"`` (the interim report built from the package's demo, the final one
+    from the demo written to CSV) or ``"tiny"`` (tests/tiny.py at min_n 2). Tests that read the
+    same edition share its build, whichever file they are in.
+    """
+    from via_reports.report.build import BuildOptions, build_report
+
+    def make(dataset: str, wave: str, language: str):
+        def build(folder: Path) -> None:
+            if dataset == "tiny":
+                data = write_dataset(folder / "data", *tiny_tables())
+                options = BuildOptions(data_dir=data, out=folder / "report", wave=wave, language=language, min_n=2)
+            else:
+                data = demo_data if wave == "T2" else None
+                options = BuildOptions(data_dir=data, out=folder / "report", wave=wave, language=language)
+            build_report(options)
+        return build
+
+    def built(dataset: str, wave: str, language: str = "nl") -> Path:
+        name = {("demo", "T1", "nl"): "demo-interim", ("demo", "T2", "nl"): "demo-final"}.get(
+            (dataset, wave, language), f"{dataset}-{wave}-{language}")
+        return made_once(name, make(dataset, wave, language)) / "report"
+
+    return built
+
+
+@pytest.fixture(scope="session")
+def demo_report(edition):
+    """The interim report of the demo data (T0-T1), built once."""
+    return edition("demo", "T1")
+
+
+@pytest.fixture(scope="session")
+def final(edition):
+    """The final report of the demo data (T0-T2), built once."""
+    return edition("demo", "T2")

@@ -29,13 +29,6 @@ def pdf_text(path: Path) -> str:
     return "\n".join(page.extract_text() or "" for page in PdfReader(str(path)).pages)
 
 
-@pytest.fixture(scope="session")
-def demo_report(made_once):
-    """The interim report of the demo data (T0-T1), built once."""
-    folder = made_once("demo-interim", lambda folder: build_report(BuildOptions(out=folder / "report", wave="T1")))
-    return folder / "report"
-
-
 #: Recognisable ids and free texts in the tiny dataset, to be sure none reaches any output.
 SECRET_IDS = [f"GEHEIM{k:02d}X" for k in range(1, 12)]
 SECRET_TEXTS = ["SECRET TEXT rugklachten", "SECRET TEXT wil eerst de taal leren"]

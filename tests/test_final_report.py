@@ -25,20 +25,6 @@ def pdf_text(path) -> str:
     return re.sub(r"\s+", " ", " ".join(p.extract_text() or "" for p in PdfReader(str(path)).pages))
 
 
-@pytest.fixture(scope="session")
-def demo_data(made_once):
-    from via_reports.demo.generator import write_demo
-
-    return made_once("demo-data", lambda folder: write_demo(folder / "data")) / "data"
-
-
-@pytest.fixture(scope="session")
-def final(made_once, demo_data):
-    """The final report of the demo data (T0-T2), built once."""
-    return made_once("demo-final", lambda folder: build_report(
-        BuildOptions(data_dir=demo_data, out=folder / "report", wave="T2"))) / "report"
-
-
 def outcome_values(responses: pd.DataFrame, outcome: str) -> pd.Series:
     """One value per response row, computed from the raw CSV columns (independently of via_reports)."""
     def boolean(column):
@@ -168,9 +154,8 @@ def test_no_control_group_builds_an_interim_style_report_with_a_note(tmp_path):
     assert not (out / "notebooks" / "effects.ipynb").exists()
 
 
-def test_english_final_report_title_and_date(demo_data, tmp_path):
-    out = tmp_path / "en"
-    build_report(BuildOptions(data_dir=demo_data, out=out, wave="T2", language="en"))
+def test_english_final_report_title_and_date(edition):
+    out = edition("demo", "T2", "en")
     reader = PdfReader(str(out / "report.pdf"))
     assert reader.metadata.title == "Neighbourhood-based, intensive support for integration into the labour market"
     assert str(reader.trailer["/Root"]["/Lang"]).lower().startswith("en")

@@ -23,7 +23,8 @@ from markupsafe import Markup
 
 from via_reports.options import DEFAULT_OPTIONS
 from via_reports.render.assemble import RenderResult, figure_svgs, jinja, page_context, pinned_source_date
-from via_reports.render.labels import pdf_templates_dir
+from via_reports.render.chart_words import interactive_spec
+from via_reports.render.labels import labels_for, pdf_templates_dir
 from via_reports.report.document import (
     Numbering,
     ReportDocument,
@@ -136,8 +137,9 @@ def interactive_html(doc: ReportDocument, theme: Theme, numbering: Numbering,
     context["css"] = Markup(_css_inline_fonts(theme, context, svgs))
     for key, path in (("logo_uri", theme.logo), ("cover_image_uri", theme.cover_image)):
         context[key] = _data_uri(path) if path else None
+    names = labels_for(doc.language)["chart_fields"]
     context["specs"] = [
-        (f"vis-{numbering.figure_anchor(f.id)}", Markup(_script_json(f.chart.to_dict())))
+        (f"vis-{numbering.figure_anchor(f.id)}", Markup(_script_json(interactive_spec(f.chart.to_dict(), names))))
         for f in doc.figures()
     ]
     context["vega_bundle"] = Markup(_script_safe(vega_embed_bundle()))
