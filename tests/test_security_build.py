@@ -22,6 +22,7 @@ import zlib
 from pathlib import Path
 
 import pytest
+from browser import browse, needs_chromium
 from pypdf import PdfReader
 from test_security_render import markup_problems
 from tiny import tiny_tables, write_dataset
@@ -162,7 +163,7 @@ def test_the_manifest_lists_every_output_with_its_sha256(hostile):
         assert hashlib.sha256((out / name).read_bytes()).hexdigest() == digest
 
 
-@pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium is not installed (scripts/setup.sh)")
+@needs_chromium
 def test_a_browser_renders_every_chart_under_the_policy_and_runs_nothing_else(hostile, tmp_path):
     out = hostile["out"]
     page = (out / "report.html").read_text()
@@ -170,13 +171,6 @@ def test_a_browser_renders_every_chart_under_the_policy_and_runs_nothing_else(ho
     injected = tmp_path / "injected.html"  # as if a payload had slipped through as markup after all
     injected.write_text(page.replace("</main>", '<script>document.title = "INJECTED";</script>'
                                                 '<img src="https://evil.example/pixel.png"></main>'))
-
-    def browse(path: Path) -> tuple[str, str]:
-        result = subprocess.run(
-            ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=15000",
-             "--enable-logging=stderr", "--v=0", "--dump-dom", path.as_uri()],
-            capture_output=True, text=True, timeout=180)
-        return result.stdout, "\n".join(line for line in result.stderr.splitlines() if "CONSOLE" in line)
 
     dom, console = browse(out / "report.html")
     assert dom.count('class="chart-wrapper"') == figures, "vega-embed drew every chart"

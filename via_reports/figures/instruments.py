@@ -102,13 +102,14 @@ def use_text(
     language, wave = scope.language, scope.last_wave
     if n == 0:
         return [EMPTY_POPULATION[language]]
-    anyone = percent_text(count_of(data, instrument="any"), n, language, PARTICIPANTS[language])
-    text = [
-        {
-            "nl": f"Op {wave} gebruiken {anyone} minstens één instrument.",
-            "en": f"At {wave}, {anyone} use at least one instrument.",
-        }[language]
-    ]
+    users = count_of(data, instrument="any")
+    if users == 0:
+        text = [{"nl": f"Op {wave} gebruikt geen van de {n} deelnemers een instrument.",
+                 "en": f"At {wave}, none of the {n} participants uses an instrument."}[language]]
+    else:
+        anyone = percent_text(users, n, language, PARTICIPANTS[language])
+        text = [{"nl": f"Op {wave} {'gebruikt' if users == 1 else 'gebruiken'} {anyone} minstens één instrument.",
+                 "en": f"At {wave}, {anyone} {'uses' if users == 1 else 'use'} at least one instrument."}[language]]
     most_used = [f"{names[r.instrument]} ({r.count})" for r in by_use.head(2).itertuples() if r.count > 0]
     if most_used:
         most_used_text = join_words(most_used, language)
@@ -162,21 +163,14 @@ def non_use_text(data: pd.DataFrame, n: int, scope: Scope) -> list[str]:
     if n == 0:
         return [EMPTY_POPULATION[language]]
     top = data.sort_values("count", ascending=False, kind="mergesort").iloc[0]
+    non_users = {"nl": f"Op {wave} gebruikt 1 deelnemer geen instrument" if n == 1
+                 else f"Op {wave} gebruiken {n} deelnemers geen instrument",
+                 "en": f"At {wave}, 1 participant uses no instrument" if n == 1
+                 else f"At {wave}, {n} participants use no instrument"}[language]
     if top["count"] == 0:
-        return [
-            {
-                "nl": f"Op {wave} gebruiken {n} deelnemers geen instrument; niemand noemt een reden.",
-                "en": f"At {wave}, {n} participants use no instrument; none gives a reason.",
-            }[language]
-        ]
+        return [non_users + {"nl": "; er is geen reden genoemd.", "en": "; no reason was given."}[language]]
     reason = label("non_use_reason", top["reason"], language)
     top_text = percent_text(int(top["count"]), n, language)
-    if language == "nl":
-        return [
-            f"Op {wave} gebruiken {n} deelnemers geen instrument.",
-            f"De meest genoemde reden is '{reason}': {top_text}.",
-        ]
-    return [
-        f"At {wave}, {n} participants use no instrument.",
-        f"The reason given most often is '{reason}': {top_text}.",
-    ]
+    most = {"nl": f"De meest genoemde reden is '{reason}': {top_text}.",
+            "en": f"The reason given most often is '{reason}': {top_text}."}[language]
+    return [non_users + ".", most]

@@ -118,13 +118,15 @@ def by_wave_text(data: pd.DataFrame, n: int, scope: Scope) -> list[str]:
         return [EMPTY_POPULATION[language]]
     first, *rest = scope.waves
     at = {"nl": "bij", "en": "at"}[language]
-    first_text = percent_text(count_of(data, wave=first, type="any"), n, language, PARTICIPANTS[language])
+    first_count = count_of(data, wave=first, type="any")
+    first_text = percent_text(first_count, n, language, PARTICIPANTS[language])
     later = [f"{at} {w} {count_with_percent(count_of(data, wave=w, type='any'), n)}" for w in rest]
     tail = f", {join_words(later, language)}" if later else ""
     text = [
         {
             "nl": f"Bij {first} is er bij {first_text} sprake van participatie{tail}.",
-            "en": f"At {first}, {first_text} take part in work or education{tail}.",
+            "en": f"At {first}, {first_text} {'takes' if first_count == 1 else 'take'} part in work or "
+                  f"education{tail}.",
         }[language]
     ]
     in_first_wave = data[(data["wave"] == first) & (data["type"] != "any")]
@@ -183,10 +185,12 @@ def all_waves_text(data: pd.DataFrame, n: int, scope: Scope) -> list[str]:
     if n == 0:
         return [EMPTY_POPULATION[language]]
     waves = join_words(list(scope.waves), language)
-    everyone = percent_text(count_of(data, type="any"), n, language, PARTICIPANTS[language])
+    every = count_of(data, type="any")
+    everyone = percent_text(every, n, language, PARTICIPANTS[language])
     return [
         {
             "nl": f"Bij {everyone} is er op alle meetmomenten ({waves}) sprake van participatie.",
-            "en": f"At every wave ({waves}), {everyone} take part in work or education.",
+            "en": f"At every wave ({waves}), {everyone} {'takes' if every == 1 else 'take'} part in work or "
+                  "education.",
         }[language]
     ]

@@ -93,30 +93,50 @@ def satisfaction_figure(
     )
 
 
+#: The sentence on satisfied users, by case: none, one (a bit or very satisfied), or more (then how many very).
+SATISFIED_TEXT = {
+    "nl": {"none": "Van {users} is niemand een beetje of heel tevreden.",
+           "one_very": "Van {users} is er {count} heel tevreden.",
+           "one_a_bit": "Van {users} is er {count} een beetje tevreden.",
+           "all_very": "Van {users} zijn er {count} een beetje of heel tevreden, allemaal heel tevreden.",
+           "none_very": "Van {users} zijn er {count} een beetje of heel tevreden, niemand heel tevreden.",
+           "some_very": "Van {users} zijn er {count} een beetje of heel tevreden, van wie {very} heel tevreden.",
+           "one_user": "de enige gebruiker", "users": "de {n} gebruikers"},
+    "en": {"none": "Of {users}, nobody is a bit or very satisfied.",
+           "one_very": "Of {users}, {count} is very satisfied.",
+           "one_a_bit": "Of {users}, {count} is a bit satisfied.",
+           "all_very": "Of {users}, {count} are a bit or very satisfied, all of them very satisfied.",
+           "none_very": "Of {users}, {count} are a bit or very satisfied, none of them very satisfied.",
+           "some_very": "Of {users}, {count} are a bit or very satisfied, {very} of them very satisfied.",
+           "one_user": "the only user", "users": "the {n} users"},
+}
+DISSATISFIED_TEXT = {
+    "nl": {0: "Niemand is ontevreden.", 1: "Van de gebruikers is er 1 (een beetje) ontevreden.",
+           "many": "Van de gebruikers zijn er {count} (een beetje) ontevreden."},
+    "en": {0: "Nobody is dissatisfied.", 1: "Of the users, 1 is (a bit) dissatisfied.",
+           "many": "Of the users, {count} are (a bit) dissatisfied."},
+}
+
+
 def satisfaction_text(data: pd.DataFrame, n: int, language: str) -> list[str]:
+    """How many users are satisfied, how many of them very, and how many dissatisfied: right for 0, 1 and many."""
     if n == 0:
         return [EMPTY_POPULATION[language]]
-    satisfied = count_with_percent(sum_counts(data, "answer", SATISFIED), n)
-    very = count_with_percent(count_of(data, answer="5"), n)
+    satisfied = sum_counts(data, "answer", SATISFIED)
+    very = count_of(data, answer="5")
     dissatisfied = sum_counts(data, "answer", DISSATISFIED)
-    if language == "nl":
-        unhappy = {0: "Niemand is ontevreden.", 1: "Van de gebruikers is er 1 (een beetje) ontevreden."}.get(
-            dissatisfied, f"Van de gebruikers zijn er {dissatisfied} (een beetje) ontevreden."
-        )
-        return [
-            (
-                f"Van de {n} gebruikers zijn er {satisfied} een beetje of heel tevreden, "
-                f"van wie {very} heel tevreden."
-            ),
-            unhappy,
-        ]
-    unhappy = {0: "Nobody is dissatisfied.", 1: "Of the users, 1 is (a bit) dissatisfied."}.get(
-        dissatisfied, f"Of the users, {dissatisfied} are (a bit) dissatisfied."
-    )
-    return [
-        f"Of the {n} users, {satisfied} are a bit or very satisfied, {very} of them very satisfied.",
-        unhappy,
-    ]
+    words = SATISFIED_TEXT[language]
+    if satisfied == 0:
+        case = "none"
+    elif satisfied == 1:
+        case = "one_very" if very else "one_a_bit"
+    else:
+        case = "all_very" if very == satisfied else "none_very" if very == 0 else "some_very"
+    users = words["one_user"] if n == 1 else words["users"].format(n=n)
+    first = words[case].format(users=users, count=count_with_percent(satisfied, n),
+                               very=count_with_percent(very, n))
+    unhappy = DISSATISFIED_TEXT[language]
+    return [first, unhappy.get(dissatisfied, unhappy["many"]).format(count=dissatisfied)]
 
 
 def instrument_users_in_last_wave(dataset: Dataset, scope: Scope) -> pd.DataFrame:

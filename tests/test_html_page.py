@@ -1,0 +1,114 @@
+"""The interactive HTML as a reader sees it in a browser, on a desktop (1280 px) and a phone (390 px).
+
+The page is opened in headless Debian ``chromium`` (tests/browser.py) with a
+measuring script added to a copy of the page (and to its Content-Security-
+Policy, so that it may run): after the charts are drawn it writes into the
+DOM how wide the page is, how many charts there are and how many hold a
+drawn SVG. The page must never be wider than the window (a wide table
+scrolls inside its own box), and every chart must be drawn. The screen-reader
+labels Vega gives the marks are read from the same DOM: the chart's fields in
+the report's words, numbers in the edition's format, no name of the data.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import json
+import re
+from pathlib import Path
+
+import pytest
+from browser import browse, needs_chromium
+from editions import raw_words
+
+from via_reports.render.chart_words import interactive_spec
+from via_reports.render.html import content_security_policy
+from via_reports.render.labels import labels_for
+
+pytestmark = pytest.mark.slow
+
+MEASURE = """<script>
+window.addEventListener("load", function () {
+  setTimeout(function () {
+    var charts = document.querySelectorAll("div.chart");
+    var drawn = 0;
+    for (var i = 0; i < charts.length; i++) {
+      var svg = charts[i].querySelector("svg");
+      if (svg && svg.getBoundingClientRect().width > 0 && svg.querySelector("path, rect, line")) { drawn++; }
+    }
+    var wide = [];
+    var all = document.querySelectorAll("body *");
+    for (var k = 0; k < all.length && wide.length < 5; k++) {
+      var box = all[k].getBoundingClientRect();
+      if (box.right > window.innerWidth + 1 && !all[k].closest(".table-wrap")) {
+        wide.push(all[k].tagName + "." + all[k].className + " " + Math.round(box.right));
+      }
+    }
+    document.body.setAttribute("data-measured", JSON.stringify({
+      viewport: window.innerWidth, page: document.documentElement.scrollWidth, charts: charts.length,
+      drawn: drawn, wide: wide}));
+  }, 10000);
+});
+</script>"""
+
+
+def measured_copy(report: Path, folder: Path) -> Path:
+    """A copy of the report's page with the measuring script, its hash added to the page's policy."""
+    page = (report / "report.html").read_text(encoding="utf-8")
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', page).group(1)
+    page = page.replace("</body>", MEASURE + "</body>", 1)
+    page = page.replace(policy, content_security_policy(page), 1)
+    path = folder / "report.html"
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+@needs_chromium
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("wave, language", [("T2", "nl"), ("T1", "en")])
+def test_the_page_fits_the_screen_and_every_chart_is_drawn(edition, tmp_path, wave, language, width):
+    report = edition("demo", wave, language)
+    dom, console = browse(measured_copy(report, tmp_path), width=width)
+    found = re.search(r'data-measured="([^"]*)"', dom)
+    assert found, f"the measuring script did not run: {console}"
+    measured = json.loads(html_lib.unescape(found.group(1)))
+    figures = len(json.loads((report / "manifest.json").read_text())["figures"])
+    assert measured["viewport"] == width
+    assert measured["page"] <= width, measured
+    assert measured["charts"] == figures and measured["drawn"] == figures, measured
+    assert "Content Security Policy" not in console and "Error" not in console, console
+
+    # every mark's screen-reader label names the fields in the report's words, numbers as the edition writes them
+    labels = [html_lib.unescape(a) for a in re.findall(r' aria-label="([^"]*)"', dom)]
+    names = labels_for(language)["chart_fields"]
+    marks = [label for label in labels if any(label.startswith(f"{name}: ") for name in names.values() if name)]
+    assert len(marks) > 100, labels[:10]
+    field = re.compile(rf"(^|; )({'|'.join(map(re.escape, names))}): ")
+    assert not [label for label in labels if raw_words(label) or field.search(label)], labels
+    decimal = {"nl": r"\d,\d", "en": r"\d\.\d"}[language]
+    assert any(re.search(rf"{names['percent']}: {decimal}", label) for label in marks)
+
+
+def test_every_chart_gets_tooltips_in_the_reports_words():
+    """A bar chart's spec: tooltip titles and the mark's description from chart_fields, no field name."""
+    import altair as alt
+    import pandas as pd
+    import vl_convert as vlc
+
+    chart = alt.Chart(pd.DataFrame({"country_label": ["Turkije", "Irak"], "count": [33, 19]})).mark_bar().encode(
+        y=alt.Y("country_label:N", title=None), x=alt.X("count:Q", title=None))
+    spec = interactive_spec(chart.to_dict(), labels_for("nl")["chart_fields"])
+    assert spec["encoding"]["tooltip"] == [
+        {"field": "country_label", "type": "nominal", "title": "Land"},
+        {"field": "count", "type": "quantitative", "title": "Aantal", "format": ",d"}]
+    svg = vlc.vegalite_to_svg(spec)
+    assert 'aria-label="Land: Turkije; Aantal: 33"' in svg
+    assert "country_label" not in svg and "X-axis" not in svg
+
+
+def test_a_chart_field_without_a_name_is_refused():
+    from via_reports.exceptions import RenderError
+
+    spec = {"mark": "bar", "encoding": {"x": {"field": "secret_column", "type": "quantitative"}}}
+    with pytest.raises(RenderError, match="secret_column"):
+        interactive_spec(spec, labels_for("en")["chart_fields"])
