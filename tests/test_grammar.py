@@ -114,3 +114,14 @@ def test_participation_agrees_with_its_count(count, en):
     assert f" {en} in work" in all_waves_text(every, 10, T1["en"])[0]
     # the Dutch sentence needs no agreement: "Bij T0 is er bij 1 van de 10 deelnemers (10%) sprake van participatie"
     assert by_wave_text(data, 10, T1["nl"])[0].startswith(f"Bij T0 is er bij {count} van de 10 deelnemers")
+
+
+def test_a_label_from_the_data_stays_text_in_a_sentence():
+    """An instrument called '*Power* [site](https://x.org) <b>' is shown as typed, not as markup."""
+    from markdown_it import MarkdownIt
+
+    label = "*Power* [site](https://x.org) <b> &amp; _x_"
+    data = count_rows([{"instrument": "power"}, {"instrument": "any"}], [3, 3], 10)
+    line = use_text(data, data[data["instrument"] != "any"], {"power": label, "any": "any"}, 10, T1["nl"])[1]
+    html = MarkdownIt("commonmark", {"html": False}).renderInline(line)
+    assert html == "Het meest gebruikt: *Power* [site](https://x.org) &lt;b&gt; &amp;amp; _x_ (3)."

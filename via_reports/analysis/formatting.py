@@ -11,6 +11,7 @@ reports 6.7 and 1,234.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -98,6 +99,19 @@ def join_words(items: Sequence[str], language: str = "nl") -> str:
     if not items:
         return ""
     return format_list(items, locale=LOCALES[language])
+
+
+#: ASCII punctuation that Markdown may read as markup; CommonMark lets a backslash make any of it plain.
+_MARKDOWN_PUNCTUATION = re.compile(r"([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
+
+
+def markdown_literal(text: str) -> str:
+    """``text`` (a label from the data) as Markdown that reads back as exactly ``text``, never as markup.
+
+    'Power *beta* [site](https://x)' stays those characters in a generated sentence
+    (https://spec.commonmark.org/0.31.2/#backslash-escapes).
+    """
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
 
 
 def capitalize_first(text: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from via_reports.analysis.formatting import join_words, percent_text
+from via_reports.analysis.formatting import join_words, markdown_literal, percent_text
 from via_reports.analysis.populations import instrument_user_ids, respondents
 from via_reports.analysis.scope import Scope
 from via_reports.data.dataset import Dataset
@@ -110,7 +110,8 @@ def use_text(
         anyone = percent_text(users, n, language, PARTICIPANTS[language])
         text = [{"nl": f"Op {wave} {'gebruikt' if users == 1 else 'gebruiken'} {anyone} minstens één instrument.",
                  "en": f"At {wave}, {anyone} {'uses' if users == 1 else 'use'} at least one instrument."}[language]]
-    most_used = [f"{names[r.instrument]} ({r.count})" for r in by_use.head(2).itertuples() if r.count > 0]
+    most_used = [f"{markdown_literal(names[r.instrument])} ({r.count})" for r in by_use.head(2).itertuples()
+                 if r.count > 0]
     if most_used:
         most_used_text = join_words(most_used, language)
         text.append(

@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from via_reports.analysis.formatting import join_words, long_date, month_year
+from via_reports.analysis.formatting import join_words, long_date, markdown_literal, month_year
 from via_reports.analysis.populations import panel, pilot, respondent_ids
 from via_reports.analysis.scope import Scope
 from via_reports.data.dataset import Dataset
@@ -64,12 +64,21 @@ def study_facts(dataset: Dataset, scope: Scope) -> dict[str, Any]:
     }
 
 
+def _as_text(value: Any) -> Any:
+    """A study.yaml text as Markdown that shows it as typed (see markdown_literal); other values as they are."""
+    if isinstance(value, str):
+        return markdown_literal(value)
+    if isinstance(value, list):
+        return [_as_text(item) for item in value]
+    return value
+
+
 def text_context(dataset: Dataset, scope: Scope, figures: dict[str, Figure]) -> TextContext:
-    """Everything a text template may use for this dataset and scope."""
+    """Everything a text template may use for this dataset and scope; study.yaml's texts stay text."""
     return TextContext(
         figures=figures,
         language=scope.language,
-        study=dataset.study.values(),
+        study={key: _as_text(value) for key, value in dataset.study.values().items()},
         scope={"waves": list(scope.waves), "last_wave": scope.last_wave, "first_wave": scope.first_wave,
                "kind": scope.kind, "language": scope.language, "min_n": scope.min_n, "alpha": scope.alpha},
         facts=study_facts(dataset, scope),
