@@ -35,6 +35,13 @@ def test_placeholders_take_numbers_from_the_figure(context):
                                           "zie {fig:participation.by_wave}.")
 
 
+@pytest.mark.parametrize("language, expected", [("nl", "6,5 · 0,05 · 2021 · 12.345 · ja"),
+                                                  ("en", "6.5 · 0.05 · 2021 · 12,345 · ja")])
+def test_numbers_in_a_text_are_written_as_its_language_writes_them(context, language, expected):
+    context.language = language
+    assert render_text("{{ 6.5 }} · {{ 0.05 }} · {{ 2021 }} · {{ 12345 }} · {{ 'ja' }}", context) == expected
+
+
 def test_percent_in_text_rounds_half_away_from_zero():
     data = pd.DataFrame({"answer": ["5"], "count": [1], "percent": [12.5], "n": [8]})
     context = TextContext(figures={"satisfaction.overall": Figure("satisfaction.overall", "t", 8, data, None, "")},

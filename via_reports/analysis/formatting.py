@@ -61,9 +61,16 @@ def format_rounded(value: float, language: str = "nl", decimals: int = 1) -> str
     return format_decimal(round_half_away(value, decimals), format=pattern, locale=LOCALES[language])
 
 
+def format_count(value: int, language: str = "nl") -> str:
+    """A whole number for running text: '124', '2021', '12.345' / '12,345' (grouped from five digits on)."""
+    pattern = "#,##0" if abs(value) >= 10_000 else "0"
+    return format_decimal(value, format=pattern, locale=LOCALES[language])
+
+
 def percent_text(count: int, n: int, language: str = "nl", noun: str | None = None) -> str:
     """'54 van de 124 (44%)' / '54 of 124 (44%)'; with ``noun``: '54 van de 124 deelnemers (44%)'."""
-    whole = f"{count} {_OF[language]} {n}" + (f" {noun}" if noun else "")
+    whole = f"{format_count(count, language)} {_OF[language]} {format_count(n, language)}"
+    whole += f" {noun}" if noun else ""
     if n == 0:
         return whole
     return f"{whole} ({whole_percent(count, n)}%)"

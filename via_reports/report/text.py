@@ -59,7 +59,7 @@ from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from via_reports.analysis.formatting import format_number, whole_percent
+from via_reports.analysis.formatting import format_count, format_number, whole_percent
 from via_reports.data.codebook import load_codebook
 from via_reports.data.loading import MAX_TEXT_BYTES
 from via_reports.exceptions import TextError
@@ -265,8 +265,16 @@ def _count_output(characters: int) -> None:
 
 
 def _finalize(value: Any) -> str:
-    """Every ``{{ ... }}`` output, also inside a macro or a loop, counts against MAX_OUTPUT."""
-    text = str(value)
+    """Every ``{{ ... }}`` output, also inside a macro or a loop, counts against MAX_OUTPUT.
+
+    A number is written as the text's language writes it (babel): '6,5' and '12.345' in Dutch.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        text = format_count(value, _OUTPUT.language)
+    elif isinstance(value, float):
+        text = format_number(value, _OUTPUT.language)
+    else:
+        text = str(value)
     _count_output(len(text))
     _OUTPUT.last = text
     return text
@@ -472,9 +480,10 @@ def render_text(source: str, context: TextContext, name: str = "<text>") -> str:
     """
     try:
         _forbidden_tags(source, name)
+        # set before compiling: Jinja finalizes constant output ({{ 6.5 }}) when it compiles
+        _OUTPUT.left, _OUTPUT.last, _OUTPUT.language = MAX_OUTPUT, None, context.language
         template = _ENVIRONMENT.from_string(source)
         pieces: list[str] = []
-        _OUTPUT.left, _OUTPUT.last = MAX_OUTPUT, None
         with _time_limit(MAX_SECONDS):
             for piece in template.generate(**context.namespace()):
                 if piece is not _OUTPUT.last:  # a {{ }} output was counted where it was made
