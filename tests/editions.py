@@ -91,10 +91,14 @@ def table_headers(html: str) -> set[str]:
     return {html_lib.unescape(h).strip() for h in re.findall(r'<th scope="col"[^>]*>([^<]*)</th>', html)}
 
 
-def pdf_pages(pdf: Path) -> list[str]:
-    """The text of each page of ``pdf`` as pdftotext reads it, words broken at a line end joined again."""
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True,
-                          text=True).stdout
+def pdf_pages(pdf: Path, *, layout: bool = False) -> list[str]:
+    """The text of each page of ``pdf`` as pdftotext reads it, words broken at a line end joined again.
+
+    In reading order by default (a table header's hyphenated word comes back whole); with
+    ``layout`` as the page shows it (a running title and its page number on one line).
+    """
+    text = subprocess.run(["pdftotext", *(["-layout"] if layout else []), str(pdf), "-"], check=True,
+                          capture_output=True, text=True).stdout
     return [re.sub(r"(\w)-\n\s*(\w)", r"\1\2", page) for page in text.split("\f")]
 
 
@@ -104,11 +108,14 @@ def reader_text(pdf: Path, *, names: list[str], skip_pages_titled: str) -> str:
     Pages whose running title is ``skip_pages_titled`` are left out (the
     codebook names the data's columns and codes on purpose), and so are
     ``names`` (people, places, organisations, instruments): a name is in no
-    language.
+    language. A word cut short ("de an…", a label too long for its chart) is
+    in no language either.
     """
-    pages = [page for page in pdf_pages(pdf)
-             if not re.search(rf"^\s*{re.escape(skip_pages_titled)}\s+\d+\s*$", page, re.M)]
+    skipped = {index for index, page in enumerate(pdf_pages(pdf, layout=True))
+               if re.search(rf"^\s*{re.escape(skip_pages_titled)}\s+\d+\s*$", page, re.M)}
+    pages = [page for index, page in enumerate(pdf_pages(pdf)) if index not in skipped]
     text = re.sub(r"\s+", " ", "\n".join(pages))
+    text = re.sub(r"\w+…", "…", text)
     for name in sorted(names, key=len, reverse=True):
         text = text.replace(re.sub(r"\s+", " ", name), " ")
     return text
