@@ -21,7 +21,7 @@ from via_reports.exceptions import RenderError
 from via_reports.figures.figure import Figure
 from via_reports.render.appendices import data_table_html
 from via_reports.render.labels import labels_for
-from via_reports.render.svg import strip_svg_prolog, svg_size
+from via_reports.render.svg import silent_svg, svg_size
 from via_reports.report.document import (
     FigureBlock,
     HtmlBlock,
@@ -253,7 +253,7 @@ class Writer:
                      f'style="width: {width:.0f}px">')
         else:
             chart = (f'<div class="chart" id="vis-{anchor}" role="img" aria-label="{alt}">'
-                     f'{strip_svg_prolog(svg)}</div>')
+                     f'{silent_svg(svg)}</div>')
         notes = ""
         if figure.notes:
             items = "".join(

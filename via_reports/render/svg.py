@@ -107,3 +107,18 @@ def svg_size(svg: str) -> tuple[float, float]:
 
 def strip_svg_prolog(svg: str) -> str:
     return re.sub(r"^<\?xml[^>]*>\s*", "", svg)
+
+
+#: Vega's own accessibility attributes of a drawn chart: its marks named by the data's fields.
+_VEGA_ARIA = re.compile(r'\s(?:aria-label|aria-roledescription|aria-hidden|role)="[^"]*"')
+
+
+def silent_svg(svg: str) -> str:
+    """``svg`` (a static chart) for the HTML page without Vega's screen-reader labels, hidden from screen readers.
+
+    The labels name the data's fields (``country_label: Turkije``); the chart's holder
+    carries the figure's alt text, and the interactive chart that replaces the
+    static one has labels in the report's words (render/chart_words.py).
+    """
+    svg = _VEGA_ARIA.sub("", strip_svg_prolog(svg))
+    return svg.replace("<svg", '<svg aria-hidden="true"', 1)
