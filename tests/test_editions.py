@@ -46,8 +46,9 @@ def names_in(dataset: str) -> list[str]:
              for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)]
     names += [text for row in INSTRUMENTS for text in row[1:] if text]
     publisher = load_theme("default").publisher
-    names += [publisher.name, *publisher.address, "via-reports", "VIA"]
-    return names
+    names += [publisher.name, *publisher.address, publisher.phone, publisher.email, publisher.web,
+              "via-reports", "VIA"]
+    return [name for name in names if name]
 
 
 def pdf_words(report: Path, dataset: str, language: str) -> str:
