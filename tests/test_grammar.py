@@ -125,3 +125,14 @@ def test_a_label_from_the_data_stays_text_in_a_sentence():
     line = use_text(data, data[data["instrument"] != "any"], {"power": label, "any": "any"}, 10, T1["nl"])[1]
     html = MarkdownIt("commonmark", {"html": False}).renderInline(line)
     assert html == "Het meest gebruikt: *Power* [site](https://x.org) &lt;b&gt; &amp;amp; _x_ (3)."
+
+
+@pytest.mark.parametrize("country, nl, en", [
+    ("IQ", "deelnemers met een Irakese achtergrond", "participants with an Iraqi background"),
+    ("TR", "deelnemers met een Turkse achtergrond", "participants with a Turkish background"),
+])
+def test_a_background_takes_its_article(country, nl, en):
+    from via_reports.figures.subgroups import group_names
+
+    assert group_names(f"background_{country}", "nl")[0] == nl
+    assert group_names(f"background_{country}", "en")[0] == en

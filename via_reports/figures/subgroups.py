@@ -23,7 +23,15 @@ from via_reports.data.codebook import load_codebook
 from via_reports.data.dataset import Dataset
 from via_reports.figures.charts import DEFAULT_STYLE, ChartStyle, configure, plain_values
 from via_reports.figures.figure import Figure
-from via_reports.figures.wording import barrier_words, interval, number, plural, signed, wording
+from via_reports.figures.wording import (
+    barrier_words,
+    interval,
+    number,
+    plural,
+    signed,
+    with_article,
+    wording,
+)
 
 
 def group_names(split: str, language: str) -> tuple[str, str]:
@@ -33,7 +41,8 @@ def group_names(split: str, language: str) -> tuple[str, str]:
         return words[split]["first"], words[split]["second"]
     kind, _, country = split.partition("_")
     codebook = load_codebook()
-    values = {"adjective": codebook.label("country", country, language, form="adjective"),
+    adjective = codebook.label("country", country, language, form="adjective")
+    values = {"an_adjective": with_article(adjective, language),
               "country": codebook.label("country", country, language)}
     return words[kind]["first"].format(**values), words[kind]["second"].format(**values)
 

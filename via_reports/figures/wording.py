@@ -91,6 +91,16 @@ def barrier_words(template: dict[str, str], measure: str, language: str) -> dict
     return {key: text.replace("{barrier}", barrier) for key, text in template.items()}
 
 
+def with_article(word: str, language: str) -> str:
+    """'een Turkse' / 'a Turkish', 'an Iraqi': the indefinite article a word takes in ``language``.
+
+    English takes 'an' before a vowel; our adjectives (of countries) have no silent h or 'yoo' sound.
+    """
+    if language == "nl":
+        return f"een {word}"
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
+
+
 def lower_first(text: str) -> str:
     """'Betaald werk' → 'betaald werk' (for a label inside a sentence)."""
     return text[:1].lower() + text[1:]
