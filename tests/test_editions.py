@@ -7,8 +7,9 @@ the data's names are on purpose):
 
 * no word of the other language's boilerplate (tests/editions.py reads both
   word lists from the report's own sources);
-* no raw name of the data: no word with an underscore (``paid_work``) and no
-  column, code or figure-CSV column the edition's own words do not use.
+* no raw name of the data: no word with an underscore (``paid_work``), no
+  code that is no word (``mbo1``) and, in the Dutch edition, no column, code
+  or figure-CSV column that Dutch words do not use (``group``).
 
 In the demo PDFs no caption ends a page without its figure or table, no
 figure with a lead-in opens a page (its lead-in would be on the page before)
@@ -79,7 +80,9 @@ def test_an_edition_shows_no_raw_name_of_the_data(edition, dataset, wave, langua
     text = pdf_words(report, dataset, language)
     raw = raw_words(text)
     names = raw_names(sorted((report / "figures").glob("*.csv")))
-    raw |= {w for w in re.findall(r"\w+", text) if w in names and w.lower() not in vocabulary(language)}
+    # a name of the data that is a plain word ("home", "any") reads as English: a slip only in the Dutch edition
+    raw |= {w for w in re.findall(r"\w+", text)
+            if w in names and (not w.isalpha() or language == "nl" and w.lower() not in vocabulary("nl"))}
     assert not raw, [re.search(rf".{{0,60}}\b{re.escape(w)}\b.{{0,60}}", text, re.S).group(0) for w in sorted(raw)]
 
 
