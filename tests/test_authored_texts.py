@@ -69,6 +69,16 @@ def test_every_text_fills_in(datasets, name, wave, language):
 
 @pytest.mark.slow
 @pytest.mark.xdist_group("texts-demo-T1")
+def test_the_most_named_barrier_needs_no_agreement_with_its_label(datasets):
+    """'medische klachten' is plural, 'moeite met de taal' singular: the sentence reads right for both."""
+    for language, expected in (("nl", "; op T1 noemen zij medische klachten het vaakst."),
+                               ("en", "; at T1, they named medical complaints most often.")):
+        _, body = load_text("conclusions", context_for(datasets, "demo", "T1", language))
+        assert expected in body
+        assert "staat medische klachten" not in body
+
+
+@pytest.mark.xdist_group("texts-demo-T1")
 def test_demo_summary_states_the_published_numbers(datasets):
     _, body = load_text("summary", context_for(datasets, "demo", "T1", "nl"))
     assert "hebben er 87 (65%) eerder betaald werk" in body
