@@ -19,6 +19,7 @@ lines from poppler's ``pdftotext -bbox-layout``.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -46,9 +47,11 @@ def names_in(dataset: str) -> list[str]:
     names = [v for k, value in STUDY.items() if k.startswith(keys)
              for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)]
     names += [text for row in INSTRUMENTS for text in row[1:] if text]
-    publisher = load_theme("default").publisher
-    names += [publisher.name, *publisher.address, publisher.phone, publisher.email, publisher.web,
-              "via-reports", "VIA"]
+    theme = load_theme("default").publisher
+    for publisher in (STUDY.get("publisher") or {}, dataclasses.asdict(theme) if theme else {}):
+        names += [publisher.get(key) for key in ("name", "phone", "email", "web")]
+        names += list(publisher.get("address") or [])
+    names += ["via-reports", "VIA"]
     return [name for name in names if name]
 
 
