@@ -124,3 +124,16 @@ def test_a_chart_field_without_a_name_is_refused():
     spec = {"mark": "bar", "encoding": {"x": {"field": "secret_column", "type": "quantitative"}}}
     with pytest.raises(RenderError, match="secret_column"):
         interactive_spec(spec, labels_for("en")["chart_fields"])
+
+
+def test_the_points_of_a_line_carry_the_same_label():
+    """mark_line(point=True) draws its points as marks of their own: they too are named in words."""
+    import altair as alt
+    import pandas as pd
+    import vl_convert as vlc
+
+    chart = alt.Chart(pd.DataFrame({"wave": ["T0", "T2"], "value": [44.1, 14.7], "group": ["VIA-pilot"] * 2})) \
+        .mark_line(point=True).encode(x="wave:O", y=alt.Y("value:Q", title="%"), color="group:N")
+    svg = vlc.vegalite_to_svg(interactive_spec(chart.to_dict(), labels_for("nl")["chart_fields"]))
+    labels = re.findall(r'aria-label="([^"]*)"', svg)
+    assert labels and all(label.startswith("Waarde: ") for label in labels), labels

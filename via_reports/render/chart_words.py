@@ -98,6 +98,10 @@ def _describe(unit: dict[str, Any], encoding: dict[str, Any], names: dict[str, s
         shown = f"format({value}, {json.dumps(number)})" if number else f"'' + {value}"
         parts.append(f"{json.dumps(title + ': ')} + (isValid({value}) ? {shown} : {json.dumps(_MISSING)})")
     mark["description"] = {"expr": " + '; ' + ".join(parts)}
+    for overlay in ("point", "line"):  # a line's points (mark_line(point=True)) are marks of their own
+        if mark.get(overlay):
+            mark[overlay] = {**(mark[overlay] if isinstance(mark[overlay], dict) else {}),
+                             "description": mark["description"]}
 
 
 def _walk(spec: Any, names: dict[str, str | None], rows: list[dict], inherited: dict[str, Any]) -> None:
