@@ -244,7 +244,7 @@ def test_open_run_edit_the_parameters_and_run_again_in_the_same_kernel(chapter, 
         run_all(client, notebook)
         run_all(client, notebook)
     header = next(o["data"]["text/markdown"] for o in outputs(notebook) if "text/markdown" in o.get("data", {}))
-    assert header.startswith(f"# {chapter_spec(chapter).title['en']}\n\n*Waves T0–T2 · Testpilot*")
+    assert header.startswith(f"# {chapter_spec(chapter).title['en']}\n\n*Waves T0–T2 · Test pilot*")
     assert sorted(str(p) for p in template.parent.rglob("*")) == before
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
     written = sorted(f"figures/{p.name}" for p in (tmp_path / "out" / "figures").glob("*.csv"))

@@ -84,11 +84,11 @@ def _age_sex(style) -> Figure:
 
 
 def _education(style) -> Figure:
-    data = pd.DataFrame({"education_nl": ["none", "primary", "vmbo", "mbo2"], "count": [59, 20, 30, 25]})
+    data = pd.DataFrame({"education_label": ["none", "primary", "vmbo", "mbo2"], "count": [59, 20, 30, 25]})
     data["n"] = 134
     data["percent"] = (data["count"] / 134 * 100).round(1)
     chart = alt.Chart(data).mark_bar().encode(
-        y=alt.Y("education_nl:N", title=None, sort=None), x=alt.X("count:Q", title="Aantal"),
+        y=alt.Y("education_label:N", title=None, sort=None), x=alt.X("count:Q", title="Aantal"),
     ).properties(width=360, height=120)
     chart = configure(chart, style)
     return Figure(id="participants.education", title="Hoogst afgeronde opleiding in Nederland", n=134,
@@ -97,10 +97,10 @@ def _education(style) -> Figure:
 
 
 def _instruments(style) -> Figure:
-    data = pd.DataFrame({"instrument": ["power", "roc", "any"], "count": [22, 11, 46]})
+    data = pd.DataFrame({"instrument_label": ["power", "roc", "any"], "count": [22, 11, 46]})
     data["n"] = 124
     data["percent"] = (data["count"] / 124 * 100).round(1)
-    chart = configure(alt.Chart(data).mark_bar().encode(x=alt.X("instrument:N", title=None), y="count:Q"), style)
+    chart = configure(alt.Chart(data).mark_bar().encode(x=alt.X("instrument_label:N", title=None), y="count:Q"), style)
     return Figure(id="instruments.use", title="Inzet van instrumenten op T1", n=124, data=data, chart=chart,
                   alt_text="Staafdiagram. Activeringscentrum 22, Taaltraject 11, minstens één 46.")
 

@@ -74,6 +74,8 @@ def _describe(unit: dict[str, Any], encoding: dict[str, Any], names: dict[str, s
         if field in seen:
             continue
         seen.add(field)
+        if field not in names and isinstance(definition.get("title"), str) and definition["title"].strip():
+            names = {**names, field: definition["title"]}  # the axis or legend already names it for readers
         if field not in names:
             raise RenderError(f"the chart field {field!r} has no name for readers: add it to chart_fields "
                               "in templates/pdf/labels.yaml")

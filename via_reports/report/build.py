@@ -111,6 +111,7 @@ def build_key(dataset: Dataset, scope: Scope, options: BuildOptions, data_dir: P
     """Everything an output depends on: data, parameters, code, templates and authored text."""
     from via_reports.resources import templates_dir
 
+    options = options.resolved()  # a theme left at None is the default theme, named as such
     parts = {
         "data": dataset.fingerprint,
         "data_name": None if dataset.is_demo else Path(dataset.folder).name,  # shown in the provenance
