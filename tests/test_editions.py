@@ -89,15 +89,8 @@ def test_an_edition_shows_no_raw_name_of_the_data(edition, dataset, wave, langua
     assert not raw, [re.search(rf".{{0,60}}\b{re.escape(w)}\b.{{0,60}}", text, re.S).group(0) for w in sorted(raw)]
 
 
-#: A known slip, found by this test: in the English final report figure 8.1 (effects.outcomes) is
-#: taller than a page, so its lead-in, caption and chart fall on three pages. Strict: once the
-#: chart is limited in height (or split), this case passes and the marker must go.
-_EFFECTS_CHART_TOO_TALL = pytest.mark.xfail(
-    strict=True, reason="effects.outcomes is taller than a page in the English final report (figure 8.1)")
-
-
 @pytest.mark.parametrize("wave, language", [
-    ("T1", "nl"), ("T1", "en"), ("T2", "nl"), pytest.param("T2", "en", marks=_EFFECTS_CHART_TOO_TALL)])
+    ("T1", "nl"), ("T1", "en"), ("T2", "nl"), ("T2", "en")])
 def test_no_caption_or_lead_in_parted_from_its_figure_or_table(edition, wave, language):
     report = edition("demo", wave, language)
     labels = labels_for(language)
