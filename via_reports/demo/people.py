@@ -174,6 +174,22 @@ def assign_ids(rng: np.random.Generator, people: list[Person], prefix: str) -> N
         people[index]["participant_id"] = f"{prefix}{number:04d}"
 
 
+def _start_and_move_away(rng: np.random.Generator, people: list[Person], moved_in_2020: int) -> list[Person]:
+    """Give everyone a start date and all three waves, then let ``moved_in_2020`` of them move away
+    during 2020 (they answered T0 only); returns the others, in their order."""
+    for person in people:
+        person["start_date"] = random_date(rng, *START_WINDOW)
+        person["exit_date"] = None
+        person["exit_reason"] = None
+        person["_waves"] = ("T0", "T1", "T2")
+    moved = pick(rng, people, moved_in_2020)
+    for person in moved:
+        person["_waves"] = ("T0",)
+        person["exit_reason"] = "moved"
+        person["exit_date"] = random_date(rng, dt.date(2020, 5, 1), dt.date(2020, 10, 10))
+    return [p for p in people if p["participant_id"] not in ids(moved)]
+
+
 def assign_pilot_waves(rng: np.random.Generator, people: list[Person]) -> list[Person]:
     """Who answered which wave, start dates and exits; returns the panel (T0 and T1).
 
@@ -183,17 +199,7 @@ def assign_pilot_waves(rng: np.random.Generator, people: list[Person]) -> list[P
     leave for paid work and 1 for another reason early in 2021; 3 of the 6
     who skipped T1 answer T2 again.
     """
-    for person in people:
-        person["start_date"] = random_date(rng, *START_WINDOW)
-        person["exit_date"] = None
-        person["exit_reason"] = None
-        person["_waves"] = ("T0", "T1", "T2")
-    moved = pick(rng, people, PILOT_MOVED_2020)
-    for person in moved:
-        person["_waves"] = ("T0",)
-        person["exit_reason"] = "moved"
-        person["exit_date"] = random_date(rng, dt.date(2020, 5, 1), dt.date(2020, 10, 10))
-    rest = [p for p in people if p["participant_id"] not in ids(moved)]
+    rest = _start_and_move_away(rng, people, PILOT_MOVED_2020)
     no_t1 = pick(rng, rest, PILOT_NO_T1)
     back_at_t2 = ids(pick(rng, no_t1, PILOT_NO_T1_BACK_AT_T2))
     for person in no_t1:
@@ -257,17 +263,7 @@ def control_people(rng: np.random.Generator, pilot: list[Person]) -> list[Person
 def assign_control_waves(rng: np.random.Generator, people: list[Person]) -> None:
     """Control attrition: 2 moved in 2020 (T0 only), 8 skipped T1, 3 left early 2021
     (2 for paid work), 8 did not answer T2 -> 55 answer T0 and T2."""
-    for person in people:
-        person["start_date"] = random_date(rng, *START_WINDOW)
-        person["exit_date"] = None
-        person["exit_reason"] = None
-        person["_waves"] = ("T0", "T1", "T2")
-    moved = pick(rng, people, CONTROL_MOVED_2020)
-    for person in moved:
-        person["_waves"] = ("T0",)
-        person["exit_reason"] = "moved"
-        person["exit_date"] = random_date(rng, dt.date(2020, 5, 1), dt.date(2020, 10, 10))
-    rest = [p for p in people if p["participant_id"] not in ids(moved)]
+    rest = _start_and_move_away(rng, people, CONTROL_MOVED_2020)
     no_t1 = pick(rng, rest, CONTROL_NO_T1)
     for person in no_t1:
         person["_waves"] = ("T0", "T2")
