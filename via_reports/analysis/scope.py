@@ -19,11 +19,21 @@ class Scope:
     alpha: float = DEFAULT_OPTIONS["alpha"]
     #: "interim" (no effects chapter) or "final".
     kind: str = "interim"
+    #: A public edition's threshold k: no count from 1 to k−1 is shown (docs/disclosure.md);
+    #: None for the internal edition.
+    min_cell: int | None = None
 
     def __post_init__(self) -> None:
         check_options({"language": self.language, "kind": self.kind, "min_n": self.min_n, "alpha": self.alpha})
         if not self.waves:
             raise ParameterError("a report covers at least one wave")
+        if self.min_cell is not None and self.min_cell < 2:
+            raise ParameterError(f"min_cell must be at least 2, not {self.min_cell}")
+
+    @property
+    def public(self) -> bool:
+        """True for a public edition (statistical disclosure control, threshold :attr:`min_cell`)."""
+        return self.min_cell is not None
 
     @property
     def last_wave(self) -> str:
@@ -36,11 +46,12 @@ class Scope:
     @classmethod
     def for_wave(cls, dataset, wave: str | None = None, *, language: str | None = None,
                  min_n: int = DEFAULT_OPTIONS["min_n"], alpha: float = DEFAULT_OPTIONS["alpha"],
-                 kind: str | None = None) -> "Scope":
+                 kind: str | None = None, min_cell: int | None = None) -> "Scope":
         """The scope of a report whose last wave is ``wave``.
 
         ``wave`` must be declared in study.yaml and answered by someone (None:
         the last wave anybody answered); ``language`` defaults to the study's;
+        ``min_cell`` makes it a public edition with that threshold;
         ``kind`` defaults to "final" when ``wave`` is the study's last declared
         wave, it is not the first, and a control group is present.
         """
@@ -57,4 +68,5 @@ class Scope:
         if kind is None:
             has_control = bool((dataset.participants["group"] == "control").any())
             kind = "final" if (wave == declared[-1] and len(waves) > 1 and has_control) else "interim"
-        return cls(waves=waves, language=language or dataset.study.language, min_n=min_n, alpha=alpha, kind=kind)
+        return cls(waves=waves, language=language or dataset.study.language, min_n=min_n, alpha=alpha, kind=kind,
+                   min_cell=min_cell)

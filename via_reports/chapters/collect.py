@@ -50,6 +50,7 @@ def figure_from_payload(payload: dict[str, Any]) -> Figure:
         id=payload["id"], title=payload["title"], n=payload["n"], data=_frame(payload["data"]),
         chart=SpecChart(payload["vega_lite"]), alt_text=payload["alt_text"], language=payload["language"],
         text=payload["text"], notes=payload["notes"], table=_frame(payload["table"]), n_label=payload["n_label"],
+        min_cell=payload.get("min_cell"), n_withheld=payload.get("n_withheld", False),
     )
 
 

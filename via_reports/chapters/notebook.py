@@ -113,6 +113,8 @@ def figure_payload(figure: Figure) -> dict[str, Any]:
         "data": json.loads(figure.data.to_json(orient="split", index=False)),
         "table": json.loads(table.to_json(orient="split", index=False)),
         "vega_lite": figure.chart.to_dict(),
+        # a public edition's figure only: the internal edition's notebooks stay as they were
+        **({"min_cell": figure.min_cell, "n_withheld": figure.n_withheld} if figure.min_cell else {}),
     }
 
 

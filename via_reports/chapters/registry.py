@@ -41,6 +41,7 @@ from via_reports.figures import (
 from via_reports.figures import subgroups as subgroup_figures
 from via_reports.figures.charts import ChartStyle
 from via_reports.figures.figure import Figure
+from via_reports.figures.public import public_figure
 from via_reports.options import DEFAULT_OPTIONS, KINDS, check_options
 
 COMPUTED = "computed"
@@ -87,9 +88,14 @@ class FigureSpec:
 
     def figure(self, figure_id: str, dataset: Dataset, scope: Scope,
                style: ChartStyle | None = None) -> Figure | None:
+        """The figure; in a public edition as :func:`~via_reports.figures.public.public_figure` shows it."""
         if self.members is None:
-            return self.build(dataset, scope, style=style)
-        return self.build(dataset, scope, figure_id[len(self.prefix):], style=style)
+            figure = self.build(dataset, scope, style=style)
+        else:
+            figure = self.build(dataset, scope, figure_id[len(self.prefix):], style=style)
+        if figure is not None and scope.public:
+            figure = public_figure(figure, scope.min_cell)
+        return figure
 
 
 #: One comparison function per chapter: ``(dataset, scope) -> [Comparison | None, ...]``

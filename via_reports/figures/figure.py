@@ -40,6 +40,10 @@ class Figure:
     table: pd.DataFrame | None = None
     #: Overrides the "(n=...)" part of the caption, e.g. "n=60 en n=50".
     n_label: str | None = None
+    #: The threshold k of a public edition (docs/disclosure.md); None in the internal edition.
+    min_cell: int | None = None
+    #: In a public edition: the population is 1 to k−1 people, so ``n`` is 0 and the caption says "n<k".
+    n_withheld: bool = False
 
     @property
     def chapter(self) -> str:
@@ -72,6 +76,6 @@ class Figure:
             "number": number,
             "title": self.title,
             "caption": self.caption(number),
-            "n": self.n,
+            "n": None if self.n_withheld else self.n,
             "files": [f"figures/{self.id}.csv"],
         }

@@ -1,0 +1,411 @@
+"""The public edition of a figure: no count from 1 to k−1, and none that can be worked back.
+
+:func:`public_figure` turns a :class:`~via_reports.figures.figure.Figure` of
+the internal edition into the one a public edition shows (``--public``,
+threshold ``--min-cell k``). Which cells it withholds follows the rule of
+:mod:`via_reports.analysis.disclosure`, with the margins a reader of this
+figure knows (declared per figure in :data:`COUNT_RULES`); everything shown
+is then made from the withheld data, so data, CSV, table, chart, alt text
+and sentences cannot disagree. The rule and what it does not protect
+against are in docs/disclosure.md.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from via_reports.analysis.balance import is_share
+from via_reports.analysis.disclosure import MARKER, is_small, suppress
+from via_reports.analysis.effects import OUTCOMES, is_binary
+from via_reports.figures.common import HEADERS
+from via_reports.figures.figure import Figure
+
+#: The note under every figure of a public edition in which something is withheld.
+WITHHELD_NOTE = {
+    "nl": "{marker} = niet getoond: minder dan {k} personen, of een aantal waaruit zo'n klein aantal "
+          "te herleiden is (openbare editie).",
+    "en": "{marker} = not shown: fewer than {k} people, or a number from which such a small number "
+          "could be worked out (public edition).",
+}
+#: What replaces a figure's generated sentences when a number in them is withheld.
+WITHHELD_TEXT = {
+    "nl": "In deze openbare editie zijn niet alle aantallen van deze figuur getoond; zie de tabel in de bijlage.",
+    "en": "In this public edition not every number of this figure is shown; see the table in the appendix.",
+}
+#: The note under a figure of fewer than k people (a box plot, a table withheld as a whole).
+WITHHELD_FIGURE = {
+    "nl": "Deze figuur gaat over minder dan {k} personen en wordt in de openbare editie niet getoond.",
+    "en": "This figure is about fewer than {k} people and is not shown in the public edition.",
+}
+OUTLIERS_LEFT_OUT = {
+    "nl": "De uitschieters (waarden van één persoon) zijn in de openbare editie weggelaten.",
+    "en": "The outliers (values of a single person) are left out of the public edition.",
+}
+
+#: Numeric columns of the count figures that are withheld with a cell.
+COUNT_VALUES = ("count", "percent")
+
+
+@dataclass(frozen=True)
+class CountRule:
+    """Which totals a reader of a count figure knows.
+
+    ``binary``: each row is the number who have something out of its ``n``,
+    so the number who have not (n − count) is known too. Otherwise the rows
+    with equal ``by`` values form one table whose counts add up to its n
+    (what does not add up is an unseen remainder), and a cross table has a
+    total per value of each of its ``dims`` (rows and columns).
+    """
+
+    binary: bool = False
+    by: tuple[str, ...] = ()
+    dims: tuple[str, ...] = ()
+
+
+#: Per figure id (or id prefix ending in "."): the totals a reader knows.
+COUNT_RULES: dict[str, CountRule] = {
+    # measures overlap (born / background / either), so each count is only known against n
+    "participants.origin": CountRule(binary=True),
+    "participants.age_sex": CountRule(dims=("age_group", "sex")),
+    "participants.education": CountRule(dims=("education_nl",)),
+    "participants.no_nl_diploma_age": CountRule(dims=("age_group", "foreign_diploma_valued")),
+    "participants.born_nl_prior_work": CountRule(dims=("born_nl", "prior_paid_work_nl")),
+    "participation.by_wave": CountRule(binary=True),
+    "participation.all_waves": CountRule(binary=True),
+    "instruments.use": CountRule(binary=True),
+    "instruments.non_use_reasons": CountRule(binary=True),
+    "barriers.ease_society": CountRule(by=("wave",), dims=("answer",)),
+    "barriers.ease_paid_work": CountRule(by=("wave",), dims=("answer",)),
+    "barriers.by_wave": CountRule(binary=True),
+    "satisfaction.": CountRule(dims=("answer",)),
+    "effects.exit_paid_work": CountRule(binary=True),
+}
+
+
+def count_rule(figure_id: str) -> CountRule | None:
+    if figure_id in COUNT_RULES:
+        return COUNT_RULES[figure_id]
+    prefixes = [p for p in COUNT_RULES if p.endswith(".") and figure_id.startswith(p)]
+    return COUNT_RULES[prefixes[0]] if prefixes else None
+
+
+# --------------------------------------------------------------------------- count figures
+
+
+def count_margins(data: pd.DataFrame, rule: CountRule) -> tuple[list[int], list[list[int]]]:
+    """The cells (the shown counts, then unseen remainders) and the margins of a count figure."""
+    cells = [int(c) for c in data["count"]]
+    margins: list[list[int]] = []
+    if rule.binary:
+        for row, (count, n) in enumerate(zip(data["count"], data["n"])):
+            cells.append(int(n) - int(count))
+            margins.append([row, len(cells) - 1])
+        return cells, margins
+    positions = pd.Series(range(len(data)), index=data.index)
+    groups = data.groupby(list(rule.by), sort=False).groups.values() if rule.by else [data.index]
+    for index in groups:
+        rows = [int(positions[i]) for i in index]
+        margin = list(rows)
+        rest = int(data.loc[index, "n"].iloc[0]) - sum(cells[r] for r in rows)
+        if rest:
+            cells.append(rest)
+            margin.append(len(cells) - 1)
+        margins.append(margin)
+        if len(rule.dims) > 1:
+            part = data.loc[index]
+            for dim in rule.dims:
+                for sub in part.groupby(dim, sort=False).groups.values():
+                    margins.append([int(positions[i]) for i in sub])
+    return cells, margins
+
+
+def withheld_counts(data: pd.DataFrame, rule: CountRule, k: int) -> tuple[list[bool], bool]:
+    """Per row of ``data``: withheld or not; and whether the whole figure is withheld."""
+    cells, margins = count_margins(data, rule)
+    result = suppress(cells, margins, k)
+    return list(result.withheld[:len(data)]), result.table_withheld
+
+
+def _public_counts(figure: Figure, k: int) -> tuple[pd.DataFrame, list[bool], bool]:
+    rule = count_rule(figure.id)
+    withheld, whole = withheld_counts(figure.data, rule, k)
+    data = figure.data.copy()
+    flags = pd.Series(withheld, index=data.index)
+    data["count"] = data["count"].astype("Int64").mask(flags)
+    data["percent"] = data["percent"].astype("float64").mask(flags)
+    small_n = data["n"].map(lambda n: is_small(n, k))
+    data["n"] = data["n"].astype("Int64").mask(small_n)
+    data["suppressed"] = withheld
+    return data, withheld, whole
+
+
+def _count_table(figure: Figure, withheld: list[bool], data: pd.DataFrame) -> pd.DataFrame:
+    """The appendix table with the marker in every withheld cell (its rows are the data's rows)."""
+    table = figure.display_table.copy().reset_index(drop=True)
+    language = figure.language
+    for column, hidden in (("count", withheld), ("percent", withheld), ("n", list(data["n"].isna()))):
+        header = HEADERS[column][language]
+        if header in table.columns:
+            table[header] = table[header].astype(object)
+            table.loc[hidden, header] = MARKER
+    return table
+
+
+# --------------------------------------------------------------------------- figures of means and tests
+
+
+def _means_withheld(data: pd.DataFrame, sides: tuple[str, str], binary: Callable[[Any], bool], k: int,
+                    label: str) -> list[bool]:
+    """Rows whose group means (and what is computed from them) a public edition withholds.
+
+    A row is withheld when a group has fewer than k people, or when a mean
+    of a yes/no characteristic is the share of fewer than k people (or of all
+    but fewer than k): that share times n would give the count.
+    """
+    def row_withheld(row: pd.Series) -> bool:
+        for side in sides:
+            n = int(row[f"n_{side}"])
+            if n < k:
+                return True
+            if binary(row[label]):
+                for column in [c for c in data.columns if c.startswith(f"{side}_")]:
+                    value = row[column]
+                    if value is not None and not pd.isna(value):
+                        count = round(float(value) * n)
+                        if is_small(count, k) or is_small(n - count, k):
+                            return True
+        return False
+
+    return [row_withheld(row) for _, row in data.iterrows()]
+
+
+def _public_outcomes(data: pd.DataFrame, k: int) -> tuple[pd.DataFrame, list[bool]]:
+    """effects.outcomes: an outcome's estimates only when each arm × wave has k people and no share reveals."""
+    withheld = _means_withheld(data, ("pilot", "control"), lambda o: o in OUTCOMES and is_binary(o), k, "outcome")
+    keys = {(a, o) for (a, o), w in zip(zip(data["analysis"], data["outcome"]), withheld) if w}
+    withheld = [(a, o) in keys for a, o in zip(data["analysis"], data["outcome"])]
+    estimates = [c for c in data.columns if c not in ("analysis", "outcome", "estimator", "n_pilot", "n_control")]
+    return _mask_rows(data, withheld, estimates, ("n_pilot", "n_control"), k), withheld
+
+
+def _public_balance(data: pd.DataFrame, sides: tuple[str, str], k: int) -> tuple[pd.DataFrame, list[bool]]:
+    withheld = _means_withheld(data, sides, is_share, k, "characteristic")
+    values = [f"{side}_mean" for side in sides] + ["smd"]
+    return _mask_rows(data, withheld, values, tuple(f"n_{side}" for side in sides), k), withheld
+
+
+def _public_tests(data: pd.DataFrame, k: int, cells: Callable[[pd.Series], list[int]],
+                  values: list[str], counts: tuple[str, ...]) -> tuple[pd.DataFrame, list[bool]]:
+    """A table of tests: a row is withheld when one of its ``cells`` holds 1 to k−1 people."""
+    withheld = [any(is_small(c, k) for c in cells(row)) for _, row in data.iterrows()]
+    return _mask_rows(data, withheld, values, counts, k), withheld
+
+
+def _mask_rows(data: pd.DataFrame, withheld: list[bool], values: list[str], counts: tuple[str, ...],
+               k: int) -> pd.DataFrame:
+    """``values`` of withheld rows empty, every count column empty where it is 1 to k−1; a ``suppressed`` column."""
+    data = data.copy()
+    flags = pd.Series(withheld, index=data.index, dtype=bool)
+    for column in values:
+        data[column] = data[column].astype("float64").mask(flags) if column not in counts else data[column]
+    for column in counts:
+        small = data[column].map(lambda n: is_small(n, k)) | (flags if column in values else False)
+        data[column] = data[column].astype("Int64").mask(small)
+    data["suppressed"] = withheld
+    return data
+
+
+def _comparison_cells(row: pd.Series) -> list[int]:
+    return [int(row["count_a"]), int(row["n_a"] - row["count_a"]), int(row["count_b"]),
+            int(row["n_b"] - row["count_b"])]
+
+
+def _change_cells(row: pd.Series) -> list[int]:
+    n = int(row["n"])
+    if row["test"] == "mcnemar":
+        return [n, int(row["value_from"]), n - int(row["value_from"]), int(row["value_to"]), n - int(row["value_to"])]
+    return [n]
+
+
+def _attrition_margins(data: pd.DataFrame) -> tuple[list[int], list[list[int]]]:
+    """effects.attrition: per group and wave, responded + not responded = started, the exits within not responded."""
+    cells = [int(c) for c in data["count"]]
+    margins = []
+    for _, part in data.groupby(["group", "wave"], sort=False):
+        rows = {m: [data.index.get_loc(i) for i in part.index[part["measure"] == m]]
+                for m in ("started", "responded", "not_responded", "left")}
+        margins.append(rows["responded"] + rows["not_responded"])  # their total: started, the n
+        not_responded = rows["not_responded"][0]
+        cells.append(max(cells[not_responded] - sum(cells[i] for i in rows["left"]), 0))  # not responded, not left
+        margins.append([not_responded, *rows["left"], len(cells) - 1])
+    return cells, margins
+
+
+# --------------------------------------------------------------------------- the figure as a whole
+
+
+def public_figure(figure: Figure, k: int) -> Figure:
+    """``figure`` as the public edition with threshold ``k`` shows it."""
+    figure_id = figure.id
+    whole = False
+    if figure_id.startswith("participants.years_"):
+        return _public_box_plot(figure, k)
+    if count_rule(figure_id) is not None or figure_id == "effects.attrition":
+        if figure_id == "effects.attrition":
+            cells, margins = _attrition_margins(figure.data)
+            result = suppress(cells, margins, k)
+            withheld, whole = list(result.withheld[:len(figure.data)]), result.table_withheld
+            data = _mask_rows(figure.data, withheld, ["count", "percent"], ("count", "n"), k)
+        else:
+            data, withheld, whole = _public_counts(figure, k)
+        table = _count_table(figure, withheld, data) if figure_id != "effects.attrition" \
+            else _generic_table(figure, data, withheld)
+    elif figure_id == "effects.outcomes":
+        data, withheld = _public_outcomes(figure.data, k)
+        table = _generic_table(figure, data, withheld)
+    elif figure_id == "effects.baseline":
+        data, withheld = _public_balance(figure.data, ("pilot", "control"), k)
+        table = _generic_table(figure, data, withheld)
+    elif figure_id == "effects.nonresponse":
+        data, withheld = _public_balance(figure.data, ("responded", "not_responded"), k)
+        table = _generic_table(figure, data, withheld)
+    elif figure_id == "subgroups.comparisons":
+        data, withheld = _public_tests(figure.data, k, _comparison_cells,
+                                       ["n_a", "count_a", "n_b", "count_b", "percent_a", "percent_b", "difference",
+                                        "ci_low", "ci_high", "p_value", "p_holm"], ("n_a", "count_a", "n_b", "count_b"))
+        table = _generic_table(figure, data, withheld)
+    elif figure_id == "change.by_wave":
+        data, withheld = _public_tests(figure.data, k, _change_cells, ["n", "value_from", "value_to", "p_value"],
+                                       ("n",))
+        table = _generic_table(figure, data, withheld)
+    else:
+        raise KeyError(f"no disclosure rule for figure {figure_id}: add one to via_reports/figures/public.py")
+    n_withheld = is_small(figure.n, k)
+    notes = [note for note in figure.notes if not _reveals(note, figure.n, k)]
+    if any(withheld) or n_withheld:
+        notes.append(WITHHELD_NOTE[figure.language].format(marker=MARKER, k=k))
+    if whole or n_withheld:
+        notes.append(WITHHELD_FIGURE[figure.language].format(k=k))
+    return _finish(figure, data, table, withheld, notes, k)
+
+
+def _finish(figure: Figure, data: pd.DataFrame, table: pd.DataFrame, withheld: list[bool], notes: list[str],
+            k: int) -> Figure:
+    n_withheld = is_small(figure.n, k)
+    if any(withheld) or n_withheld:
+        text = [WITHHELD_TEXT[figure.language]]
+    else:
+        text = [sentence for sentence in figure.text if not _reveals(sentence, figure.n, k)]
+    chart = _public_chart(figure, data)
+    return dataclasses.replace(
+        figure, data=data, table=table, chart=chart, text=text, notes=notes,
+        alt_text=_alt_text(figure, table), n=0 if n_withheld else figure.n,
+        n_label=f"n<{k}" if n_withheld else figure.n_label, min_cell=k, n_withheld=n_withheld)
+
+
+def _public_box_plot(figure: Figure, k: int) -> Figure:
+    """A box plot of k people or more without its outliers; below k people, withheld."""
+    data = figure.data[figure.data["statistic"] != "outlier"].reset_index(drop=True)
+    notes = list(figure.notes)
+    withheld = is_small(figure.n, k)
+    if withheld:
+        data = data.assign(value=np.nan, n=pd.array([pd.NA] * len(data), dtype="Int64"))
+        notes.append(WITHHELD_FIGURE[figure.language].format(k=k))
+    elif len(data) < len(figure.data):
+        notes.append(OUTLIERS_LEFT_OUT[figure.language])
+    data = data.assign(suppressed=withheld)
+    kept = len(data)
+    table = figure.display_table.iloc[:kept].copy().reset_index(drop=True)
+    if withheld:
+        value = HEADERS["value"][figure.language]
+        table[value] = MARKER
+        table[HEADERS["n"][figure.language]] = MARKER
+    return _finish(figure, data, table, [withheld] * kept, notes, k)
+
+
+def _generic_table(figure: Figure, data: pd.DataFrame, withheld: list[bool]) -> pd.DataFrame:
+    """The figure's own table when nothing is withheld; else the public data with the marker."""
+    if not any(withheld) and data.isna().sum().sum() == figure.data.isna().sum().sum():
+        return figure.display_table
+    shown = data.drop(columns=["suppressed"]).astype(object)
+    return shown.where(shown.notna(), MARKER)
+
+
+# --------------------------------------------------------------------------- chart, alt text, sentences
+
+#: A whole number standing alone ("3 deelnemers", not "3,5", "T1" or "3.2"); a percentage.
+_INTEGER = re.compile(r"(?<![\w.,])(\d+)(?![\w]|[.,]\d)")
+_PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s?%")
+
+
+def _reveals(sentence: str, n: int, k: int) -> bool:
+    """True when a sentence may state a number of 1 to k−1 people.
+
+    Conservative: any whole number from 1 to k−1, and any percentage that is
+    1 to k−1 people (or all but 1 to k−1) of n or of a number in the sentence.
+    """
+    numbers = [int(m) for m in _INTEGER.findall(sentence)]
+    if any(is_small(number, k) for number in numbers):
+        return True
+    bases = [b for b in [*numbers, int(n)] if b > 0]
+    for match in _PERCENT.findall(sentence):
+        share = float(match.replace(",", ".")) / 100
+        for base in bases:
+            for part in (share * base, (1 - share) * base):
+                if 0.5 <= part < k - 0.5:
+                    return True
+    return False
+
+
+def _public_chart(figure: Figure, data: pd.DataFrame):
+    """The chart's embedded data with every withheld value emptied (a withheld bar is not drawn)."""
+    from via_reports.chapters.collect import SpecChart
+
+    spec = figure.chart.to_dict()
+    values = [c for c in data.columns if c != "suppressed" and pd.api.types.is_numeric_dtype(data[c])
+              and c in figure.data.columns]
+    keys = [c for c in figure.data.columns if c not in values and c != "n"]
+    hidden_keys = {tuple(_plain(row[c]) for c in keys) for _, row in data[data["suppressed"]].iterrows()}
+    points = set(_plain(v) for v in figure.data.loc[figure.data.get("statistic", pd.Series(dtype=str)) == "outlier",
+                                                     "value"]) if "statistic" in figure.data else set()
+    all_withheld = bool(data["suppressed"].all()) and len(data) > 0
+    for name, rows in spec.get("datasets", {}).items():
+        kept = []
+        for row in rows:
+            if "marker" in row and _plain(row.get("value")) in points:
+                continue  # a box plot's outlier: one person's value
+            key = tuple(_plain(row.get(c)) for c in keys)
+            matched = keys and all(c in row for c in keys)
+            # rows that do not carry the figure's keys (a chart of labels) are all emptied once anything is withheld
+            if all_withheld or (hidden_keys and (not matched or key in hidden_keys)):
+                row = {c: (None if isinstance(v, (int, float)) and not isinstance(v, bool) else v)
+                       for c, v in row.items()}
+            kept.append(row)
+        spec["datasets"][name] = kept
+    return SpecChart(spec)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (np.bool_, bool)):
+        return bool(value)
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return None if math.isnan(value) else float(value)
+    return value
+
+
+def _alt_text(figure: Figure, table: pd.DataFrame) -> str:
+    """The text alternative of the public figure: its table, row by row."""
+    head = figure.alt_text.split(". ", 1)[0]
+    rows = ["; ".join(f"{column} {value}" for column, value in zip(table.columns, record))
+            for record in table.astype(str).itertuples(index=False, name=None)]
+    return f"{head}. " + " | ".join(rows) + "."
