@@ -193,6 +193,11 @@ def build(
         "--min-n", metavar="N", help=f"Fewest users for an instrument's satisfaction figure ({_default('min_n')}).")] = None,
     alpha: Annotated[Optional[float], typer.Option(
         "--alpha", metavar="P", help=f"Significance threshold of the statistical tests ({_default('alpha')}).")] = None,
+    public: Annotated[Optional[bool], typer.Option(
+        "--public", help="A public edition: no count from 1 to min-cell - 1, nor one that can be worked back, "
+                         f"docs/disclosure.md ({_default('public', 'internal, unless study.yaml says public: true')}).")] = None,
+    min_cell: Annotated[Optional[int], typer.Option(
+        "--min-cell", metavar="K", help=f"Threshold of a public edition, at least 2 ({_default('min_cell')}).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Rebuild even when the output folder is up to date.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output; the exit status tells.")] = False,
 ) -> None:
@@ -208,7 +213,8 @@ def build(
 
     console = _console(quiet)
     options = BuildOptions(data_dir=data_dir, out=out, wave=wave, kind=kind, language=language, theme=theme,
-                           jobs=jobs, min_n=min_n, alpha=alpha, force=force).resolved()  # a wrong option: exit 2
+                           jobs=jobs, min_n=min_n, alpha=alpha, public=public, min_cell=min_cell,
+                           force=force).resolved()  # a wrong option: exit 2
     with Progress(TextColumn("{task.description:<14}"), BarColumn(), TextColumn("{task.fields[status]}"),
                   TimeElapsedColumn(), console=console, disable=quiet, transient=False) as bar:
         tasks: dict[str, int] = {}

@@ -48,7 +48,7 @@ LANGUAGES = _allowed("language")
 #: The report kinds: an interim report, and the final report with the effects chapter.
 KINDS = _allowed("kind")
 
-_TYPE_WORDS = {"integer": "a whole number", "number": "a number", "string": "a text"}
+_TYPE_WORDS = {"integer": "a whole number", "number": "a number", "string": "a text", "boolean": "true or false"}
 
 
 def _message(error: Any) -> tuple[str, str]:

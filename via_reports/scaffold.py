@@ -52,6 +52,10 @@ alpha: 0.05
 # left out, the last wave anybody answered and the kind that wave implies.
 # wave: T1
 # kind: interim
+# A public edition, to publish: every count from 1 to min_cell - 1 withheld, also where
+# totals would give it away (study.yaml's public: true makes every edition public).
+# public: true
+# min_cell: 5
 """
 
 

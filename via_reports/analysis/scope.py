@@ -24,11 +24,10 @@ class Scope:
     min_cell: int | None = None
 
     def __post_init__(self) -> None:
-        check_options({"language": self.language, "kind": self.kind, "min_n": self.min_n, "alpha": self.alpha})
+        check_options({"language": self.language, "kind": self.kind, "min_n": self.min_n, "alpha": self.alpha,
+                       **({"min_cell": self.min_cell} if self.public else {})})
         if not self.waves:
             raise ParameterError("a report covers at least one wave")
-        if self.min_cell is not None and self.min_cell < 2:
-            raise ParameterError(f"min_cell must be at least 2, not {self.min_cell}")
 
     @property
     def public(self) -> bool:

@@ -178,9 +178,10 @@ class ChapterRun:
         except ContractError as error:
             _display_violations(error)
             raise
+        public = values["public"] or dataset.study.get("public") is True
         scope = Scope.for_wave(dataset, values["wave"] or None, language=values["language"] or None,
                                min_n=int(values["min_n"]), alpha=float(values["alpha"]),
-                               kind=values["kind"] or None)
+                               kind=values["kind"] or None, min_cell=values["min_cell"] if public else None)
         output_dir = Path(values["output_dir"]) if values["output_dir"] else DEFAULT_OUTPUT_DIR
         run = cls(chapter, dataset, scope, output_dir, values)
         _Manifest(output_dir).start(chapter)

@@ -242,6 +242,8 @@ NOTEBOOK_PARAMETERS: tuple[Parameter, ...] = (
     Parameter("alpha", DEFAULT_OPTIONS["alpha"], "significance threshold of the statistical tests"),
     Parameter("kind", "", "interim or final; empty: inferred from the wave"),
     Parameter("theme", DEFAULT_OPTIONS["theme"], "chart colours and font: a theme under templates/pdf/themes"),
+    Parameter("public", DEFAULT_OPTIONS["public"], "a public edition: no count below min_cell (docs/disclosure.md)"),
+    Parameter("min_cell", DEFAULT_OPTIONS["min_cell"], "threshold of a public edition"),
 )
 
 
@@ -268,7 +270,7 @@ def check_parameters(values: dict[str, Any]) -> dict[str, Any]:
     for parameter in NOTEBOOK_PARAMETERS:
         value = checked[parameter.name]
         expected = (int, float) if parameter.type is float else parameter.type
-        if value is None or isinstance(value, bool) or not isinstance(value, expected):
+        if value is None or isinstance(value, bool) is not (parameter.type is bool) or not isinstance(value, expected):
             raise ParameterError(
                 f"parameter {parameter.name} must be of type {parameter.type.__name__}, not {value!r}")
     check_options({name: DEFAULT_OPTIONS[name] if checked[name] == "" else checked[name]

@@ -132,7 +132,18 @@ def _colophon(doc: ReportDocument, theme: Theme) -> dict[str, Any]:
         "synthetic": labels["synthetic_text"] if doc.synthetic else None,
         "synthetic_note": study.get("synthetic_note") if doc.synthetic else None,
         "built_with": built_with,
+        "public_edition": _public_edition(doc, labels),
     }
+
+
+def _public_edition(doc: ReportDocument, labels: dict[str, Any]) -> str | None:
+    """The colophon's line of a public edition: its threshold k (docs/disclosure.md)."""
+    from via_reports.analysis.disclosure import MARKER
+
+    parameters = doc.provenance.get("parameters") or {}
+    if not parameters.get("public"):
+        return None
+    return labels["public_edition"].format(k=parameters["min_cell"], marker=MARKER)
 
 
 def jinja() -> jinja2.Environment:

@@ -57,7 +57,7 @@ _QUOTE = re.compile(r"^> \*\*(?P<speaker>[^*]+)\*\*\s*\n(?P<body>(?:>.*\n?)+)", 
 class BuildOptions:
     """What to build from which data, and where.
 
-    The report's options (``wave`` to ``jobs``) left at None are taken from the
+    The report's options (``wave`` to ``min_cell``) left at None are taken from the
     dataset's ``report.yaml``, else from their defaults
     (:data:`via_reports.options.DEFAULT_OPTIONS`); :func:`build_report` fills
     them in and checks them.
@@ -74,6 +74,10 @@ class BuildOptions:
     jobs: int | None = None
     min_n: int | None = None
     alpha: float | None = None
+    #: A public edition (statistical disclosure control, docs/disclosure.md); also when study.yaml says ``public: true``.
+    public: bool | None = None
+    #: The threshold k of a public edition: no count from 1 to k−1 is shown.
+    min_cell: int | None = None
     #: Rebuild even when the output folder is up to date.
     force: bool = False
 
@@ -115,7 +119,8 @@ def build_key(dataset: Dataset, scope: Scope, options: BuildOptions, data_dir: P
     parts = {
         "data": dataset.fingerprint,
         "data_name": None if dataset.is_demo else Path(dataset.folder).name,  # shown in the provenance
-        "scope": [list(scope.waves), scope.kind, scope.language, scope.min_n, scope.alpha],
+        "scope": [list(scope.waves), scope.kind, scope.language, scope.min_n, scope.alpha,
+                  *([scope.min_cell] if scope.public else [])],
         "theme": options.theme if not Path(options.theme).is_dir() else _tree_hash(Path(options.theme), "*"),
         "code": _tree_hash(Path(__file__).resolve().parents[1], "*.py"),
         "templates": _tree_hash(templates_dir(), "*"),
@@ -274,7 +279,8 @@ def _provenance(dataset: Dataset, scope: Scope, options: BuildOptions) -> dict[s
         "package_version": __version__,
         "data": None if dataset.is_demo else Path(dataset.folder).name,  # None: the built-in demo data
         "parameters": {"wave": scope.last_wave, "kind": scope.kind, "language": scope.language,
-                       "min_n": scope.min_n, "alpha": scope.alpha, "theme": Path(options.theme).name},
+                       "min_n": scope.min_n, "alpha": scope.alpha, "theme": Path(options.theme).name,
+                       **({"public": True, "min_cell": scope.min_cell} if scope.public else {})},
         "publication_date": _study_for_report(dataset.study, scope).publication_date.isoformat(),
     }
 
@@ -316,8 +322,9 @@ def build_report(options: BuildOptions | None = None, progress: Progress | None 
 
     started = time.perf_counter()
     dataset = load_dataset(data_dir, options.language)  # ContractError: nothing written yet
+    public = options.public or dataset.study.get("public") is True
     scope = Scope.for_wave(dataset, options.wave, language=options.language, min_n=options.min_n,
-                           alpha=options.alpha, kind=options.kind)
+                           alpha=options.alpha, kind=options.kind, min_cell=options.min_cell if public else None)
     timings["validation"] = time.perf_counter() - started
     key = build_key(dataset, scope, options, data_dir)
     if not options.force and _is_up_to_date(out, key):
@@ -336,7 +343,8 @@ def build_report(options: BuildOptions | None = None, progress: Progress | None 
         specs = chapters_for(scope.kind)
         parameters = {"data_dir": str(data_dir) if data_dir else "", "wave": scope.last_wave,
                       "output_dir": str(staging), "language": scope.language, "min_n": scope.min_n,
-                      "alpha": scope.alpha, "kind": scope.kind, "theme": _theme_parameter(options.theme)}
+                      "alpha": scope.alpha, "kind": scope.kind, "theme": _theme_parameter(options.theme),
+                      "public": scope.public, "min_cell": options.min_cell}
         computed = [s.id for s in specs if s.is_computed]
         executed = _run_notebooks(computed, parameters, staging, options.jobs, progress, timings)
 
