@@ -34,6 +34,18 @@ def is_small(count: int, k: int) -> bool:
     return 0 < int(count) < k
 
 
+class Withheld(str):
+    """A number that a public edition does not show, as a text placeholder gives it: it prints as the marker.
+
+    It compares unequal to every number and is true, so ``{% if x == 1 %}``
+    and ``{% if x %}`` still read; arithmetic with it fails, which the text
+    sandbox reports as a TextError naming the file and line.
+    """
+
+    def __new__(cls) -> "Withheld":
+        return super().__new__(cls, MARKER)
+
+
 @dataclass(frozen=True)
 class Suppression:
     """Which cells are withheld, and whether the whole table must be."""

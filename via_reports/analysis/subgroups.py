@@ -107,6 +107,13 @@ class Comparison:
     #: Holm-adjusted over the chapter's family (set by :func:`chapter_comparisons`).
     p_holm: float = float("nan")
 
+    def reportable(self, min_cell: int | None) -> bool:
+        """A public edition (threshold ``min_cell``) reports it only when no cell holds 1 to min_cell − 1 people."""
+        from via_reports.analysis.disclosure import is_small
+
+        cells = (self.count_a, self.n_a - self.count_a, self.count_b, self.n_b - self.count_b)
+        return min_cell is None or not any(is_small(cell, min_cell) for cell in cells)
+
     @property
     def small(self) -> bool:
         """At least one group has fewer than :data:`SMALL_GROUP` people."""

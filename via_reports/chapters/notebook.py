@@ -291,14 +291,17 @@ class ChapterRun:
         """Display the subgroup comparisons: why they are exploratory, one sentence each, their numbers."""
         from IPython.display import Markdown, display
 
-        from via_reports.figures.subgroups import chapter_intro, comparison_sentence, heading
+        from via_reports.figures.subgroups import chapter_intro, comparison_sentence, heading, not_reported
 
         if not self.comparisons:
             return
-        language, alpha = self.scope.language, self.scope.alpha
+        language, alpha, k = self.scope.language, self.scope.alpha, self.scope.min_cell
         title, intro = heading(language), chapter_intro(self.comparisons, language, alpha)
-        sentences = [comparison_sentence(c, language, alpha) for c in self.comparisons]
-        rows = [c.row() for c in self.comparisons]
+        shown = [c for c in self.comparisons if c.reportable(k)]
+        if len(shown) < len(self.comparisons):
+            intro += " " + not_reported(len(self.comparisons) - len(shown), k, language)
+        sentences = [comparison_sentence(c, language, alpha) for c in shown]
+        rows = [c.row() for c in shown]
         display(Markdown(f"## {title}\n\n{intro}\n\n" + "\n".join(f"- {s}" for s in sentences)),
                 metadata={METADATA_KEY: {"type": "comparisons", "chapter": self.chapter, "heading": title,
                                          "intro": intro, "sentences": sentences, "rows": rows}})

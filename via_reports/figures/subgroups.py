@@ -82,6 +82,13 @@ def comparison_sentence(comparison: Comparison, language: str, alpha: float) -> 
     return sentence
 
 
+def not_reported(count: int, k: int, language: str) -> str:
+    """A public edition's sentence: how many comparisons it leaves out, and why."""
+    words = wording("subgroups", language)
+    count_is = plural(words["not_reported_count"], count).format(count=count)
+    return words["not_reported"].format(count_is=count_is, k=k)
+
+
 def chapter_intro(comparisons: Sequence[Comparison], language: str, alpha: float) -> str:
     """'These comparisons are exploratory ... Holm ... for the k comparisons in this chapter.'"""
     count = len(comparisons)
@@ -175,12 +182,14 @@ def report_comparisons(dataset: Dataset, scope: Scope, style: ChartStyle | None 
 
     Each chapter's comparisons come from its own builder in the chapter
     registry, Holm-adjusted within the chapter, so the rows are the ones the
-    chapter shows when it runs alone. None when the report has none.
+    chapter shows when it runs alone; a public edition leaves out those with
+    a cell of 1 to k−1 people. None when the report has none.
     """
     from via_reports.chapters.registry import chapters_for
 
     chapters = [spec for spec in chapters_for(scope.kind) if spec.comparisons is not None]
-    found = [c for spec in chapters for c in spec.comparisons(dataset, scope) if c is not None]
+    found = [c for spec in chapters for c in spec.comparisons(dataset, scope)
+             if c is not None and c.reportable(scope.min_cell)]
     if not found:
         return None
     return comparisons_figure(found, {spec.id: spec.title[scope.language] for spec in chapters}, scope, style)

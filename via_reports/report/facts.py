@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from via_reports.analysis.disclosure import Withheld, is_small
 from via_reports.analysis.formatting import join_words, long_date, markdown_literal, month_year
 from via_reports.analysis.populations import panel, pilot, respondent_ids
 from via_reports.analysis.scope import Scope
@@ -73,13 +74,26 @@ def _as_text(value: Any) -> Any:
     return value
 
 
+def public_facts(facts: Any, k: int) -> Any:
+    """The facts as a public edition gives them: every number of 1 to k−1 people is withheld."""
+    if isinstance(facts, dict):
+        return {key: public_facts(value, k) for key, value in facts.items()}
+    if isinstance(facts, list):
+        return [public_facts(value, k) for value in facts]
+    if isinstance(facts, int) and not isinstance(facts, bool) and is_small(facts, k):
+        return Withheld()
+    return facts
+
+
 def text_context(dataset: Dataset, scope: Scope, figures: dict[str, Figure]) -> TextContext:
     """Everything a text template may use for this dataset and scope; study.yaml's texts stay text."""
+    facts = study_facts(dataset, scope)
     return TextContext(
         figures=figures,
         language=scope.language,
         study={key: _as_text(value) for key, value in dataset.study.values().items()},
         scope={"waves": list(scope.waves), "last_wave": scope.last_wave, "first_wave": scope.first_wave,
                "kind": scope.kind, "language": scope.language, "min_n": scope.min_n, "alpha": scope.alpha},
-        facts=study_facts(dataset, scope),
+        facts=public_facts(facts, scope.min_cell) if scope.public else facts,
+        min_cell=scope.min_cell,
     )

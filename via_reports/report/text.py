@@ -59,6 +59,9 @@ from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+import pandas as pd
+
+from via_reports.analysis.disclosure import Withheld, is_small
 from via_reports.analysis.formatting import format_count, format_number, whole_percent
 from via_reports.data.codebook import load_codebook
 from via_reports.data.loading import MAX_TEXT_BYTES
@@ -70,6 +73,13 @@ from via_reports.resources import templates_dir
 #: Figure columns whose codes have display labels in the codebook.
 CODE_LISTS = {"reason": "non_use_reason", "barrier": "barrier", "type": "participation_type",
               "education_nl": "education_nl", "sex": "sex", "age_group": "age_group"}
+
+
+#: What ``change()`` says when a public edition withholds the test (a cell of 1 to k−1 people).
+WITHHELD_CHANGE = {
+    "nl": "De toets van deze verandering is in de openbare editie niet vermeld (een aantal onder {k}).",
+    "en": "The test of this change is not reported in the public edition (a number below {k}).",
+}
 
 
 @dataclass(frozen=True)
@@ -109,6 +119,19 @@ class TextContext:
     study: dict[str, Any] = field(default_factory=dict)
     scope: dict[str, Any] = field(default_factory=dict)
     facts: dict[str, Any] = field(default_factory=dict)
+    #: A public edition's threshold k (docs/disclosure.md): a withheld number prints as the marker.
+    min_cell: int | None = None
+
+    def _withheld(self, count: Any) -> bool:
+        return self.min_cell is not None and (isinstance(count, Withheld) or is_small(count, self.min_cell))
+
+    @staticmethod
+    def _suppressed(rows) -> bool:
+        """True when a row (or any of the rows) is withheld in this public edition."""
+        if "suppressed" not in rows:
+            return False
+        flags = rows["suppressed"]
+        return bool(flags.astype(bool).any()) if isinstance(flags, pd.Series) else bool(flags)
 
     def _figure(self, figure_id: str) -> Figure:
         try:
@@ -122,22 +145,34 @@ class TextContext:
             raise TextError(f"{figure_id} has {len(rows)} rows matching {where}; exactly one is needed")
         return rows.iloc[0]
 
-    def count(self, figure_id: str, **where: Any) -> int:
-        return int(self._row(figure_id, where)["count"])
+    def count(self, figure_id: str, **where: Any) -> int | Withheld:
+        row = self._row(figure_id, where)
+        return Withheld() if self._suppressed(row) else int(row["count"])
 
-    def sum_count(self, figure_id: str, **where: Any) -> int:
+    def sum_count(self, figure_id: str, **where: Any) -> int | Withheld:
         rows = _matches(self._figure(figure_id).data, where)
         if rows.empty:
             raise TextError(f"{figure_id} has no rows matching {where}")
-        return int(rows["count"].sum())
+        if self._suppressed(rows):
+            return Withheld()
+        total = int(rows["count"].sum())
+        return Withheld() if self._withheld(total) else total
 
     def percent(self, figure_id: str, **where: Any) -> str:
         row = self._row(figure_id, where)
+        if self._suppressed(row) or pd.isna(row["n"]):
+            return Withheld()
         return self.share(int(row["count"]), int(row["n"]))
 
-    @staticmethod
-    def share(count: int, total: int) -> str:
-        """count of total as a whole percent, rounded half away from zero; "–" when total is 0."""
+    def share(self, count: int, total: int) -> str:
+        """count of total as a whole percent, rounded half away from zero; "–" when total is 0.
+
+        In a public edition the share of 1 to k−1 people (or of all but 1 to k−1) is the marker.
+        """
+        if self._withheld(count) or self._withheld(total):
+            return Withheld()
+        if self.min_cell is not None and self._withheld(int(total) - int(count)):
+            return Withheld()
         return f"{whole_percent(int(count), int(total))}%" if int(total) else "–"
 
     def top(self, figure_id: str, column: str, exclude: list[str] | None = None, **where: Any) -> "TopRow":
@@ -147,17 +182,24 @@ class TextContext:
             rows = rows[~rows[column].astype(str).isin([str(e) for e in exclude])]
         if rows.empty:
             raise TextError(f"{figure_id} has no rows matching {where} to pick the highest from")
-        row = rows.loc[rows["count"].astype(int).idxmax()]
+        if self._suppressed(rows) and rows["suppressed"].astype(bool).all():
+            raise TextError(f"{figure_id}: every row matching {where} is withheld in this public edition")
+        row = rows.loc[rows["count"].astype(float).idxmax()]  # the highest count shown
         code = str(row[column])
         code_list = CODE_LISTS.get(column)
         label = load_codebook().label(code_list, code, self.language) if code_list else code
-        return TopRow(code=code, label=label, count=int(row["count"]), percent=self.share(row["count"], row["n"]))
+        percent = Withheld() if pd.isna(row["n"]) else self.share(int(row["count"]), int(row["n"]))
+        return TopRow(code=code, label=label, count=int(row["count"]), percent=percent)
 
-    def n(self, figure_id: str) -> int:
-        return int(self._figure(figure_id).n)
+    def n(self, figure_id: str) -> int | Withheld:
+        figure = self._figure(figure_id)
+        return Withheld() if figure.n_withheld else int(figure.n)
 
     def value(self, figure_id: str, column: str, **where: Any) -> str:
-        value = self._row(figure_id, where)[column]
+        row = self._row(figure_id, where)
+        value = row[column]
+        if self._suppressed(row) and (value is None or pd.isna(value) or column in ("count", "percent")):
+            return Withheld()
         return format_number(value, self.language) if isinstance(value, float) else str(value)
 
     def fig(self, figure_id: str) -> str:
@@ -173,6 +215,8 @@ class TextContext:
             row = change_row(self._figure("change.by_wave").data, measure, wave_from, wave_to)
         except KeyError as error:
             raise TextError(str(error.args[0])) from None
+        if self._suppressed(row):
+            return Change("same", WITHHELD_CHANGE[self.language].format(k=self.min_cell))
         alpha = self.scope["alpha"]
         return Change(direction(row, alpha), change_sentence(row, self.language, alpha))
 
