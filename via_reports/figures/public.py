@@ -308,7 +308,18 @@ def _finish(figure: Figure, data: pd.DataFrame, table: pd.DataFrame, withheld: l
     return dataclasses.replace(
         figure, data=data, table=table, chart=chart, text=text, notes=notes,
         alt_text=_alt_text(figure, table), n=0 if n_withheld else figure.n,
-        n_label=f"n<{k}" if n_withheld else figure.n_label, min_cell=k, n_withheld=n_withheld)
+        n_label=f"n<{k}" if n_withheld else _public_n_label(figure.n_label, k), min_cell=k, n_withheld=n_withheld)
+
+
+#: An "n=34" in a caption's own n part ("pilot n=34, controlegroep n=55").
+_N_IN_LABEL = re.compile(r"\bn\s?=\s?([0-9]+)\b")
+
+
+def _public_n_label(n_label: str | None, k: int) -> str | None:
+    """The caption's n part with every n of 1 to k−1 as "n<k"."""
+    if n_label is None:
+        return None
+    return _N_IN_LABEL.sub(lambda m: f"n<{k}" if is_small(int(m.group(1)), k) else m.group(0), n_label)
 
 
 def _public_box_plot(figure: Figure, k: int) -> Figure:
@@ -390,7 +401,24 @@ def _public_chart(figure: Figure, data: pd.DataFrame):
                        for c, v in row.items()}
             kept.append(row)
         spec["datasets"][name] = kept
+    if hidden_keys or all_withheld:
+        _mark_withheld(spec)
     return SpecChart(spec)
+
+
+def _mark_withheld(spec: dict[str, Any]) -> None:
+    """Bars with value labels get the marker at zero where the bar is withheld (a layer of its own)."""
+    layers = spec.get("layer") or []
+    for layer in list(layers):
+        mark = layer.get("mark")
+        encoding = layer.get("encoding", {})
+        if (mark.get("type") if isinstance(mark, dict) else mark) == "text" \
+                and encoding.get("text", {}).get("field") in COUNT_VALUES:
+            field = encoding["text"]["field"]
+            marker = {**layer, "transform": [{"filter": f"datum[{field!r}] === null"}],
+                      "encoding": {**encoding, "x": {"datum": 0, "type": "quantitative"},
+                                   "text": {"value": MARKER}}}
+            layers.append(marker)
 
 
 def _plain(value: Any) -> Any:

@@ -81,6 +81,15 @@ WITHHELD_CHANGE = {
     "en": "The test of this change is not reported in the public edition (a number below {k}).",
 }
 
+#: What ``effects_bottom_line()`` and ``effects_conclusions()`` say when a public edition withholds effects.
+WITHHELD_EFFECTS = {
+    "nl": "In deze openbare editie zijn niet alle uitkomsten van de effectanalyse getoond, omdat een groep of "
+          "een uitkomst minder dan {k} personen telt; de tabellen van het hoofdstuk over effecten tonen wat "
+          "getoond kan worden.",
+    "en": "In this public edition not every result of the effects analysis is shown, because a group or an "
+          "outcome counts fewer than {k} people; the tables of the chapter on effects show what can be shown.",
+}
+
 
 @dataclass(frozen=True)
 class TopRow:
@@ -227,14 +236,23 @@ class TextContext:
                                            self.scope["last_wave"], self.scope["alpha"], self.scope["min_n"],
                                            self.study.get("caseworkers"))
 
+    def _effects_withheld(self) -> bool:
+        """A public edition withholds part of the effects figures: their words would need the withheld numbers."""
+        return any(self._suppressed(figure.data) for figure_id, figure in self.figures.items()
+                   if figure_id.startswith("effects."))
+
     def effects_bottom_line(self) -> str:
         from via_reports.report import bottom_line
 
+        if self._effects_withheld():
+            return WITHHELD_EFFECTS[self.language].format(k=self.min_cell)
         return bottom_line.summary(self._effects(), self.language)
 
     def effects_conclusions(self) -> str:
         from via_reports.report import bottom_line
 
+        if self._effects_withheld():
+            return WITHHELD_EFFECTS[self.language].format(k=self.min_cell)
         return bottom_line.conclusions(self._effects(), self.language)
 
     def namespace(self) -> dict[str, Any]:
