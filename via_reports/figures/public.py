@@ -50,6 +50,21 @@ OUTLIERS_LEFT_OUT = {
     "en": "The outliers (values of a single person) are left out of the public edition.",
 }
 
+#: What ``change()`` says when a public edition withholds the test (a cell of 1 to k−1 people).
+WITHHELD_CHANGE = {
+    "nl": "De toets van deze verandering is in de openbare editie niet vermeld (een aantal onder {k}).",
+    "en": "The test of this change is not reported in the public edition (a number below {k}).",
+}
+
+#: What ``effects_bottom_line()`` and ``effects_conclusions()`` say when a public edition withholds effects.
+WITHHELD_EFFECTS = {
+    "nl": "In deze openbare editie zijn niet alle uitkomsten van de effectanalyse getoond, omdat een groep of "
+          "een uitkomst minder dan {k} personen telt; de tabellen van het hoofdstuk over effecten tonen wat "
+          "getoond kan worden.",
+    "en": "In this public edition not every result of the effects analysis is shown, because a group or an "
+          "outcome counts fewer than {k} people; the tables of the chapter on effects show what can be shown.",
+}
+
 #: Numeric columns of the count figures that are withheld with a cell.
 COUNT_VALUES = ("count", "percent")
 

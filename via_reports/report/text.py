@@ -67,6 +67,7 @@ from via_reports.data.codebook import load_codebook
 from via_reports.data.loading import MAX_TEXT_BYTES
 from via_reports.exceptions import TextError
 from via_reports.figures.figure import Figure
+from via_reports.figures.public import WITHHELD_CHANGE, WITHHELD_EFFECTS
 from via_reports.files import InputRefused, check_size, file_in_folder
 from via_reports.resources import templates_dir
 
@@ -74,21 +75,6 @@ from via_reports.resources import templates_dir
 CODE_LISTS = {"reason": "non_use_reason", "barrier": "barrier", "type": "participation_type",
               "education_nl": "education_nl", "sex": "sex", "age_group": "age_group"}
 
-
-#: What ``change()`` says when a public edition withholds the test (a cell of 1 to k−1 people).
-WITHHELD_CHANGE = {
-    "nl": "De toets van deze verandering is in de openbare editie niet vermeld (een aantal onder {k}).",
-    "en": "The test of this change is not reported in the public edition (a number below {k}).",
-}
-
-#: What ``effects_bottom_line()`` and ``effects_conclusions()`` say when a public edition withholds effects.
-WITHHELD_EFFECTS = {
-    "nl": "In deze openbare editie zijn niet alle uitkomsten van de effectanalyse getoond, omdat een groep of "
-          "een uitkomst minder dan {k} personen telt; de tabellen van het hoofdstuk over effecten tonen wat "
-          "getoond kan worden.",
-    "en": "In this public edition not every result of the effects analysis is shown, because a group or an "
-          "outcome counts fewer than {k} people; the tables of the chapter on effects show what can be shown.",
-}
 
 
 @dataclass(frozen=True)
