@@ -4,7 +4,7 @@ Everything a reader gets (figure CSVs, the appendix tables, the PDF's and the
 HTML's text, manifest.json) is searched for a count from 1 to k−1, and every
 figure's rows, columns and totals are solved for a single unknown as an
 attacker would. The same search finds counts in the internal edition of the
-tiny dataset, so it can fail. The rule: docs/disclosure.md.
+tiny dataset (test_build's build), so it can fail. The rule: docs/disclosure.md.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+
+from test_build import tiny_neutral_report  # noqa: F401 - the internal edition of the tiny dataset, built once
 
 from via_reports.figures.public import count_rule
 from via_reports.report.build import BuildOptions, build_report
@@ -48,17 +50,6 @@ def tiny_public(made_once):
 
     return made_once("tiny-public", make) / "report"
 
-
-@pytest.fixture(scope="session")
-def tiny_internal(made_once):
-    """The same tiny dataset and report, internal edition: what the search must find counts in."""
-    from tiny import tiny_tables, write_dataset
-
-    def make(folder):
-        data = write_dataset(folder / "data", *tiny_tables())
-        build_report(BuildOptions(data_dir=data, out=folder / "report", wave="T2", min_n=2))
-
-    return made_once("tiny-internal", make) / "report"
 
 
 # --------------------------------------------------------------------------- reading the outputs
@@ -230,11 +221,18 @@ def test_no_table_and_no_sentence_of_the_pdf_or_html_shows_a_count_below_k(publi
     assert small_counts_in_text(pdf_text(public_report / "report.pdf")) == []
 
 
-def test_the_search_finds_the_counts_of_the_internal_edition(tiny_internal):
-    assert small_counts_in_csvs(tiny_internal)
-    assert small_counts_in_tables((tiny_internal / "report.html").read_text(encoding="utf-8"))
-    assert small_counts_in_text(pdf_text(tiny_internal / "report.pdf"))
-    assert "suppressed" not in (tiny_internal / "figures" / "participants.education.csv").read_text()
+def test_the_search_finds_the_counts_of_the_internal_edition(tiny_neutral_report):
+    """The internal edition of the tiny dataset (test_build's build, T1) is full of counts below k."""
+    internal = tiny_neutral_report
+    assert small_counts_in_csvs(internal)
+    assert small_counts_in_tables((internal / "report.html").read_text(encoding="utf-8"))
+    assert small_counts_in_text(pdf_text(internal / "report.pdf"))
+    found = []
+    for path in (internal / "figures").glob("*.csv"):
+        rows = [{**r, "suppressed": "false"} for r in read_csv(path)]
+        found += solvable_cells(path.stem, rows)
+    assert found, "the attacker's search finds the unseen remainders and complements of the internal edition"
+    assert "suppressed" not in (internal / "figures" / "participants.education.csv").read_text()
 
 
 def test_a_public_edition_says_so_with_its_threshold(public_report):
