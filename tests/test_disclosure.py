@@ -209,3 +209,29 @@ def test_arithmetic_with_a_withheld_number_is_an_error_naming_the_line(tiny_data
     context = TextContext(figures={figure.id: figure}, language="nl", min_cell=3)
     with pytest.raises(TextError, match=r"intro.md, line 2"):
         render_text('x\n{{ count("participants.education", education_nl="vmbo") + 1 }}', context, "intro.md")
+
+
+# --------------------------------------------------------------------------- asking for a public edition
+
+
+def test_the_public_parameters_are_checked():
+    from via_reports.chapters.registry import check_parameters
+    from via_reports.exceptions import ParameterError
+
+    assert check_parameters({"public": True, "min_cell": 3})["public"] is True
+    assert check_parameters({})["public"] is False and check_parameters({})["min_cell"] == 5
+    for wrong in ({"public": "yes"}, {"public": 1}, {"min_cell": 1}, {"min_cell": 2.5}):
+        with pytest.raises(ParameterError):
+            check_parameters(wrong)
+    with pytest.raises(ParameterError):
+        Scope(waves=("T0",), min_cell=1)
+    assert Scope(waves=("T0",), min_cell=5).public and not Scope(waves=("T0",)).public
+
+
+def test_a_threshold_below_two_is_a_usage_error():
+    from typer.testing import CliRunner
+
+    from via_reports.cli import app
+
+    result = CliRunner().invoke(app, ["build", "--public", "--min-cell", "1"])
+    assert result.exit_code == 2 and "min-cell" in result.output
