@@ -273,16 +273,15 @@ def public_figure(figure: Figure, k: int) -> Figure:
     whole = False
     if figure_id.startswith("participants.years_"):
         return _public_box_plot(figure, k)
-    if count_rule(figure_id) is not None or figure_id == "effects.attrition":
-        if figure_id == "effects.attrition":
-            cells, margins = _attrition_margins(figure.data)
-            result = suppress(cells, margins, k)
-            withheld, whole = list(result.withheld[:len(figure.data)]), result.table_withheld
-            data = _mask_rows(figure.data, withheld, ["count", "percent"], ("count", "n"), k)
-        else:
-            data, withheld, whole = _public_counts(figure, k)
-        table = _count_table(figure, withheld, data) if figure_id != "effects.attrition" \
-            else _generic_table(figure, data, withheld)
+    if figure_id == "effects.attrition":
+        cells, margins = _attrition_margins(figure.data)
+        result = suppress(cells, margins, k)
+        withheld, whole = list(result.withheld[:len(figure.data)]), result.table_withheld
+        data = _mask_rows(figure.data, withheld, ["count", "percent"], ("count", "n"), k)
+        table = _generic_table(figure, data, withheld)
+    elif count_rule(figure_id) is not None:
+        data, withheld, whole = _public_counts(figure, k)
+        table = _count_table(figure, withheld, data)
     elif figure_id == "effects.outcomes":
         data, withheld = _public_outcomes(figure.data, k)
         table = _generic_table(figure, data, withheld)
