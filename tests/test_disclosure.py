@@ -235,3 +235,13 @@ def test_a_threshold_below_two_is_a_usage_error():
 
     result = CliRunner().invoke(app, ["build", "--public", "--min-cell", "1"])
     assert result.exit_code == 2 and "min-cell" in result.output
+
+
+def test_the_public_edition_and_its_threshold_change_the_build_key():
+    from via_reports import load_dataset
+    from via_reports.report.build import BuildOptions, build_key
+
+    dataset = load_dataset(None)
+    keys = {build_key(dataset, Scope.for_wave(dataset, "T1", min_cell=k), BuildOptions(), None)
+            for k in (None, 5, 6)}
+    assert len(keys) == 3
