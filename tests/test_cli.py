@@ -59,6 +59,7 @@ def test_version_of_the_installed_console_script():
     ("--alpha", "1.5", "alpha must lie between 0 and 1, not 1.5"),
     ("--min-n", "0", "min_n must be at least 1, not 0"),
     ("--jobs", "0", "jobs must be at least 1, not 0"),
+    ("--min-cell", "1", "min_cell must be at least 2, not 1"),
     ("--theme", "purple", "theme 'purple' not found"),
 ])
 def test_a_wrong_build_option_is_exit_2_and_builds_nothing(option, value, message, tmp_path, capsys):
@@ -74,6 +75,7 @@ def test_a_wrong_build_option_is_exit_2_and_builds_nothing(option, value, messag
     ("alpha", 1.5, "alpha must lie between 0 and 1, not 1.5"),
     ("min_n", 0, "min_n must be at least 1, not 0"),
     ("wave", "T9", "wave must be T0, T1 or T2, not 'T9'"),
+    ("min_cell", 1, "min_cell must be at least 2, not 1"),
 ])
 def test_notebook_parameters_get_the_command_lines_message(name, value, message):
     with pytest.raises(ParameterError, match=re.escape(message)):
@@ -113,7 +115,7 @@ def test_the_schema_is_the_one_source_of_defaults():
 
 def test_the_command_line_help_shows_the_schemas_defaults(capsys):
     text = re.sub(r"\s+", " ", help_text(["build"], capsys))
-    for name in ("theme", "jobs", "min_n", "alpha"):
+    for name in ("theme", "jobs", "min_n", "alpha", "min_cell"):
         assert f"else {DEFAULT_OPTIONS[name]})" in text, name
 
 
@@ -144,11 +146,21 @@ def test_report_yaml_sets_the_options_and_the_command_line_overrides_them(tiny_d
     assert (options["language"], options["alpha"]) == ("nl", 0.1)
     built = BuildOptions(data_dir=tiny_dir, min_n=5).resolved()
     assert (built.language, built.min_n) == ("en", 5)
+    assert (built.public, built.min_cell) == (False, 5)
+
+
+def test_report_yaml_asks_for_a_public_edition(tiny_dir):
+    report_yaml(tiny_dir, "public: true\nmin_cell: 7\n")
+    built = BuildOptions(data_dir=tiny_dir).resolved()
+    assert (built.public, built.min_cell) == (True, 7)
+    assert BuildOptions(data_dir=tiny_dir, min_cell=3).resolved().min_cell == 3
 
 
 @pytest.mark.parametrize(("text", "line", "message"), [
     ("language: en\nlangauge: en\n", 2, "unknown option 'langauge'"),
     ("alpha: high\n", 1, "alpha must be a number, not 'high'"),
+    ("public: 'yes'\n", 1, "public must be true or false, not 'yes'"),
+    ("public: true\nmin_cell: 1\n", 2, "min_cell must be at least 2, not 1"),
     ("min_n: 5\ntheme: ../elsewhere\n", 2, "theme"),
     ("base: &b en\nlanguage: *b\n", 2, "alias"),
     ("- language\n", 1, "must be a mapping"),

@@ -228,13 +228,13 @@ def test_the_public_parameters_are_checked():
     assert Scope(waves=("T0",), min_cell=5).public and not Scope(waves=("T0",)).public
 
 
-def test_a_threshold_below_two_is_a_usage_error():
-    from typer.testing import CliRunner
+def test_a_threshold_below_two_is_a_usage_error(tmp_path, capsys):
+    from via_reports.cli import main
 
-    from via_reports.cli import app
-
-    result = CliRunner().invoke(app, ["build", "--public", "--min-cell", "1"])
-    assert result.exit_code == 2 and "min-cell" in result.output
+    out = tmp_path / "out"
+    assert main(["build", "--out", str(out), "--public", "--min-cell", "1", "--quiet"]) == 2
+    assert "min_cell must be at least 2, not 1" in " ".join(capsys.readouterr().err.split())
+    assert not out.exists()
 
 
 def test_the_public_edition_and_its_threshold_change_the_build_key():

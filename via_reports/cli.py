@@ -194,8 +194,8 @@ def build(
     alpha: Annotated[Optional[float], typer.Option(
         "--alpha", metavar="P", help=f"Significance threshold of the statistical tests ({_default('alpha')}).")] = None,
     public: Annotated[Optional[bool], typer.Option(
-        "--public", help="A public edition: no count from 1 to min-cell - 1, nor one that can be worked back, "
-                         f"docs/disclosure.md ({_default('public', 'internal, unless study.yaml says public: true')}).")] = None,
+        "--public", help="A public edition: no count from 1 to K-1, nor one that totals give away "
+                         f"({_default('public', 'internal')}; public: true in study.yaml makes it public too).")] = None,
     min_cell: Annotated[Optional[int], typer.Option(
         "--min-cell", metavar="K", help=f"Threshold of a public edition, at least 2 ({_default('min_cell')}).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Rebuild even when the output folder is up to date.")] = False,

@@ -267,6 +267,14 @@ def _attrition_margins(data: pd.DataFrame) -> tuple[list[int], list[list[int]]]:
 # --------------------------------------------------------------------------- the figure as a whole
 
 
+def any_suppressed(rows: pd.DataFrame | pd.Series) -> bool:
+    """True when a public figure's row (or any of its rows) is withheld; never for an internal figure's."""
+    if "suppressed" not in rows:
+        return False
+    flags = rows["suppressed"]
+    return bool(flags.astype(bool).any()) if isinstance(flags, pd.Series) else bool(flags)
+
+
 def public_figure(figure: Figure, k: int) -> Figure:
     """``figure`` as the public edition with threshold ``k`` shows it."""
     figure_id = figure.id

@@ -67,14 +67,13 @@ from via_reports.data.codebook import load_codebook
 from via_reports.data.loading import MAX_TEXT_BYTES
 from via_reports.exceptions import TextError
 from via_reports.figures.figure import Figure
-from via_reports.figures.public import WITHHELD_CHANGE, WITHHELD_EFFECTS
+from via_reports.figures.public import WITHHELD_CHANGE, WITHHELD_EFFECTS, any_suppressed
 from via_reports.files import InputRefused, check_size, file_in_folder
 from via_reports.resources import templates_dir
 
 #: Figure columns whose codes have display labels in the codebook.
 CODE_LISTS = {"reason": "non_use_reason", "barrier": "barrier", "type": "participation_type",
               "education_nl": "education_nl", "sex": "sex", "age_group": "age_group"}
-
 
 
 @dataclass(frozen=True)
@@ -120,13 +119,6 @@ class TextContext:
     def _withheld(self, count: Any) -> bool:
         return self.min_cell is not None and (isinstance(count, Withheld) or is_small(count, self.min_cell))
 
-    @staticmethod
-    def _suppressed(rows) -> bool:
-        """True when a row (or any of the rows) is withheld in this public edition."""
-        if "suppressed" not in rows:
-            return False
-        flags = rows["suppressed"]
-        return bool(flags.astype(bool).any()) if isinstance(flags, pd.Series) else bool(flags)
 
     def _figure(self, figure_id: str) -> Figure:
         try:
@@ -142,20 +134,20 @@ class TextContext:
 
     def count(self, figure_id: str, **where: Any) -> int | Withheld:
         row = self._row(figure_id, where)
-        return Withheld() if self._suppressed(row) else int(row["count"])
+        return Withheld() if any_suppressed(row) else int(row["count"])
 
     def sum_count(self, figure_id: str, **where: Any) -> int | Withheld:
         rows = _matches(self._figure(figure_id).data, where)
         if rows.empty:
             raise TextError(f"{figure_id} has no rows matching {where}")
-        if self._suppressed(rows):
+        if any_suppressed(rows):
             return Withheld()
         total = int(rows["count"].sum())
         return Withheld() if self._withheld(total) else total
 
     def percent(self, figure_id: str, **where: Any) -> str:
         row = self._row(figure_id, where)
-        if self._suppressed(row) or pd.isna(row["n"]):
+        if any_suppressed(row) or pd.isna(row["n"]):
             return Withheld()
         return self.share(int(row["count"]), int(row["n"]))
 
@@ -177,7 +169,7 @@ class TextContext:
             rows = rows[~rows[column].astype(str).isin([str(e) for e in exclude])]
         if rows.empty:
             raise TextError(f"{figure_id} has no rows matching {where} to pick the highest from")
-        if self._suppressed(rows) and rows["suppressed"].astype(bool).all():
+        if any_suppressed(rows) and rows["suppressed"].astype(bool).all():
             raise TextError(f"{figure_id}: every row matching {where} is withheld in this public edition")
         row = rows.loc[rows["count"].astype(float).idxmax()]  # the highest count shown
         code = str(row[column])
@@ -193,7 +185,7 @@ class TextContext:
     def value(self, figure_id: str, column: str, **where: Any) -> str:
         row = self._row(figure_id, where)
         value = row[column]
-        if self._suppressed(row) and (value is None or pd.isna(value) or column in ("count", "percent")):
+        if any_suppressed(row) and (value is None or pd.isna(value) or column in ("count", "percent")):
             return Withheld()
         return format_number(value, self.language) if isinstance(value, float) else str(value)
 
@@ -210,7 +202,7 @@ class TextContext:
             row = change_row(self._figure("change.by_wave").data, measure, wave_from, wave_to)
         except KeyError as error:
             raise TextError(str(error.args[0])) from None
-        if self._suppressed(row):
+        if any_suppressed(row):
             return Change("same", WITHHELD_CHANGE[self.language].format(k=self.min_cell))
         alpha = self.scope["alpha"]
         return Change(direction(row, alpha), change_sentence(row, self.language, alpha))
@@ -224,7 +216,7 @@ class TextContext:
 
     def _effects_withheld(self) -> bool:
         """A public edition withholds part of the effects figures: their words would need the withheld numbers."""
-        return any(self._suppressed(figure.data) for figure_id, figure in self.figures.items()
+        return any(any_suppressed(figure.data) for figure_id, figure in self.figures.items()
                    if figure_id.startswith("effects."))
 
     def effects_bottom_line(self) -> str:
