@@ -239,6 +239,10 @@ def test_a_public_edition_says_so_with_its_threshold(public_report):
     text = re.sub(r"\s+", " ", pdf_text(public_report / "report.pdf"))
     assert "Openbare editie: aantallen van minder dan 5 personen" in text
     assert MARKER in text
+    # the provenance appendix names both parameters in the report's words
+    page = re.sub(r"\s+", " ", html_text(public_report / "report.html"))
+    assert "Openbare editie ja" in page and "Kleinste getoonde aantal (drempel k) 5" in page
+    assert "min_cell" not in page
     manifest = json.loads((public_report / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["report"]["parameters"]["public"] is True and manifest["report"]["parameters"]["min_cell"] == K
     assert all(entry["n"] is None or not 0 < entry["n"] < K for entry in manifest["figures"])
