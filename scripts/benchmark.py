@@ -1,5 +1,6 @@
-"""Benchmark via-reports: validation (demo and 100x larger) and the demo build.
+"""Benchmark via-reports: the speed table of issue 11, validation, and where a build's time goes.
 
+    .venv/bin/python scripts/benchmark.py table [--skip-million]   # the one table, measured in one run
     .venv/bin/python scripts/benchmark.py validation [--scale 100]
     .venv/bin/python scripts/benchmark.py duplicates [--rows 1000000]
     .venv/bin/python scripts/benchmark.py build [--jobs 2] [--wave T1]
@@ -9,7 +10,10 @@
 A script, not a timed test: machines differ, so numbers are measured and
 quoted, never asserted. Wall-clock times with time.perf_counter(); each
 validation figure is the median of three runs in this process (imports
-excluded), the build times are single runs of the real `build_report`.
+excluded), the build times are single runs of the real `build_report`, and
+the table's builds are runs of the command line, as a researcher types them
+(see :mod:`speed_table`). The load average is printed with the table: on a
+shared machine the numbers mean little.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "scripts"))
 
 
 def scaled_demo(folder: Path, scale: int) -> Path:
@@ -160,12 +165,17 @@ def bench_notebooks(wave: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=["validation", "duplicates", "build", "notebooks", "all"])
+    parser.add_argument("what", choices=["table", "validation", "duplicates", "build", "notebooks", "all"])
+    parser.add_argument("--skip-million", action="store_true", help="table: leave out the 1e6-row build")
     parser.add_argument("--scale", type=int, default=100)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--wave", default="T1")
     args = parser.parse_args(argv)
+    if args.what in ("table", "all"):
+        from speed_table import speed_table
+
+        speed_table(args.wave, args.jobs, million=not args.skip_million)
     if args.what in ("validation", "all"):
         bench_validation(args.scale)
     if args.what in ("duplicates", "all"):

@@ -37,6 +37,26 @@ def write(tmp_path):
     return _write
 
 
+@pytest.fixture(scope="session", autouse=True)
+def chapter_cache(tmp_path_factory, worker_id):
+    """One cache folder for the builds of this test run, shared by the xdist workers.
+
+    Builds of the same data and parameters (the demo at T1 is built by several
+    test files) then run each chapter once; the user's own cache is never touched.
+    """
+    import os
+
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if worker_id != "master" else base
+    previous = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(root / "cache")
+    yield root / "cache"
+    if previous is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = previous
+
+
 @pytest.fixture(scope="session")
 def made_once(tmp_path_factory, worker_id):
     """``made_once(name, make)``: ``make(folder)`` runs once per test run, however many xdist workers.

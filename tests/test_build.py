@@ -292,35 +292,41 @@ def test_rebuild_with_nothing_changed_does_nothing(demo_report):
 
 
 def test_build_key_changes_with_every_input(tmp_path, monkeypatch):
-    from via_reports import load_dataset
-    from via_reports.analysis.scope import Scope
-    from via_reports.report.build import build_key
+    from tiny import tiny_tables, write_dataset
 
-    dataset = load_dataset(None)
-    scope = Scope.for_wave(dataset, "T1")
-    base = build_key(dataset, scope, BuildOptions(), None)
-    assert build_key(dataset, scope, BuildOptions(), None) == base
-    assert build_key(dataset, Scope.for_wave(dataset, "T1", min_n=5), BuildOptions(), None) != base
-    assert build_key(dataset, Scope.for_wave(dataset, "T1", language="en"), BuildOptions(), None) != base
-    assert build_key(dataset, scope, BuildOptions(theme="neutral"), None) != base
+    from via_reports.report.freshness import build_key
+
+    base = build_key(BuildOptions())
+    assert build_key(BuildOptions()) == base
+    assert build_key(BuildOptions(jobs=1, cache=False, isolated=True, out=tmp_path / "x")) == base  # how, not what
+    assert build_key(BuildOptions(min_n=5)) != base
+    assert build_key(BuildOptions(language="en")) != base
+    assert build_key(BuildOptions(theme="neutral")) != base
+    assert build_key(BuildOptions(wave="T1")) != base
+    data = write_dataset(tmp_path / "data", *tiny_tables())
+    with_data = build_key(BuildOptions(data_dir=data))
+    assert with_data != base
+    (data / "text" / "nl").mkdir(parents=True)
+    (data / "text" / "nl" / "conclusions.md").write_text("# Conclusie\n\nEigen tekst.\n")
+    assert build_key(BuildOptions(data_dir=data)) != with_data
     templates = tmp_path / "templates"
     shutil.copytree(ROOT / "templates", templates)
     monkeypatch.setenv("VIA_REPORTS_TEMPLATES", str(templates))
-    assert build_key(dataset, scope, BuildOptions(), None) == base
+    assert build_key(BuildOptions()) == base
     (templates / "text" / "nl" / "conclusions.md").write_text("# Conclusie\n\nAnders.\n")
-    assert build_key(dataset, scope, BuildOptions(), None) != base
+    assert build_key(BuildOptions()) != base
 
 
 def test_a_damaged_output_folder_is_rebuilt(demo_report, tmp_path):
-    from via_reports.report.build import _is_up_to_date
+    from via_reports.report.freshness import is_up_to_date
 
     out = demo_report
     copy = tmp_path / "copy"
     shutil.copytree(out, copy)
     key = json.loads((copy / "manifest.json").read_text())["report"]["build_key"]
-    assert _is_up_to_date(copy, key)
+    assert is_up_to_date(copy, key)
     (copy / "figures" / "participants.age_sex.csv").unlink()
-    assert not _is_up_to_date(copy, key)
+    assert not is_up_to_date(copy, key)
 
 
 

@@ -28,7 +28,8 @@ from test_security_render import markup_problems
 from tiny import tiny_tables, write_dataset
 
 from via_reports.cli import main
-from via_reports.report.build import _is_up_to_date, _remove_stale_staging
+from via_reports.report.build import _remove_stale_staging
+from via_reports.report.freshness import is_up_to_date
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
@@ -199,14 +200,14 @@ def test_the_up_to_date_check_reads_the_files_not_their_names(hostile, tmp_path)
     copy = tmp_path / "copy"
     shutil.copytree(hostile["out"], copy)
     key = json.loads((copy / "manifest.json").read_text())["report"]["build_key"]
-    assert _is_up_to_date(copy, key)
+    assert is_up_to_date(copy, key)
     pdf = copy / "report.pdf"
     pdf.write_bytes(pdf.read_bytes()[:1000])  # a truncated copy, still a file of that name
-    assert not _is_up_to_date(copy, key)
+    assert not is_up_to_date(copy, key)
     shutil.copy2(hostile["out"] / "report.pdf", pdf)
     csv = next((copy / "figures").glob("*.csv"))
     csv.write_text(csv.read_text().replace("1", "2"))
-    assert not _is_up_to_date(copy, key)
+    assert not is_up_to_date(copy, key)
 
 
 def _dead_pid() -> int:
@@ -241,11 +242,11 @@ def test_a_build_killed_between_its_renames_gets_its_previous_report_back(tmp_pa
 RENDERER_POOL = """
 import multiprocessing, os, sys, time
 from concurrent.futures import ProcessPoolExecutor
-from via_reports.report.build import _die_with_parent
+from via_reports.render.process import die_with_parent
 
 if __name__ == "__main__":
     pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_die_with_parent, initargs=(os.getpid(),))
+                               initializer=die_with_parent, initargs=(os.getpid(),))
     print(pool.submit(os.getpid).result(), flush=True)
     pool.submit(time.sleep, 600)
     time.sleep(600)
@@ -289,12 +290,13 @@ def test_a_stopped_build_leaves_no_process_and_no_staging_behind(stop, tmp_path)
     build = subprocess.Popen([sys.executable, "-m", "via_reports", "build", str(data), "--out", str(out),
                               "--wave", "T1", "--quiet"])
     kernels: set[int] = set()
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not kernels:
+    staging: list[Path] = []
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and not (kernels and staging):  # kernels start while the data are read
         kernels = _children(build.pid)
+        staging = list(tmp_path.glob(".report.building-*"))
         time.sleep(0.2)
     assert kernels, "the build started its chapter notebooks"
-    staging = list(tmp_path.glob(".report.building-*"))
     assert len(staging) == 1 and str(build.pid) in staging[0].name
     os.kill(build.pid, stop)
     status = build.wait(timeout=180)

@@ -19,7 +19,7 @@ import signal
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
@@ -28,7 +28,6 @@ from rich.table import Table
 
 from via_reports import __version__
 from via_reports.data.bsn import mask_bsn
-from via_reports.data.validation import Violation
 from via_reports.exceptions import (
     EXIT_DATA,
     EXIT_OK,
@@ -38,6 +37,10 @@ from via_reports.exceptions import (
     ViaReportsError,
 )
 from via_reports.options import DEFAULT_OPTIONS, REPORT_FILE, check_options
+from via_reports.report.freshness import CELL_TIMEOUT
+
+if TYPE_CHECKING:  # the command line starts without pandas: an up-to-date build needs none
+    from via_reports.data.validation import Violation
 
 app = typer.Typer(
     name="via-reports",
@@ -198,7 +201,13 @@ def build(
                          f"({_default('public', 'internal')}; public: true in study.yaml makes it public too).")] = None,
     min_cell: Annotated[Optional[int], typer.Option(
         "--min-cell", metavar="K", help=f"Threshold of a public edition, at least 2 ({_default('min_cell')}).")] = None,
+    timeout: Annotated[float, typer.Option(
+        "--timeout", metavar="SECONDS", min=1,
+        help="Seconds one notebook cell may run before its chapter counts as hung (600).")] = CELL_TIMEOUT,
     force: Annotated[bool, typer.Option("--force", help="Rebuild even when the output folder is up to date.")] = False,
+    cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", help="Where finished chapters are kept (default: $XDG_CACHE_HOME/via-reports).")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Use no cache: run every chapter.")] = False,
+    isolated: Annotated[bool, typer.Option("--isolated", help="Run each chapter in a fresh kernel of its own.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output; the exit status tells.")] = False,
 ) -> None:
     """Build the report of a dataset.
@@ -207,14 +216,31 @@ def build(
     executed notebooks. Options not given come from report.yaml in the dataset
     folder, if there is one.
     """
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from via_reports.report.build import BuildOptions, build_report
+    from via_reports.report.freshness import BuildOptions, is_built
 
     console = _console(quiet)
     options = BuildOptions(data_dir=data_dir, out=out, wave=wave, kind=kind, language=language, theme=theme,
                            jobs=jobs, min_n=min_n, alpha=alpha, public=public, min_cell=min_cell,
-                           force=force).resolved()  # a wrong option: exit 2
+                           timeout=timeout, force=force, cache_dir=cache_dir,
+                           cache=not no_cache, isolated=isolated)
+    if is_built(options):  # answered before pandas or a kernel is loaded
+        _say_up_to_date(console, out.resolve())
+        return
+    options.resolved()  # a wrong option: exit 2 before any work
+    _build(options, console, quiet)
+
+
+def _say_up_to_date(console: Console, out: Path) -> None:
+    console.print(f"[green]Up to date:[/green] {shown(out)} was built from the same data, parameters, "
+                  "code and templates (use --force to rebuild).")
+
+
+def _build(options, console: Console, quiet: bool) -> None:
+    """Run the build with a progress bar; a failure prints its message and exits with its status."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from via_reports.report.build import build_report
+
     with Progress(TextColumn("{task.description:<14}"), BarColumn(), TextColumn("{task.fields[status]}"),
                   TimeElapsedColumn(), console=console, disable=quiet, transient=False) as bar:
         tasks: dict[str, int] = {}
@@ -226,9 +252,12 @@ def build(
                 bar.update(tasks[chapter], status="running")
             elif event == "done":
                 bar.update(tasks[chapter], completed=1, status=f"done in {seconds:.1f} s")
+            elif event == "cached":
+                bar.update(tasks[chapter], completed=1, status="unchanged (cache)")
             elif event == "failed":
                 bar.update(tasks[chapter], status="[red]failed[/red]")
 
+        started = time.perf_counter()
         try:
             result = build_report(options, progress)
         except ContractError as error:
@@ -249,10 +278,9 @@ def build(
             console.print("No report was built.")
             raise typer.Exit(error.exit_code) from None
     if result.up_to_date:
-        console.print(f"[green]Up to date:[/green] {shown(result.out)} was built from the same data, parameters, "
-                      "code and templates (use --force to rebuild).")
+        _say_up_to_date(console, result.out)
         return
-    total = sum(v for k, v in result.timings.items() if k in ("validation", "notebooks", "collection", "render"))
+    total = time.perf_counter() - started
     console.print(f"[green]Report built[/green] in {shown(result.out)} ({result.scope.kind}, waves "
                   f"{', '.join(result.scope.waves)}, {len(result.files)} files, {total:.1f} s).")
 
@@ -323,6 +351,26 @@ def kernel_install(
     folder = install_kernel(user=not sys_prefix, prefix=sys.prefix if sys_prefix else None)
     _console().print(f"Jupyter kernel {KERNEL_NAME!r} registered in {shown(folder)} "
                      f"(it runs {shown(sys.executable)}).")
+
+
+@app.command()
+def preview(
+    data_dir: Annotated[Path, typer.Argument(help="Dataset folder to watch.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder of the builds.")] = Path("preview-report"),
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port on 127.0.0.1 (0: any free port).")] = 8765,
+    wave: Annotated[Optional[str], typer.Option("--wave", help="Last wave of the report.")] = None,
+    kind: Annotated[Optional[str], typer.Option("--kind", help="interim or final.")] = None,
+    language: Annotated[Optional[str], typer.Option("--language", help="nl or en.")] = None,
+    theme: Annotated[Optional[str], typer.Option("--theme", help="Theme name or folder (a folder is watched too).")] = None,
+) -> None:
+    """Build, serve report.html on 127.0.0.1 and rebuild whenever the data, texts or theme change."""
+    from via_reports.preview import preview as serve
+    from via_reports.report.freshness import BuildOptions
+
+    console = _console()
+    options = BuildOptions(data_dir=data_dir, out=out, wave=wave, kind=kind, language=language, theme=theme)
+    options.resolved()  # a wrong option: exit 2 before anything is served
+    serve(options, port, lambda message: console.print(shown(message)))
 
 
 def _stop_on_sigterm(signum: int, frame: object) -> None:

@@ -16,6 +16,7 @@ answered wave, the study's language, the report kind that wave implies (see
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -148,3 +149,12 @@ def resolve_options(data_dir: Path | None, given: Mapping[str, Any]) -> dict[str
             raise report_file_error(data_dir, problems)
     chosen = {name: value for name, value in given.items() if value is not None}
     return check_options({**DEFAULT_OPTIONS, **from_file, **chosen})
+
+
+def default_cache_dir() -> Path:
+    """Where finished chapters and chart SVGs are kept between builds (``--cache-dir``).
+
+    ``$XDG_CACHE_HOME/via-reports``, else ``~/.cache/via-reports``, as the XDG
+    base directory specification says.
+    """
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "via-reports"

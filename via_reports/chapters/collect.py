@@ -16,20 +16,7 @@ import nbformat
 import pandas as pd
 
 from via_reports.chapters.notebook import METADATA_KEY, MIME_FIGURE
-from via_reports.figures.figure import Figure
-
-
-class SpecChart:
-    """A Vega-Lite spec as collected from a notebook, with Altair's to_dict/to_json."""
-
-    def __init__(self, spec: dict[str, Any]):
-        self.spec = spec
-
-    def to_dict(self) -> dict[str, Any]:
-        return self.spec
-
-    def to_json(self, **kwargs: Any) -> str:
-        return json.dumps(self.spec, **({"indent": 2} | kwargs))
+from via_reports.figures.figure import Figure, SpecChart
 
 
 @dataclass

@@ -6,22 +6,30 @@ that is an error, checked against the registry's notebook parameters
 starts. The kernel is the build's own interpreter, started quietly
 (:mod:`via_reports.chapters.kernel`). A failing cell becomes a
 :class:`ChapterError` that names the chapter, the cell, the exception and the
-executed notebook to inspect.
+executed notebook to inspect; so does a cell that runs longer than the
+timeout (a hung chapter). Chapters run with papermill's engine
+``via-reports`` (:mod:`via_reports.chapters.engine`): on a warm kernel of the
+build when one is given, else on a fresh kernel.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from via_reports.chapters.engine import WarmKernels, engine_class
 from via_reports.chapters.registry import check_parameters
 from via_reports.exceptions import ChapterError, ParameterError
 from via_reports.resources import templates_dir
 
 LOG = logging.getLogger(__name__)
+
+#: The papermill engine the chapters run with (registered in pyproject.toml too).
+ENGINE = "via-reports"
 
 
 def notebook_template(chapter: str) -> Path:
@@ -55,27 +63,38 @@ class ChapterResult:
     seconds: float
 
 
-def run_chapter(chapter: str, parameters: dict[str, Any], executed: Path) -> ChapterResult:
+def run_chapter(chapter: str, parameters: dict[str, Any], executed: Path, *, kernels: WarmKernels | None = None,
+                timeout: float | None = None) -> ChapterResult:
     """Execute one chapter notebook into ``executed``; raise ChapterError when a cell fails.
 
-    Safe to call from several threads at once: the working directory is left
-    alone (papermill's ``cwd`` option changes it for the whole process).
+    ``kernels``: the build's warm kernels (None: a fresh kernel for this
+    chapter alone); ``timeout``: the seconds one cell may run. Safe to call
+    from several threads at once: the working directory is left alone
+    (papermill's ``cwd`` option changes it for the whole process).
     """
     import papermill
+    from nbclient.exceptions import CellTimeoutError
+    from papermill.engines import papermill_engines
     from papermill.exceptions import PapermillExecutionError
 
     from via_reports.chapters.kernel import KERNEL_NAME, ChapterKernelManager
 
+    papermill_engines.register(ENGINE, engine_class())  # also without the package's entry points installed
     check_parameters(parameters)
     template = notebook_template(chapter)
     executed.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     for attempt in (1, 2):
+        manager, healthy = None, False
         try:
+            manager = kernels.take() if kernels is not None else None
             papermill.execute_notebook(
                 str(template), str(executed), parameters=parameters, kernel_name=KERNEL_NAME,
                 kernel_manager_class=ChapterKernelManager, progress_bar=False, log_output=False,
+                engine_name=ENGINE, km=manager,
+                execution_timeout=math.ceil(timeout) if timeout else None,  # nbclient counts whole seconds
             )
+            healthy = True
             break
         except PapermillExecutionError as error:  # a cell raised: deterministic, never retried
             index, source = failed_cell(executed)
@@ -85,6 +104,11 @@ def run_chapter(chapter: str, parameters: dict[str, Any], executed: Path) -> Cha
                 f"chapter {chapter!r} failed in {where}: {error.ename}: {error.evalue}",
                 cell_index=index, ename=error.ename, evalue=error.evalue, notebook_path=str(executed),
             ) from None
+        except CellTimeoutError:  # a hung chapter: its kernel is stopped, nothing retried
+            raise ChapterError(chapter, f"chapter {chapter!r} did not finish: a cell ran longer than {timeout:g} s "
+                               "(a hung chapter?); the executed notebook shows how far it got",
+                               ename="CellTimeoutError", evalue=f"{timeout:g} s",
+                               notebook_path=str(executed)) from None
         except Exception as error:  # the kernel could not start or died: may be passing (a port race)
             if attempt == 2 or not executed.parent.is_dir():  # no retry once the build is being removed
                 raise ChapterError(chapter, f"chapter {chapter!r} could not run: {type(error).__name__}: {error}",
@@ -92,4 +116,7 @@ def run_chapter(chapter: str, parameters: dict[str, Any], executed: Path) -> Cha
                                    notebook_path=str(executed)) from None
             LOG.warning("chapter %s: the kernel failed (%s: %s); trying once more", chapter,
                         type(error).__name__, error)
+        finally:
+            if manager is not None:
+                kernels.give_back(manager, healthy)
     return ChapterResult(chapter, executed, time.perf_counter() - started)

@@ -9,7 +9,8 @@ cell, a setup cell and one cell per figure::
 
 ``from_parameters`` checks the parameters (an unknown one, e.g. a typo passed
 with ``papermill -p wvae T1``, is an error, not papermill's warning), validates
-the data and fixes the report's scope. ``show`` displays one figure with its
+the data (or takes the dataset a build validated, :mod:`via_reports.data.snapshot`)
+and fixes the report's scope. ``show`` displays one figure with its
 caption, chart and short text, writes ``<output_dir>/figures/<id>.csv`` and
 its line in ``<output_dir>/manifest.json``. Every cell can be run again, in any
 order and as often as wanted; change a parameter and run the setup cell again
@@ -46,7 +47,8 @@ from via_reports.chapters.registry import (
     check_parameters,
     figure_spec,
 )
-from via_reports.data.dataset import Dataset, load_dataset
+from via_reports.data.dataset import Dataset
+from via_reports.data.snapshot import validated_dataset
 from via_reports.exceptions import ContractError, ParameterError
 from via_reports.figures.figure import Figure
 
@@ -174,7 +176,7 @@ class ChapterRun:
         values = notebook_parameters(namespace)
         chapter_spec(chapter)
         try:
-            dataset = load_dataset(values["data_dir"] or None, values["language"] or None)
+            dataset = validated_dataset(values["data_dir"] or "", values["language"] or "")
         except ContractError as error:
             _display_violations(error)
             raise

@@ -7,6 +7,7 @@ disagree. Figures are built for one language.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,3 +80,16 @@ class Figure:
             "n": None if self.n_withheld else self.n,
             "files": [f"figures/{self.id}.csv"],
         }
+
+
+class SpecChart:
+    """A Vega-Lite spec as collected from an executed notebook (:mod:`via_reports.chapters.collect`), with Altair's to_dict/to_json."""
+
+    def __init__(self, spec: dict[str, Any]):
+        self.spec = spec
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.spec
+
+    def to_json(self, **kwargs: Any) -> str:
+        return json.dumps(self.spec, **({"indent": 2} | kwargs))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import html as html_lib
 import json
 import logging
@@ -20,6 +19,7 @@ from markupsafe import Markup
 
 from via_reports.analysis.formatting import join_words, month_year
 from via_reports.render.appendices import codebook_appendix, data_tables_appendix, provenance_appendix
+from via_reports.render.cache import RenderCache, theme_fonts_hash
 from via_reports.render.labels import labels_for, pdf_templates_dir
 from via_reports.render.markdown import Heading, Part, Writer
 from via_reports.render.svg import render_svg
@@ -32,20 +32,21 @@ from via_reports.report.themes import Publisher, Theme
 
 # =========================================================================== assembly
 
-_SVG_CACHE: dict[str, str] = {}
+def figure_svgs(doc: ReportDocument, theme: Theme, cache: RenderCache | None = None) -> dict[str, str]:
+    """Every figure's SVG, made once per build for the PDF and the HTML both.
 
+    Kept in ``cache`` by the SHA-256 of the spec, the language, the theme's
+    fonts and the vl-convert version (see :mod:`via_reports.render.cache`).
+    """
+    import vl_convert as vlc
 
-def figure_svgs(doc: ReportDocument, theme: Theme) -> dict[str, str]:
-    """Every figure's SVG; the PDF and the HTML of one build share them (cached by spec)."""
+    cache = cache or RenderCache(None)
+    fonts = theme_fonts_hash(theme)
     svgs = {}
     for figure in doc.figures():
         spec = figure.chart.to_dict()
-        key = hashlib.sha256((doc.language + json.dumps(spec, sort_keys=True, default=str)).encode()).hexdigest()
-        if key not in _SVG_CACHE:
-            if len(_SVG_CACHE) > 512:
-                _SVG_CACHE.clear()
-            _SVG_CACHE[key] = render_svg(spec, theme, language=doc.language)
-        svgs[figure.id] = _SVG_CACHE[key]
+        parts = [doc.language, fonts, vlc.__version__, json.dumps(spec, sort_keys=True, default=str)]
+        svgs[figure.id] = cache.get("svg", parts, lambda: render_svg(spec, theme, language=doc.language))
     return svgs
 
 

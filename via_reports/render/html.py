@@ -23,6 +23,7 @@ from markupsafe import Markup
 
 from via_reports.options import DEFAULT_OPTIONS
 from via_reports.render.assemble import RenderResult, figure_svgs, jinja, page_context, pinned_source_date
+from via_reports.render.cache import RenderCache, font_file_hash
 from via_reports.render.chart_words import interactive_spec
 from via_reports.render.labels import labels_for, pdf_templates_dir
 from via_reports.report.document import (
@@ -80,7 +81,7 @@ def _subset_font_woff2(path: Path, text: str) -> str:
     options.flavor = "woff2"
     options.layout_features = ["*"]
     subsetter = subset.Subsetter(options)
-    subsetter.populate(text="".join(sorted(set(text))))
+    subsetter.populate(text=text)
     subsetter.subset(font)
     import io
 
@@ -90,19 +91,21 @@ def _subset_font_woff2(path: Path, text: str) -> str:
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def _css_inline_fonts(theme: Theme, context: dict[str, Any], svgs: dict[str, str]) -> str:
-    """CSS for the interactive page: fonts inlined (subsetted, woff2) so the file stands alone."""
+def _css_inline_fonts(theme: Theme, context: dict[str, Any], cache: RenderCache) -> str:
+    """CSS for the interactive page: fonts inlined (subsetted, woff2, kept in ``cache``) so the file stands alone."""
     text_parts = [_BASE_CHARS, str(context["title"]), str(context["subtitle"])]
     for group in ("chapters", "appendices"):
         text_parts += [str(p.body) for p in context[group]]
     if context["summary"] is not None:
         text_parts.append(str(context["summary"].body))
-    text = html_lib.unescape("".join(text_parts))
+    characters = "".join(sorted(set(html_lib.unescape("".join(text_parts)))))
+    date = context["study"].publication_date
     rules = []
-    with pinned_source_date(context["study"].publication_date):
+    with pinned_source_date(date):
         for fam in theme.font_families:
             for face in fam.faces:
-                data = _subset_font_woff2(face.path, text)
+                data = cache.get("font", [font_file_hash(face.path), str(date), characters],
+                                 lambda face=face: _subset_font_woff2(face.path, characters))
                 rules.append(
                     f'@font-face {{ font-family: "{fam.family}"; font-weight: {face.weight}; '
                     f"font-style: {face.style}; src: url(data:font/woff2;base64,{data}) format(\"woff2\"); }}")
@@ -130,11 +133,12 @@ def content_security_policy(page: str) -> str:
 
 
 def interactive_html(doc: ReportDocument, theme: Theme, numbering: Numbering,
-                     svgs: dict[str, str] | None = None) -> str:
+                     svgs: dict[str, str] | None = None, cache: RenderCache | None = None) -> str:
     """The interactive page: charts as vega-embed specs, fonts and images inlined."""
-    svgs = svgs if svgs is not None else figure_svgs(doc, theme)
+    cache = cache or RenderCache(None)
+    svgs = svgs if svgs is not None else figure_svgs(doc, theme, cache)
     context = page_context(doc, theme, numbering, "html", svgs)
-    context["css"] = Markup(_css_inline_fonts(theme, context, svgs))
+    context["css"] = Markup(_css_inline_fonts(theme, context, cache))
     for key, path in (("logo_uri", theme.logo), ("cover_image_uri", theme.cover_image)):
         context[key] = _data_uri(path) if path else None
     names = labels_for(doc.language)["chart_fields"]
@@ -150,11 +154,16 @@ def interactive_html(doc: ReportDocument, theme: Theme, numbering: Numbering,
 
 
 def render_html(doc: ReportDocument, theme: str | Path | Theme = DEFAULT_OPTIONS["theme"],
-                out_path: str | Path = "report.html") -> RenderResult:
-    """Render ``doc`` to one self-contained HTML file with interactive charts."""
+                out_path: str | Path = "report.html", *, svgs: dict[str, str] | None = None,
+                cache: RenderCache | None = None) -> RenderResult:
+    """Render ``doc`` to one self-contained HTML file with interactive charts.
+
+    ``svgs``: the charts as :func:`~via_reports.render.assemble.figure_svgs` made them (made here
+    when not given); ``cache``: where subsetted fonts and charts are kept between builds.
+    """
     theme = load_theme(theme)
     numbering = number_document(doc)
-    html_text = interactive_html(doc, theme, numbering)
+    html_text = interactive_html(doc, theme, numbering, svgs, cache)
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_path.with_name(out_path.name + ".part")

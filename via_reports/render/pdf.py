@@ -179,18 +179,20 @@ def pdf_html(doc: ReportDocument, theme: Theme, numbering: Numbering,
 
 
 def render_pdf(doc: ReportDocument, theme: str | Path | Theme = DEFAULT_OPTIONS["theme"],
-               out_path: str | Path = "report.pdf") -> RenderResult:
+               out_path: str | Path = "report.pdf", *, svgs: dict[str, str] | None = None) -> RenderResult:
     """Render ``doc`` to a tagged, reproducible PDF at ``out_path``.
 
     ``theme`` is a theme name (``default``, ``neutral``), a theme folder or a
-    loaded :class:`~via_reports.report.themes.Theme`. Raises :class:`RenderError`.
+    loaded :class:`~via_reports.report.themes.Theme`; ``svgs`` the charts as
+    :func:`~via_reports.render.assemble.figure_svgs` made them (made here when
+    not given). Raises :class:`RenderError`.
     """
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
     theme = load_theme(theme)
     numbering = number_document(doc)
-    html_text = pdf_html(doc, theme, numbering)
+    html_text = pdf_html(doc, theme, numbering, svgs)
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     identifier = hashlib.sha256(_normalise_paths(html_text, theme).encode("utf-8")).hexdigest()[:32]

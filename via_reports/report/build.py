@@ -1,9 +1,11 @@
 """``via-reports build``: from a dataset folder to the municipality's report.
 
-    validate -> run the computed chapters' notebooks (papermill) -> collect
-    figures and text from the executed notebooks (by output metadata) -> fill
-    the authored text (the summary too) with live numbers from those figures
-    -> render report.pdf and report.html
+    up to date? (:mod:`.freshness`, before any heavy import) -> validate, and
+    check the texts' placeholders -> run the computed chapters' notebooks, or
+    take them from the chapter cache (:mod:`.chapter_runs`) -> collect figures
+    and text from the executed notebooks (by output metadata) -> fill the
+    authored text (the summary too) with live numbers from those figures ->
+    render report.pdf and report.html
 
 Which chapters a report holds, in which order, and which are computed is
 read from the chapter registry (:mod:`via_reports.chapters.registry`).
@@ -24,129 +26,44 @@ dies with the build that started it.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import os
 import re
 import shutil
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from via_reports import __version__
 from via_reports.analysis.scope import Scope
-from via_reports.chapters.collect import CollectedChapter, collect_chapter
-from via_reports.chapters.execute import run_chapter
-from via_reports.chapters.registry import TEXT_APPENDICES, chapters_for
+from via_reports.chapters.collect import CollectedChapter
+from via_reports.chapters.registry import TEXT_APPENDICES, chapters_for, computed_chapters
 from via_reports.data.dataset import Dataset, load_dataset
 from via_reports.data.validation import Violation
-from via_reports.exceptions import ChapterError, ContractError, ParameterError, RenderError
+from via_reports.exceptions import ContractError, ParameterError, RenderError
 from via_reports.files import current_umask
-from via_reports.options import DEFAULT_OPTIONS, resolve_options
+from via_reports.fingerprints import file_hash
+from via_reports.report.chapter_runs import ChapterRuns, Progress, theme_parameter
 from via_reports.report.facts import text_context
+from via_reports.report.freshness import BuildOptions, build_key, is_up_to_date, previous_manifest
 from via_reports.report.text import load_text, text_path
+from via_reports.report.text_check import check_texts
 
 #: A quotation in authored Markdown: a blockquote whose first line is the bold speaker line.
 _QUOTE = re.compile(r"^> \*\*(?P<speaker>[^*]+)\*\*\s*\n(?P<body>(?:>.*\n?)+)", re.MULTILINE)
 
 
 @dataclass
-class BuildOptions:
-    """What to build from which data, and where.
-
-    The report's options (``wave`` to ``min_cell``) left at None are taken from the
-    dataset's ``report.yaml``, else from their defaults
-    (:data:`via_reports.options.DEFAULT_OPTIONS`); :func:`build_report` fills
-    them in and checks them.
-    """
-
-    #: The dataset folder; None: the embedded synthetic demo data.
-    data_dir: Path | None = None
-    #: The output folder, replaced only when the build succeeds.
-    out: Path = Path("report")
-    wave: str | None = None
-    kind: str | None = None
-    language: str | None = None
-    theme: str | None = None
-    jobs: int | None = None
-    min_n: int | None = None
-    alpha: float | None = None
-    #: A public edition (statistical disclosure control, docs/disclosure.md); also when study.yaml says ``public: true``.
-    public: bool | None = None
-    #: The threshold k of a public edition: no count from 1 to k−1 is shown.
-    min_cell: int | None = None
-    #: Rebuild even when the output folder is up to date.
-    force: bool = False
-
-    def resolved(self) -> "BuildOptions":
-        """These options with every report option decided: given, else report.yaml's, else the default."""
-        from via_reports.report.themes import theme_folder
-
-        data_dir = Path(self.data_dir) if self.data_dir is not None else None
-        given = {name: getattr(self, name) for name in DEFAULT_OPTIONS}
-        options = resolve_options(data_dir, given)
-        theme_folder(options["theme"])  # a theme that does not exist: refused before anything runs
-        return dataclasses.replace(self, data_dir=data_dir, out=Path(self.out), **options)
-
-
-@dataclass
 class BuildResult:
     out: Path
-    scope: Scope
+    #: None when the folder was up to date (nothing was read, not even the data).
+    scope: Scope | None
     timings: dict[str, float] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
     #: True when the output folder was already up to date and nothing was done.
     up_to_date: bool = False
-
-
-def _tree_hash(folder: Path, pattern: str) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(folder.rglob(pattern)):  # a link is not read: it may point at anything
-        if path.is_file() and not path.is_symlink() and "__pycache__" not in path.parts:
-            digest.update(str(path.relative_to(folder)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def build_key(dataset: Dataset, scope: Scope, options: BuildOptions, data_dir: Path | None) -> str:
-    """Everything an output depends on: data, parameters, code, templates and authored text."""
-    from via_reports.resources import templates_dir
-
-    options = options.resolved()  # a theme left at None is the default theme, named as such
-    parts = {
-        "data": dataset.fingerprint,
-        "data_name": None if dataset.is_demo else Path(dataset.folder).name,  # shown in the provenance
-        "scope": [list(scope.waves), scope.kind, scope.language, scope.min_n, scope.alpha,
-                  *([scope.min_cell] if scope.public else [])],
-        "theme": options.theme if not Path(options.theme).is_dir() else _tree_hash(Path(options.theme), "*"),
-        "code": _tree_hash(Path(__file__).resolve().parents[1], "*.py"),
-        "templates": _tree_hash(templates_dir(), "*"),
-        "own_text": _tree_hash(data_dir / "text", "*.md") if data_dir and (data_dir / "text").is_dir() else None,
-        "version": __version__,
-    }
-    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
-
-
-def _file_hash(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _previous_manifest(folder: Path) -> dict[str, Any] | None:
-    """The manifest of a folder that a build made (it carries a build key), else None."""
-    try:
-        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if isinstance(manifest, dict) and isinstance(manifest.get("report"), dict) and manifest["report"].get("build_key"):
-        return manifest
-    return None
 
 
 def _written_files(folder: Path, manifest: dict[str, Any]) -> set[str]:
@@ -161,24 +78,9 @@ def _written_files(folder: Path, manifest: dict[str, Any]) -> set[str]:
     return listed | {"manifest.json"} | {f"notebooks/{p.name}" for p in (folder / "notebooks").glob("*.ipynb")}
 
 
-def _is_up_to_date(out: Path, key: str) -> bool:
-    """The output folder was made from exactly these inputs and every file is as it was written."""
-    manifest = _previous_manifest(out)
-    if manifest is None or manifest["report"]["build_key"] != key or not isinstance(manifest.get("outputs"), dict):
-        return False
-    try:
-        return all(_file_hash(out / name) == digest for name, digest in manifest["outputs"].items())
-    except OSError:  # a file is missing or unreadable
-        return False
-
-
-#: Progress callbacks: (chapter, event, seconds) with event "queued" | "start" | "done" | "failed".
-Progress = Callable[[str, str, float], None]
-
-
 def _foreign_files(folder: Path) -> list[str]:
     """What in a previous report folder the build did not write (the user's own files)."""
-    manifest = _previous_manifest(folder)
+    manifest = previous_manifest(folder)
     if manifest is None:
         return ["(no manifest.json of a build)"]
     written = _written_files(folder, manifest)
@@ -207,7 +109,7 @@ def _check_paths(options: BuildOptions) -> tuple[Path, Path | None]:
         raise ParameterError(f"{out} is the working folder, one of its parents or the home folder; "
                              "choose a new folder for the report")
     if out.is_dir() and any(out.iterdir()):
-        if _previous_manifest(out) is None:
+        if previous_manifest(out) is None:
             raise ParameterError(f"{out} is not empty and is not a report built by via-reports; "
                                  "a build replaces its output folder, so choose a new or empty folder")
         foreign = _foreign_files(out)
@@ -217,11 +119,6 @@ def _check_paths(options: BuildOptions) -> tuple[Path, Path | None]:
                                  "A build replaces its output folder and never deletes what is not its own: "
                                  "move them elsewhere, or choose another --out")
     return out, data
-
-
-def _theme_parameter(theme: str) -> str:
-    """A theme folder is passed to the notebooks as an absolute path (they run elsewhere)."""
-    return str(Path(theme).resolve()) if Path(theme).is_dir() else theme
 
 
 def _split_quotes(markdown: str) -> list[Any]:
@@ -314,22 +211,32 @@ def build_report(options: BuildOptions | None = None, progress: Progress | None 
 
     if options is not None and settings:
         raise TypeError("give the options as a BuildOptions or as keywords, not both")
-    options = (options or BuildOptions(**settings)).resolved()
+    given = options or BuildOptions(**settings)
+    options = given.resolved()
     progress = progress or (lambda chapter, event, seconds: None)
     timings: dict[str, float] = {}
     out, data_dir = _check_paths(options)
+    key = build_key(given)  # the options as given, as the command line's check has them (report.yaml is data)
+    if not options.force and is_up_to_date(out, key):  # before the data are even read
+        files = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+        return BuildResult(out=out, scope=None, timings=timings, files=files, up_to_date=True)
     theme = load_theme(options.theme)  # a bad theme fails before any work
 
-    started = time.perf_counter()
-    dataset = load_dataset(data_dir, options.language)  # ContractError: nothing written yet
-    public = options.public or dataset.study.get("public") is True
-    scope = Scope.for_wave(dataset, options.wave, language=options.language, min_n=options.min_n,
-                           alpha=options.alpha, kind=options.kind, min_cell=options.min_cell if public else None)
-    timings["validation"] = time.perf_counter() - started
-    key = build_key(dataset, scope, options, data_dir)
-    if not options.force and _is_up_to_date(out, key):
-        files = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
-        return BuildResult(out=out, scope=scope, timings=timings, files=files, up_to_date=True)
+    runs = ChapterRuns(options, data_dir, progress, timings)
+    try:
+        runs.start_kernels(computed_chapters(options.kind or "interim"))  # they start while the data are read
+        started = time.perf_counter()
+        dataset = load_dataset(data_dir, options.language)  # ContractError: nothing written yet
+        public = options.public or dataset.study.get("public") is True
+        scope = Scope.for_wave(dataset, options.wave, language=options.language, min_n=options.min_n,
+                               alpha=options.alpha, kind=options.kind, min_cell=options.min_cell if public else None)
+        timings["validation"] = time.perf_counter() - started
+        specs = chapters_for(scope.kind)
+        check_texts(specs, [s.id for s in specs] + [s.id for s in TEXT_APPENDICES], scope.language, data_dir)
+        staging = _staging_folder(out)
+    except BaseException:
+        runs.close()
+        raise
     notes: list[str] = []
     if options.kind is None and scope.kind == "interim" and scope.last_wave == dataset.study.wave_codes[-1] \
             and not (dataset.participants["group"] == "control").any():
@@ -338,18 +245,17 @@ def build_report(options: BuildOptions | None = None, progress: Progress | None 
                       "en": "This dataset has no control group; the report is therefore built as an "
                             "interim report, without a chapter on effects."}[scope.language])
 
-    staging = _staging_folder(out)
     try:
-        specs = chapters_for(scope.kind)
         parameters = {"data_dir": str(data_dir) if data_dir else "", "wave": scope.last_wave,
                       "output_dir": str(staging), "language": scope.language, "min_n": scope.min_n,
-                      "alpha": scope.alpha, "kind": scope.kind, "theme": _theme_parameter(options.theme),
+                      "alpha": scope.alpha, "kind": scope.kind, "theme": theme_parameter(options.theme),
                       "public": scope.public, "min_cell": options.min_cell}
-        computed = [s.id for s in specs if s.is_computed]
-        executed = _run_notebooks(computed, parameters, staging, options.jobs, progress, timings)
+        try:
+            collected = runs.run([s.id for s in specs if s.is_computed], parameters, dataset, staging)
+        finally:
+            runs.close()  # the kernels' work is done: the render gets the processor
 
         started = time.perf_counter()
-        collected = {c: collect_chapter(c, executed[c]) for c in computed}
         figures = {f.id: f for c in collected.values() for f in c.figures}
         context = text_context(dataset, scope, figures)
         chapters, summary, computed_appendices = [], [], []
@@ -380,7 +286,7 @@ def build_report(options: BuildOptions | None = None, progress: Progress | None 
         started = time.perf_counter()
         progress("PDF and HTML", "start", 0.0)
         try:
-            _render(document, theme, staging, options.jobs, timings)
+            _render(document, theme, staging, options, timings)
         except RenderError:
             raise
         except Exception as error:
@@ -399,98 +305,50 @@ def build_report(options: BuildOptions | None = None, progress: Progress | None 
     return BuildResult(out=out, scope=scope, timings=timings, files=files)
 
 
-def _run_notebooks(chapters: list[str], parameters: dict[str, Any], staging: Path, jobs: int,
-                   progress: Progress, timings: dict[str, float]) -> dict[str, Path]:
-    """Run the chapter notebooks, ``jobs`` at a time; keep a failed notebook for inspection."""
-    executed: dict[str, Path] = {}
-
-    def one(chapter: str) -> Path:
-        progress(chapter, "start", 0.0)
-        # No cwd= here: papermill implements it with a process-wide chdir, which
-        # threads running chapters in parallel would leave in a random folder.
-        result = run_chapter(chapter, parameters, staging / "notebooks" / f"{chapter}.ipynb")
-        progress(chapter, "done", result.seconds)
-        timings[f"notebook:{chapter}"] = result.seconds
-        return result.notebook
-
-    for chapter in chapters:
-        progress(chapter, "queued", 0.0)
-    started = time.perf_counter()
-    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
-    try:
-        futures = {pool.submit(one, chapter): chapter for chapter in chapters}
-        for future in as_completed(futures):
-            chapter = futures[future]
-            try:
-                executed[chapter] = future.result()
-            except ChapterError as error:
-                progress(chapter, "failed", 0.0)
-                if error.notebook_path and Path(error.notebook_path).is_file():
-                    keep = Path(tempfile.mkdtemp(prefix="via-reports-failed-")) / Path(error.notebook_path).name
-                    shutil.copy2(error.notebook_path, keep)
-                    error.notebook_path = str(keep)
-                raise
-    finally:
-        # On any way out (a failed chapter, Ctrl-C): start no queued chapter, and let the
-        # running ones finish before the caller removes the staging folder under them.
-        pool.shutdown(wait=True, cancel_futures=True)
-    timings["notebooks"] = time.perf_counter() - started
-    return executed
-
-
 def _timed(function, *args) -> float:
     started = time.perf_counter()
     function(*args)
     return time.perf_counter() - started
 
 
-def _render(document, theme, staging: Path, jobs: int, timings: dict[str, float]) -> None:
-    """report.pdf and report.html; with jobs > 1 the HTML renders in a second process meanwhile.
+def _render(document, theme, staging: Path, options: BuildOptions, timings: dict[str, float]) -> None:
+    """The charts once (SVGs, cached by content), then report.pdf and report.html from them.
 
-    The second process is spawned, not forked: forking a process that runs
-    threads (the notebook pool, a test runner's) can deadlock the child. It
-    dies with the build (:func:`_die_with_parent`), also when the build is killed.
+    With ``jobs`` > 1 the HTML renders in a second process meanwhile. That
+    process is spawned, not forked: forking a process that runs threads (the
+    notebook pool, a test runner's) can deadlock the child. It dies with the
+    build (:func:`~via_reports.render.process.die_with_parent`), also when the build is killed.
     """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+    from functools import partial
 
     from via_reports.render import render_html, render_pdf
+    from via_reports.render.assemble import figure_svgs
+    from via_reports.render.cache import RenderCache
+    from via_reports.render.process import die_with_parent
 
-    if jobs < 2:
-        timings["pdf"] = _timed(render_pdf, document, theme, staging / "report.pdf")
-        timings["html"] = _timed(render_html, document, theme, staging / "report.html")
+    cache = RenderCache(options.cache_folder)
+    started = time.perf_counter()
+    svgs = figure_svgs(document, theme, cache)
+    timings["charts"] = time.perf_counter() - started
+    pdf = partial(render_pdf, document, theme, staging / "report.pdf", svgs=svgs)
+    html = partial(render_html, document, theme, staging / "report.html", svgs=svgs, cache=cache)
+    if options.jobs < 2:
+        timings["pdf"], timings["html"] = _timed(pdf), _timed(html)
         return
+    started = time.perf_counter()
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                             initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
-        html = pool.submit(_timed, render_html, document, theme, staging / "report.html")
-        timings["pdf"] = _timed(render_pdf, document, theme, staging / "report.pdf")
-        timings["html"] = html.result()
-
-
-#: Linux's prctl option: the signal this process gets when its parent dies.
-_PR_SET_PDEATHSIG = 1
-
-
-def _die_with_parent(parent: int) -> None:
-    """Start of the renderer process: the kernel kills it when the build process dies (Linux prctl).
-
-    Without it a renderer outlives a build killed with SIGKILL and keeps
-    writing into a staging folder that the next build removes.
-    """
-    import ctypes
-    import signal
-
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):  # not Linux: the pool ends its worker when the build's pipe closes
-        return
-    if os.getppid() != parent:  # the build died before prctl took effect
-        os._exit(1)
+                             initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
+        html_done = pool.submit(html)  # render_html itself: the process imports the renderer, not the build
+        timings["pdf"] = _timed(pdf)
+        html_done.result()
+        timings["html (second process, from its start)"] = time.perf_counter() - started
 
 
 def _write_manifest(staging: Path, document, numbering, key: str) -> None:
     """manifest.json: the report, its figures, and every file the build wrote with its SHA-256."""
-    outputs = {str(p.relative_to(staging)): _file_hash(p) for p in sorted(staging.rglob("*"))
+    outputs = {str(p.relative_to(staging)): file_hash(p) for p in sorted(staging.rglob("*"))
                if p.is_file() and p != staging / "manifest.json"}  # the chapters' own entries are replaced here
     manifest = {
         "report": {"kind": document.kind, "language": document.language, "title": document.title,

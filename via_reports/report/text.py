@@ -585,6 +585,11 @@ def load_text(chapter_id: str, context: TextContext, data_dir: str | Path | None
     path = text_path(chapter_id, context.language, data_dir)
     if not path.is_file():
         raise TextError(f"no text for chapter {chapter_id!r} in language {context.language!r} ({path})")
+    return split_title(render_text(read_text_source(path), context, name=str(path)))
+
+
+def read_text_source(path: Path) -> str:
+    """A text file's Markdown source: at most MAX_TEXT_BYTES, UTF-8; else a TextError naming it."""
     try:
         check_size(path, MAX_TEXT_BYTES, what="text")
         source = path.read_bytes().decode("utf-8")
@@ -594,4 +599,4 @@ def load_text(chapter_id: str, context: TextContext, data_dir: str | Path | None
         raise TextError(f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8") from None
     except OSError as exc:
         raise TextError(f"{path} cannot be read: {exc.strerror or exc}") from None
-    return split_title(render_text(source, context, name=str(path)))
+    return source

@@ -1,0 +1,292 @@
+"""The per-chapter cache and the up-to-date check: never a stale result, never a broken one.
+
+The fast tests here look at the keys and the entries themselves; the slow
+ones build the tiny dataset and watch which chapters run.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from via_reports.chapters.cache import OUTPUT_DIR_MARK, ChapterCache, chapter_key
+from via_reports.chapters.execute import notebook_template
+from via_reports.exceptions import TextError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+INPUTS = {"data_dir": "", "data": "demo", "wave": "T1", "kind": None, "language": None, "min_n": 10,
+          "alpha": 0.05, "theme": "default"}
+
+
+def key(**changes):
+    values = {"chapter": "barriers", "notebook": notebook_template("barriers"), "inputs": INPUTS} | changes
+    return chapter_key(**values)
+
+
+def test_a_chapter_key_changes_with_every_input(tmp_path, monkeypatch):
+    import via_reports
+
+    base = key()
+    assert key() == base
+    assert key(chapter="participants", notebook=notebook_template("participants")) != base
+    for name, value in [("data", "abc"), ("wave", "T0"), ("language", "en"), ("min_n", 5), ("alpha", 0.01),
+                        ("kind", "final"), ("theme", "neutral"), ("data_dir", "/data")]:
+        assert key(inputs=INPUTS | {name: value}) != base, name
+    edited = tmp_path / "barriers.ipynb"
+    edited.write_bytes(notebook_template("barriers").read_bytes().replace(b"Ervaren", b"Ervaarde"))
+    assert key(notebook=edited) != base
+    monkeypatch.setattr(via_reports, "__version__", "9.9.9")
+    assert key() != base
+
+
+def test_the_data_are_their_files_but_not_their_texts(tmp_path):
+    from tiny import tiny_tables, write_dataset
+
+    from via_reports.fingerprints import data_hash
+
+    data = write_dataset(tmp_path / "data", *tiny_tables())
+    base = data_hash(data)
+    (data / "text" / "nl").mkdir(parents=True)
+    (data / "text" / "nl" / "conclusions.md").write_text("# Eigen\n")
+    assert data_hash(data) == base
+    table = data / "barriers.csv"
+    table.write_text(table.read_text().replace("\n", "\r\n"))
+    assert data_hash(data) != base
+
+
+def test_a_text_or_another_notebook_is_no_input_of_a_chapter_but_the_wording_is(tmp_path, monkeypatch):
+    base = key()
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    monkeypatch.setenv("VIA_REPORTS_TEMPLATES", str(templates))
+    assert key() == base
+    (templates / "text" / "nl" / "conclusions.md").write_text("# Conclusie\n\nAnders.\n")
+    other = templates / "notebooks" / "participants.ipynb"
+    other.write_bytes(other.read_bytes().replace(b"Gegevens", b"De gegevens"))
+    assert key() == base
+    wording = next((templates / "pdf" / "wording").rglob("*.*"))
+    wording.write_text(wording.read_text() + "\n")
+    assert key() != base
+
+
+def test_a_theme_folder_is_hashed_by_content(tmp_path):
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "templates" / "pdf" / "themes" / "neutral", theme)
+    base = key(inputs=INPUTS | {"theme": str(theme)})
+    (theme / "theme.yaml").write_text((theme / "theme.yaml").read_text() + "\n# a comment\n")
+    assert key(inputs=INPUTS | {"theme": str(theme)}) != base
+
+
+def _staging(folder: Path, text: str = "figure") -> Path:
+    (folder / "notebooks").mkdir(parents=True)
+    (folder / "figures").mkdir()
+    (folder / "notebooks" / "barriers.ipynb").write_text(json.dumps({"output_dir": str(folder)}))
+    (folder / "figures" / "barriers.by_wave.csv").write_text(f"wave,count\nT0,{text}\n")
+    return folder
+
+
+def test_an_entry_comes_back_into_another_staging_folder(tmp_path):
+    cache = ChapterCache(tmp_path / "cache")
+    cache.store("barriers", "k1", _staging(tmp_path / "first"), ["barriers.by_wave"])
+    stored = (tmp_path / "cache" / "chapters" / "k1" / "notebooks" / "barriers.ipynb").read_text()
+    assert OUTPUT_DIR_MARK in stored and str(tmp_path / "first") not in stored
+    assert (tmp_path / "cache").stat().st_mode & 0o077 == 0  # nobody else on the machine reads it
+    second = tmp_path / "second"
+    assert cache.restore("barriers", "k1", second)
+    assert json.loads((second / "notebooks" / "barriers.ipynb").read_text()) == {"output_dir": str(second)}
+    assert (second / "figures" / "barriers.by_wave.csv").read_text() == "wave,count\nT0,figure\n"
+    assert not cache.restore("barriers", "k2", tmp_path / "third")
+    assert not cache.restore("participants", "k1", tmp_path / "fourth")  # another chapter's entry
+
+
+@pytest.mark.parametrize("damage", ["changed", "missing", "listing"])
+def test_a_damaged_entry_is_thrown_away(tmp_path, damage):
+    cache = ChapterCache(tmp_path / "cache")
+    cache.store("barriers", "k1", _staging(tmp_path / "first"), ["barriers.by_wave"])
+    entry = tmp_path / "cache" / "chapters" / "k1"
+    if damage == "changed":
+        (entry / "figures" / "barriers.by_wave.csv").write_text("wave,count\nT0,999\n")
+    elif damage == "missing":
+        (entry / "figures" / "barriers.by_wave.csv").unlink()
+    else:
+        (entry / "entry.json").write_text("{not json")
+    assert not cache.restore("barriers", "k1", tmp_path / "second")
+    assert not entry.exists()
+
+
+def test_no_cache_folder_means_no_cache(tmp_path):
+    cache = ChapterCache(None)
+    cache.store("barriers", "k1", _staging(tmp_path / "first"), ["barriers.by_wave"])
+    assert not cache.restore("barriers", "k1", tmp_path / "second")
+
+
+def test_the_oldest_entries_go_beyond_the_limit(tmp_path, monkeypatch):
+    from via_reports.chapters import cache as cache_module
+
+    monkeypatch.setattr(cache_module, "MAX_ENTRIES", 2)
+    cache = ChapterCache(tmp_path / "cache")
+    for number in range(3):
+        cache.store("barriers", f"k{number}", _staging(tmp_path / f"s{number}"), ["barriers.by_wave"])
+        time.sleep(0.02)
+    assert sorted(p.name for p in (tmp_path / "cache" / "chapters").iterdir()) == ["k1", "k2"]
+
+
+# --------------------------------------------------------------------------- texts are checked first
+
+def test_a_typo_in_a_text_is_found_before_anything_runs(tmp_path):
+    from via_reports.chapters.registry import chapters_for
+    from via_reports.report.text_check import check_texts
+
+    own = tmp_path / "data" / "text" / "nl"
+    own.mkdir(parents=True)
+    (own / "conclusions.md").write_text("# Conclusies\n\nVan de {{ n('participants.age_sex') }} deelnemers.\n\n"
+                                        "Er waren {{ cuont('participants.age_sex', sex='f') }} vrouwen\n"
+                                        "({{ fig('participants.agesex') }}).\n{% for x in range(3) %}{{ x }}"
+                                        "{{ loop.index }}{% endfor %}\n")
+    (own / "introduction.md").write_text("# Inleiding\n\n{{ n('participants.age_sex' }}\n")
+    specs = chapters_for("interim")
+    with pytest.raises(TextError) as caught:
+        check_texts(specs, [s.id for s in specs], "nl", tmp_path / "data")
+    message = str(caught.value)
+    assert "conclusions.md, line 5: unknown name 'cuont'" in message
+    assert "conclusions.md, line 6: unknown figure 'participants.agesex' in fig()" in message
+    assert "introduction.md, line 3:" in message  # a syntax error, in the same report of every problem
+    assert "'x'" not in message and "'loop'" not in message
+    assert len(message.splitlines()) == 3
+
+
+def test_our_own_texts_pass_the_check():
+    from via_reports.chapters.registry import TEXT_APPENDICES, chapters_for
+    from via_reports.report.text_check import check_texts
+
+    for kind in ("interim", "final"):
+        specs = chapters_for(kind)
+        for language in ("nl", "en"):
+            check_texts(specs, [s.id for s in specs] + [s.id for s in TEXT_APPENDICES], language, None)
+
+
+def test_a_figure_of_the_final_report_is_unknown_in_an_interim_report(tmp_path):
+    from via_reports.chapters.registry import chapters_for
+    from via_reports.report.text_check import check_texts
+
+    own = tmp_path / "text" / "nl"
+    own.mkdir(parents=True)
+    (own / "conclusions.md").write_text("# C\n\n{{ n('effects.outcomes') }}\n")
+    check_texts(chapters_for("final"), ["conclusions"], "nl", tmp_path)
+    with pytest.raises(TextError, match="line 3: unknown figure 'effects.outcomes'"):
+        check_texts(chapters_for("interim"), ["conclusions"], "nl", tmp_path)
+
+
+# --------------------------------------------------------------------------- the up-to-date check
+
+def test_the_command_line_answers_up_to_date_without_pandas(tmp_path):
+    """An up-to-date build imports neither pandas nor Jupyter nor a renderer."""
+    from via_reports.fingerprints import file_hash
+    from via_reports.report.freshness import BuildOptions, build_key
+
+    out = tmp_path / "report"
+    out.mkdir()
+    (out / "report.pdf").write_bytes(b"%PDF")
+    options = BuildOptions(out=out, wave="T1")
+    manifest = {"report": {"build_key": build_key(options)},
+                "outputs": {"report.pdf": file_hash(out / "report.pdf")}}
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    probe = ("import sys; from via_reports.cli import main; status = main(['build', '--out', sys.argv[1], "
+             "'--wave', 'T1']); heavy = [m for m in ('pandas', 'nbformat', 'jupyter_client', 'weasyprint', "
+             "'altair') if m in sys.modules]; print(status, heavy)")
+    result = subprocess.run([sys.executable, "-c", probe, str(out)], capture_output=True, text=True, check=True)
+    assert "Up to date" in result.stdout
+    assert result.stdout.strip().endswith("0 []"), result.stdout
+    from via_reports.report.freshness import is_built
+
+    assert is_built(options)
+    (out / "report.pdf").write_bytes(b"%PDF changed")
+    assert not is_built(options)
+    assert not is_built(BuildOptions(out=out, wave="T1", force=True))
+    assert not is_built(BuildOptions(out=out, wave="T1", min_n=5))
+
+
+# --------------------------------------------------------------------------- builds with the cache
+
+def _build(data: Path, out: Path, cache: Path, **options):
+    from via_reports.chapters.registry import computed_chapters
+    from via_reports.report.build import BuildOptions, build_report
+
+    events: list[tuple[str, str]] = []
+    build_report(BuildOptions(data_dir=data, out=out, wave="T1", min_n=2, cache_dir=cache, **options),
+                 lambda chapter, event, seconds: events.append((chapter, event)))
+    chapters = set(computed_chapters("interim"))
+    return {c for c, event in events if event == "start" and c in chapters}, \
+        {c for c, event in events if event == "cached"}
+
+
+def _pdf_text(out: Path) -> str:
+    from pypdf import PdfReader
+
+    text = "\n".join(page.extract_text() or "" for page in PdfReader(str(out / "report.pdf")).pages)
+    return " ".join(text.split())  # a sentence may be broken over two lines
+
+
+def _figures(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((out / "figures").glob("*.csv"))}
+
+
+@pytest.mark.slow
+def test_only_what_changed_runs_again(tmp_path):
+    from tiny import tiny_tables, write_dataset
+
+    from via_reports.chapters.registry import computed_chapters
+
+    chapters = set(computed_chapters("interim"))
+    data = write_dataset(tmp_path / "data", *tiny_tables())
+    cache = tmp_path / "cache"
+    ran, cached = _build(data, tmp_path / "first", cache)
+    assert ran == chapters and not cached
+    first_pdf, first_figures = _pdf_text(tmp_path / "first"), _figures(tmp_path / "first")
+
+    # the same inputs elsewhere: every chapter from the cache, the same report
+    ran, cached = _build(data, tmp_path / "second", cache)
+    assert not ran and cached == chapters
+    assert _figures(tmp_path / "second") == first_figures
+    assert _pdf_text(tmp_path / "second") == first_pdf
+    notebook = (tmp_path / "second" / "notebooks" / "barriers.ipynb").read_text()
+    assert str(tmp_path / "second") in notebook and OUTPUT_DIR_MARK not in notebook
+
+    # a one-line text edit re-renders only, and the edit is in the PDF
+    own = data / "text" / "nl"
+    own.mkdir(parents=True)
+    conclusions = (ROOT / "templates" / "text" / "nl" / "conclusions.md").read_text()
+    (own / "conclusions.md").write_text(conclusions + "\nEen zin die er nu bij is.\n")
+    ran, cached = _build(data, tmp_path / "second", cache)
+    assert not ran and cached == chapters
+    assert "Een zin die er nu bij is." in _pdf_text(tmp_path / "second")
+
+    # a typo fails before any chapter runs, naming file and line; the last report stays
+    (own / "conclusions.md").write_text(conclusions + "\n{{ cuont('participants.age_sex') }}\n")
+    with pytest.raises(TextError, match=r"conclusions.md, line \d+: unknown name 'cuont'"):
+        _build(data, tmp_path / "second", cache, force=True)
+    assert "Een zin die er nu bij is." in _pdf_text(tmp_path / "second")
+    (own / "conclusions.md").unlink()
+
+    # other data: every chapter runs again (the data are an input of each)
+    study, frames = tiny_tables()
+    frames["barriers"] = frames["barriers"].iloc[1:]
+    write_dataset(tmp_path / "data2", study, frames)
+    shutil.rmtree(data)
+    shutil.move(tmp_path / "data2", data)
+    ran, cached = _build(data, tmp_path / "second", cache)
+    assert ran == chapters and not cached
+    assert _figures(tmp_path / "second") != first_figures
+
+    # no cache: every chapter runs, and the cache is not touched
+    before = sorted(p.name for p in (cache / "chapters").iterdir())
+    ran, cached = _build(data, tmp_path / "third", cache, cache=False)
+    assert ran == chapters and not cached
+    assert sorted(p.name for p in (cache / "chapters").iterdir()) == before

@@ -1,0 +1,140 @@
+"""Warm kernels and the validated snapshot: faster, and the same report as isolated kernels."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from via_reports.exceptions import ChapterError, ContractError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+# --------------------------------------------------------------------------- validate once
+
+def test_a_chapter_takes_the_builds_snapshot_only_for_the_same_data(tmp_path, monkeypatch):
+    from tiny import tiny_tables, write_dataset
+
+    from via_reports.data.dataset import load_dataset
+    from via_reports.data.snapshot import SNAPSHOT_VARIABLE, validated_dataset, write_snapshot
+
+    data = write_dataset(tmp_path / "data", *tiny_tables())
+    dataset = load_dataset(data)
+    snapshot = tmp_path / "dataset.pickle"
+    write_snapshot(dataset, str(data), "nl", snapshot)
+    (data / "participants.csv").write_text("broken\n")  # a chapter that read the files would fail now
+    monkeypatch.setenv(SNAPSHOT_VARIABLE, str(snapshot))
+    assert validated_dataset(str(data), "nl").fingerprint == dataset.fingerprint
+    with pytest.raises(ContractError):  # another language: not what the build validated, so read again
+        validated_dataset(str(data), "en")
+    monkeypatch.delenv(SNAPSHOT_VARIABLE)
+    with pytest.raises(ContractError):  # a researcher's own run always validates
+        validated_dataset(str(data), "nl")
+
+
+# --------------------------------------------------------------------------- kernels
+
+def test_a_kernel_that_cannot_start_is_tried_again_then_reported(monkeypatch):
+    from via_reports.chapters import engine
+    from via_reports.chapters.kernel import ChapterKernelManager
+
+    attempts = []
+
+    async def refuse(self, **kw):
+        attempts.append(1)
+        raise OSError("no port free")
+
+    monkeypatch.setattr(ChapterKernelManager, "start_kernel", refuse)
+    with pytest.raises(RuntimeError, match="no kernel could be started in 3 attempts: OSError: no port free"):
+        engine._start_kernel(timeout=5, env={})
+    assert len(attempts) == 3
+    kernels = engine.WarmKernels(1)
+    with pytest.raises(RuntimeError, match="no kernel could be started"):
+        kernels.take()
+    kernels.close()
+
+
+def test_the_engine_is_registered_with_papermill():
+    from papermill.engines import papermill_engines
+
+    from via_reports.chapters.engine import engine_class
+
+    assert papermill_engines.get_engine("via-reports") is engine_class()
+
+
+@pytest.mark.slow
+def test_papermill_runs_a_chapter_with_the_engine_and_validates(tmp_path):
+    """`papermill --engine via-reports`: a fresh kernel, the data read and validated as always."""
+    from tiny import tiny_tables, write_dataset
+
+    data = write_dataset(tmp_path / "data", *tiny_tables())
+    out = tmp_path / "out"
+    subprocess.run([str(Path(sys.executable).parent / "papermill"), "--engine", "via-reports",
+                    str(ROOT / "templates" / "notebooks" / "barriers.ipynb"), str(tmp_path / "barriers.ipynb"),
+                    "-p", "data_dir", str(data), "-p", "wave", "T1", "-p", "output_dir", str(out)],
+                   check=True, capture_output=True, timeout=600)
+    assert (out / "figures" / "barriers.by_wave.csv").is_file()
+    (data / "participants.csv").write_text("participant_id\n")
+    broken = subprocess.run([str(Path(sys.executable).parent / "papermill"), "--engine", "via-reports",
+                             str(ROOT / "templates" / "notebooks" / "barriers.ipynb"), str(tmp_path / "b2.ipynb"),
+                             "-p", "data_dir", str(data), "-p", "wave", "T1", "-p", "output_dir", str(out)],
+                            capture_output=True, text=True, timeout=600)
+    assert broken.returncode != 0 and "ContractError" in broken.stderr + broken.stdout
+
+
+def _figures(out: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted((out / "figures").glob("*.csv"))}
+
+
+def _pdf_text(out: Path) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() or "" for page in PdfReader(str(out / "report.pdf")).pages)
+
+
+@pytest.mark.slow
+def test_warm_kernels_give_the_report_of_isolated_kernels(tmp_path):
+    from tiny import tiny_tables, write_dataset
+
+    from via_reports.report.build import BuildOptions, build_report
+
+    data = write_dataset(tmp_path / "data", *tiny_tables())
+    for name, isolated in (("warm", False), ("isolated", True)):
+        build_report(BuildOptions(data_dir=data, out=tmp_path / name / "report", wave="T1", min_n=2, jobs=2,
+                                  cache=False, isolated=isolated))
+    warm, isolated = tmp_path / "warm" / "report", tmp_path / "isolated" / "report"
+    assert _figures(warm) == _figures(isolated) and _figures(warm)
+    assert _pdf_text(warm) == _pdf_text(isolated)
+    assert (warm / "report.pdf").read_bytes() == (isolated / "report.pdf").read_bytes()
+    for notebook in (warm / "notebooks").glob("*.ipynb"):  # each chapter counted its cells from 1
+        cells = [c for c in json.loads(notebook.read_text())["cells"] if c["cell_type"] == "code"]
+        assert [c["execution_count"] for c in cells] == list(range(1, len(cells) + 1)), notebook.name
+
+
+@pytest.mark.slow
+def test_a_hung_chapter_times_out_with_a_clear_error(tmp_path, monkeypatch):
+    from tiny import tiny_tables, write_dataset
+
+    from via_reports.cli import main
+    from via_reports.report.build import BuildOptions, build_report
+
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    notebook = templates / "notebooks" / "barriers.ipynb"
+    content = json.loads(notebook.read_text())
+    content["cells"].append({"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+                             "source": "import time\ntime.sleep(600)"})
+    notebook.write_text(json.dumps(content))
+    monkeypatch.setenv("VIA_REPORTS_TEMPLATES", str(templates))
+    data = write_dataset(tmp_path / "data", *tiny_tables())
+    with pytest.raises(ChapterError, match=r"chapter 'barriers' did not finish: a cell ran longer than 30 s"):
+        build_report(BuildOptions(data_dir=data, out=tmp_path / "report", wave="T1", min_n=2, timeout=30,
+                                  cache=False))
+    assert not (tmp_path / "report").exists()
+    assert main(["build", str(data), "--out", str(tmp_path / "report"), "--wave", "T1", "--min-n", "2",
+                 "--timeout", "30", "--no-cache", "--quiet"]) == 4

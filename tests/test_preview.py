@@ -1,0 +1,79 @@
+"""`via-reports preview`: served on the loopback interface, rebuilt on a change, errors shown, last good kept."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow
+
+
+def _get(port: int, path: str) -> str:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as response:
+        return response.read().decode("utf-8")
+
+
+def _state(port: int) -> dict:
+    return json.loads(_get(port, "/state"))
+
+
+def _wait_for(port: int, ready, seconds: float = 600) -> dict:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        state = _state(port)
+        if ready(state):
+            return state
+        time.sleep(0.5)
+    raise AssertionError(f"the preview did not get there: {_state(port)}")
+
+
+def test_preview_rebuilds_on_a_text_edit_and_shows_a_broken_text(tmp_path):
+    from tiny import tiny_tables, write_dataset
+
+    data = write_dataset(tmp_path / "data", *tiny_tables())
+    own = data / "text" / "nl"
+    own.mkdir(parents=True)
+    ours = (ROOT / "templates" / "text" / "nl" / "conclusions.md").read_text()
+    (own / "conclusions.md").write_text(ours + "\nDe eerste versie van deze zin.\n")
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    server = subprocess.Popen([sys.executable, "-m", "via_reports", "preview", str(data), "--out",
+                               str(tmp_path / "preview"), "--port", "0", "--wave", "T1"],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    try:
+        line = server.stdout.readline()
+        match = re.search(r"serving http://127\.0\.0\.1:(\d+)/", line)
+        assert match, line
+        port = int(match.group(1))
+        page = _get(port, "/")
+        assert "Content-Security-Policy" in page and 'id="report"' in page
+        _wait_for(port, lambda s: s["version"] >= 1)
+        assert "De eerste versie van deze zin." in _get(port, "/report.html")
+
+        (own / "conclusions.md").write_text(ours + "\nDe tweede versie van deze zin.\n")
+        _wait_for(port, lambda s: s["version"] >= 2, seconds=300)
+        assert "De tweede versie van deze zin." in _get(port, "/report.html")
+
+        (own / "conclusions.md").write_text(ours + "\n{{ cuont('participants.age_sex') }}\n")
+        state = _wait_for(port, lambda s: s["error"] is not None, seconds=300)
+        assert re.search(r"conclusions\.md, line \d+: unknown name 'cuont'", state["error"])
+        assert state["version"] == 2
+        assert "De tweede versie van deze zin." in _get(port, "/report.html")  # the last good report stays
+
+        server.send_signal(signal.SIGINT)
+        assert server.wait(timeout=60) == 0
+        output = server.stdout.read()
+        assert "unknown name 'cuont'" in output and "stopped" in output
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()

@@ -1,0 +1,203 @@
+"""Chapters on warm kernels: the papermill engine ``via-reports`` and the kernels it runs on.
+
+Starting a kernel and importing pandas, Altair, scipy, statsmodels and
+via_reports takes seconds, the same seconds for every chapter. A build
+therefore starts its kernels while it validates the data (:class:`WarmKernels`),
+imports the libraries once in each (:data:`WARM_UP`), and runs its chapters on
+them one after the other. Before each chapter the kernel's namespace, input
+history and execution counter are reset (:data:`FRESH_NAMESPACE`,
+IPython's ``reset(new_session=True)``), so a chapter sees what it would see in
+a kernel of its own; only the imported modules stay. ``--isolated`` runs each
+chapter in a fresh kernel instead, and the tests check that both give the same
+figures and report.
+
+The engine is registered with papermill under the name ``via-reports``
+(``[project.entry-points."papermill.engine"]`` in pyproject.toml), as
+papermill's documentation describes for custom engines, so a researcher may
+also run ``papermill --engine via-reports in.ipynb out.ipynb -p ...``: given no
+kernel (``km``), it starts a fresh one, as papermill's own engine does.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import queue
+import threading
+from typing import Any
+
+
+LOG = logging.getLogger(__name__)
+
+#: What every chapter imports: run once in each warm kernel, before any chapter.
+WARM_UP = """\
+import pandas, altair, scipy.stats, statsmodels.api, statsmodels.formula.api, vl_convert
+import via_reports.chapters.notebook, via_reports.figures, via_reports.render.svg, via_reports.report.themes
+import via_reports.analysis.subgroups, via_reports.analysis.effects
+"""
+#: Run (silently, outside the history) before each chapter on a warm kernel: an empty
+#: namespace, a new input history, the execution counter back at 1.
+FRESH_NAMESPACE = "get_ipython().reset(new_session=True)"
+#: Attempts to start a kernel before the build gives up on it.
+START_ATTEMPTS = 3
+
+
+def __getattr__(name: str) -> Any:
+    """``WarmKernelEngine``, the class papermill's entry point names, made when first asked for.
+
+    Papermill loads its engines' entry points while it is itself being
+    imported, so this module cannot subclass papermill's engine when it is
+    imported: whichever of the two is imported first, the class is made after.
+    """
+    if name == "WarmKernelEngine":
+        return engine_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@functools.cache
+def engine_class() -> type:
+    """The papermill engine: papermill's nbclient engine, on a warm kernel when one is given as ``km``."""
+    from jupyter_core.utils import run_sync
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine
+
+    class WarmClient(PapermillNotebookClient):
+        """Papermill's notebook client on a kernel that ran other chapters: reset first."""
+
+        def papermill_execute_cells(self) -> None:
+            reply = run_sync(self.kc.execute_interactive)(FRESH_NAMESPACE, silent=True, store_history=False,
+                                                          timeout=self.startup_timeout,
+                                                          output_hook=lambda message: None)
+            if reply["content"]["status"] != "ok":
+                raise RuntimeError(f"the kernel's namespace could not be reset: {reply['content'].get('evalue')}")
+            super().papermill_execute_cells()
+
+    class WarmKernelEngine(NBClientEngine):
+        """papermill's nbclient engine, on a warm kernel when one is given as ``km``."""
+
+        @classmethod
+        def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, log_output: bool = False,
+                                     start_timeout: int = 60, execution_timeout: float | None = None,
+                                     km: Any = None, **kwargs: Any) -> Any:
+            if km is None:  # a direct papermill run: a fresh kernel, as papermill's own engine
+                return super().execute_managed_notebook(nb_man, kernel_name, log_output=log_output,
+                                                        start_timeout=start_timeout,
+                                                        execution_timeout=execution_timeout, **kwargs)
+            client = WarmClient(nb_man, km=km, kernel_name=kernel_name, timeout=execution_timeout,
+                                startup_timeout=start_timeout, log=LOG, log_output=log_output)
+            try:
+                return client.execute()
+            finally:
+                if client.kc is not None:  # the kernel stays for the next chapter; this client's sockets go
+                    client.kc.stop_channels()
+
+    WarmKernelEngine.__module__ = __name__
+    return WarmKernelEngine
+
+
+def _start_kernel(timeout: float, env: dict[str, str]) -> Any:
+    """A started kernel that imported :data:`WARM_UP`; three attempts (a port race, a slow start)."""
+    from jupyter_core.utils import run_sync
+
+    from via_reports.chapters.kernel import KERNEL_NAME, ChapterKernelManager
+
+    problem: Exception | None = None
+    for attempt in range(1, START_ATTEMPTS + 1):
+        manager = ChapterKernelManager(kernel_name=KERNEL_NAME)  # this interpreter's kernel, started quietly
+        try:
+            run_sync(manager.start_kernel)(env={**os.environ, **env})
+            client = manager.client()
+            client.start_channels()
+            try:
+                run_sync(client.wait_for_ready)(timeout=timeout)
+                reply = run_sync(client.execute_interactive)(WARM_UP, store_history=False, timeout=timeout,
+                                                             output_hook=lambda message: None)
+            finally:
+                client.stop_channels()
+            if reply["content"]["status"] != "ok":
+                raise RuntimeError(f"{reply['content'].get('ename')}: {reply['content'].get('evalue')}")
+            return manager
+        except Exception as error:  # noqa: BLE001 - any failure to start is retried, then reported
+            problem = error
+            LOG.warning("kernel start %d of %d failed: %s: %s", attempt, START_ATTEMPTS, type(error).__name__, error)
+            stop_kernel(manager)
+    raise RuntimeError(f"no kernel could be started in {START_ATTEMPTS} attempts: "
+                       f"{type(problem).__name__}: {problem}")
+
+
+def stop_kernel(manager: Any) -> None:
+    """End a kernel at once (its chapter is done, failed or hung)."""
+    from jupyter_core.utils import run_sync
+
+    try:
+        if manager.has_kernel:
+            run_sync(manager.shutdown_kernel)(now=True)
+    except Exception as error:  # noqa: BLE001 - already gone
+        LOG.debug("stopping a kernel: %s", error)
+
+
+class WarmKernels:
+    """``size`` kernels, started in the background at once; a chapter takes one and gives it back.
+
+    A kernel whose chapter failed, hung or whose process died is not given
+    back but stopped, and a fresh one is started in its place.
+    """
+
+    def __init__(self, size: int, env: dict[str, str] | None = None, start_timeout: float = 60):
+        self.env = env or {}
+        self.start_timeout = start_timeout
+        self._ready: queue.Queue[Any] = queue.Queue()
+        self._all: list[Any] = []
+        self._lock = threading.Lock()
+        self._closed = False
+        for _ in range(size):
+            self._start_one()
+
+    def _start_one(self) -> None:
+        if self._closed:
+            return
+
+        def start() -> None:
+            try:
+                manager = _start_kernel(self.start_timeout, self.env)
+            except Exception as error:  # noqa: BLE001 - handed to the chapter that waits for it
+                self._ready.put(error)
+                return
+            with self._lock:
+                if self._closed:
+                    stop_kernel(manager)
+                    return
+                self._all.append(manager)
+            self._ready.put(manager)
+
+        threading.Thread(target=start, name="via-reports-kernel-start", daemon=True).start()
+
+    def take(self) -> Any:
+        """A warm kernel (waits for one); the start's error when none could be started."""
+        item = self._ready.get()
+        if isinstance(item, Exception):
+            self._start_one()  # the next chapter tries again
+            raise item
+        return item
+
+    def give_back(self, manager: Any, healthy: bool) -> None:
+        """A chapter is done with ``manager``; an unhealthy kernel is replaced by a fresh one."""
+        from jupyter_core.utils import run_sync
+
+        if healthy and run_sync(manager.is_alive)():
+            self._ready.put(manager)
+            return
+        with self._lock:
+            if manager in self._all:
+                self._all.remove(manager)
+        stop_kernel(manager)
+        self._start_one()
+
+    def close(self) -> None:
+        """Stop every kernel (also those still starting, as soon as they are up)."""
+        with self._lock:
+            self._closed = True
+            managers, self._all = self._all, []
+        for manager in managers:
+            stop_kernel(manager)

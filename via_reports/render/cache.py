@@ -1,0 +1,89 @@
+"""Rendered pieces kept by content hash: chart SVGs and subsetted fonts.
+
+Rendering a chart with vl-convert and subsetting a font with fontTools take
+most of a render that is not WeasyPrint's layout, and both give the same
+result for the same input. So each result is kept in the cache folder
+(``<cache>/render/<kind>/<sha256>``) under the SHA-256 of everything it is
+made from: the chart's Vega-Lite spec, the language, the theme's font files
+and the vl-convert version; or the font file, the characters and the date
+stamped into it. What is kept is what the report itself carries (a chart of
+counts, a font), never a row of the data.
+
+An entry starts with the SHA-256 of its content; one that does not match is
+made again. Entries are written to a temporary file and renamed, so a reader
+never sees half of one. Without a cache folder the results are still kept in
+memory for the process (the PDF and the HTML of one build share them).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+
+from via_reports.fingerprints import file_hash
+from via_reports.report.themes import Theme
+
+
+@lru_cache(maxsize=64)
+def _file_hash_once(path: str, size: int, modified: int) -> str:
+    return file_hash(Path(path))
+
+
+def font_file_hash(path: Path) -> str:
+    """A font file's SHA-256, read once per process while the file is unchanged."""
+    stat = path.stat()
+    return _file_hash_once(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+def theme_fonts_hash(theme: Theme) -> str:
+    """The theme's font files by content (the charts are drawn in them)."""
+    parts = []
+    for family in theme.font_families:
+        for face in family.faces:
+            parts.append(f"{family.family}:{face.weight}:{face.style}:{font_file_hash(face.path)}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+#: Results of this process by key (without a cache folder too), at most _MEMORY_ITEMS.
+_MEMORY: dict[str, str] = {}
+_MEMORY_ITEMS = 512
+
+
+class RenderCache:
+    """Results by content hash in ``folder`` (None: kept in this process's memory only)."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder / "render" if folder is not None else None
+
+    def get(self, kind: str, parts: list[str], make: Callable[[], str]) -> str:
+        """The result for ``parts``: from the cache, else ``make()`` (and kept)."""
+        key = hashlib.sha256("\0".join([kind, *parts]).encode()).hexdigest()
+        if key not in _MEMORY:
+            if len(_MEMORY) >= _MEMORY_ITEMS:
+                _MEMORY.clear()
+            _MEMORY[key] = make() if self.folder is None else self._from_folder(kind, key, make)
+        return _MEMORY[key]
+
+    def _from_folder(self, kind: str, key: str, make: Callable[[], str]) -> str:
+        assert self.folder is not None
+        path = self.folder / kind / key
+        try:
+            digest, content = path.read_text(encoding="utf-8").split("\n", 1)
+            if hashlib.sha256(content.encode("utf-8")).hexdigest() == digest:
+                return content
+        except (OSError, ValueError, UnicodeDecodeError):
+            pass
+        content = make()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".part-")
+            with os.fdopen(handle, "w", encoding="utf-8") as file:
+                file.write(hashlib.sha256(content.encode("utf-8")).hexdigest() + "\n" + content)
+            os.replace(temporary, path)
+        except OSError:  # a full or read-only cache costs time, never a report
+            pass
+        return content

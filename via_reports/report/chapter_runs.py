@@ -1,0 +1,137 @@
+"""The computed chapters of one build: from the cache, else run on warm kernels.
+
+:class:`ChapterRuns` is the build's part between the data and the document:
+
+1. before the data are read, it looks up each chapter's key in the chapter
+   cache (:mod:`via_reports.chapters.cache`) and starts as many warm kernels as
+   the chapters the cache cannot give can use (:class:`~via_reports.chapters.engine.WarmKernels`),
+   so they start and import while the build validates;
+2. once the data are valid, it writes the validated snapshot the kernels read
+   instead of validating again (:mod:`via_reports.data.snapshot`);
+3. it copies the cached chapters into the staging folder, runs the others,
+   ``jobs`` at a time (each in a fresh kernel of its own with ``isolated``),
+   caches what ran, and collects every chapter from its executed notebook.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+from typing import Any, Callable
+
+from via_reports.chapters.cache import ChapterCache, chapter_key
+from via_reports.chapters.collect import CollectedChapter, collect_chapter
+from via_reports.chapters.engine import WarmKernels
+from via_reports.chapters.execute import notebook_template, run_chapter
+from via_reports.chapters.registry import computed_chapters
+from via_reports.data.dataset import Dataset
+from via_reports.data.snapshot import SNAPSHOT_VARIABLE, write_snapshot
+from via_reports.exceptions import ChapterError
+from via_reports.fingerprints import data_hash
+from via_reports.report.freshness import BuildOptions
+
+#: Progress callbacks: (chapter, event, seconds) with event "queued" | "start" | "done" | "failed" | "cached".
+Progress = Callable[[str, str, float], None]
+
+
+def theme_parameter(theme: str) -> str:
+    """A theme folder is passed to the notebooks as an absolute path (they run elsewhere)."""
+    return str(Path(theme).resolve()) if Path(theme).is_dir() else theme
+
+
+def chapter_inputs(options: BuildOptions, data_dir: Path | None) -> dict[str, Any]:
+    """What every chapter of a build depends on besides its notebook and the code: data and options as given."""
+    return {"data_dir": str(data_dir) if data_dir else "", "data": data_hash(data_dir), "wave": options.wave,
+            "kind": options.kind, "language": options.language, "min_n": options.min_n, "alpha": options.alpha,
+            "theme": theme_parameter(options.theme)}
+
+
+class ChapterRuns:
+    """The chapters of one build; :meth:`close` stops its kernels and removes its private folder."""
+
+    def __init__(self, options: BuildOptions, data_dir: Path | None, progress: Progress,
+                 timings: dict[str, float]):
+        self.options = options
+        self.progress = progress
+        self.timings = timings
+        self.cache = ChapterCache(options.cache_folder)
+        inputs = chapter_inputs(options, data_dir)
+        self.keys = {chapter: chapter_key(chapter, notebook_template(chapter), inputs)
+                     for chapter in computed_chapters()}
+        self.private = Path(tempfile.mkdtemp(prefix="via-reports-build-"))  # mode 0700: the snapshot's folder
+        self.snapshot = self.private / "dataset.pickle"
+        self.kernels: WarmKernels | None = None
+
+    def start_kernels(self, chapters: list[str]) -> None:
+        """Start warm kernels for those of ``chapters`` the cache cannot give (none with ``isolated``)."""
+        if self.options.isolated or self.kernels is not None:
+            return
+        missing = [c for c in chapters if not self.cache.has(c, self.keys[c])]
+        if missing:
+            self.kernels = WarmKernels(min(max(1, self.options.jobs), len(missing)),
+                                       env={SNAPSHOT_VARIABLE: str(self.snapshot)})
+
+    def run(self, chapters: list[str], parameters: dict[str, Any], dataset: Dataset,
+            staging: Path) -> dict[str, CollectedChapter]:
+        """Every chapter of ``chapters`` into ``staging``, collected; ChapterError when one fails."""
+        write_snapshot(dataset, parameters["data_dir"], parameters["language"], self.snapshot)
+        collected: dict[str, CollectedChapter] = {}
+        for chapter in chapters:
+            if self.cache.restore(chapter, self.keys[chapter], staging):
+                collected[chapter] = collect_chapter(chapter, staging / "notebooks" / f"{chapter}.ipynb")
+                self.progress(chapter, "cached", 0.0)
+        missing = [c for c in chapters if c not in collected]
+        self.start_kernels(missing)  # a chapter the start did not foresee (the effects of a final report)
+        executed = self._run_notebooks(missing, parameters, staging)
+        for chapter in missing:
+            collected[chapter] = collect_chapter(chapter, executed[chapter])
+            self.cache.store(chapter, self.keys[chapter], staging,
+                             [figure.id for figure in collected[chapter].figures])
+        return {chapter: collected[chapter] for chapter in chapters}
+
+    def _run_notebooks(self, chapters: list[str], parameters: dict[str, Any], staging: Path) -> dict[str, Path]:
+        """Run the chapter notebooks, ``jobs`` at a time; keep a failed notebook for inspection."""
+        executed: dict[str, Path] = {}
+
+        def one(chapter: str) -> Path:
+            self.progress(chapter, "start", 0.0)
+            # No cwd= here: papermill implements it with a process-wide chdir, which
+            # threads running chapters in parallel would leave in a random folder.
+            result = run_chapter(chapter, parameters, staging / "notebooks" / f"{chapter}.ipynb",
+                                 kernels=self.kernels, timeout=self.options.timeout)
+            self.progress(chapter, "done", result.seconds)
+            self.timings[f"notebook:{chapter}"] = result.seconds
+            return result.notebook
+
+        for chapter in chapters:
+            self.progress(chapter, "queued", 0.0)
+        started = time.perf_counter()
+        pool = ThreadPoolExecutor(max_workers=max(1, self.options.jobs))
+        try:
+            futures = {pool.submit(one, chapter): chapter for chapter in chapters}
+            for future in as_completed(futures):
+                chapter = futures[future]
+                try:
+                    executed[chapter] = future.result()
+                except ChapterError as error:
+                    self.progress(chapter, "failed", 0.0)
+                    if error.notebook_path and Path(error.notebook_path).is_file():
+                        keep = Path(tempfile.mkdtemp(prefix="via-reports-failed-")) / Path(error.notebook_path).name
+                        shutil.copy2(error.notebook_path, keep)
+                        error.notebook_path = str(keep)
+                    raise
+        finally:
+            # On any way out (a failed chapter, Ctrl-C): start no queued chapter, and let the
+            # running ones finish before the caller removes the staging folder under them.
+            pool.shutdown(wait=True, cancel_futures=True)
+        self.timings["notebooks"] = time.perf_counter() - started
+        return executed
+
+    def close(self) -> None:
+        if self.kernels is not None:
+            self.kernels.close()
+            self.kernels = None
+        shutil.rmtree(self.private, ignore_errors=True)

@@ -1,0 +1,129 @@
+"""Is a report folder up to date? Answered before any heavy import.
+
+A rebuild with nothing changed should cost what starting Python costs, so
+this module imports no pandas, no Jupyter and no renderer: the *build key* is
+a SHA-256 over the inputs as files (the dataset folder's files, the
+parameters, the package's code and templates, the theme folder, the package
+version), not over the validated data. The same files give the same report,
+so a folder whose ``manifest.json`` carries the key and whose every file still
+has the SHA-256 listed there needs no work at all.
+
+The per-chapter cache (:mod:`via_reports.chapters.cache`) answers the finer
+question of which chapters must run again once something did change.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import via_reports
+from via_reports.fingerprints import code_hash, file_hash, theme_hash, tree_hash
+from via_reports.options import DEFAULT_OPTIONS, default_cache_dir, resolve_options
+
+#: Seconds one notebook cell may run before its chapter counts as hung (``--timeout``).
+CELL_TIMEOUT = 600
+
+
+@dataclass
+class BuildOptions:
+    """What to build from which data, and where.
+
+    The report's options (``wave`` to ``jobs``) left at None are taken from the
+    dataset's ``report.yaml``, else from their defaults
+    (:data:`via_reports.options.DEFAULT_OPTIONS`); :func:`build_report` fills
+    them in and checks them.
+    """
+
+    #: The dataset folder; None: the embedded synthetic demo data.
+    data_dir: Path | None = None
+    #: The output folder, replaced only when the build succeeds.
+    out: Path = Path("report")
+    wave: str | None = None
+    kind: str | None = None
+    language: str | None = None
+    theme: str | None = None
+    jobs: int | None = None
+    min_n: int | None = None
+    alpha: float | None = None
+    #: Rebuild even when the output folder is up to date.
+    force: bool = False
+    #: Seconds one notebook cell may run before its chapter counts as hung.
+    timeout: float = CELL_TIMEOUT
+    #: Where finished chapters and chart SVGs are kept; None: :func:`~via_reports.options.default_cache_dir`.
+    cache_dir: Path | None = None
+    #: False: use no cache, run every chapter (``--no-cache``).
+    cache: bool = True
+    #: Run each chapter in a fresh kernel of its own instead of on the build's warm kernels.
+    isolated: bool = False
+
+    @property
+    def cache_folder(self) -> Path | None:
+        """The cache folder of this build, or None without a cache."""
+        return (self.cache_dir or default_cache_dir()) if self.cache else None
+
+    def resolved(self) -> "BuildOptions":
+        """These options with every report option decided: given, else report.yaml's, else the default."""
+        from via_reports.report.themes import theme_folder
+
+        data_dir = Path(self.data_dir) if self.data_dir is not None else None
+        given = {name: getattr(self, name) for name in DEFAULT_OPTIONS}
+        options = resolve_options(data_dir, given)
+        theme_folder(options["theme"])  # a theme that does not exist: refused before anything runs
+        return dataclasses.replace(self, data_dir=data_dir, out=Path(self.out), **options)
+
+
+def build_key(options: BuildOptions) -> str:
+    """Everything a report depends on, as files: data, parameters, code, templates, theme, version.
+
+    The options as given count (``wave=None`` means "the last answered",
+    which the same files always resolve the same way); how the build runs
+    (jobs, cache, isolated kernels) does not, since it never changes a byte.
+    The data folder's and the theme folder's paths are part of it because the
+    executed notebooks name them.
+    """
+    data_dir = Path(options.data_dir).resolve() if options.data_dir else None
+    theme = Path(options.theme or "default")
+    parts = {
+        "data": tree_hash(data_dir) if data_dir is not None else "demo",
+        "paths": [str(data_dir), str(theme.resolve()) if theme.is_dir() else None],
+        "parameters": [options.wave, options.kind, options.language, options.min_n, options.alpha],
+        "theme": theme_hash(str(theme)),
+        "code": code_hash(),
+        "version": via_reports.__version__,
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def previous_manifest(folder: Path) -> dict[str, Any] | None:
+    """The manifest of a folder that a build made (it carries a build key), else None."""
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if isinstance(manifest, dict) and isinstance(manifest.get("report"), dict) and manifest["report"].get("build_key"):
+        return manifest
+    return None
+
+
+def is_up_to_date(out: Path, key: str) -> bool:
+    """The output folder was made from exactly these inputs, holds only what that build wrote, all as written."""
+    manifest = previous_manifest(out)
+    if manifest is None or manifest["report"]["build_key"] != key or not isinstance(manifest.get("outputs"), dict):
+        return False
+    present = {str(p.relative_to(out)) for p in out.rglob("*") if not p.is_dir() or p.is_symlink()}
+    if present != {*manifest["outputs"], "manifest.json"}:  # a file of the user's: the build refuses it
+        return False
+    try:
+        return all(file_hash(out / name) == digest for name, digest in manifest["outputs"].items())
+    except OSError:  # a file is missing or unreadable
+        return False
+
+
+def is_built(options: BuildOptions) -> bool:
+    """``options.out`` holds the report these options ask for, untouched (``--force``: never)."""
+    return not options.force and is_up_to_date(Path(options.out).resolve(), build_key(options))
