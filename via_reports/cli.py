@@ -205,7 +205,9 @@ def build(
         "--timeout", metavar="SECONDS", min=1,
         help="Seconds one notebook cell may run before its chapter counts as hung (600).")] = CELL_TIMEOUT,
     force: Annotated[bool, typer.Option("--force", help="Rebuild even when the output folder is up to date.")] = False,
-    cache_dir: Annotated[Optional[Path], typer.Option("--cache-dir", help="Where finished chapters are kept (default: $XDG_CACHE_HOME/via-reports).")] = None,
+    cache_dir: Annotated[Optional[Path], typer.Option(
+        "--cache-dir", metavar="FOLDER", help="Where finished chapters are kept (default: $XDG_CACHE_HOME/via-reports).",
+        show_default=False)] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Use no cache: run every chapter.")] = False,
     isolated: Annotated[bool, typer.Option("--isolated", help="Run each chapter in a fresh kernel of its own.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output; the exit status tells.")] = False,
