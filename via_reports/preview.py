@@ -147,7 +147,8 @@ def preview(options: BuildOptions, port: int, say: Callable[[str], None]) -> Non
     state = Preview(options, say)
     server = ThreadingHTTPServer(("127.0.0.1", port), _handler(state))
     say(f"serving http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)")
-    watched = [p for p in (options.data_dir, Path(options.theme)) if p is not None and p.is_dir()]
+    resolved = options.resolved()  # report.yaml may name a theme folder: watched too
+    watched = [Path(p) for p in (resolved.data_dir, resolved.theme) if p is not None and Path(p).is_dir()]
     threading.Thread(target=server.serve_forever, name="via-reports-preview", daemon=True).start()
     try:
         state.build()
