@@ -215,12 +215,12 @@ def test_the_command_line_answers_up_to_date_without_pandas(tmp_path):
 
 # --------------------------------------------------------------------------- builds with the cache
 
-def _build(data: Path, out: Path, cache: Path, **options):
+def _build(data: Path, out: Path, cache_dir: Path, **options):
     from via_reports.chapters.registry import computed_chapters
     from via_reports.report.build import BuildOptions, build_report
 
     events: list[tuple[str, str]] = []
-    build_report(BuildOptions(data_dir=data, out=out, wave="T1", min_n=2, cache_dir=cache, **options),
+    build_report(BuildOptions(data_dir=data, out=out, wave="T1", min_n=2, cache_dir=cache_dir, **options),
                  lambda chapter, event, seconds: events.append((chapter, event)))
     chapters = set(computed_chapters("interim"))
     return {c for c, event in events if event == "start" and c in chapters}, \

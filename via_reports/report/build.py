@@ -211,12 +211,11 @@ def build_report(options: BuildOptions | None = None, progress: Progress | None 
 
     if options is not None and settings:
         raise TypeError("give the options as a BuildOptions or as keywords, not both")
-    given = options or BuildOptions(**settings)
-    options = given.resolved()
+    options = (options or BuildOptions(**settings)).resolved()
     progress = progress or (lambda chapter, event, seconds: None)
     timings: dict[str, float] = {}
     out, data_dir = _check_paths(options)
-    key = build_key(given)  # the options as given, as the command line's check has them (report.yaml is data)
+    key = build_key(options)
     if not options.force and is_up_to_date(out, key):  # before the data are even read
         files = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
         return BuildResult(out=out, scope=None, timings=timings, files=files, up_to_date=True)

@@ -80,14 +80,18 @@ class BuildOptions:
 def build_key(options: BuildOptions) -> str:
     """Everything a report depends on, as files: data, parameters, code, templates, theme, version.
 
-    The options as given count (``wave=None`` means "the last answered",
-    which the same files always resolve the same way); how the build runs
-    (jobs, cache, isolated kernels) does not, since it never changes a byte.
-    The data folder's and the theme folder's paths are part of it because the
-    executed notebooks name them.
+    The options count as resolved (:meth:`BuildOptions.resolved`: given, else
+    report.yaml's, else the default), so a theme folder named only in
+    report.yaml is hashed by its content; ``wave=None`` stays "the last
+    answered", which the same files always resolve the same way. How the build
+    runs (jobs, cache, isolated kernels) does not count, since it never changes
+    a byte. The data folder's and the theme folder's paths are part of it
+    because the executed notebooks name them. Resolving reads only report.yaml
+    and looks up the theme: no heavy import.
     """
+    options = options.resolved()
     data_dir = Path(options.data_dir).resolve() if options.data_dir else None
-    theme = Path(options.theme or "default")
+    theme = Path(options.theme)
     parts = {
         "data": tree_hash(data_dir) if data_dir is not None else "demo",
         "paths": [str(data_dir), str(theme.resolve()) if theme.is_dir() else None],
