@@ -186,6 +186,25 @@ def test_a_figure_of_the_final_report_is_unknown_in_an_interim_report(tmp_path):
 
 # --------------------------------------------------------------------------- the up-to-date check
 
+def test_the_build_key_is_of_the_resolved_options(tmp_path):
+    """An option left to report.yaml or its default gives the key of the same option given."""
+    from tiny import tiny_tables, write_dataset
+
+    from via_reports.report.freshness import BuildOptions, build_key
+
+    data = write_dataset(tmp_path / "data", *tiny_tables())
+    left = build_key(BuildOptions(data_dir=data, wave="T1"))
+    assert build_key(BuildOptions(data_dir=data, wave="T1", theme="default", min_n=10)) == left
+    assert build_key(BuildOptions(data_dir=data, wave="T1", theme="neutral")) != left
+    theme = data / "theme"
+    shutil.copytree(ROOT / "templates" / "pdf" / "themes" / "neutral", theme)
+    (data / "report.yaml").write_text("theme: theme\n")
+    own = build_key(BuildOptions(data_dir=data, wave="T1"))
+    assert own != left and build_key(BuildOptions(data_dir=data, wave="T1", theme=str(theme))) == own
+    (theme / "theme.css").write_text((theme / "theme.css").read_text() + "\n/* a comment */\n")
+    assert build_key(BuildOptions(data_dir=data, wave="T1")) != own
+
+
 def test_the_command_line_answers_up_to_date_without_pandas(tmp_path):
     """An up-to-date build imports neither pandas nor Jupyter nor a renderer."""
     from via_reports.fingerprints import file_hash
