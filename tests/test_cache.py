@@ -195,6 +195,8 @@ def test_the_build_key_is_of_the_resolved_options(tmp_path):
     data = write_dataset(tmp_path / "data", *tiny_tables())
     left = build_key(BuildOptions(data_dir=data, wave="T1"))
     assert build_key(BuildOptions(data_dir=data, wave="T1", theme="default", min_n=10)) == left
+    assert build_key(BuildOptions(data_dir=data, wave="T1", language="nl")) == left  # study.yaml's language
+    assert build_key(BuildOptions(data_dir=data, wave="T1", language="en")) != left
     assert build_key(BuildOptions(data_dir=data, wave="T1", theme="neutral")) != left
     theme = data / "theme"
     shutil.copytree(ROOT / "templates" / "pdf" / "themes" / "neutral", theme)

@@ -31,7 +31,7 @@ from via_reports.data.dataset import Dataset
 from via_reports.data.snapshot import SNAPSHOT_VARIABLE, write_snapshot
 from via_reports.exceptions import ChapterError
 from via_reports.fingerprints import data_hash
-from via_reports.report.freshness import BuildOptions
+from via_reports.report.freshness import BuildOptions, report_language
 
 #: Progress callbacks: (chapter, event, seconds) with event "queued" | "start" | "done" | "failed" | "cached".
 Progress = Callable[[str, str, float], None]
@@ -43,10 +43,11 @@ def theme_parameter(theme: str) -> str:
 
 
 def chapter_inputs(options: BuildOptions, data_dir: Path | None) -> dict[str, Any]:
-    """What every chapter of a build depends on besides its notebook and the code: data and options as given."""
+    """What every chapter of a build depends on besides its notebook and the code: data and options as given
+    (the language as the study decides it)."""
     return {"data_dir": str(data_dir) if data_dir else "", "data": data_hash(data_dir), "wave": options.wave,
-            "kind": options.kind, "language": options.language, "min_n": options.min_n, "alpha": options.alpha,
-            "theme": theme_parameter(options.theme)}
+            "kind": options.kind, "language": report_language(options), "min_n": options.min_n,
+            "alpha": options.alpha, "theme": theme_parameter(options.theme)}
 
 
 class ChapterRuns:

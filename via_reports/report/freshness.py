@@ -21,9 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 import via_reports
+from via_reports.files import read_small_yaml
 from via_reports.fingerprints import code_hash, file_hash, theme_hash, tree_hash
-from via_reports.options import DEFAULT_OPTIONS, default_cache_dir, resolve_options
+from via_reports.options import DEFAULT_OPTIONS, LANGUAGES, default_cache_dir, resolve_options
 
 #: Seconds one notebook cell may run before its chapter counts as hung (``--timeout``).
 CELL_TIMEOUT = 600
@@ -77,6 +80,28 @@ class BuildOptions:
         return dataclasses.replace(self, data_dir=data_dir, out=Path(self.out), **options)
 
 
+def report_language(options: BuildOptions) -> str | None:
+    """The report's language: given, else study.yaml's ``report_language`` (default nl; the demo's: nl).
+
+    So ``--language nl`` and no ``--language`` on a Dutch study give the same
+    keys. Read from study.yaml as a file, before any validation: None when it
+    cannot tell (a missing, linked or broken study.yaml, which the build refuses).
+    """
+    if options.language is not None:
+        return options.language
+    if options.data_dir is None:
+        from via_reports.demo.numbers import STUDY
+
+        return STUDY["report_language"]
+    path = Path(options.data_dir) / "study.yaml"
+    try:
+        study = None if path.is_symlink() else read_small_yaml(path, what="study.yaml")
+    except (OSError, ValueError, yaml.YAMLError):  # ValueError: too large (InputRefused), not UTF-8
+        return None
+    language = study.get("report_language", "nl") if isinstance(study, dict) else None
+    return language if language in LANGUAGES else None
+
+
 def build_key(options: BuildOptions) -> str:
     """Everything a report depends on, as files: data, parameters, code, templates, theme, version.
 
@@ -95,7 +120,7 @@ def build_key(options: BuildOptions) -> str:
     parts = {
         "data": tree_hash(data_dir) if data_dir is not None else "demo",
         "paths": [str(data_dir), str(theme.resolve()) if theme.is_dir() else None],
-        "parameters": [options.wave, options.kind, options.language, options.min_n, options.alpha],
+        "parameters": [options.wave, options.kind, report_language(options), options.min_n, options.alpha],
         "theme": theme_hash(str(theme)),
         "code": code_hash(),
         "version": via_reports.__version__,
