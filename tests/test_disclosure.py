@@ -238,10 +238,10 @@ def test_a_threshold_below_two_is_a_usage_error(tmp_path, capsys):
 
 
 def test_the_public_edition_and_its_threshold_change_the_build_key():
-    from via_reports import load_dataset
-    from via_reports.report.build import BuildOptions, build_key
+    from via_reports.report.freshness import BuildOptions, build_key
 
-    dataset = load_dataset(None)
-    keys = {build_key(dataset, Scope.for_wave(dataset, "T1", min_cell=k), BuildOptions(), None)
-            for k in (None, 5, 6)}
+    keys = {build_key(BuildOptions(wave="T1", **public))
+            for public in ({}, {"public": True, "min_cell": 5}, {"public": True, "min_cell": 6})}
     assert len(keys) == 3
+    public = build_key(BuildOptions(wave="T1", public=True))
+    assert public == build_key(BuildOptions(wave="T1", public=True, min_cell=5))  # the default threshold

@@ -47,7 +47,8 @@ def chapter_inputs(options: BuildOptions, data_dir: Path | None) -> dict[str, An
     (the language as the study decides it)."""
     return {"data_dir": str(data_dir) if data_dir else "", "data": data_hash(data_dir), "wave": options.wave,
             "kind": options.kind, "language": report_language(options), "min_n": options.min_n,
-            "alpha": options.alpha, "theme": theme_parameter(options.theme)}
+            "alpha": options.alpha, "public": options.public, "min_cell": options.min_cell,
+            "theme": theme_parameter(options.theme)}
 
 
 class ChapterRuns:

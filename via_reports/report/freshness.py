@@ -36,7 +36,7 @@ CELL_TIMEOUT = 600
 class BuildOptions:
     """What to build from which data, and where.
 
-    The report's options (``wave`` to ``jobs``) left at None are taken from the
+    The report's options (``wave`` to ``min_cell``) left at None are taken from the
     dataset's ``report.yaml``, else from their defaults
     (:data:`via_reports.options.DEFAULT_OPTIONS`); :func:`build_report` fills
     them in and checks them.
@@ -53,6 +53,10 @@ class BuildOptions:
     jobs: int | None = None
     min_n: int | None = None
     alpha: float | None = None
+    #: A public edition (statistical disclosure control, docs/disclosure.md); also when study.yaml says ``public: true``.
+    public: bool | None = None
+    #: The threshold k of a public edition: no count from 1 to k−1 is shown.
+    min_cell: int | None = None
     #: Rebuild even when the output folder is up to date.
     force: bool = False
     #: Seconds one notebook cell may run before its chapter counts as hung.
@@ -120,7 +124,8 @@ def build_key(options: BuildOptions) -> str:
     parts = {
         "data": tree_hash(data_dir) if data_dir is not None else "demo",
         "paths": [str(data_dir), str(theme.resolve()) if theme.is_dir() else None],
-        "parameters": [options.wave, options.kind, report_language(options), options.min_n, options.alpha],
+        "parameters": [options.wave, options.kind, report_language(options), options.min_n, options.alpha,
+                       options.public, options.min_cell],
         "theme": theme_hash(str(theme)),
         "code": code_hash(),
         "version": via_reports.__version__,
