@@ -592,11 +592,9 @@ def read_text_source(path: Path) -> str:
     """A text file's Markdown source: at most MAX_TEXT_BYTES, UTF-8; else a TextError naming it."""
     try:
         check_size(path, MAX_TEXT_BYTES, what="text")
-        source = path.read_bytes().decode("utf-8")
-    except InputRefused as refused:
-        raise TextError(str(refused)) from None
+        return path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
         raise TextError(f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8") from None
-    except OSError as exc:
-        raise TextError(f"{path} cannot be read: {exc.strerror or exc}") from None
-    return source
+    except (InputRefused, OSError) as exc:  # too large or not a file (refused), unreadable
+        message = str(exc) if isinstance(exc, InputRefused) else f"{path} cannot be read: {exc.strerror or exc}"
+        raise TextError(message) from None
