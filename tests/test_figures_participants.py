@@ -193,7 +193,7 @@ def test_years_paid_work_box_statistics_without_outliers(tiny):
     figure = build_figure("participants.years_paid_work", tiny, INTERIM)
     # known for P2 4, P3 10, P4 20, P6 1 (P7 has prior work but no years): n = 4
     assert figure.n == 4 and set(figure.data["n"]) == {4}
-    assert list(figure.data.columns) == ["statistic", "value", "n"]
+    assert list(figure.data.columns) == ["statistic", "value", "count", "n"]
     # numpy linear quartiles of 1, 4, 10, 20: q1 = 1 + 0.75·3, median = 7, q3 = 10 + 0.25·10
     assert statistics(figure) == {
         "min": 1.0,
@@ -224,7 +224,9 @@ def test_years_paid_work_tukey_outlier(tmp_path):
         "whisker_low": 1.0,
         "whisker_high": 20.0,
     }
-    assert figure.data.loc[figure.data["statistic"] == "outlier", "value"].tolist() == [45.0]
+    outliers = figure.data[figure.data["statistic"] == "outlier"]
+    assert outliers["value"].tolist() == [45.0] and outliers["count"].tolist() == [1]
+    assert figure.data.loc[figure.data["statistic"] != "outlier", "count"].isna().all()
     assert "Bij 1 deelnemer wijkt het aantal jaren sterk af" in figure.text[1]
 
 

@@ -259,6 +259,25 @@ def answer_scale_chart(
     return configure(chart.properties(width=s.width, height=height), s)
 
 
+#: At most this many outlier points in a box plot (far below altair's limit of 5,000 rows of chart data).
+MAX_OUTLIER_POINTS = 1000
+
+
+def outlier_points(outliers: Sequence[float]) -> list[float]:
+    """The positions at which a box plot draws ``outliers``: each distinct value once.
+
+    Beyond :data:`MAX_OUTLIER_POINTS` distinct values, values closer together
+    than 1/(MAX_OUTLIER_POINTS − 1) of their range share one point (on a chart a few
+    hundred pixels wide they would overlap anyway), so a chart's data stay
+    small however many people it describes.
+    """
+    distinct = sorted(set(outliers))
+    if len(distinct) <= MAX_OUTLIER_POINTS:
+        return distinct
+    low, step = distinct[0], (distinct[-1] - distinct[0]) / (MAX_OUTLIER_POINTS - 1)
+    return sorted({low + round((value - low) / step) * step for value in distinct})
+
+
 def box_plot_chart(
     statistics: dict[str, float],
     outliers: Sequence[float],
@@ -271,14 +290,15 @@ def box_plot_chart(
 
     ``statistics`` holds q1, median, q3, mean and the whisker ends
     ``whisker_low`` and ``whisker_high`` (the most extreme values that are not
-    outliers); ``labels`` gives the legend labels of ``mean`` and ``outlier``.
+    outliers); ``outliers`` the outlying values, each drawn once (see
+    :func:`outlier_points`); ``labels`` gives the legend labels of ``mean`` and ``outlier``.
     """
     s = _style(style)
     summary = pd.DataFrame([{key: statistics.get(key) for key in ("whisker_low", "q1", "median", "q3",
                                                                   "whisker_high")}])
     points = pd.DataFrame(
         [{"marker": labels["mean"], "value": statistics.get("mean")}]
-        + [{"marker": labels["outlier"], "value": value} for value in outliers]
+        + [{"marker": labels["outlier"], "value": value} for value in outlier_points(outliers)]
     )
     x_scale = alt.Scale(zero=True, nice=True)
     base = alt.Chart(plain_values(summary))

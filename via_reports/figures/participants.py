@@ -493,50 +493,53 @@ def born_nl_prior_work_text(data: pd.DataFrame, n: int, language: str) -> list[s
 # ---------------------------------------------------------------------------
 
 
-def box_statistics(values: pd.Series) -> tuple[dict[str, float], list[float]]:
-    """min, q1, median, q3, max, mean, the whisker ends and the Tukey outliers (beyond 1.5 × IQR).
+def box_statistics(values: pd.Series) -> tuple[dict[str, float], pd.Series]:
+    """min, q1, median, q3, max, mean, the whisker ends, and the Tukey outliers (beyond 1.5 × IQR).
 
     Quartiles by linear interpolation (numpy's default). ``min`` and ``max``
     are the true extremes; ``whisker_low`` and ``whisker_high`` the most
     extreme values that are not outliers (REPORTS.md, box plot statistics).
+    The outliers come as the number of people per distinct value, ascending,
+    so that a figure stays a summary however many people it describes.
     """
     array = np.asarray(values.dropna(), dtype=float)
     if array.size == 0:
-        return {name: float("nan") for name in BOX_STATISTICS}, []
+        return {name: float("nan") for name in BOX_STATISTICS}, pd.Series(dtype="int64")
     q1, median, q3 = (float(q) for q in np.percentile(array, [25, 50, 75]))
     iqr = q3 - q1
     low_fence, high_fence = q1 - 1.5 * iqr, q3 + 1.5 * iqr
     inside = array[(array >= low_fence) & (array <= high_fence)]
-    outliers = sorted(float(v) for v in array[(array < low_fence) | (array > high_fence)])
+    outliers = pd.Series(array[(array < low_fence) | (array > high_fence)]).value_counts().sort_index()
     statistics = {"min": float(array.min()), "q1": q1, "median": median, "q3": q3, "max": float(array.max()),
                   "mean": float(array.mean()), "whisker_low": float(inside.min()),
                   "whisker_high": float(inside.max())}
-    return statistics, outliers
+    return statistics, outliers.astype("int64")
 
 
 def box_plot_figure(
     dataset: Dataset, scope: Scope, figure_id: str, column: str, style: ChartStyle | None = None
 ) -> Figure:
+    """A box plot; its data: one row per statistic, one per distinct outlier value with its ``count``."""
     language = scope.language
     values = pilot(dataset)[column].dropna()
     n = len(values)
     statistics, outliers = box_statistics(values)
-    rows = [{"statistic": name, "value": statistics[name]} for name in BOX_STATISTICS]
-    rows += [{"statistic": "outlier", "value": value} for value in outliers]
-    data = pd.DataFrame(rows, columns=["statistic", "value"]).assign(n=n)
-    data["value"] = data["value"].astype("float64")
-    data["n"] = data["n"].astype("int64")
+    rows = [{"statistic": name, "value": statistics[name], "count": pd.NA} for name in BOX_STATISTICS]
+    rows += [{"statistic": "outlier", "value": value, "count": count} for value, count in outliers.items()]
+    data = pd.DataFrame(rows, columns=["statistic", "value", "count"]).assign(n=n)
+    data = data.astype({"value": "float64", "count": "Int64", "n": "int64"})
 
     statistic_label = dict_labeller(STATISTIC_LABELS, language)
     chart = charts.box_plot_chart(
-        {r.statistic: r.value for r in data.itertuples() if r.statistic != "outlier"},
-        list(data.loc[data["statistic"] == "outlier", "value"]),
+        statistics,
+        list(outliers.index),
         value_title={"nl": "Jaren", "en": "Years"}[language],
         labels={"mean": statistic_label("mean"), "outlier": statistic_label("outlier")},
         style=style,
     )
     parts = [
         f"{statistic_label(r.statistic)} {format_rounded(r.value, language)}"
+        + (f" ({r.count} {PARTICIPANTS[language]})" if not pd.isna(r.count) and r.count > 1 else "")
         for r in data.itertuples()
         if not pd.isna(r.value)
     ]
@@ -549,16 +552,18 @@ def box_plot_figure(
         chart=chart,
         alt_text=alt_text,
         language=language,
-        text=box_plot_text(statistics, outliers, n, language),
-        table=display_table(data, language, {"statistic": statistic_label}),
+        text=box_plot_text(statistics, int(outliers.sum()), n, language),
+        table=display_table(data, language, {"statistic": statistic_label,
+                                             "count": lambda count: "" if pd.isna(count) else str(count)}),
     )
 
 
-def box_plot_text(statistics: dict[str, float], outliers: list[float], n: int, language: str) -> list[str]:
+def box_plot_text(statistics: dict[str, float], outliers: int, n: int, language: str) -> list[str]:
+    """The box plot in words; ``outliers``: how many people are outliers."""
     if n == 0:
         return [EMPTY_POPULATION[language]]
     median, mean, q1, q3 = (format_rounded(statistics[k], language) for k in ("median", "mean", "q1", "q3"))
-    one = len(outliers) == 1
+    one = outliers == 1
     if language == "nl":
         text = [
             (
@@ -567,7 +572,7 @@ def box_plot_text(statistics: dict[str, float], outliers: list[float], n: int, l
             )
         ]
         who = "deelnemer" if one else "deelnemers"
-        outlier_text = f"Bij {len(outliers)} {who} wijkt het aantal jaren sterk af van de rest (uitschieters)."
+        outlier_text = f"Bij {outliers} {who} wijkt het aantal jaren sterk af van de rest (uitschieters)."
     else:
         text = [
             (
@@ -576,7 +581,7 @@ def box_plot_text(statistics: dict[str, float], outliers: list[float], n: int, l
             )
         ]
         who = "participant" if one else "participants"
-        outlier_text = f"For {len(outliers)} {who}, the number of years differs strongly from the rest (outliers)."
+        outlier_text = f"For {outliers} {who}, the number of years differs strongly from the rest (outliers)."
     return text + ([outlier_text] if outliers else [])
 
 

@@ -346,7 +346,7 @@ def _public_n_label(n_label: str | None, k: int) -> str | None:
 
 def _public_box_plot(figure: Figure, k: int) -> Figure:
     """A box plot of k people or more without its outliers; below k people, withheld."""
-    data = figure.data[figure.data["statistic"] != "outlier"].reset_index(drop=True)
+    data = figure.data[figure.data["statistic"] != "outlier"].drop(columns="count").reset_index(drop=True)
     notes = list(figure.notes)
     withheld = is_small(figure.n, k)
     if withheld:
@@ -356,7 +356,8 @@ def _public_box_plot(figure: Figure, k: int) -> Figure:
         notes.append(OUTLIERS_LEFT_OUT[figure.language])
     data = data.assign(suppressed=withheld)
     kept = len(data)
-    table = figure.display_table.iloc[:kept].copy().reset_index(drop=True)
+    table = figure.display_table.iloc[:kept].drop(columns=HEADERS["count"][figure.language])
+    table = table.reset_index(drop=True)
     if withheld:
         value = HEADERS["value"][figure.language]
         table[value] = MARKER
