@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from via_reports.chapters.cache import OUTPUT_DIR_MARK, ChapterCache, chapter_key
+from via_reports.chapters.cache import OUTPUT_DIR_MARK, ChapterCache, chapter_key, shared_key_parts
 from via_reports.chapters.execute import notebook_template
 from via_reports.exceptions import TextError
+from via_reports.fingerprints import theme_hash
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -27,7 +28,7 @@ INPUTS = {"data_dir": "", "data": "demo", "wave": "T1", "kind": None, "language"
 
 def key(**changes):
     values = {"chapter": "barriers", "notebook": notebook_template("barriers"), "inputs": INPUTS} | changes
-    return chapter_key(**values)
+    return chapter_key(**values, shared=shared_key_parts(theme_hash(values["inputs"]["theme"])))
 
 
 def test_a_chapter_key_changes_with_every_input(tmp_path, monkeypatch):
@@ -46,19 +47,57 @@ def test_a_chapter_key_changes_with_every_input(tmp_path, monkeypatch):
     assert key() != base
 
 
+def test_a_build_hashes_the_code_and_reads_its_inputs_once_for_all_its_keys(tmp_path, monkeypatch):
+    """The build key and the seven chapter keys share one hashing of the code, the data and study.yaml."""
+    from tiny import tiny_tables, write_dataset
+
+    from via_reports import fingerprints
+    from via_reports.chapters import cache
+    from via_reports.chapters.registry import computed_chapters
+    from via_reports.report import freshness
+    from via_reports.report.chapter_runs import ChapterRuns, chapter_inputs
+    from via_reports.report.freshness import BuildInputs, BuildOptions
+
+    data = write_dataset(tmp_path / "data", *tiny_tables())
+    calls = {"code": 0, "data": 0, "study": 0}
+
+    def counted(name, function):
+        def wrapper(*args, **kwargs):
+            calls[name] += 1
+            return function(*args, **kwargs)
+        return wrapper
+
+    monkeypatch.setattr(cache, "code_hash", counted("code", cache.code_hash))
+    monkeypatch.setattr(freshness, "data_hashes", counted("data", fingerprints.data_hashes))
+    monkeypatch.setattr(freshness, "read_small_yaml", counted("study", freshness.read_small_yaml))
+    inputs = BuildInputs(BuildOptions(data_dir=data, wave="T1", cache_dir=tmp_path / "cache").resolved())
+    inputs.key
+    runs = ChapterRuns(inputs, lambda *event: None, {})
+    runs.close()
+    assert calls == {"code": 1, "data": 1, "study": 1}
+    # the same keys as each chapter hashing everything itself
+    for chapter in computed_chapters():
+        alone = chapter_key(chapter, notebook_template(chapter), chapter_inputs(BuildInputs(inputs.options)),
+                            shared_key_parts(theme_hash(inputs.options.theme)))
+        assert runs.keys[chapter] == alone
+
+
 def test_the_data_are_their_files_but_not_their_texts(tmp_path):
     from tiny import tiny_tables, write_dataset
 
-    from via_reports.fingerprints import data_hash
+    from via_reports.fingerprints import data_hashes, tree_hash
 
     data = write_dataset(tmp_path / "data", *tiny_tables())
-    base = data_hash(data)
+    base = data_hashes(data)
+    assert base.files == base.without_texts == tree_hash(data)  # no texts yet: one and the same
     (data / "text" / "nl").mkdir(parents=True)
     (data / "text" / "nl" / "conclusions.md").write_text("# Eigen\n")
-    assert data_hash(data) == base
+    with_text = data_hashes(data)
+    assert with_text.without_texts == base.without_texts == tree_hash(data, skip=("text",))
+    assert with_text.files == tree_hash(data) != base.files  # the build key does see the text
     table = data / "barriers.csv"
     table.write_text(table.read_text().replace("\n", "\r\n"))
-    assert data_hash(data) != base
+    assert data_hashes(data).without_texts != base.without_texts
 
 
 def test_a_text_or_another_notebook_is_no_input_of_a_chapter_but_the_wording_is(tmp_path, monkeypatch):
@@ -225,13 +264,19 @@ def test_the_command_line_answers_up_to_date_without_pandas(tmp_path):
     result = subprocess.run([sys.executable, "-c", probe, str(out)], capture_output=True, text=True, check=True)
     assert "Up to date" in result.stdout
     assert result.stdout.strip().endswith("0 []"), result.stdout
-    from via_reports.report.freshness import is_built
+    from via_reports.report.freshness import BuildInputs, is_built
 
-    assert is_built(options)
+    def built(options):
+        return is_built(BuildInputs(options.resolved()))
+
+    assert built(options)
+    (out / "notebooks").mkdir()  # an empty folder of the user's: the build would refuse the folder
+    assert not built(options)
+    (out / "notebooks").rmdir()
     (out / "report.pdf").write_bytes(b"%PDF changed")
-    assert not is_built(options)
-    assert not is_built(BuildOptions(out=out, wave="T1", force=True))
-    assert not is_built(BuildOptions(out=out, wave="T1", min_n=5))
+    assert not built(options)
+    assert not built(BuildOptions(out=out, wave="T1", force=True))
+    assert not built(BuildOptions(out=out, wave="T1", min_n=5))
 
 
 # --------------------------------------------------------------------------- builds with the cache

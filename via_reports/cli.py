@@ -218,18 +218,18 @@ def build(
     executed notebooks. Options not given come from report.yaml in the dataset
     folder, if there is one.
     """
-    from via_reports.report.freshness import BuildOptions, is_built
+    from via_reports.report.freshness import BuildInputs, BuildOptions, is_built
 
     console = _console(quiet)
     options = BuildOptions(data_dir=data_dir, out=out, wave=wave, kind=kind, language=language, theme=theme,
                            jobs=jobs, min_n=min_n, alpha=alpha, public=public, min_cell=min_cell,
                            timeout=timeout, force=force, cache_dir=cache_dir,
                            cache=not no_cache, isolated=isolated)
-    if is_built(options):  # answered before pandas or a kernel is loaded
+    inputs = BuildInputs(options.resolved())  # a wrong option: exit 2 before any work
+    if is_built(inputs):  # answered before pandas or a kernel is loaded
         _say_up_to_date(console, out.resolve())
         return
-    options.resolved()  # a wrong option: exit 2 before any work
-    _build(options, console, quiet)
+    _build(inputs, console, quiet)
 
 
 def _say_up_to_date(console: Console, out: Path) -> None:
@@ -237,7 +237,7 @@ def _say_up_to_date(console: Console, out: Path) -> None:
                   "code and templates (use --force to rebuild).")
 
 
-def _build(options, console: Console, quiet: bool) -> None:
+def _build(inputs, console: Console, quiet: bool) -> None:
     """Run the build with a progress bar; a failure prints its message and exits with its status."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -261,7 +261,7 @@ def _build(options, console: Console, quiet: bool) -> None:
 
         started = time.perf_counter()
         try:
-            result = build_report(options, progress)
+            result = build_report(progress=progress, inputs=inputs)
         except ContractError as error:
             bar.stop()
             print_violations(console, error.violations, f"{len(error.violations)} violation(s) of the data contract")

@@ -8,6 +8,7 @@ decide whether anything changed before it loads pandas or starts a kernel
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
 import via_reports
@@ -22,6 +23,19 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _tree_entries(folder: Path, pattern: str = "*", skip: tuple[str, ...] = ()):
+    """(relative path, what the folder's hash takes of it) for each file under ``folder``, in name order."""
+    for path in sorted(folder.rglob(pattern)):
+        relative = path.relative_to(folder)
+        if "__pycache__" in relative.parts or relative.parts[0] in skip:
+            continue
+        name = str(relative).encode()
+        if path.is_symlink():
+            yield relative, b"link:" + name + b"->" + str(path.readlink()).encode() + b"\0"
+        elif path.is_file():
+            yield relative, b"file:" + name + b"\0" + file_hash(path).encode()
+
+
 def tree_hash(folder: Path, pattern: str = "*", skip: tuple[str, ...] = ()) -> str:
     """SHA-256 over the names and contents of the files under ``folder`` matching ``pattern``.
 
@@ -30,15 +44,8 @@ def tree_hash(folder: Path, pattern: str = "*", skip: tuple[str, ...] = ()) -> s
     the build refuses it anyway.
     """
     digest = hashlib.sha256()
-    for path in sorted(folder.rglob(pattern)):
-        relative = path.relative_to(folder)
-        if "__pycache__" in relative.parts or relative.parts[0] in skip:
-            continue
-        name = str(relative).encode()
-        if path.is_symlink():
-            digest.update(b"link:" + name + b"->" + str(path.readlink()).encode() + b"\0")
-        elif path.is_file():
-            digest.update(b"file:" + name + b"\0" + file_hash(path).encode())
+    for _, entry in _tree_entries(folder, pattern, skip):
+        digest.update(entry)
     return digest.hexdigest()
 
 
@@ -62,6 +69,24 @@ def theme_hash(theme: str) -> str:
     return tree_hash(Path(theme)) if Path(theme).is_dir() else f"name:{theme}"
 
 
-def data_hash(data_dir: Path | None) -> str:
-    """A dataset folder by its files, its texts (``text/``) aside; the embedded demo is part of the code."""
-    return tree_hash(data_dir, skip=("text",)) if data_dir is not None else "demo"
+@dataclass(frozen=True)
+class DataHashes:
+    """A dataset folder by its files: all of them (the build key), and its texts (``text/``) aside (the chapters')."""
+
+    files: str
+    without_texts: str
+
+
+def data_hashes(data_dir: Path | None) -> DataHashes:
+    """Both hashes of a dataset folder, each file read once; the embedded demo is part of the code.
+
+    The same as ``tree_hash(data_dir)`` and ``tree_hash(data_dir, skip=("text",))``.
+    """
+    if data_dir is None:
+        return DataHashes("demo", "demo")
+    files, without_texts = hashlib.sha256(), hashlib.sha256()
+    for relative, entry in _tree_entries(data_dir):
+        files.update(entry)
+        if relative.parts[0] != "text":
+            without_texts.update(entry)
+    return DataHashes(files.hexdigest(), without_texts.hexdigest())

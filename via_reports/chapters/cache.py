@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import via_reports
-from via_reports.fingerprints import code_hash, file_hash, theme_hash
+from via_reports.fingerprints import code_hash, file_hash
 
 #: Stands for the build's staging folder inside a cached notebook (the executed notebook names it).
 OUTPUT_DIR_MARK = "@@via-reports-output-dir@@"
@@ -39,23 +39,28 @@ OUTPUT_DIR_MARK = "@@via-reports-output-dir@@"
 MAX_ENTRIES = 400
 
 
-def chapter_key(chapter: str, notebook: Path, inputs: dict[str, Any]) -> str:
+def shared_key_parts(theme_digest: str) -> dict[str, str]:
+    """What every chapter's key holds besides its own inputs, hashed once per build.
+
+    The theme (``theme_digest``: :func:`~via_reports.fingerprints.theme_hash`),
+    the package's code, data contracts and templates (the authored texts and
+    the notebooks aside) and the package version.
+    """
+    return {"theme": theme_digest, "code": code_hash(skip_templates=("text", "notebooks")),
+            "version": via_reports.__version__}
+
+
+def chapter_key(chapter: str, notebook: Path, inputs: dict[str, Any], shared: dict[str, str]) -> str:
     """Everything a chapter's executed notebook and figure CSVs depend on.
 
     ``inputs``: the data folder and the hash of its files (its texts aside),
     and the report's options as given (see
-    :func:`via_reports.report.build.chapter_inputs`); the same files and options
+    :func:`via_reports.report.chapter_runs.chapter_inputs`); the same files and options
     always resolve to the same waves, kind and language, so they stand for the
     resolved parameters, and are known before the data are validated.
+    ``shared``: :func:`shared_key_parts`.
     """
-    parts = {
-        "chapter": chapter,
-        "notebook": file_hash(notebook),
-        "inputs": inputs,
-        "theme": theme_hash(str(inputs.get("theme", ""))),
-        "code": code_hash(skip_templates=("text", "notebooks")),
-        "version": via_reports.__version__,
-    }
+    parts = {"chapter": chapter, "notebook": file_hash(notebook), "inputs": inputs, **shared}
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -69,7 +74,7 @@ class ChapterCache:
         assert self.folder is not None
         return self.folder / key
 
-    def has(self, chapter: str, key: str) -> bool:
+    def has(self, key: str) -> bool:
         """An entry for ``key`` is there (whether it is whole is checked when it is restored)."""
         return self.folder is not None and (self._entry(key) / "entry.json").is_file()
 

@@ -47,7 +47,8 @@ from via_reports.files import current_umask
 from via_reports.fingerprints import file_hash
 from via_reports.report.chapter_runs import ChapterRuns, Progress, theme_parameter
 from via_reports.report.facts import text_context
-from via_reports.report.freshness import BuildOptions, build_key, is_up_to_date, previous_manifest
+from via_reports.report.freshness import (BuildInputs, BuildOptions, foreign_files, is_up_to_date,
+                                          previous_manifest)
 from via_reports.report.text import load_text, text_path
 from via_reports.report.text_check import check_texts
 
@@ -66,33 +67,6 @@ class BuildResult:
     up_to_date: bool = False
 
 
-def _written_files(folder: Path, manifest: dict[str, Any]) -> set[str]:
-    """The files (relative paths) that the build which wrote ``manifest`` put in ``folder``.
-
-    Manifests before the SHA-256 list named the report files, the figure CSVs
-    and (implicitly) the executed notebooks.
-    """
-    if isinstance(manifest.get("outputs"), dict):
-        return {*manifest["outputs"], "manifest.json"}
-    listed = set(manifest.get("files", [])) | {f for entry in manifest.get("figures", []) for f in entry["files"]}
-    return listed | {"manifest.json"} | {f"notebooks/{p.name}" for p in (folder / "notebooks").glob("*.ipynb")}
-
-
-def _foreign_files(folder: Path) -> list[str]:
-    """What in a previous report folder the build did not write (the user's own files)."""
-    manifest = previous_manifest(folder)
-    if manifest is None:
-        return ["(no manifest.json of a build)"]
-    written = _written_files(folder, manifest)
-    needed = {str(Path(name).parent) for name in written} | {"."}
-    found = []
-    for path in sorted(folder.rglob("*")):
-        name = str(path.relative_to(folder))
-        if path.is_symlink() or (path.is_dir() and name not in needed) or (not path.is_dir() and name not in written):
-            found.append(name)
-    return found
-
-
 def _check_paths(options: BuildOptions) -> tuple[Path, Path | None]:
     """Refuse every output folder whose replacement could destroy something of the user's."""
     out = options.out.resolve()
@@ -109,10 +83,11 @@ def _check_paths(options: BuildOptions) -> tuple[Path, Path | None]:
         raise ParameterError(f"{out} is the working folder, one of its parents or the home folder; "
                              "choose a new folder for the report")
     if out.is_dir() and any(out.iterdir()):
-        if previous_manifest(out) is None:
+        manifest = previous_manifest(out)
+        if manifest is None:
             raise ParameterError(f"{out} is not empty and is not a report built by via-reports; "
                                  "a build replaces its output folder, so choose a new or empty folder")
-        foreign = _foreign_files(out)
+        foreign = foreign_files(out, manifest)
         if foreign:
             shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
             raise ParameterError(f"{out} holds file(s) that an earlier build did not write: {shown}. "
@@ -182,8 +157,8 @@ def _provenance(dataset: Dataset, scope: Scope, options: BuildOptions) -> dict[s
     }
 
 
-def build_report(options: BuildOptions | None = None, progress: Progress | None = None,
-                 **settings: Any) -> BuildResult:
+def build_report(options: BuildOptions | None = None, progress: Progress | None = None, *,
+                 inputs: BuildInputs | None = None, **settings: Any) -> BuildResult:
     """Build a report: validate the data, run the chapter notebooks, write PDF, HTML, CSVs and manifest.
 
     Give the options as keywords or as a :class:`BuildOptions`::
@@ -195,7 +170,9 @@ def build_report(options: BuildOptions | None = None, progress: Progress | None 
     comes from the dataset's ``report.yaml``, else from its default
     (``data_contracts/report.schema.yaml``, the same as the command line's).
     ``progress(chapter, event, seconds)`` is told when each chapter is queued,
-    starts, is done or failed.
+    starts, is done or failed. ``inputs``: the build's inputs as hashes when
+    the caller has them already (the command line's up-to-date check), in
+    place of ``options``.
 
     The output folder is written only when everything succeeded, and only ever
     replaces a folder an earlier build made. Returns a :class:`BuildResult`
@@ -209,19 +186,20 @@ def build_report(options: BuildOptions | None = None, progress: Progress | None 
     from via_reports.report.document import Chapter, MarkdownBlock, ReportDocument, number_document
     from via_reports.report.themes import load_theme
 
-    if options is not None and settings:
-        raise TypeError("give the options as a BuildOptions or as keywords, not both")
-    options = (options or BuildOptions(**settings)).resolved()
+    if sum((options is not None, inputs is not None, bool(settings))) > 1:
+        raise TypeError("give the options as a BuildOptions, as BuildInputs or as keywords, not several")
+    inputs = inputs or BuildInputs((options or BuildOptions(**settings)).resolved())
+    options = inputs.options
     progress = progress or (lambda chapter, event, seconds: None)
     timings: dict[str, float] = {}
     out, data_dir = _check_paths(options)
-    key = build_key(options)
+    key = inputs.key
     if not options.force and is_up_to_date(out, key):  # before the data are even read
         files = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
         return BuildResult(out=out, scope=None, timings=timings, files=files, up_to_date=True)
     theme = load_theme(options.theme)  # a bad theme fails before any work
 
-    runs = ChapterRuns(options, data_dir, progress, timings)
+    runs = ChapterRuns(inputs, progress, timings)
     try:
         runs.start_kernels(computed_chapters(options.kind or "interim"))  # they start while the data are read
         started = time.perf_counter()

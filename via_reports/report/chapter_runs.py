@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any, Callable
 
-from via_reports.chapters.cache import ChapterCache, chapter_key
+from via_reports.chapters.cache import ChapterCache, chapter_key, shared_key_parts
 from via_reports.chapters.collect import CollectedChapter, collect_chapter
 from via_reports.chapters.engine import WarmKernels
 from via_reports.chapters.execute import notebook_template, run_chapter
@@ -30,8 +30,7 @@ from via_reports.chapters.registry import computed_chapters
 from via_reports.data.dataset import Dataset
 from via_reports.data.snapshot import SNAPSHOT_VARIABLE, write_snapshot
 from via_reports.exceptions import ChapterError
-from via_reports.fingerprints import data_hash
-from via_reports.report.freshness import BuildOptions, report_language
+from via_reports.report.freshness import BuildInputs
 
 #: Progress callbacks: (chapter, event, seconds) with event "queued" | "start" | "done" | "failed" | "cached".
 Progress = Callable[[str, str, float], None]
@@ -42,11 +41,12 @@ def theme_parameter(theme: str) -> str:
     return str(Path(theme).resolve()) if Path(theme).is_dir() else theme
 
 
-def chapter_inputs(options: BuildOptions, data_dir: Path | None) -> dict[str, Any]:
+def chapter_inputs(inputs: BuildInputs) -> dict[str, Any]:
     """What every chapter of a build depends on besides its notebook and the code: data and options as given
     (the language as the study decides it)."""
-    return {"data_dir": str(data_dir) if data_dir else "", "data": data_hash(data_dir), "wave": options.wave,
-            "kind": options.kind, "language": report_language(options), "min_n": options.min_n,
+    options = inputs.options
+    return {"data_dir": str(inputs.data_dir) if inputs.data_dir else "", "data": inputs.data.without_texts,
+            "wave": options.wave, "kind": options.kind, "language": inputs.language, "min_n": options.min_n,
             "alpha": options.alpha, "public": options.public, "min_cell": options.min_cell,
             "theme": theme_parameter(options.theme)}
 
@@ -54,14 +54,13 @@ def chapter_inputs(options: BuildOptions, data_dir: Path | None) -> dict[str, An
 class ChapterRuns:
     """The chapters of one build; :meth:`close` stops its kernels and removes its private folder."""
 
-    def __init__(self, options: BuildOptions, data_dir: Path | None, progress: Progress,
-                 timings: dict[str, float]):
-        self.options = options
+    def __init__(self, inputs: BuildInputs, progress: Progress, timings: dict[str, float]):
+        self.options = inputs.options
         self.progress = progress
         self.timings = timings
-        self.cache = ChapterCache(options.cache_folder)
-        inputs = chapter_inputs(options, data_dir)
-        self.keys = {chapter: chapter_key(chapter, notebook_template(chapter), inputs)
+        self.cache = ChapterCache(self.options.cache_folder)
+        shared = shared_key_parts(inputs.theme)  # the code and theme, hashed once for every chapter
+        self.keys = {chapter: chapter_key(chapter, notebook_template(chapter), chapter_inputs(inputs), shared)
                      for chapter in computed_chapters()}
         self.private = Path(tempfile.mkdtemp(prefix="via-reports-build-"))  # mode 0700: the snapshot's folder
         self.snapshot = self.private / "dataset.pickle"
@@ -71,7 +70,7 @@ class ChapterRuns:
         """Start warm kernels for those of ``chapters`` the cache cannot give (none with ``isolated``)."""
         if self.options.isolated or self.kernels is not None:
             return
-        missing = [c for c in chapters if not self.cache.has(c, self.keys[c])]
+        missing = [c for c in chapters if not self.cache.has(self.keys[c])]
         if missing:
             self.kernels = WarmKernels(min(max(1, self.options.jobs), len(missing)),
                                        env={SNAPSHOT_VARIABLE: str(self.snapshot)})

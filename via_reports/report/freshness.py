@@ -18,6 +18,7 @@ import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ import yaml
 
 import via_reports
 from via_reports.files import read_small_yaml
-from via_reports.fingerprints import code_hash, file_hash, theme_hash, tree_hash
+from via_reports.fingerprints import DataHashes, code_hash, data_hashes, file_hash, theme_hash
 from via_reports.options import DEFAULT_OPTIONS, LANGUAGES, default_cache_dir, resolve_options
 
 #: Seconds one notebook cell may run before its chapter counts as hung (``--timeout``).
@@ -106,31 +107,58 @@ def report_language(options: BuildOptions) -> str | None:
     return language if language in LANGUAGES else None
 
 
-def build_key(options: BuildOptions) -> str:
-    """Everything a report depends on, as files: data, parameters, code, templates, theme, version.
+class BuildInputs:
+    """The inputs of one build as hashes, each computed once: the build key and every chapter's key use them.
 
-    The options count as resolved (:meth:`BuildOptions.resolved`: given, else
-    report.yaml's, else the default), so a theme folder named only in
-    report.yaml is hashed by its content; ``wave=None`` stays "the last
-    answered", which the same files always resolve the same way. How the build
-    runs (jobs, cache, isolated kernels) does not count, since it never changes
-    a byte. The data folder's and the theme folder's paths are part of it
-    because the executed notebooks name them. Resolving reads only report.yaml
-    and looks up the theme: no heavy import.
+    ``options`` are resolved (:meth:`BuildOptions.resolved`). Computing them
+    imports nothing heavy and reads the data folder's files once.
     """
-    options = options.resolved()
-    data_dir = Path(options.data_dir).resolve() if options.data_dir else None
-    theme = Path(options.theme)
-    parts = {
-        "data": tree_hash(data_dir) if data_dir is not None else "demo",
-        "paths": [str(data_dir), str(theme.resolve()) if theme.is_dir() else None],
-        "parameters": [options.wave, options.kind, report_language(options), options.min_n, options.alpha,
-                       options.public, options.min_cell],
-        "theme": theme_hash(str(theme)),
-        "code": code_hash(),
-        "version": via_reports.__version__,
-    }
-    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+    def __init__(self, options: BuildOptions):
+        self.options = options
+        self.data_dir = Path(options.data_dir).resolve() if options.data_dir is not None else None
+
+    @cached_property
+    def language(self) -> str | None:
+        """The report's language as the study decides it (:func:`report_language`)."""
+        return report_language(self.options)
+
+    @cached_property
+    def data(self) -> DataHashes:
+        return data_hashes(self.data_dir)
+
+    @cached_property
+    def theme(self) -> str:
+        return theme_hash(str(self.options.theme))
+
+    @cached_property
+    def key(self) -> str:
+        """Everything a report depends on, as files: data, parameters, code, templates, theme, version.
+
+        The options count as resolved (given, else report.yaml's, else the
+        default), so a theme folder named only in report.yaml is hashed by its
+        content; ``wave=None`` stays "the last answered", which the same files
+        always resolve the same way. How the build runs (jobs, cache, isolated
+        kernels) does not count, since it never changes a byte. The data
+        folder's and the theme folder's paths are part of it because the
+        executed notebooks name them.
+        """
+        options, theme = self.options, Path(self.options.theme)
+        parts = {
+            "data": self.data.files,
+            "paths": [str(self.data_dir), str(theme.resolve()) if theme.is_dir() else None],
+            "parameters": [options.wave, options.kind, self.language, options.min_n, options.alpha,
+                           options.public, options.min_cell],
+            "theme": self.theme,
+            "code": code_hash(),
+            "version": via_reports.__version__,
+        }
+        return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def build_key(options: BuildOptions) -> str:
+    """The build key (:attr:`BuildInputs.key`) of options not resolved yet (resolving reads only report.yaml)."""
+    return BuildInputs(options.resolved()).key
 
 
 def previous_manifest(folder: Path) -> dict[str, Any] | None:
@@ -144,13 +172,36 @@ def previous_manifest(folder: Path) -> dict[str, Any] | None:
     return None
 
 
+def written_files(folder: Path, manifest: dict[str, Any]) -> set[str]:
+    """The files (relative paths) that the build which wrote ``manifest`` put in ``folder``.
+
+    Manifests before the SHA-256 list named the report files, the figure CSVs
+    and (implicitly) the executed notebooks.
+    """
+    if isinstance(manifest.get("outputs"), dict):
+        return {*manifest["outputs"], "manifest.json"}
+    listed = set(manifest.get("files", [])) | {f for entry in manifest.get("figures", []) for f in entry["files"]}
+    return listed | {"manifest.json"} | {f"notebooks/{p.name}" for p in (folder / "notebooks").glob("*.ipynb")}
+
+
+def foreign_files(folder: Path, manifest: dict[str, Any]) -> list[str]:
+    """What in a report folder the build that wrote ``manifest`` did not write (the user's own files)."""
+    written = written_files(folder, manifest)
+    needed = {str(Path(name).parent) for name in written} | {"."}
+    found = []
+    for path in sorted(folder.rglob("*")):
+        name = str(path.relative_to(folder))
+        if path.is_symlink() or (path.is_dir() and name not in needed) or (not path.is_dir() and name not in written):
+            found.append(name)
+    return found
+
+
 def is_up_to_date(out: Path, key: str) -> bool:
     """The output folder was made from exactly these inputs, holds only what that build wrote, all as written."""
     manifest = previous_manifest(out)
     if manifest is None or manifest["report"]["build_key"] != key or not isinstance(manifest.get("outputs"), dict):
         return False
-    present = {str(p.relative_to(out)) for p in out.rglob("*") if not p.is_dir() or p.is_symlink()}
-    if present != {*manifest["outputs"], "manifest.json"}:  # a file of the user's: the build refuses it
+    if foreign_files(out, manifest):  # a file of the user's: the build refuses it
         return False
     try:
         return all(file_hash(out / name) == digest for name, digest in manifest["outputs"].items())
@@ -158,6 +209,6 @@ def is_up_to_date(out: Path, key: str) -> bool:
         return False
 
 
-def is_built(options: BuildOptions) -> bool:
-    """``options.out`` holds the report these options ask for, untouched (``--force``: never)."""
-    return not options.force and is_up_to_date(Path(options.out).resolve(), build_key(options))
+def is_built(inputs: BuildInputs) -> bool:
+    """``options.out`` holds the report these inputs make, untouched (``--force``: never)."""
+    return not inputs.options.force and is_up_to_date(Path(inputs.options.out).resolve(), inputs.key)
