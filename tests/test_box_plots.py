@@ -50,8 +50,15 @@ def test_outliers_sharing_a_value_are_one_row_with_their_count(monkeypatch, tmp_
                       if row.get("marker") == "uitschieter"]
     assert outlier_points == [50.0, 100.0]
     assert "uitschieter 100 (3 deelnemers)" in figure.alt_text and "uitschieter 50;" not in figure.alt_text
-    table = figure.display_table
-    assert table["Aantal"].tolist() == [""] * 8 + ["1", "3"]
+    counts = figure.display_table["Aantal"]
+    assert counts.isna().sum() == 8 and counts.dropna().tolist() == [1, 3]  # a statistic's count shows as "–"
+
+
+def test_without_outliers_the_table_has_no_count_column_but_the_csv_keeps_it(monkeypatch):
+    figure = box_plot(monkeypatch, range(1, 17))  # 1..16: no value beyond the fences
+    assert "outlier" not in set(figure.data["statistic"])
+    assert list(figure.data.columns) == ["statistic", "value", "count", "n"]
+    assert "Aantal" not in figure.display_table and len(figure.text) == 1
 
 
 def test_the_public_edition_leaves_the_outliers_and_their_count_out(monkeypatch):

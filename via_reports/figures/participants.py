@@ -553,8 +553,9 @@ def box_plot_figure(
         alt_text=alt_text,
         language=language,
         text=box_plot_text(statistics, int(outliers.sum()), n, language),
-        table=display_table(data, language, {"statistic": statistic_label,
-                                             "count": lambda count: "" if pd.isna(count) else str(count)}),
+        # the count column only where there are outliers (a statistic's count shows as "–")
+        table=display_table(data if len(outliers) else data.drop(columns="count"), language,
+                            {"statistic": statistic_label}),
     )
 
 

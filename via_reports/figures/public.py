@@ -356,7 +356,7 @@ def _public_box_plot(figure: Figure, k: int) -> Figure:
         notes.append(OUTLIERS_LEFT_OUT[figure.language])
     data = data.assign(suppressed=withheld)
     kept = len(data)
-    table = figure.display_table.iloc[:kept].drop(columns=HEADERS["count"][figure.language])
+    table = figure.display_table.iloc[:kept].drop(columns=HEADERS["count"][figure.language], errors="ignore")
     table = table.reset_index(drop=True)
     if withheld:
         value = HEADERS["value"][figure.language]
