@@ -406,7 +406,7 @@ def _public_chart(figure: Figure, data: pd.DataFrame):
     spec = figure.chart.to_dict()
     values = [c for c in data.columns if c != "suppressed" and pd.api.types.is_numeric_dtype(data[c])
               and c in figure.data.columns]
-    keys = [c for c in figure.data.columns if c not in values and c != "n"]
+    keys = [c for c in figure.data.columns if c in data.columns and c not in values and c != "n"]
     hidden_keys = {tuple(_plain(row[c]) for c in keys) for _, row in data[data["suppressed"]].iterrows()}
     points = set(_plain(v) for v in figure.data.loc[figure.data.get("statistic", pd.Series(dtype=str)) == "outlier",
                                                      "value"]) if "statistic" in figure.data else set()
