@@ -1,6 +1,7 @@
 """Benchmark via-reports: the speed table of issue 11, validation, and where a build's time goes.
 
     .venv/bin/python scripts/benchmark.py table [--skip-million]   # the one table, measured in one run
+    .venv/bin/python scripts/benchmark.py million                  # only the table's 1e6-row build
     .venv/bin/python scripts/benchmark.py validation [--scale 100]
     .venv/bin/python scripts/benchmark.py duplicates [--rows 1000000]
     .venv/bin/python scripts/benchmark.py build [--jobs 2] [--wave T1]
@@ -165,7 +166,7 @@ def bench_notebooks(wave: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=["table", "validation", "duplicates", "build", "notebooks", "all"])
+    parser.add_argument("what", choices=["table", "million", "validation", "duplicates", "build", "notebooks", "all"])
     parser.add_argument("--skip-million", action="store_true", help="table: leave out the 1e6-row build")
     parser.add_argument("--scale", type=int, default=100)
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -176,6 +177,10 @@ def main(argv: list[str] | None = None) -> int:
         from speed_table import speed_table
 
         speed_table(args.wave, args.jobs, million=not args.skip_million)
+    if args.what == "million":
+        from speed_table import million_table
+
+        million_table(args.wave, args.jobs)
     if args.what in ("validation", "all"):
         bench_validation(args.scale)
     if args.what in ("duplicates", "all"):
