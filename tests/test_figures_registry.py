@@ -33,8 +33,9 @@ EXPECTED_COLUMNS = {
     "participants.education": ["education_nl", "count", "percent", "n"],
     "participants.no_nl_diploma_age": ["age_group", "foreign_diploma_valued", "count", "percent", "n"],
     "participants.born_nl_prior_work": ["born_nl", "prior_paid_work_nl", "count", "percent", "n"],
-    "participants.years_paid_work": ["statistic", "value", "n"],
-    "participants.years_since_work": ["statistic", "value", "n"],
+    # REPORTS.md's columns plus `count`: one row per distinct outlier value, not per person (docs/figures.md)
+    "participants.years_paid_work": ["statistic", "value", "count", "n"],
+    "participants.years_since_work": ["statistic", "value", "count", "n"],
     "participation.by_wave": ["wave", "type", "count", "percent", "n"],
     "participation.all_waves": ["type", "count", "percent", "n"],
     "instruments.use": ["instrument", "count", "percent", "n"],
