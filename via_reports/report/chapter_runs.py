@@ -59,8 +59,8 @@ class ChapterRuns:
         self.progress = progress
         self.timings = timings
         self.cache = ChapterCache(self.options.cache_folder)
-        shared = shared_key_parts(inputs.theme)  # the code and theme, hashed once for every chapter
-        self.keys = {chapter: chapter_key(chapter, notebook_template(chapter), chapter_inputs(inputs), shared)
+        given, shared = chapter_inputs(inputs), shared_key_parts(inputs.theme)  # once for every chapter
+        self.keys = {chapter: chapter_key(chapter, notebook_template(chapter), given, shared)
                      for chapter in computed_chapters()}
         self.private = Path(tempfile.mkdtemp(prefix="via-reports-build-"))  # mode 0700: the snapshot's folder
         self.snapshot = self.private / "dataset.pickle"
