@@ -8,6 +8,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -37,6 +38,20 @@ def _wait_for(port: int, ready, seconds: float = 600) -> dict:
     raise AssertionError(f"the preview did not get there: {_state(port)}")
 
 
+def _save(path: Path, text: str) -> None:
+    """Save as an editor does: the new text appears at once (the watcher never sees half a file)."""
+    part = path.parents[3] / "edit.part"  # beside the data folder, not watched
+    part.write_text(text)
+    os.replace(part, path)
+
+
+def _drain(stream, lines: list[str]) -> threading.Thread:
+    """Read the server's output as it comes (a full pipe would block the server's next print)."""
+    reader = threading.Thread(target=lambda: lines.extend(stream), daemon=True)
+    reader.start()
+    return reader
+
+
 def test_preview_rebuilds_on_a_text_edit_and_shows_a_broken_text(tmp_path):
     from tiny import tiny_tables, write_dataset
 
@@ -53,25 +68,32 @@ def test_preview_rebuilds_on_a_text_edit_and_shows_a_broken_text(tmp_path):
         line = server.stdout.readline()
         match = re.search(r"serving http://127\.0\.0\.1:(\d+)/", line)
         assert match, line
+        lines: list[str] = []
+        reader = _drain(server.stdout, lines)
         port = int(match.group(1))
         page = _get(port, "/")
         assert "Content-Security-Policy" in page and 'id="report"' in page
         _wait_for(port, lambda s: s["version"] >= 1)
         assert "De eerste versie van deze zin." in _get(port, "/report.html")
 
-        (own / "conclusions.md").write_text(ours + "\nDe tweede versie van deze zin.\n")
+        _save(own / "conclusions.md", ours + "\nDe tweede versie van deze zin.\n")
         _wait_for(port, lambda s: s["version"] >= 2, seconds=300)
         assert "De tweede versie van deze zin." in _get(port, "/report.html")
 
-        (own / "conclusions.md").write_text(ours + "\n{{ cuont('participants.age_sex') }}\n")
+        _save(own / "conclusions.md", ours + "\n{{ cuont('participants.age_sex') }}\n")
         state = _wait_for(port, lambda s: s["error"] is not None, seconds=300)
         assert re.search(r"conclusions\.md, line \d+: unknown name 'cuont'", state["error"])
         assert state["version"] == 2
         assert "De tweede versie van deze zin." in _get(port, "/report.html")  # the last good report stays
 
         server.send_signal(signal.SIGINT)
-        assert server.wait(timeout=60) == 0
-        output = server.stdout.read()
+        try:
+            status = server.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            raise AssertionError("the preview did not stop on Ctrl-C; it printed:\n" + "".join(lines)) from None
+        reader.join(timeout=10)
+        output = "".join(lines)
+        assert status == 0, output
         assert "unknown name 'cuont'" in output and "stopped" in output
     finally:
         if server.poll() is None:
