@@ -50,10 +50,9 @@ def datasets(tmp_path_factory):
     }
 
 
-#: Each case's languages run on one xdist worker (``--dist loadgroup``), which computes its figures once.
+#: This file runs on one xdist worker (``--dist loadfile``), which computes each case's figures once.
 #: Every figure of a dataset takes seconds: the tiny dataset is the fast lane's case, the rest is slow.
-CASES = [pytest.param(d, w, marks=[pytest.mark.xdist_group(f"texts-{d}-{w}"),
-                                    *([] if d == "tiny" else [pytest.mark.slow])])
+CASES = [pytest.param(d, w, marks=[] if d == "tiny" else [pytest.mark.slow])
          for d in ("demo", "tiny", "tiny_no_control", "tiny_no_barriers") for w in ("T1", "T2")]
 
 
@@ -68,7 +67,6 @@ def test_every_text_fills_in(datasets, name, wave, language):
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("texts-demo-T1")
 def test_the_most_named_barrier_needs_no_agreement_with_its_label(datasets):
     """'medische klachten' is plural, 'moeite met de taal' singular: the sentence reads right for both."""
     for language, expected in (("nl", "; op T1 noemen zij medische klachten het vaakst."),
@@ -78,7 +76,7 @@ def test_the_most_named_barrier_needs_no_agreement_with_its_label(datasets):
         assert "staat medische klachten" not in body
 
 
-@pytest.mark.xdist_group("texts-demo-T1")
+@pytest.mark.slow
 def test_demo_summary_states_the_published_numbers(datasets):
     _, body = load_text("summary", context_for(datasets, "demo", "T1", "nl"))
     assert "hebben er 87 (65%) eerder betaald werk" in body
@@ -127,7 +125,6 @@ def test_demo_final_report_states_the_bottom_line_with_numbers(datasets, text):
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("texts-tiny_no_barriers-T1")
 def test_no_barrier_named_is_said_as_such(datasets):
     context = context_for(datasets, "tiny_no_barriers", "T1", "nl")
     _, body = load_text("summary", context)

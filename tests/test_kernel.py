@@ -72,6 +72,7 @@ def test_the_chapter_kernel_is_always_this_interpreters():
     assert all(argument in spec.argv for argument in QUIET)
 
 
+@pytest.mark.slow
 def test_kernel_install_registers_the_kernel_for_the_user(tmp_path):
     """As a pip user runs it: the kernel lands in Jupyter's user folder and runs this Python, quietly."""
     env = {**os.environ, "JUPYTER_DATA_DIR": str(tmp_path / "jupyter"), "JUPYTER_PLATFORM_DIRS": "0",

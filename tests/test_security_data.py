@@ -242,7 +242,7 @@ def test_validation_of_many_duplicate_keys_is_vectorised(tiny, write, monkeypatc
     """
     study, frames = tiny
     rows = 20_000
-    frames["responses"] = pd.concat([frames["responses"].iloc[[0]]] * rows, ignore_index=True)
+    frames["responses"] = frames["responses"].iloc[[0] * rows].reset_index(drop=True)
     folder = write(study, frames)
     lookups = []
     cell_lookup = pd.core.indexing._AtIndexer.__getitem__

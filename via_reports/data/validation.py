@@ -186,8 +186,8 @@ class _Cells:
 
 def _keys_in(frame: pd.DataFrame, target: pd.DataFrame, columns: list[str]) -> pd.Series:
     """Whether each row's combination of ``columns`` occurs in ``target`` (hashed, not row by row)."""
-    rows = pd.MultiIndex.from_frame(frame[columns])
-    known = pd.MultiIndex.from_frame(target[columns])
+    rows = pd.MultiIndex.from_arrays([frame[c] for c in columns])
+    known = pd.MultiIndex.from_arrays([target[c] for c in columns])
     return pd.Series(rows.isin(known), index=frame.index)
 
 
@@ -394,6 +394,17 @@ def _num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
+def _duplicate_cells(frame: pd.DataFrame, key: list[str], duplicated: pd.Series, source: TableSource) -> _Cells:
+    """For each repeated key: the file row it repeats and the key as text, joined column by column (not row by row)."""
+    first_seen = frame.reset_index().groupby(key, dropna=False)["index"].transform("min")
+    first_seen.index = frame.index
+    repeated = frame.loc[duplicated, key].astype(str)
+    key_text = repeated[key[0]].str.cat([repeated[k] for k in key[1:]], sep=", ") if len(key) > 1 \
+        else repeated[key[0]]
+    return _Cells(pd.DataFrame({"first_seen": first_seen[duplicated] + source.first_row,
+                                "key_text": key_text}).reindex(frame.index))
+
+
 def _build_schema(contract: TableContract, frame: pd.DataFrame, ctx: _Context,
                   present: list[str]) -> tuple[pa.DataFrameSchema, dict[str, _CheckInfo]]:
     infos: dict[str, _CheckInfo] = {}
@@ -417,18 +428,10 @@ def _build_schema(contract: TableContract, frame: pd.DataFrame, ctx: _Context,
     if all(k in present for k in contract.key):
         key = list(contract.key)
         duplicated = frame.duplicated(key, keep="first") & frame[key].notna().all(axis=1)
-        first_seen = frame.reset_index().groupby(key, dropna=False)["index"].transform("min")
-        first_seen.index = frame.index
-        source = ctx.sources[contract.table]
         reported = key[-1]
         check_name = f"{reported}:unique_key"
-        # each duplicate's key as text and the row it repeats, joined column by column (not row by row)
-        repeated = frame.loc[duplicated, key].astype(str)
-        key_text = repeated[key[0]].str.cat([repeated[k] for k in key[1:]], sep=", ") if len(key) > 1 \
-            else repeated[key[0]]
-        cell = _Cells(pd.DataFrame({"first_seen": first_seen[duplicated] + source.first_row,
-                                    "key_text": key_text}).reindex(frame.index))
         shown_key = " + ".join(key)
+        cell = _duplicate_cells(frame, key, duplicated, ctx.sources[contract.table]) if duplicated.any() else None
         infos[check_name] = _CheckInfo(
             "unique_key", ", ".join(key), "error",
             lambda i, v: {"key": shown_key, "other_row": int(cell(i, "first_seen")), "value": cell(i, "key_text")},
