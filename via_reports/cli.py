@@ -372,6 +372,9 @@ def preview(
     console = _console()
     options = BuildOptions(data_dir=data_dir, out=out, wave=wave, kind=kind, language=language, theme=theme)
     options.resolved()  # a wrong option: exit 2 before anything is served
+    # Ctrl-C stops the preview, also when the process that started it ignores SIGINT
+    # (a background job of a shell, a test runner): an ignored signal is inherited.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     serve(options, port, lambda message: console.print(shown(message)))
 
 
