@@ -356,8 +356,10 @@ def test_refuses_the_working_folder(tmp_path, monkeypatch):
         build_report(BuildOptions(out=Path(".")))
 
 
-def test_missing_data_folder_is_a_data_error(tmp_path):
+def test_missing_data_folder_is_a_data_error_said_also_when_quiet(tmp_path, capsys):
     assert main(["build", str(tmp_path / "nope"), "--out", str(tmp_path / "out"), "--quiet"]) == 3
+    said = " ".join(capsys.readouterr().out.split())  # --quiet hides the progress, not why nothing was built
+    assert "no dataset folder at" in said and "No report was built" in said
 
 
 def test_a_failed_swap_puts_the_previous_report_back(tmp_path):

@@ -210,7 +210,7 @@ def build(
         show_default=False)] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Use no cache: run every chapter.")] = False,
     isolated: Annotated[bool, typer.Option("--isolated", help="Run each chapter in a fresh kernel of its own.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output; the exit status tells.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output; an error is still shown.")] = False,
 ) -> None:
     """Build the report of a dataset.
 
@@ -262,22 +262,10 @@ def _build(inputs, console: Console, quiet: bool) -> None:
         started = time.perf_counter()
         try:
             result = build_report(progress=progress, inputs=inputs)
-        except ContractError as error:
-            bar.stop()
-            print_violations(console, error.violations, f"{len(error.violations)} violation(s) of the data contract")
-            console.print("[red]No report was built:[/red] the data do not meet the contract.")
-            raise typer.Exit(error.exit_code) from None
-        except ChapterError as error:
-            bar.stop()
-            console.print(f"[red]{shown(error)}[/red]")
-            if error.notebook_path:
-                console.print(f"Inspect the executed notebook: {shown(error.notebook_path)}")
-            console.print("No report was built.")
-            raise typer.Exit(error.exit_code) from None
         except ViaReportsError as error:
             bar.stop()
-            console.print(f"[red]{type(error).__name__}:[/red] {shown(error)}")
-            console.print("No report was built.")
+            console.quiet = False  # --quiet hides the progress, never why no report was built
+            _say_why_not(console, error)
             raise typer.Exit(error.exit_code) from None
     if result.up_to_date:
         _say_up_to_date(console, result.out)
@@ -285,6 +273,21 @@ def _build(inputs, console: Console, quiet: bool) -> None:
     total = time.perf_counter() - started
     console.print(f"[green]Report built[/green] in {shown(result.out)} ({result.scope.kind}, waves "
                   f"{', '.join(result.scope.waves)}, {len(result.files)} files, {total:.1f} s).")
+
+
+def _say_why_not(console: Console, error: ViaReportsError) -> None:
+    """Why a build wrote no report: every violation, the failed chapter's notebook, or the error."""
+    if isinstance(error, ContractError):
+        print_violations(console, error.violations, f"{len(error.violations)} violation(s) of the data contract")
+        console.print("[red]No report was built:[/red] the data do not meet the contract.")
+        return
+    if isinstance(error, ChapterError):
+        console.print(f"[red]{shown(error)}[/red]")
+        if error.notebook_path:
+            console.print(f"Inspect the executed notebook: {shown(error.notebook_path)}")
+    else:
+        console.print(f"[red]{type(error).__name__}:[/red] {shown(error)}")
+    console.print("No report was built.")
 
 
 @app.command()
