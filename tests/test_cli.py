@@ -19,7 +19,8 @@ from via_reports.exceptions import ParameterError
 from via_reports.options import DEFAULT_OPTIONS, options_schema, resolve_options
 from via_reports.report.build import BuildOptions
 
-COMMANDS = [[], ["validate"], ["build"], ["demo-data"], ["init"], ["notebooks"], ["kernel"], ["kernel", "install"]]
+COMMANDS = [[], ["validate"], ["build"], ["demo-data"], ["init"], ["notebooks"], ["kernel"], ["kernel", "install"],
+            ["preview"]]
 
 
 def help_text(args: list[str], capsys) -> str:
@@ -67,6 +68,19 @@ def test_a_wrong_build_option_is_exit_2_and_builds_nothing(option, value, messag
     assert main(["build", "--out", str(out), option, value, "--quiet"]) == 2
     assert message in re.sub(r"\s+", " ", capsys.readouterr().err)
     assert not out.exists()
+
+
+def test_preview_takes_the_builds_report_options(tiny_dir, monkeypatch):
+    import via_reports.preview
+
+    served = []
+    monkeypatch.setattr(via_reports.preview, "preview", lambda options, port, say: served.append((options, port)))
+    assert main(["preview", str(tiny_dir), "--port", "0", "--wave", "T1", "--language", "en",
+                 "--public", "--min-cell", "3"]) == 0
+    [(options, port)] = served
+    assert (options.wave, options.language, options.public, options.min_cell, port) == ("T1", "en", True, 3, 0)
+    assert main(["preview", str(tiny_dir), "--public", "--min-cell", "1"]) == 2  # refused before serving
+    assert len(served) == 1
 
 
 @pytest.mark.parametrize(("name", "value", "message"), [

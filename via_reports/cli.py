@@ -175,32 +175,41 @@ def _default(name: str, otherwise: str | None = None) -> str:
     return f"default: {REPORT_FILE}'s, else {otherwise or DEFAULT_OPTIONS[name]}"
 
 
+#: Options that build and preview share, declared once.
+WaveOption = Annotated[Optional[str], typer.Option(
+    "--wave", metavar="T0|T1|T2", help=f"Last wave of the report ({_default('wave', 'the last answered')}).")]
+KindOption = Annotated[Optional[str], typer.Option(
+    "--kind", metavar="interim|final",
+    help=f"Report kind ({_default('kind', 'final for the last wave if a control group exists')}).")]
+LanguageOption = Annotated[Optional[str], typer.Option(
+    "--language", metavar="nl|en", help=f"Report language ({_default('language', 'the language of study.yaml')}).")]
+ThemeOption = Annotated[Optional[str], typer.Option(
+    "--theme", metavar="NAME|FOLDER", help=f"default, neutral or a theme folder ({_default('theme')}).")]
+PublicOption = Annotated[Optional[bool], typer.Option(
+    "--public", help="A public edition: no count from 1 to K-1, nor one that totals give away "
+                     f"({_default('public', 'internal')}; public: true in study.yaml makes it public too).")]
+MinCellOption = Annotated[Optional[int], typer.Option(
+    "--min-cell", metavar="K", help=f"Threshold of a public edition, at least 2 ({_default('min_cell')}).")]
+
+
 @app.command()
 def build(
     data_dir: Annotated[Optional[Path], typer.Argument(
         metavar="DATA", help="Dataset folder; omit for the embedded demo data.", show_default=False)] = None,
     out: Annotated[Path, typer.Option("--out", "-o", metavar="FOLDER",
                                       help="Output folder, replaced only when the build succeeds.")] = Path("report"),
-    wave: Annotated[Optional[str], typer.Option(
-        "--wave", metavar="T0|T1|T2", help=f"Last wave of the report ({_default('wave', 'the last answered')}).")] = None,
-    kind: Annotated[Optional[str], typer.Option(
-        "--kind", metavar="interim|final",
-        help=f"Report kind ({_default('kind', 'final for the last wave if a control group exists')}).")] = None,
-    language: Annotated[Optional[str], typer.Option(
-        "--language", metavar="nl|en", help=f"Report language ({_default('language', 'the language of study.yaml')}).")] = None,
-    theme: Annotated[Optional[str], typer.Option(
-        "--theme", metavar="NAME|FOLDER", help=f"default, neutral or a theme folder ({_default('theme')}).")] = None,
+    wave: WaveOption = None,
+    kind: KindOption = None,
+    language: LanguageOption = None,
+    theme: ThemeOption = None,
     jobs: Annotated[Optional[int], typer.Option(
         "--jobs", "-j", metavar="N", help=f"Chapters run in parallel ({_default('jobs')}).")] = None,
     min_n: Annotated[Optional[int], typer.Option(
         "--min-n", metavar="N", help=f"Fewest users for an instrument's satisfaction figure ({_default('min_n')}).")] = None,
     alpha: Annotated[Optional[float], typer.Option(
         "--alpha", metavar="P", help=f"Significance threshold of the statistical tests ({_default('alpha')}).")] = None,
-    public: Annotated[Optional[bool], typer.Option(
-        "--public", help="A public edition: no count from 1 to K-1, nor one that totals give away "
-                         f"({_default('public', 'internal')}; public: true in study.yaml makes it public too).")] = None,
-    min_cell: Annotated[Optional[int], typer.Option(
-        "--min-cell", metavar="K", help=f"Threshold of a public edition, at least 2 ({_default('min_cell')}).")] = None,
+    public: PublicOption = None,
+    min_cell: MinCellOption = None,
     timeout: Annotated[float, typer.Option(
         "--timeout", metavar="SECONDS", min=1,
         help="Seconds one notebook cell may run before its chapter counts as hung (600).")] = CELL_TIMEOUT,
@@ -360,20 +369,25 @@ def kernel_install(
 
 @app.command()
 def preview(
-    data_dir: Annotated[Path, typer.Argument(help="Dataset folder to watch.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder of the builds.")] = Path("preview-report"),
-    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port on 127.0.0.1 (0: any free port).")] = 8765,
-    wave: Annotated[Optional[str], typer.Option("--wave", help="Last wave of the report.")] = None,
-    kind: Annotated[Optional[str], typer.Option("--kind", help="interim or final.")] = None,
-    language: Annotated[Optional[str], typer.Option("--language", help="nl or en.")] = None,
-    theme: Annotated[Optional[str], typer.Option("--theme", help="Theme name or folder (a folder is watched too).")] = None,
+    data_dir: Annotated[Path, typer.Argument(metavar="DATA", help="Dataset folder to watch.", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", "-o", metavar="FOLDER",
+                                      help="Output folder of the builds.")] = Path("preview-report"),
+    port: Annotated[int, typer.Option("--port", metavar="PORT", min=0, max=65535,
+                                      help="Port on 127.0.0.1 (0: any free port).")] = 8765,
+    wave: WaveOption = None,
+    kind: KindOption = None,
+    language: LanguageOption = None,
+    theme: ThemeOption = None,
+    public: PublicOption = None,
+    min_cell: MinCellOption = None,
 ) -> None:
     """Build, serve report.html on 127.0.0.1 and rebuild whenever the data, texts or theme change."""
     from via_reports.preview import preview as serve
     from via_reports.report.freshness import BuildOptions
 
     console = _console()
-    options = BuildOptions(data_dir=data_dir, out=out, wave=wave, kind=kind, language=language, theme=theme)
+    options = BuildOptions(data_dir=data_dir, out=out, wave=wave, kind=kind, language=language, theme=theme,
+                           public=public, min_cell=min_cell)
     options.resolved()  # a wrong option: exit 2 before anything is served
     # Ctrl-C stops the preview, also when the process that started it ignores SIGINT
     # (a background job of a shell, a test runner): an ignored signal is inherited.
