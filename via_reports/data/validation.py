@@ -186,6 +186,8 @@ class _Cells:
 
 def _keys_in(frame: pd.DataFrame, target: pd.DataFrame, columns: list[str]) -> pd.Series:
     """Whether each row's combination of ``columns`` occurs in ``target`` (hashed, not row by row)."""
+    if len(columns) == 1:
+        return frame[columns[0]].isin(target[columns[0]])
     rows = pd.MultiIndex.from_arrays([frame[c] for c in columns])
     known = pd.MultiIndex.from_arrays([target[c] for c in columns])
     return pd.Series(rows.isin(known), index=frame.index)
@@ -419,7 +421,7 @@ def _build_schema(contract: TableContract, frame: pd.DataFrame, ctx: _Context,
 
     # required: missing values in a required column (pandera's not_nullable, under our name)
     for name in present:
-        if contract.columns[name].required:
+        if contract.columns[name].required and frame[name].isna().any():
             check_name = f"{name}:required"
             infos[check_name] = _CheckInfo("required", name, "error", lambda i, v: {})
             attach(name, pa.Check(lambda s: s.notna(), name=check_name, ignore_na=False))
@@ -428,15 +430,15 @@ def _build_schema(contract: TableContract, frame: pd.DataFrame, ctx: _Context,
     if all(k in present for k in contract.key):
         key = list(contract.key)
         duplicated = frame.duplicated(key, keep="first") & frame[key].notna().all(axis=1)
-        reported = key[-1]
-        check_name = f"{reported}:unique_key"
-        shown_key = " + ".join(key)
-        cell = _duplicate_cells(frame, key, duplicated, ctx.sources[contract.table]) if duplicated.any() else None
-        infos[check_name] = _CheckInfo(
-            "unique_key", ", ".join(key), "error",
-            lambda i, v: {"key": shown_key, "other_row": int(cell(i, "first_seen")), "value": cell(i, "key_text")},
-        )
-        attach(reported, pa.Check(lambda s, ok=~duplicated: ok.reindex(s.index), name=check_name, ignore_na=False))
+        if duplicated.any():
+            check_name = f"{key[-1]}:unique_key"
+            shown_key = " + ".join(key)
+            cell = _duplicate_cells(frame, key, duplicated, ctx.sources[contract.table])
+            infos[check_name] = _CheckInfo(
+                "unique_key", ", ".join(key), "error",
+                lambda i, v: {"key": shown_key, "other_row": int(cell(i, "first_seen")), "value": cell(i, "key_text")},
+            )
+            attach(key[-1], pa.Check(lambda s, ok=~duplicated: ok.reindex(s.index), name=check_name, ignore_na=False))
 
     for number, rule in enumerate(contract.rules):
         function, ignore_na, needs = _RULES[rule.rule]
@@ -452,6 +454,8 @@ def _build_schema(contract: TableContract, frame: pd.DataFrame, ctx: _Context,
         if any(c in contract.columns and c not in present for c in involved):
             continue  # a missing column is reported once, as such
         ok, details = function(frame, rule, ctx)
+        if ok.all():
+            continue
         columns_shown = ", ".join(rule.options["columns"]) if "columns" in rule.options else rule.column
         check_name = f"{rule.column}:{rule.rule}:{number}"
         infos[check_name] = _CheckInfo(rule.rule, columns_shown, rule.severity, lambda i, v, d=details: d(i))
