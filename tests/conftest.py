@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import fcntl
+import os
 import shutil
 import sys
 from pathlib import Path
 
-import pytest
+# One thread per test worker for numpy's BLAS and Arrow's pool (both read OMP_NUM_THREADS when
+# first loaded, so this comes before any import of them): `pytest -n 2` already keeps both
+# processors busy, and their extra threads only wait on each other (fast lane 95.6 s -> 86 s).
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import pytest  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).parent))
 

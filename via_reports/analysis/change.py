@@ -15,6 +15,9 @@ Every sentence that says a share rose or fell ("vaker op T1 dan op T0",
 Waves are compared one after the other (T0→T1, T1→T2) and, with more than
 two waves, first against last (T0→T2). :func:`direction` turns a row into
 ``up``, ``down`` or ``same``; without p < alpha it is ``same``.
+
+scipy and statsmodels are imported where a test runs, not with the module: a
+build that only re-renders (a text edit) then never loads them.
 """
 
 from __future__ import annotations
@@ -24,8 +27,6 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy.stats import wilcoxon
-from statsmodels.stats.contingency_tables import mcnemar
 
 from via_reports.analysis.populations import (
     BARRIERS,
@@ -61,6 +62,8 @@ def mcnemar_p(before: pd.Series, after: pd.Series) -> float:
     before, after = before.astype(bool), after.astype(bool)
     table = [[int((before & after).sum()), int((before & ~after).sum())],
              [int((~before & after).sum()), int((~before & ~after).sum())]]
+    from statsmodels.stats.contingency_tables import mcnemar
+
     return float(mcnemar(table, exact=True).pvalue)
 
 
@@ -70,6 +73,8 @@ def wilcoxon_p(before: np.ndarray, after: np.ndarray) -> float:
         return math.nan
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all differences zero: scipy says p = 1 and warns
+        from scipy.stats import wilcoxon
+
         return float(wilcoxon(before, after).pvalue)
 
 

@@ -28,6 +28,9 @@ detectable effect (:func:`minimum_detectable_effect`).
 
 Row-level data never leave this module: tables carry counts, means and test
 statistics only.
+
+scipy and statsmodels are imported where a test runs, not with the module: a
+build that only re-renders (a text edit) then never loads them.
 """
 
 from __future__ import annotations
@@ -38,9 +41,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from scipy import stats
-from statsmodels.stats.power import TTestIndPower
 
 from via_reports.analysis.formatting import percent_value
 from via_reports.analysis.populations import EDUCATION_UP_TO_MBO1, PARTICIPATION_TYPES, respondent_ids
@@ -261,6 +261,8 @@ def ancova(y2: pd.Series, pilot: pd.Series, regressors: pd.DataFrame, confidence
     a robust covariance). With an observation of leverage 1 the HC3 variance
     is undefined: effect only, interval and p NaN.
     """
+    import statsmodels.api as sm
+
     exog = sm.add_constant(pd.DataFrame({"pilot": pilot.astype(float)}), has_constant="add")
     for name in regressors.columns:
         if _adds_information(exog, regressors[name]):
@@ -290,6 +292,8 @@ def change_score(pilot_change: np.ndarray, control_change: np.ndarray, confidenc
         return Estimate(effect, math.nan, math.nan, math.nan)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
+        from scipy import stats
+
         result = stats.ttest_ind(pilot_change, control_change, equal_var=False)
         interval = result.confidence_interval(confidence)
     return Estimate(effect, float(interval.low), float(interval.high), float(result.pvalue))
@@ -313,6 +317,8 @@ def minimum_detectable_effect(pilot_t2: np.ndarray, control_t2: np.ndarray, alph
     sd = pooled_sd(pilot_t2, control_t2)
     if not sd > 0:
         return math.nan
+    from statsmodels.stats.power import TTestIndPower
+
     analysis = TTestIndPower()
     # statsmodels solves for the effect size with brentq_expanding, to xtol 1e-5 by default; the root is
     # wanted to the precision the report's tables are checked at
@@ -414,7 +420,9 @@ def exit_to_paid_work(dataset: Dataset, scope: Scope) -> pd.DataFrame:
         (a, n_pilot), (c, n_control) = counts["pilot"], counts["control"]
         p_value = math.nan
         if n_pilot and n_control:
-            p_value = float(stats.fisher_exact([[a, n_pilot - a], [c, n_control - c]]).pvalue)
+            from scipy.stats import fisher_exact
+
+            p_value = float(fisher_exact([[a, n_pilot - a], [c, n_control - c]]).pvalue)
         for group, (count, n) in counts.items():
             rows.append({"analysis": analysis.name, "group": group, "count": count, "n": n,
                          "percent": percent_value(count, n), "p_value": p_value})

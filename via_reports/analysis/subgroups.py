@@ -19,6 +19,9 @@ its own through papermill or inside a build. The sentences are made in
 People whose outcome or split is unknown (e.g. sex ``other`` in a
 women-vs-men split, an unanswered ease question) are left out of that
 comparison. A split with an empty group is skipped.
+
+scipy and statsmodels are imported where a test runs, not with the module: a
+build that only re-renders (a text edit) then never loads them.
 """
 
 from __future__ import annotations
@@ -28,9 +31,6 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 
 import pandas as pd
-from scipy.stats import fisher_exact
-from statsmodels.stats.multitest import multipletests
-from statsmodels.stats.proportion import confint_proportions_2indep
 
 from via_reports.analysis.formatting import percent_value
 from via_reports.analysis.populations import (
@@ -158,6 +158,9 @@ def compare(
     if n_a == 0 or n_b == 0:
         return None
     count_a, count_b = int(outcome_true[first].sum()), int(outcome_true[~first].sum())
+    from scipy.stats import fisher_exact
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
     p_value = float(
         fisher_exact([[count_a, n_a - count_a], [count_b, n_b - count_b]], alternative="two-sided").pvalue
     )
@@ -177,6 +180,8 @@ def with_holm(comparisons: Sequence[Comparison]) -> list[Comparison]:
     """The comparisons with ``p_holm`` set, Holm's method over exactly these (one family)."""
     if not comparisons:
         return []
+    from statsmodels.stats.multitest import multipletests
+
     adjusted = multipletests([c.p_value for c in comparisons], method="holm")[1]
     return [replace(c, p_holm=float(p)) for c, p in zip(comparisons, adjusted)]
 
