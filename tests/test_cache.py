@@ -356,3 +356,68 @@ def test_only_what_changed_runs_again(tmp_path):
     ran, cached = _build(data, tmp_path / "third", cache, cache=False)
     assert ran == chapters and not cached
     assert sorted(p.name for p in (cache / "chapters").iterdir()) == before
+
+
+def test_a_large_dataset_runs_its_chapters_on_one_kernel(tmp_path, monkeypatch):
+    """Each kernel holds the whole dataset: above LARGE_DATA_BYTES of tables a build starts one, whatever --jobs says."""
+    from tiny import tiny_tables, write_dataset
+
+    from via_reports.chapters.registry import computed_chapters
+    from via_reports.report import chapter_runs
+    from via_reports.report.freshness import BuildInputs, BuildOptions
+
+    data = write_dataset(tmp_path / "data", *tiny_tables())
+    tables = sum(p.stat().st_size for p in data.iterdir() if p.is_file())
+    (data / "text" / "nl").mkdir(parents=True)
+    (data / "text" / "nl" / "conclusions.md").write_text("# Eigen\n" + "tekst " * 10_000)  # texts do not count
+    (data / "elsewhere.csv").symlink_to(tmp_path / "big.csv")  # nor a link (the build refuses it anyway)
+    (tmp_path / "big.csv").write_bytes(b"x" * 100_000)
+    assert chapter_runs.data_bytes(data) == tables
+    assert chapter_runs.data_bytes(None) == 0  # the demo
+
+    started = []
+    monkeypatch.setattr(chapter_runs, "WarmKernels", lambda count, env: started.append(count))
+    for limit, kernels in [(tables, 3), (tables - 1, 1)]:  # at the limit: --jobs kernels; one byte over: one
+        monkeypatch.setattr(chapter_runs, "LARGE_DATA_BYTES", limit)
+        inputs = BuildInputs(BuildOptions(data_dir=data, wave="T1", jobs=3, cache=False).resolved())
+        runs = chapter_runs.ChapterRuns(inputs, lambda *event: None, {})
+        try:
+            assert runs.parallel_chapters == kernels
+            runs.start_kernels(computed_chapters("interim"))
+        finally:
+            runs.kernels = None  # nothing was started
+            runs.close()
+        assert started[-1] == kernels
+
+
+def test_the_build_hands_its_dataset_to_the_kernels_and_takes_it_back(tmp_path):
+    """While the chapters run, the snapshot is the build's only copy of the rows; it comes back unchanged."""
+    import pandas as pd
+    from tiny import tiny_tables, write_dataset
+
+    from via_reports.data.dataset import load_dataset
+    from via_reports.data.snapshot import validated_dataset
+    from via_reports.report.chapter_runs import ChapterRuns
+    from via_reports.report.freshness import BuildInputs, BuildOptions
+
+    data = write_dataset(tmp_path / "data", *tiny_tables())
+    dataset = load_dataset(data, None)
+    runs = ChapterRuns(BuildInputs(BuildOptions(data_dir=data, wave="T1", cache=False).resolved()),
+                       lambda *event: None, {})
+    try:
+        with pytest.raises(RuntimeError, match="hand_over"):
+            runs.run(["barriers"], {}, tmp_path / "staging")
+        with pytest.raises(RuntimeError, match="hand_over"):
+            runs.take_back()
+        runs.hand_over(dataset, {"data_dir": str(data), "language": "nl"})
+        back = runs.take_back()
+        assert back is not dataset and back.fingerprint == dataset.fingerprint
+        for name in ("participants", "responses"):
+            pd.testing.assert_frame_equal(getattr(back, name), getattr(dataset, name))
+        # what a kernel of this build reads instead of validating again
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("VIA_REPORTS_VALIDATED_DATASET", str(runs.snapshot))
+            pd.testing.assert_frame_equal(validated_dataset(str(data), "nl").responses, dataset.responses)
+    finally:
+        runs.close()
+    assert not runs.snapshot.exists()  # the rows do not outlive the build

@@ -22,6 +22,7 @@ import pickle
 from pathlib import Path
 
 from via_reports.data.dataset import Dataset, load_dataset
+from via_reports.memory import return_freed_memory
 
 #: The environment variable a build sets in its kernels: the path of its snapshot.
 SNAPSHOT_VARIABLE = "VIA_REPORTS_VALIDATED_DATASET"
@@ -34,6 +35,15 @@ def write_snapshot(dataset: Dataset, data_dir: str, language: str, path: Path) -
         pickle.dump({"data_dir": data_dir, "language": language, "dataset": dataset}, handle,
                     protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(temporary, path)
+    return_freed_memory()  # pickling a large dataset leaves a copy's worth of freed buffers behind
+
+
+def read_snapshot(path: Path) -> dict:
+    """What :func:`write_snapshot` wrote: ``data_dir``, ``language`` and ``dataset``."""
+    with open(path, "rb") as handle:
+        saved = pickle.load(handle)
+    return_freed_memory()
+    return saved
 
 
 def validated_dataset(data_dir: str, language: str) -> Dataset:
@@ -44,8 +54,7 @@ def validated_dataset(data_dir: str, language: str) -> Dataset:
     """
     snapshot = os.environ.get(SNAPSHOT_VARIABLE)
     if snapshot and Path(snapshot).is_file():
-        with open(snapshot, "rb") as handle:
-            saved = pickle.load(handle)
+        saved = read_snapshot(Path(snapshot))
         if saved["data_dir"] == data_dir and saved["language"] == language:
             return saved["dataset"]
     return load_dataset(data_dir or None, language or None)

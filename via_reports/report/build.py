@@ -45,6 +45,7 @@ from via_reports.data.validation import Violation
 from via_reports.exceptions import ContractError, ParameterError, RenderError
 from via_reports.files import current_umask
 from via_reports.fingerprints import file_hash
+from via_reports.memory import return_freed_memory
 from via_reports.report.chapter_runs import ChapterRuns, Progress, theme_parameter
 from via_reports.report.facts import text_context
 from via_reports.report.freshness import (BuildInputs, BuildOptions, foreign_files, is_up_to_date,
@@ -204,6 +205,7 @@ def build_report(options: BuildOptions | None = None, progress: Progress | None 
         runs.start_kernels(computed_chapters(options.kind or "interim"))  # they start while the data are read
         started = time.perf_counter()
         dataset = load_dataset(data_dir, options.language)  # ContractError: nothing written yet
+        return_freed_memory()  # validation's temporary frames: gone, but their pages still held
         public = options.public or dataset.study.get("public") is True
         scope = Scope.for_wave(dataset, options.wave, language=options.language, min_n=options.min_n,
                                alpha=options.alpha, kind=options.kind, min_cell=options.min_cell if public else None)
@@ -228,7 +230,13 @@ def build_report(options: BuildOptions | None = None, progress: Progress | None 
                       "alpha": scope.alpha, "kind": scope.kind, "theme": theme_parameter(options.theme),
                       "public": scope.public, "min_cell": options.min_cell}
         try:
-            collected = runs.run([s.id for s in specs if s.is_computed], parameters, dataset, staging)
+            # While the kernels work, their snapshot is the only copy of the rows: a large
+            # dataset is not held twice (here and in a kernel). The texts need it back after.
+            runs.hand_over(dataset, parameters)
+            del dataset
+            return_freed_memory()
+            collected = runs.run([s.id for s in specs if s.is_computed], parameters, staging)
+            dataset = runs.take_back()
         finally:
             runs.close()  # the kernels' work is done: the render gets the processor
 

@@ -6,15 +6,24 @@
    cache (:mod:`via_reports.chapters.cache`) and starts as many warm kernels as
    the chapters the cache cannot give can use (:class:`~via_reports.chapters.engine.WarmKernels`),
    so they start and import while the build validates;
-2. once the data are valid, it writes the validated snapshot the kernels read
-   instead of validating again (:mod:`via_reports.data.snapshot`);
+2. once the data are valid, the build hands them over (:meth:`ChapterRuns.hand_over`):
+   they are written to the validated snapshot the kernels read instead of
+   validating again (:mod:`via_reports.data.snapshot`), and the build lets go
+   of its own copy while the kernels work (:meth:`ChapterRuns.take_back` reads
+   it back for the texts);
 3. it copies the cached chapters into the staging folder, runs the others,
    ``jobs`` at a time (each in a fresh kernel of its own with ``isolated``),
    caches what ran, and collects every chapter from its executed notebook.
+
+Every kernel holds the whole dataset. For a dataset whose tables exceed
+:data:`LARGE_DATA_BYTES` the chapters therefore run one after the other on a
+single kernel, whatever ``jobs`` says: two copies of a million response rows
+would not fit beside each other in 2 GB.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import time
@@ -28,9 +37,13 @@ from via_reports.chapters.engine import WarmKernels
 from via_reports.chapters.execute import notebook_template, run_chapter
 from via_reports.chapters.registry import computed_chapters
 from via_reports.data.dataset import Dataset
-from via_reports.data.snapshot import SNAPSHOT_VARIABLE, write_snapshot
+from via_reports.data.snapshot import SNAPSHOT_VARIABLE, read_snapshot, write_snapshot
 from via_reports.exceptions import ChapterError
 from via_reports.report.freshness import BuildInputs
+
+#: Above this many bytes of data tables (the files at the top of the data folder, the
+#: texts not counted), a build runs its chapters on one kernel: each kernel holds the data.
+LARGE_DATA_BYTES = 64 * 1024 * 1024
 
 #: Progress callbacks: (chapter, event, seconds) with event "queued" | "start" | "done" | "failed" | "cached".
 Progress = Callable[[str, str, float], None]
@@ -51,6 +64,21 @@ def chapter_inputs(inputs: BuildInputs) -> dict[str, Any]:
             "theme": theme_parameter(options.theme)}
 
 
+def data_bytes(data_dir: Path | None) -> int:
+    """The size of the data tables in ``data_dir`` (None: the demo, 0): the files at its top, links not followed."""
+    if data_dir is None:
+        return 0
+    total = 0
+    try:
+        with os.scandir(data_dir) as entries:
+            for entry in entries:
+                if entry.is_file(follow_symlinks=False):
+                    total += entry.stat(follow_symlinks=False).st_size
+    except OSError:  # not a readable folder: loading the data says so, with the file named
+        return 0
+    return total
+
+
 class ChapterRuns:
     """The chapters of one build; :meth:`close` stops its kernels and removes its private folder."""
 
@@ -65,6 +93,10 @@ class ChapterRuns:
         self.private = Path(tempfile.mkdtemp(prefix="via-reports-build-"))  # mode 0700: the snapshot's folder
         self.snapshot = self.private / "dataset.pickle"
         self.kernels: WarmKernels | None = None
+        large = data_bytes(inputs.data_dir) > LARGE_DATA_BYTES
+        #: How many chapters run at once: ``jobs``, or one for a large dataset.
+        self.parallel_chapters = 1 if large else max(1, self.options.jobs)
+        self._handed_over: dict[str, Any] | None = None
 
     def start_kernels(self, chapters: list[str]) -> None:
         """Start warm kernels for those of ``chapters`` the cache cannot give (none with ``isolated``)."""
@@ -72,13 +104,27 @@ class ChapterRuns:
             return
         missing = [c for c in chapters if not self.cache.has(self.keys[c])]
         if missing:
-            self.kernels = WarmKernels(min(max(1, self.options.jobs), len(missing)),
+            self.kernels = WarmKernels(min(self.parallel_chapters, len(missing)),
                                        env={SNAPSHOT_VARIABLE: str(self.snapshot)})
 
-    def run(self, chapters: list[str], parameters: dict[str, Any], dataset: Dataset,
-            staging: Path) -> dict[str, CollectedChapter]:
-        """Every chapter of ``chapters`` into ``staging``, collected; ChapterError when one fails."""
+    def hand_over(self, dataset: Dataset, parameters: dict[str, Any]) -> None:
+        """Write the validated ``dataset`` for the kernels; the caller may then let go of its copy."""
         write_snapshot(dataset, parameters["data_dir"], parameters["language"], self.snapshot)
+        self._handed_over = {"data_dir": parameters["data_dir"], "language": parameters["language"]}
+
+    def take_back(self) -> Dataset:
+        """The dataset given to :meth:`hand_over`, read back from the snapshot."""
+        if self._handed_over is None:
+            raise RuntimeError("take_back before hand_over")
+        return read_snapshot(self.snapshot)["dataset"]
+
+    def run(self, chapters: list[str], parameters: dict[str, Any], staging: Path) -> dict[str, CollectedChapter]:
+        """Every chapter of ``chapters`` into ``staging``, collected; ChapterError when one fails.
+
+        The data are those given to :meth:`hand_over` before.
+        """
+        if self._handed_over is None:
+            raise RuntimeError("run before hand_over: the kernels have no data")
         collected: dict[str, CollectedChapter] = {}
         for chapter in chapters:
             if self.cache.restore(chapter, self.keys[chapter], staging):
@@ -110,7 +156,7 @@ class ChapterRuns:
         for chapter in chapters:
             self.progress(chapter, "queued", 0.0)
         started = time.perf_counter()
-        pool = ThreadPoolExecutor(max_workers=max(1, self.options.jobs))
+        pool = ThreadPoolExecutor(max_workers=self.parallel_chapters)
         try:
             futures = {pool.submit(one, chapter): chapter for chapter in chapters}
             for future in as_completed(futures):
