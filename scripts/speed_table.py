@@ -45,6 +45,10 @@ print(time.perf_counter() - started)
 """
 
 
+class BuildFailed(RuntimeError):
+    """One of the table's builds failed: the table is printed up to it, and says so."""
+
+
 def _build(data: Path, out: Path, wave: str, jobs: int, env: dict[str, str], *extra: str) -> tuple[float, int]:
     """Wall seconds of one `via-reports build` and the peak resident memory of its process tree (bytes)."""
     import psutil
@@ -76,7 +80,7 @@ def _build(data: Path, out: Path, wave: str, jobs: int, env: dict[str, str], *ex
     done.set()
     sampler.join()
     if status != 0:
-        raise SystemExit(f"the build of {data} failed with exit status {status}")
+        raise BuildFailed(f"the build of {data.name} failed with exit status {status}")
     return seconds, peak
 
 
@@ -130,10 +134,24 @@ def _pdf_has(out: Path, line: str) -> bool:
 
 
 def speed_table(wave: str = "T1", jobs: int = 2, million: bool = True) -> None:
-    from via_reports.demo.generator import write_demo
-
+    """Measure the table (with the 1e6-row build unless ``million`` is False) and print it."""
     load_before = os.getloadavg()
     rows: list[tuple[str, str, str]] = []
+    try:
+        _measure_table(rows, wave, jobs, million)
+    except BuildFailed as failed:
+        rows.append(("STOPPED", "", f"{failed}; the measures after it were not taken"))
+        _print_table(rows, wave, jobs, load_before)
+        raise SystemExit(1)
+    _print_table(rows, wave, jobs, load_before)
+
+
+def _measure_table(rows: list[tuple[str, str, str]], wave: str, jobs: int, million: bool) -> None:
+    """The table's measures, appended to ``rows`` as they are taken."""
+    import nbformat
+
+    from via_reports.demo.generator import write_demo
+
     with tempfile.TemporaryDirectory(prefix="via-bench-") as tmp:
         tmp = Path(tmp)
         env = {**os.environ, "XDG_CACHE_HOME": str(tmp / "cache")}
@@ -163,9 +181,9 @@ def speed_table(wave: str = "T1", jobs: int = 2, million: bool = True) -> None:
         templates = tmp / "templates"
         shutil.copytree(ROOT / "templates", templates)
         notebook = templates / "notebooks" / "barriers.ipynb"
-        content = json.loads(notebook.read_text(encoding="utf-8"))
-        content["cells"].append({"cell_type": "markdown", "metadata": {}, "source": "Een extra opmerking."})
-        notebook.write_text(json.dumps(content, indent=1), encoding="utf-8")
+        content = nbformat.read(notebook, as_version=4)
+        content.cells.append(nbformat.v4.new_markdown_cell("Een extra opmerking."))  # with a cell id
+        nbformat.write(content, notebook)
         changed, _ = _build(data, out, wave, jobs, {**env, "VIA_REPORTS_TEMPLATES": str(templates)})
         rows.append(("one chapter changed (its notebook)", f"{changed:.1f} s", "the other chapters from the cache"))
 
@@ -178,7 +196,6 @@ def speed_table(wave: str = "T1", jobs: int = 2, million: bool = True) -> None:
 
         if million:
             rows.append(_million_row(tmp, wave, jobs, env))
-    _print_table(rows, wave, jobs, load_before)
 
 
 def _million_row(tmp: Path, wave: str, jobs: int, env: dict[str, str]) -> tuple[str, str, str]:
@@ -195,7 +212,11 @@ def million_table(wave: str = "T1", jobs: int = 2) -> None:
     """Only the table's 1e6-row build (``scripts/benchmark.py million``)."""
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="via-bench-") as tmp:
-        rows = [_million_row(Path(tmp), wave, jobs, dict(os.environ))]
+        try:
+            rows = [_million_row(Path(tmp), wave, jobs, dict(os.environ))]
+        except BuildFailed as failed:
+            _print_table([("STOPPED", "", str(failed))], wave, jobs, load_before)
+            raise SystemExit(1)
     _print_table(rows, wave, jobs, load_before)
 
 

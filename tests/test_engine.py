@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from via_reports.exceptions import ChapterError, ContractError
@@ -126,10 +127,9 @@ def test_a_hung_chapter_times_out_with_a_clear_error(tmp_path, monkeypatch):
     templates = tmp_path / "templates"
     shutil.copytree(ROOT / "templates", templates)
     notebook = templates / "notebooks" / "barriers.ipynb"
-    content = json.loads(notebook.read_text())
-    content["cells"].append({"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
-                             "source": "import time\ntime.sleep(600)"})
-    notebook.write_text(json.dumps(content))
+    content = nbformat.read(notebook, as_version=4)
+    content.cells.append(nbformat.v4.new_code_cell("import time\ntime.sleep(600)"))  # with a cell id
+    nbformat.write(content, notebook)
     monkeypatch.setenv("VIA_REPORTS_TEMPLATES", str(templates))
     data = write_dataset(tmp_path / "data", *tiny_tables())
     with pytest.raises(ChapterError, match=r"chapter 'barriers' did not finish: a cell ran longer than 30 s"):
