@@ -89,6 +89,32 @@ def test_an_edition_shows_no_raw_name_of_the_data(edition, dataset, wave, langua
     assert not raw, [re.search(rf".{{0,60}}\b{re.escape(w)}\b.{{0,60}}", text, re.S).group(0) for w in sorted(raw)]
 
 
+@pytest.mark.parametrize("dataset, wave, language", EDITIONS)
+def test_no_chart_cuts_a_label_off(edition, dataset, wave, language):
+    """Vega shortens a label longer than its axis' limit to "…": the reader would miss the end of it.
+
+    The charts as printed are the SVGs in the executed notebooks (the build's PDF and HTML use the same).
+    """
+    import nbformat
+
+    cut = {}
+    charts = 0
+    for path in sorted((edition(dataset, wave, language) / "notebooks").glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            for output in cell.get("outputs", []):
+                svg = output.get("data", {}).get("image/svg+xml")
+                if svg is None:
+                    continue
+                charts += 1
+                svg = "".join(svg) if isinstance(svg, list) else svg
+                words = re.sub(r"<[^>]+>", " ", svg)  # the text of the chart, tspans and all
+                texts = re.findall(r".{0,40}\u2026", words)
+                if texts:
+                    cut[f"{path.stem}: {output['metadata'].get('via_reports', {}).get('figure')}"] = texts
+    assert charts > 5
+    assert not cut, cut
+
+
 @pytest.mark.parametrize("wave, language", [
     ("T1", "nl"), ("T1", "en"), ("T2", "nl"), ("T2", "en")])
 def test_no_caption_or_lead_in_parted_from_its_figure_or_table(edition, wave, language):

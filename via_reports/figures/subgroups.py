@@ -11,6 +11,7 @@ than :data:`~via_reports.analysis.subgroups.SMALL_GROUP` people carries a cautio
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import altair as alt
@@ -104,12 +105,27 @@ def heading(language: str) -> str:
 # The figure
 
 
-def _label(comparison: Comparison, language: str) -> str:
-    """'Belemmering: vervoersproblemen — vrouwen tegen mannen' for chart and table."""
+def _label_parts(comparison: Comparison, language: str) -> tuple[str, str]:
+    """('Belemmering: vervoersproblemen', 'Vrouwen tegen mannen'): what was compared, between whom."""
     words = wording("subgroups", language)
     group, other = group_names(comparison.split, language)
-    return (f"{outcome_words(comparison.outcome, language)['label']} — "
-            f"{capitalize_first(group)} {words['versus']} {other}")
+    return outcome_words(comparison.outcome, language)["label"], f"{capitalize_first(group)} {words['versus']} {other}"
+
+
+def _label(comparison: Comparison, language: str) -> str:
+    """'Belemmering: vervoersproblemen — Vrouwen tegen mannen' for the tooltip and the alt text."""
+    return " — ".join(_label_parts(comparison, language))
+
+
+#: Characters per line of a label on the chart's axis. A longer label is wrapped here: Vega would
+#: cut it off with "…" at the axis' label limit (and measuring text to cut it is slow).
+AXIS_LABEL_LINE = 60
+
+
+def _axis_label(comparison: Comparison, language: str) -> str:
+    """The label as lines (joined by newlines) no longer than :data:`AXIS_LABEL_LINE` characters."""
+    return "\n".join(line for part in _label_parts(comparison, language)
+                     for line in textwrap.wrap(part, AXIS_LABEL_LINE))
 
 
 def comparisons_figure(comparisons: Sequence[Comparison], chapter_titles: dict[str, str], scope: Scope,
@@ -127,7 +143,7 @@ def comparisons_figure(comparisons: Sequence[Comparison], chapter_titles: dict[s
     data = comparisons_frame(comparisons)
     significance = words["legend"]
     frame = pd.DataFrame({
-        "label": [_label(c, language) for c in comparisons],
+        "label": [_axis_label(c, language) for c in comparisons],
         "chapter": [chapter_titles[c.chapter] for c in comparisons],
         "difference": [c.difference for c in comparisons],
         "ci_low": [c.ci_low for c in comparisons], "ci_high": [c.ci_high for c in comparisons],
@@ -137,7 +153,8 @@ def comparisons_figure(comparisons: Sequence[Comparison], chapter_titles: dict[s
     verdicts = [significance["significant"], significance["not_significant"]]
     colour = alt.Color("verdict:N", sort=verdicts, title=None,
                        scale=alt.Scale(domain=verdicts, range=[style.palette[0], style.missing_color]))
-    y = alt.Y("label:N", sort=list(frame["label"]), title=None, axis=alt.Axis(labelLimit=420))
+    y = alt.Y("label:N", sort=list(frame["label"]), title=None,
+              axis=alt.Axis(labelLimit=0, labelExpr="split(datum.label, '\\n')"))  # the lines, none cut off
     x = alt.X("ci_low:Q", title=words["axis"], scale=alt.Scale(domain=[-100, 100]))
     base = alt.Chart(plain_values(frame))
     rules = base.mark_rule(strokeWidth=2).encode(y=y, x=x, x2="ci_high:Q", color=colour)
@@ -146,11 +163,13 @@ def comparisons_figure(comparisons: Sequence[Comparison], chapter_titles: dict[s
         tooltip=["chapter:N", "label:N", alt.Tooltip("difference:Q", format=".1f"),
                  alt.Tooltip("ci_low:Q", format=".1f"), alt.Tooltip("ci_high:Q", format=".1f")])
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color=style.text_color).encode(x="x:Q")
+    lines = max(label.count("\n") + 1 for label in frame["label"])
+    row_height = max(style.bar_height, lines * (style.font_size + 2) + 4)
     chart = alt.layer(rules, points, zero).properties(
-        width=style.width, height=max(style.height, style.bar_height * len(frame) + 10))
-    items = [words["alt_item"].format(label=row["label"], difference=signed(row["difference"], language, 1),
-                                      low=number(row["ci_low"], language, 1), high=number(row["ci_high"], language, 1))
-             for _, row in frame.iterrows()]
+        width=style.width, height=max(style.height, row_height * len(frame) + 10))
+    items = [words["alt_item"].format(label=_label(c, language), difference=signed(c.difference, language, 1),
+                                      low=number(c.ci_low, language, 1), high=number(c.ci_high, language, 1))
+             for c in comparisons]
     table = pd.DataFrame([{
         head["chapter"]: chapter_titles[c.chapter],
         head["outcome"]: outcome_words(c.outcome, language)["label"],
