@@ -116,7 +116,8 @@ def bench_build(jobs: int, wave: str) -> None:
             started = time.perf_counter()
             result = build_report(BuildOptions(out=out, wave=wave, jobs=jobs))
             total = time.perf_counter() - started
-            print(f"{label}: {total:.1f} s  (wave {wave}, kind {result.scope.kind}, jobs {jobs})")
+            kind = result.scope.kind if result.scope else "up to date"
+            print(f"{label}: {total:.1f} s  (wave {wave}, kind {kind}, jobs {jobs})")
             for stage, seconds in result.timings.items():
                 print(f"    {stage:<28} {seconds:6.2f} s")
 

@@ -93,9 +93,9 @@ def _floor_inputs(data: Path, wave: str, folder: Path, cache: Path) -> list[str]
     captured = {}
     original = build._render
 
-    def capture(document, theme, staging, options, timings):
+    def capture(document, theme, *rest):
         captured["document"], captured["theme"] = document, theme
-        original(document, theme, staging, options, timings)
+        original(document, theme, *rest)
 
     build._render = capture
     try:

@@ -305,16 +305,24 @@ def _figures(out: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.slow
-def test_only_what_changed_runs_again(tmp_path):
+def test_only_what_changed_runs_again(tmp_path, monkeypatch):
     from tiny import tiny_tables, write_dataset
 
     from via_reports.chapters.registry import computed_chapters
+    from via_reports.render import cache as render_cache
 
     chapters = set(computed_chapters("interim"))
     data = write_dataset(tmp_path / "data", *tiny_tables())
     cache = tmp_path / "cache"
-    ran, cached = _build(data, tmp_path / "first", cache)
+    # the notebooks render every chart for their own output and keep it in the build's cache: the
+    # build's render (in this process) renders none again
+    with monkeypatch.context() as patch:
+        patch.setattr(render_cache, "_MEMORY", {})
+        patch.setattr(render_cache, "render_svg", lambda *args, **kwargs: pytest.fail("a chart rendered twice"))
+        ran, cached = _build(data, tmp_path / "first", cache)
     assert ran == chapters and not cached
+    figures = json.loads((tmp_path / "first" / "manifest.json").read_text())["figures"]
+    assert len(list((cache / "render" / "svg").iterdir())) == len(figures) > 10
     first_pdf, first_figures = _pdf_text(tmp_path / "first"), _figures(tmp_path / "first")
 
     # the same inputs elsewhere: every chapter from the cache, the same report

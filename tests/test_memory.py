@@ -46,3 +46,14 @@ def test_arrows_pool_is_emptied_only_when_arrow_is_in_use(monkeypatch):
     monkeypatch.delitem(sys.modules, "pyarrow")
     memory.return_freed_memory()  # and does not import it
     assert released == [True] and "pyarrow" not in sys.modules
+
+
+def test_small_data_cost_no_garbage_collection(monkeypatch):
+    """A full collection costs about 0.1 s in a kernel; for a few MB of data it returns next to nothing."""
+    collections = []
+    monkeypatch.setattr(memory.gc, "collect", lambda: collections.append(True))
+    memory.return_freed_memory(memory.WORTH_RETURNING_BYTES - 1)
+    assert collections == []
+    memory.return_freed_memory(memory.WORTH_RETURNING_BYTES)
+    memory.return_freed_memory()
+    assert collections == [True, True]

@@ -396,6 +396,40 @@ def test_interactive_html_is_reproducible(rendered, tmp_path):
     assert again.path.read_bytes() == html.path.read_bytes()
 
 
+def test_the_html_fonts_are_made_before_the_text_and_shared(tmp_path, monkeypatch):
+    """A build subsets the HTML's fonts while its chapters run, before the text exists: to a fixed set of
+    characters, so every report shares them. A text with a character beyond the set gets fonts with it."""
+    import base64
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    from via_reports.render import cache as render_cache
+    from via_reports.render import render_html
+    from via_reports.render.cache import RenderCache
+    from via_reports.render.html import font_characters, prepare_fonts
+
+    monkeypatch.setattr(render_cache, "_MEMORY", {})  # not the fonts earlier tests made in this process
+    theme = load_theme("default")
+    fonts = tmp_path / "cache" / "render" / "font"
+    cache = RenderCache(tmp_path / "cache")
+    document = make_document()
+    prepare_fonts(theme, document.study.publication_date, cache)
+    prepared = sorted(p.name for p in fonts.iterdir())
+    assert len(prepared) == 4  # regular, italic, bold, bold italic
+    render_html(document, theme, tmp_path / "plain.html", cache=cache)
+    assert sorted(p.name for p in fonts.iterdir()) == prepared  # the page made no font of its own
+
+    assert font_characters("Hoofdstuk 2 − ‘een’ ↩") == font_characters("")
+    assert set(font_characters("Ștefan")) - set(font_characters("")) == {"Ș"}
+    page = render_html(make_document(extra_text="\nȘtefan vertelt.\n"), theme, tmp_path / "more.html",
+                       cache=cache).path.read_text(encoding="utf-8")
+    assert len(list(fonts.iterdir())) == 8
+    for data in re.findall(r"data:font/woff2;base64,([A-Za-z0-9+/=]+)", page):
+        font = TTFont(io.BytesIO(base64.b64decode(data)))
+        assert ord("Ș") in font.getBestCmap() and ord("é") in font.getBestCmap()
+
+
 def test_figure_without_alt_text_is_an_error(tmp_path):
     from via_reports.render import render_pdf
 

@@ -240,15 +240,13 @@ def test_a_build_killed_between_its_renames_gets_its_previous_report_back(tmp_pa
 
 
 RENDERER_POOL = """
-import multiprocessing, os, sys, time
-from concurrent.futures import ProcessPoolExecutor
-from via_reports.render.process import die_with_parent
+import os, time
+from via_reports.render.process import Renderer
 
 if __name__ == "__main__":
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=die_with_parent, initargs=(os.getpid(),))
-    print(pool.submit(os.getpid).result(), flush=True)
-    pool.submit(time.sleep, 600)
+    renderer = Renderer(parallel=True)
+    print(renderer.pool.submit(os.getpid).result(), flush=True)
+    renderer.pool.submit(time.sleep, 600)
     time.sleep(600)
 """
 

@@ -30,9 +30,12 @@ from typing import Any
 
 LOG = logging.getLogger(__name__)
 
-#: What every chapter imports: run once in each warm kernel, before any chapter.
+#: What every chapter imports: run once in each warm kernel, before any chapter. The subgroup
+#: comparisons (most chapters) need scipy's Fisher test and statsmodels' intervals and Holm; the
+#: regression models (statsmodels.api, formulas) only the effects chapter, which imports them itself.
 WARM_UP = """\
-import pandas, altair, scipy.stats, statsmodels.api, statsmodels.formula.api, vl_convert
+import pandas, altair, vl_convert, scipy.stats
+import statsmodels.stats.proportion, statsmodels.stats.multitest, statsmodels.stats.contingency_tables
 import via_reports.chapters.notebook, via_reports.figures, via_reports.render.svg, via_reports.report.themes
 import via_reports.analysis.subgroups, via_reports.analysis.effects
 """

@@ -100,8 +100,12 @@ def notebook_parameters(namespace: dict[str, Any]) -> dict[str, Any]:
     return check_parameters({name: namespace.get(name) for name in names})
 
 
-def figure_payload(figure: Figure) -> dict[str, Any]:
-    """A figure as JSON: everything the build needs, nothing row-level."""
+def figure_payload(figure: Figure, spec: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A figure as JSON: everything the build needs, nothing row-level.
+
+    ``spec`` is the chart's Vega-Lite spec when the caller has it already
+    (Altair validates the chart against the Vega-Lite schema each time it makes one).
+    """
     table = figure.display_table
     return {
         "id": figure.id,
@@ -114,7 +118,7 @@ def figure_payload(figure: Figure) -> dict[str, Any]:
         "notes": list(figure.notes),
         "data": json.loads(figure.data.to_json(orient="split", index=False)),
         "table": json.loads(table.to_json(orient="split", index=False)),
-        "vega_lite": figure.chart.to_dict(),
+        "vega_lite": spec if spec is not None else figure.chart.to_dict(),
         # a public edition's figure only: the internal edition's notebooks stay as they were
         **({"min_cell": figure.min_cell, "n_withheld": figure.n_withheld} if figure.min_cell else {}),
     }
@@ -270,17 +274,19 @@ class ChapterRun:
     def _display_figure(self, figure: Figure) -> None:
         from IPython.display import Markdown, display
 
-        from via_reports.render.svg import render_svg, svg_to_png, with_fallback_fonts
+        from via_reports.render.cache import chart_svg, kernel_cache
+        from via_reports.render.svg import svg_to_png, with_fallback_fonts
 
         spec = figure.chart.to_dict()
-        svg = render_svg(spec, self.theme, language=self.scope.language)
-        family = self.theme.body_font.family
+        theme = self.theme
+        svg = chart_svg(spec, theme, self.scope.language, kernel_cache())  # in a build: the PDF's SVG too
+        family = theme.body_font.family
         bundle = {
             MIME_VEGA_LITE: with_fallback_fonts(spec, family),
             "image/svg+xml": with_fallback_fonts(svg, family),
             "image/png": base64.b64encode(svg_to_png(svg)).decode("ascii"),
             "text/plain": figure.caption(),
-            MIME_FIGURE: figure_payload(figure),
+            MIME_FIGURE: figure_payload(figure, spec),
         }
         display(Markdown(f"**{figure.caption()}**"), metadata={METADATA_KEY: {"type": "caption", "figure": figure.id}})
         display(bundle, raw=True, metadata={METADATA_KEY: {"type": "figure", "figure": figure.id}})

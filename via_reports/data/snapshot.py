@@ -35,14 +35,14 @@ def write_snapshot(dataset: Dataset, data_dir: str, language: str, path: Path) -
         pickle.dump({"data_dir": data_dir, "language": language, "dataset": dataset}, handle,
                     protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(temporary, path)
-    return_freed_memory()  # pickling a large dataset leaves a copy's worth of freed buffers behind
+    return_freed_memory(path.stat().st_size)  # pickling a large dataset leaves a copy's worth of freed buffers
 
 
 def read_snapshot(path: Path) -> dict:
     """What :func:`write_snapshot` wrote: ``data_dir``, ``language`` and ``dataset``."""
     with open(path, "rb") as handle:
         saved = pickle.load(handle)
-    return_freed_memory()
+    return_freed_memory(path.stat().st_size)
     return saved
 
 

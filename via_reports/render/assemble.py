@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import html as html_lib
-import json
 import logging
 import os
 import re
@@ -19,10 +18,9 @@ from markupsafe import Markup
 
 from via_reports.analysis.formatting import join_words, month_year
 from via_reports.render.appendices import codebook_appendix, data_tables_appendix, provenance_appendix
-from via_reports.render.cache import RenderCache, theme_fonts_hash
+from via_reports.render.cache import RenderCache, chart_svg
 from via_reports.render.labels import labels_for, pdf_templates_dir
 from via_reports.render.markdown import Heading, Part, Writer
-from via_reports.render.svg import render_svg
 from via_reports.report.document import (
     Numbering,
     ReportDocument,
@@ -38,16 +36,8 @@ def figure_svgs(doc: ReportDocument, theme: Theme, cache: RenderCache | None = N
     Kept in ``cache`` by the SHA-256 of the spec, the language, the theme's
     fonts and the vl-convert version (see :mod:`via_reports.render.cache`).
     """
-    import vl_convert as vlc
-
     cache = cache or RenderCache(None)
-    fonts = theme_fonts_hash(theme)
-    svgs = {}
-    for figure in doc.figures():
-        spec = figure.chart.to_dict()
-        parts = [doc.language, fonts, vlc.__version__, json.dumps(spec, sort_keys=True, default=str)]
-        svgs[figure.id] = cache.get("svg", parts, lambda: render_svg(spec, theme, language=doc.language))
-    return svgs
+    return {figure.id: chart_svg(figure.chart.to_dict(), theme, doc.language, cache) for figure in doc.figures()}
 
 
 def _parts(doc: ReportDocument, numbering: Numbering, theme: Theme, mode: str,

@@ -13,11 +13,17 @@ An entry starts with the SHA-256 of its content; one that does not match is
 made again. Entries are written to a temporary file and renamed, so a reader
 never sees half of one. Without a cache folder the results are still kept in
 memory for the process (the PDF and the HTML of one build share them).
+
+A build also gives its kernels the cache folder (:data:`CACHE_FOLDER_VARIABLE`):
+a chapter's notebook renders each chart to SVG anyway, for its own output, and
+keeps it under the same key (:func:`chart_svg`), so the build's PDF and HTML
+find every chart rendered already.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tempfile
 from collections.abc import Callable
@@ -25,7 +31,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from via_reports.fingerprints import file_hash
+from via_reports.render.svg import render_svg
 from via_reports.report.themes import Theme
+
+#: The environment variable a build sets in its kernels: the build's cache folder (unset without a cache).
+CACHE_FOLDER_VARIABLE = "VIA_REPORTS_CACHE_FOLDER"
 
 
 @lru_cache(maxsize=64)
@@ -87,3 +97,18 @@ class RenderCache:
         except OSError:  # a full or read-only cache costs time, never a report
             pass
         return content
+
+
+def kernel_cache() -> RenderCache:
+    """In a build's kernel, the build's cache (:data:`CACHE_FOLDER_VARIABLE`); elsewhere this process's memory."""
+    folder = os.environ.get(CACHE_FOLDER_VARIABLE)
+    return RenderCache(Path(folder) if folder else None)
+
+
+def chart_svg(spec: dict, theme: Theme, language: str, cache: RenderCache) -> str:
+    """A chart's SVG (:func:`~via_reports.render.svg.render_svg`), kept in ``cache`` by the SHA-256 of
+    the language, the theme's fonts, the vl-convert version and the spec."""
+    import vl_convert as vlc
+
+    parts = [language, theme_fonts_hash(theme), vlc.__version__, json.dumps(spec, sort_keys=True, default=str)]
+    return cache.get("svg", parts, lambda: render_svg(spec, theme, language=language))

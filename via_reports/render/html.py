@@ -67,9 +67,37 @@ def _d3_locale(language: str) -> dict[str, Any]:
     return vlc.get_format_locale("nl-NL" if language == "nl" else "en-GB")
 
 
-#: Characters always kept in the HTML's subsetted fonts.
+#: The characters of the HTML's subsetted fonts: every report's (Latin-1, Latin Extended-A, the
+#: typography and signs the report uses). A report with a character beyond them gets fonts with
+#: its own characters added. A fixed set lets a build subset the fonts before its text exists
+#: (:func:`prepare_fonts`) and every report share them in the cache.
 _BASE_CHARS = "".join(chr(c) for c in range(0x20, 0x7F)) + "".join(chr(c) for c in range(0xA0, 0x180)) + \
-    "‘’‚“”„–—…•·≤≥±×÷€→←↑↓■▪"
+    "‘’‚“”„–—…•·≤≥±×÷€→←↑↓■▪−↩"
+
+
+def font_characters(text: str) -> str:
+    """The characters to subset the fonts to for a page with ``text``: :data:`_BASE_CHARS`, and any beyond them."""
+    beyond = set(text) - set(_BASE_CHARS) - {"\n", "\r", "\t"}
+    return "".join(sorted(set(_BASE_CHARS) | beyond))
+
+
+def _font_face_data(path: Path, date, characters: str, cache: RenderCache) -> str:
+    """One font face subsetted to ``characters``, as base64 WOFF2 (kept in ``cache``)."""
+    with pinned_source_date(date):
+        return cache.get("font", [font_file_hash(path), str(date), characters],
+                         lambda: _subset_font_woff2(path, characters))
+
+
+def prepare_fonts(theme: Theme, date, cache: RenderCache) -> None:
+    """Subset the theme's fonts for a page of the common characters (:data:`_BASE_CHARS`), into ``cache``.
+
+    A build calls it in its second renderer process while the chapters run, so
+    the HTML finds its fonts made when the text is ready.
+    """
+    characters = font_characters("")
+    for family in theme.font_families:
+        for face in family.faces:
+            _font_face_data(face.path, date, characters, cache)
 
 
 def _subset_font_woff2(path: Path, text: str) -> str:
@@ -93,22 +121,20 @@ def _subset_font_woff2(path: Path, text: str) -> str:
 
 def _css_inline_fonts(theme: Theme, context: dict[str, Any], cache: RenderCache) -> str:
     """CSS for the interactive page: fonts inlined (subsetted, woff2, kept in ``cache``) so the file stands alone."""
-    text_parts = [_BASE_CHARS, str(context["title"]), str(context["subtitle"])]
+    text_parts = [str(context["title"]), str(context["subtitle"])]
     for group in ("chapters", "appendices"):
         text_parts += [str(p.body) for p in context[group]]
     if context["summary"] is not None:
         text_parts.append(str(context["summary"].body))
-    characters = "".join(sorted(set(html_lib.unescape("".join(text_parts)))))
+    characters = font_characters(html_lib.unescape("".join(text_parts)))
     date = context["study"].publication_date
     rules = []
-    with pinned_source_date(date):
-        for fam in theme.font_families:
-            for face in fam.faces:
-                data = cache.get("font", [font_file_hash(face.path), str(date), characters],
-                                 lambda face=face: _subset_font_woff2(face.path, characters))
-                rules.append(
-                    f'@font-face {{ font-family: "{fam.family}"; font-weight: {face.weight}; '
-                    f"font-style: {face.style}; src: url(data:font/woff2;base64,{data}) format(\"woff2\"); }}")
+    for fam in theme.font_families:
+        for face in fam.faces:
+            data = _font_face_data(face.path, date, characters, cache)
+            rules.append(
+                f'@font-face {{ font-family: "{fam.family}"; font-weight: {face.weight}; '
+                f"font-style: {face.style}; src: url(data:font/woff2;base64,{data}) format(\"woff2\"); }}")
     base = (pdf_templates_dir() / "interactive.css").read_text(encoding="utf-8")
     extra = theme.interactive_css_path.read_text(encoding="utf-8") if theme.interactive_css_path else ""
     return "\n".join([*rules, theme.css_variables(), base, extra])

@@ -1,17 +1,28 @@
-"""The renderer's second process: it dies with the build that started it.
+"""The build's render: the PDF in the build's process, the HTML beside it in a second one.
 
-A build renders the HTML in a spawned process while it lays out the PDF
-(:func:`via_reports.report.build._render`); the process starts with
-:func:`die_with_parent`, and imports only the renderer (this package), never
-the build.
+The second process is made ready while the chapters run, so the render does
+not wait for its start-up (:class:`Renderer`): it is spawned when the build
+starts, at a lower priority (:data:`PREPARE_NICENESS`: the kernels come
+first), imports the renderer and subsets the theme's fonts for the HTML
+(:func:`~via_reports.render.html.prepare_fonts`). (Warming WeasyPrint in a
+thread of the build as well was measured and made no difference.)
+
+The second process starts with :func:`die_with_parent` and imports only the
+renderer (this package), never the build. It is spawned, not forked: forking
+a process that runs threads (the notebook pool, a test runner's) can
+deadlock the child.
 """
 
 from __future__ import annotations
 
 import os
+from concurrent.futures import Future
+from typing import Any, Callable
 
 #: Linux's prctl option: the signal this process gets when its parent dies.
 _PR_SET_PDEATHSIG = 1
+#: How much less than the build the second process asks of the processor (os.nice).
+PREPARE_NICENESS = 10
 
 
 def die_with_parent(parent: int) -> None:
@@ -29,3 +40,67 @@ def die_with_parent(parent: int) -> None:
         return
     if os.getppid() != parent:  # the build died before prctl took effect
         os._exit(1)
+
+
+def _start_second_process(parent: int) -> None:
+    die_with_parent(parent)
+    try:
+        os.nice(PREPARE_NICENESS)
+    except (OSError, AttributeError):  # not permitted, or not POSIX: it runs at the build's priority
+        pass
+    import via_reports.render.html  # noqa: F401  (the imports, while the chapters run)
+
+
+def _prepare_html(theme: Any, date: Any, cache_folder: Any) -> None:
+    from via_reports.render.cache import RenderCache
+    from via_reports.render.html import prepare_fonts
+
+    prepare_fonts(theme, date, RenderCache(cache_folder))
+
+
+class Renderer:
+    """The render of one build; ``parallel``: the HTML in a second process (``jobs`` > 1).
+
+    :meth:`close` ends the second process; call it on every way out of the build.
+    """
+
+    def __init__(self, parallel: bool):
+        self.pool = None
+        self._fonts: Future | None = None
+        if parallel:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                            initializer=_start_second_process, initargs=(os.getpid(),))
+
+    def prepare(self, theme: Any, date: Any, cache_folder: Any) -> None:
+        """Once the study is known (its date is stamped into the fonts): the HTML's fonts, in the second process."""
+        if self.pool is not None:
+            self._fonts = self.pool.submit(_prepare_html, theme, date, cache_folder)
+
+    def render(self, pdf: Callable[[], Any], html: Callable[[], Any], timings: dict[str, float]) -> None:
+        """``pdf()`` here and ``html()`` (picklable) in the second process at once, or one after the other."""
+        import time
+
+        if self.pool is None:
+            timings["pdf"], timings["html"] = _timed(pdf), _timed(html)
+            return
+        started = time.perf_counter()
+        html_done = self.pool.submit(html)  # after the fonts: one worker, tasks in order
+        timings["pdf"] = _timed(pdf)
+        html_done.result()
+        timings["html (second process)"] = time.perf_counter() - started
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+
+def _timed(function: Callable[[], Any]) -> float:
+    import time
+
+    started = time.perf_counter()
+    function()
+    return time.perf_counter() - started

@@ -199,19 +199,34 @@ def build_report(options: BuildOptions | None = None, progress: Progress | None 
         files = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
         return BuildResult(out=out, scope=None, timings=timings, files=files, up_to_date=True)
     theme = load_theme(options.theme)  # a bad theme fails before any work
+    from via_reports.render.process import Renderer
 
+    renderer = Renderer(parallel=options.jobs >= 2)  # its second process starts beside the kernels
+    try:
+        return _build(inputs, out, data_dir, theme, renderer, progress, timings)
+    finally:
+        renderer.close()
+
+
+def _build(inputs: BuildInputs, out: Path, data_dir: Path | None, theme, renderer, progress: Progress,
+           timings: dict[str, float]) -> BuildResult:
+    """The build once it is known to be needed: validate, run the chapters, write the report."""
+    from via_reports.report.document import Chapter, MarkdownBlock, ReportDocument, number_document
+
+    options, key = inputs.options, inputs.key
     runs = ChapterRuns(inputs, progress, timings)
     try:
         runs.start_kernels(computed_chapters(options.kind or "interim"))  # they start while the data are read
         started = time.perf_counter()
         dataset = load_dataset(data_dir, options.language)  # ContractError: nothing written yet
-        return_freed_memory()  # validation's temporary frames: gone, but their pages still held
+        return_freed_memory(runs.data_bytes)  # validation's temporary frames: gone, their pages still held
         public = options.public or dataset.study.get("public") is True
         scope = Scope.for_wave(dataset, options.wave, language=options.language, min_n=options.min_n,
                                alpha=options.alpha, kind=options.kind, min_cell=options.min_cell if public else None)
         timings["validation"] = time.perf_counter() - started
         specs = chapters_for(scope.kind)
         check_texts(specs, [s.id for s in specs] + [s.id for s in TEXT_APPENDICES], scope.language, data_dir)
+        renderer.prepare(theme, _study_for_report(dataset.study, scope).publication_date, options.cache_folder)
         staging = _staging_folder(out)
     except BaseException:
         runs.close()
@@ -234,7 +249,7 @@ def build_report(options: BuildOptions | None = None, progress: Progress | None 
             # dataset is not held twice (here and in a kernel). The texts need it back after.
             runs.hand_over(dataset, parameters)
             del dataset
-            return_freed_memory()
+            return_freed_memory(runs.data_bytes)
             collected = runs.run([s.id for s in specs if s.is_computed], parameters, staging)
             dataset = runs.take_back()
         finally:
@@ -271,7 +286,7 @@ def build_report(options: BuildOptions | None = None, progress: Progress | None 
         started = time.perf_counter()
         progress("PDF and HTML", "start", 0.0)
         try:
-            _render(document, theme, staging, options, timings)
+            _render(document, theme, staging, options, renderer, timings)
         except RenderError:
             raise
         except Exception as error:
@@ -290,28 +305,18 @@ def build_report(options: BuildOptions | None = None, progress: Progress | None 
     return BuildResult(out=out, scope=scope, timings=timings, files=files)
 
 
-def _timed(function, *args) -> float:
-    started = time.perf_counter()
-    function(*args)
-    return time.perf_counter() - started
-
-
-def _render(document, theme, staging: Path, options: BuildOptions, timings: dict[str, float]) -> None:
+def _render(document, theme, staging: Path, options: BuildOptions, renderer, timings: dict[str, float]) -> None:
     """The charts once (SVGs, cached by content), then report.pdf and report.html from them.
 
-    With ``jobs`` > 1 the HTML renders in a second process meanwhile. That
-    process is spawned, not forked: forking a process that runs threads (the
-    notebook pool, a test runner's) can deadlock the child. It dies with the
-    build (:func:`~via_reports.render.process.die_with_parent`), also when the build is killed.
+    With ``jobs`` > 1 the HTML renders in the renderer's second process meanwhile
+    (:class:`~via_reports.render.process.Renderer`). That process dies with the build
+    (:func:`~via_reports.render.process.die_with_parent`), also when the build is killed.
     """
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
     from functools import partial
 
     from via_reports.render import render_html, render_pdf
     from via_reports.render.assemble import figure_svgs
     from via_reports.render.cache import RenderCache
-    from via_reports.render.process import die_with_parent
 
     cache = RenderCache(options.cache_folder)
     started = time.perf_counter()
@@ -319,16 +324,7 @@ def _render(document, theme, staging: Path, options: BuildOptions, timings: dict
     timings["charts"] = time.perf_counter() - started
     pdf = partial(render_pdf, document, theme, staging / "report.pdf", svgs=svgs)
     html = partial(render_html, document, theme, staging / "report.html", svgs=svgs, cache=cache)
-    if options.jobs < 2:
-        timings["pdf"], timings["html"] = _timed(pdf), _timed(html)
-        return
-    started = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                             initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
-        html_done = pool.submit(html)  # render_html itself: the process imports the renderer, not the build
-        timings["pdf"] = _timed(pdf)
-        html_done.result()
-        timings["html (second process, from its start)"] = time.perf_counter() - started
+    renderer.render(pdf, html, timings)
 
 
 def _write_manifest(staging: Path, document, numbering, key: str) -> None:

@@ -39,6 +39,7 @@ from via_reports.chapters.registry import computed_chapters
 from via_reports.data.dataset import Dataset
 from via_reports.data.snapshot import SNAPSHOT_VARIABLE, read_snapshot, write_snapshot
 from via_reports.exceptions import ChapterError
+from via_reports.render.cache import CACHE_FOLDER_VARIABLE
 from via_reports.report.freshness import BuildInputs
 
 #: Above this many bytes of data tables (the files at the top of the data folder, the
@@ -93,7 +94,9 @@ class ChapterRuns:
         self.private = Path(tempfile.mkdtemp(prefix="via-reports-build-"))  # mode 0700: the snapshot's folder
         self.snapshot = self.private / "dataset.pickle"
         self.kernels: WarmKernels | None = None
-        large = data_bytes(inputs.data_dir) > LARGE_DATA_BYTES
+        #: The size of the data tables (0 for the demo).
+        self.data_bytes = data_bytes(inputs.data_dir)
+        large = self.data_bytes > LARGE_DATA_BYTES
         #: How many chapters run at once: ``jobs``, or one for a large dataset.
         self.parallel_chapters = 1 if large else max(1, self.options.jobs)
         self._handed_over: dict[str, Any] | None = None
@@ -104,8 +107,10 @@ class ChapterRuns:
             return
         missing = [c for c in chapters if not self.cache.has(self.keys[c])]
         if missing:
-            self.kernels = WarmKernels(min(self.parallel_chapters, len(missing)),
-                                       env={SNAPSHOT_VARIABLE: str(self.snapshot)})
+            env = {SNAPSHOT_VARIABLE: str(self.snapshot)}
+            if self.options.cache_folder is not None:  # the charts the notebooks render, kept for the render
+                env[CACHE_FOLDER_VARIABLE] = str(self.options.cache_folder)
+            self.kernels = WarmKernels(min(self.parallel_chapters, len(missing)), env=env)
 
     def hand_over(self, dataset: Dataset, parameters: dict[str, Any]) -> None:
         """Write the validated ``dataset`` for the kernels; the caller may then let go of its copy."""
