@@ -1,8 +1,8 @@
 """The build's render: the PDF in the build's process, the HTML beside it in a second one.
 
 The second process is made ready while the chapters run, so the render does
-not wait for its start-up (:class:`Renderer`): it is spawned when the build
-starts, at a lower priority (:data:`PREPARE_NICENESS`: the kernels come
+not wait for its start-up (:class:`Renderer`): it is spawned once the data
+are valid (:meth:`Renderer.prepare`, while the kernels start), at a lower priority (:data:`PREPARE_NICENESS`: the kernels come
 first), imports the renderer and subsets the theme's fonts for the HTML
 (:func:`~via_reports.render.html.prepare_fonts`). (Warming WeasyPrint in a
 thread of the build as well was measured and made no difference.)

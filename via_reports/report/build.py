@@ -201,7 +201,7 @@ def build_report(options: BuildOptions | None = None, progress: Progress | None 
     theme = load_theme(options.theme)  # a bad theme fails before any work
     from via_reports.render.process import Renderer
 
-    renderer = Renderer(parallel=options.jobs >= 2)  # its second process starts beside the kernels
+    renderer = Renderer(parallel=options.jobs >= 2)  # its second process starts once the data are valid
     try:
         return _build(inputs, out, data_dir, theme, renderer, progress, timings)
     finally:
