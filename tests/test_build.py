@@ -203,6 +203,29 @@ def test_no_participant_id_or_free_text_anywhere_in_the_output(tiny_neutral_repo
 
 # --------------------------------------------------------------------------- failures
 
+def test_a_failed_pdf_leaves_no_staging_folder_while_the_html_was_being_written(tmp_path, monkeypatch):
+    """The HTML renders in a second process beside the PDF; when the PDF fails, the build waits for it
+    before it removes its staging folder (the HTML would otherwise write into a folder made again)."""
+    import time
+
+    from tiny import tiny_tables, write_dataset
+
+    from via_reports import render
+    from via_reports.exceptions import RenderError
+
+    def failing_pdf(*args, **kwargs):
+        time.sleep(0.05)  # the HTML process has its task
+        raise RenderError("the PDF failed")
+
+    monkeypatch.setattr(render, "render_pdf", failing_pdf)
+    data = write_dataset(tmp_path / "data", *tiny_tables())
+    out = tmp_path / "out" / "report"
+    with pytest.raises(RenderError, match="the PDF failed"):
+        build_report(BuildOptions(data_dir=data, out=out, wave="T1", min_n=2, jobs=2))
+    time.sleep(3)  # long enough for an HTML left running to finish its file
+    assert list((tmp_path / "out").iterdir()) == [], "no report and no staging folder"
+
+
 def test_invalid_data_builds_nothing(tmp_path, capsys):
     from tiny import tiny_tables, write_dataset
 

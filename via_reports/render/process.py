@@ -16,7 +16,7 @@ deadlock the child.
 from __future__ import annotations
 
 import os
-from concurrent.futures import Future
+from concurrent.futures import Future, wait
 from typing import Any, Callable
 
 #: Linux's prctl option: the signal this process gets when its parent dies.
@@ -77,7 +77,10 @@ class Renderer:
     def prepare(self, theme: Any, date: Any, cache_folder: Any) -> None:
         """Once the study is known (its date is stamped into the fonts): the HTML's fonts, in the second process."""
         if self.pool is not None:
-            self._fonts = self.pool.submit(_prepare_html, theme, date, cache_folder)
+            try:
+                self._fonts = self.pool.submit(_prepare_html, theme, date, cache_folder)
+            except Exception:  # noqa: BLE001 - only a head start: the render itself reports a broken process
+                self._fonts = None
 
     def render(self, pdf: Callable[[], Any], html: Callable[[], Any], timings: dict[str, float]) -> None:
         """``pdf()`` here and ``html()`` (picklable) in the second process at once, or one after the other."""
@@ -88,7 +91,12 @@ class Renderer:
             return
         started = time.perf_counter()
         html_done = self.pool.submit(html)  # after the fonts: one worker, tasks in order
-        timings["pdf"] = _timed(pdf)
+        try:
+            timings["pdf"] = _timed(pdf)
+        finally:
+            # The HTML is written into the staging folder: when the PDF fails, the build
+            # removes that folder, which must not happen while the HTML is still being written.
+            wait([html_done])
         html_done.result()
         timings["html (second process)"] = time.perf_counter() - started
 

@@ -226,7 +226,6 @@ def _build(inputs: BuildInputs, out: Path, data_dir: Path | None, theme, rendere
         timings["validation"] = time.perf_counter() - started
         specs = chapters_for(scope.kind)
         check_texts(specs, [s.id for s in specs] + [s.id for s in TEXT_APPENDICES], scope.language, data_dir)
-        renderer.prepare(theme, _study_for_report(dataset.study, scope).publication_date, options.cache_folder)
         staging = _staging_folder(out)
     except BaseException:
         runs.close()
@@ -240,6 +239,8 @@ def _build(inputs: BuildInputs, out: Path, data_dir: Path | None, theme, rendere
                             "interim report, without a chapter on effects."}[scope.language])
 
     try:
+        # the HTML's fonts, made in the renderer's second process while the chapters run
+        renderer.prepare(theme, _study_for_report(dataset.study, scope).publication_date, options.cache_folder)
         parameters = {"data_dir": str(data_dir) if data_dir else "", "wave": scope.last_wave,
                       "output_dir": str(staging), "language": scope.language, "min_n": scope.min_n,
                       "alpha": scope.alpha, "kind": scope.kind, "theme": theme_parameter(options.theme),
