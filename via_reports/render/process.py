@@ -16,7 +16,8 @@ deadlock the child.
 from __future__ import annotations
 
 import os
-from concurrent.futures import Future, wait
+import time
+from concurrent.futures import wait
 from typing import Any, Callable
 
 #: Linux's prctl option: the signal this process gets when its parent dies.
@@ -66,7 +67,6 @@ class Renderer:
 
     def __init__(self, parallel: bool):
         self.pool = None
-        self._fonts: Future | None = None
         if parallel:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
@@ -78,14 +78,12 @@ class Renderer:
         """Once the study is known (its date is stamped into the fonts): the HTML's fonts, in the second process."""
         if self.pool is not None:
             try:
-                self._fonts = self.pool.submit(_prepare_html, theme, date, cache_folder)
+                self.pool.submit(_prepare_html, theme, date, cache_folder)  # its errors: the render's to report
             except Exception:  # noqa: BLE001 - only a head start: the render itself reports a broken process
-                self._fonts = None
+                pass
 
     def render(self, pdf: Callable[[], Any], html: Callable[[], Any], timings: dict[str, float]) -> None:
         """``pdf()`` here and ``html()`` (picklable) in the second process at once, or one after the other."""
-        import time
-
         if self.pool is None:
             timings["pdf"], timings["html"] = _timed(pdf), _timed(html)
             return
@@ -107,8 +105,6 @@ class Renderer:
 
 
 def _timed(function: Callable[[], Any]) -> float:
-    import time
-
     started = time.perf_counter()
     function()
     return time.perf_counter() - started
