@@ -184,7 +184,6 @@ def build_report(options: BuildOptions | None = None, progress: Progress | None 
     :class:`~via_reports.exceptions.TextError` (a chapter) and
     :class:`~via_reports.exceptions.RenderError` (PDF or HTML).
     """
-    from via_reports.report.document import Chapter, MarkdownBlock, ReportDocument, number_document
     from via_reports.report.themes import load_theme
 
     if sum((options is not None, inputs is not None, bool(settings))) > 1:

@@ -99,7 +99,6 @@ class ChapterRuns:
         large = self.data_bytes > LARGE_DATA_BYTES
         #: How many chapters run at once: ``jobs``, or one for a large dataset.
         self.parallel_chapters = 1 if large else max(1, self.options.jobs)
-        self._handed_over: dict[str, Any] | None = None
 
     def start_kernels(self, chapters: list[str]) -> None:
         """Start warm kernels for those of ``chapters`` the cache cannot give (none with ``isolated``)."""
@@ -115,11 +114,10 @@ class ChapterRuns:
     def hand_over(self, dataset: Dataset, parameters: dict[str, Any]) -> None:
         """Write the validated ``dataset`` for the kernels; the caller may then let go of its copy."""
         write_snapshot(dataset, parameters["data_dir"], parameters["language"], self.snapshot)
-        self._handed_over = {"data_dir": parameters["data_dir"], "language": parameters["language"]}
 
     def take_back(self) -> Dataset:
         """The dataset given to :meth:`hand_over`, read back from the snapshot."""
-        if self._handed_over is None:
+        if not self.snapshot.is_file():
             raise RuntimeError("take_back before hand_over")
         return read_snapshot(self.snapshot)["dataset"]
 
@@ -128,7 +126,7 @@ class ChapterRuns:
 
         The data are those given to :meth:`hand_over` before.
         """
-        if self._handed_over is None:
+        if not self.snapshot.is_file():
             raise RuntimeError("run before hand_over: the kernels have no data")
         collected: dict[str, CollectedChapter] = {}
         for chapter in chapters:
