@@ -166,6 +166,48 @@ def test_no_cache_folder_means_no_cache(tmp_path):
     assert not cache.restore("barriers", "k1", tmp_path / "second")
 
 
+def test_the_cache_keeps_the_chapters_run_times(tmp_path):
+    cache = ChapterCache(tmp_path / "cache")
+    assert cache.seconds() == {}
+    cache.record_seconds({"barriers": 1.23456, "effects": 3.0})
+    cache.record_seconds({"barriers": 0.5})  # the last run counts; the others stay
+    assert cache.seconds() == {"barriers": 0.5, "effects": 3.0}
+    assert [p.name for p in (tmp_path / "cache").iterdir()] == ["chapter-seconds.json"]  # no temporary left
+    assert oct((tmp_path / "cache").stat().st_mode & 0o777) == "0o700"
+    assert ChapterCache(None).seconds() == {}
+    ChapterCache(None).record_seconds({"barriers": 1.0})  # no cache: nothing kept, nothing fails
+
+
+@pytest.mark.parametrize("content", ["{not json", "[1, 2]", "", '"text"'])
+def test_an_unreadable_record_of_run_times_is_no_record(tmp_path, content):
+    (tmp_path / "chapter-seconds.json").write_text(content)
+    assert ChapterCache(tmp_path).seconds() == {}
+
+
+def test_only_plausible_run_times_are_believed(tmp_path):
+    (tmp_path / "chapter-seconds.json").write_text(json.dumps(
+        {"barriers": 1.5, "effects": -1, "participants": "2", "instruments": True, "satisfaction": 1e999,
+         "participation": 0}))
+    assert ChapterCache(tmp_path).seconds() == {"barriers": 1.5, "participation": 0.0}
+
+
+def test_the_longest_chapters_run_first():
+    from via_reports.chapters.registry import computed_chapters
+    from via_reports.report.chapter_runs import TYPICAL_SECONDS, schedule
+
+    assert set(TYPICAL_SECONDS) == set(computed_chapters("final"))  # every chapter has an expectation
+    interim = list(computed_chapters("interim"))
+    assert interim == ["participants", "participation", "instruments", "barriers", "satisfaction",
+                       "statistical_tests"]
+    # nothing recorded: the typical times; equal times keep the report's order
+    assert schedule(interim, {}) == ["participants", "participation", "statistical_tests", "barriers",
+                                     "instruments", "satisfaction"]
+    # what the cache recorded comes first; a chapter nobody knows runs last
+    recorded = {"satisfaction": 9.0, "participants": 0.1}
+    assert schedule(interim + ["new"], recorded) == ["satisfaction", "participation", "statistical_tests",
+                                                     "barriers", "instruments", "participants", "new"]
+
+
 def test_the_oldest_entries_go_beyond_the_limit(tmp_path, monkeypatch):
     from via_reports.chapters import cache as cache_module
 
@@ -281,13 +323,16 @@ def test_the_command_line_answers_up_to_date_without_pandas(tmp_path):
 
 # --------------------------------------------------------------------------- builds with the cache
 
-def _build(data: Path, out: Path, cache_dir: Path, **options):
+def _build(data: Path, out: Path, cache_dir: Path, timings: dict | None = None, **options):
+    """The chapters that ran and those from the cache; ``timings``: filled with the build's."""
     from via_reports.chapters.registry import computed_chapters
     from via_reports.report.build import BuildOptions, build_report
 
     events: list[tuple[str, str]] = []
-    build_report(BuildOptions(data_dir=data, out=out, wave="T1", min_n=2, cache_dir=cache_dir, **options),
-                 lambda chapter, event, seconds: events.append((chapter, event)))
+    result = build_report(BuildOptions(data_dir=data, out=out, wave="T1", min_n=2, cache_dir=cache_dir, **options),
+                          lambda chapter, event, seconds: events.append((chapter, event)))
+    if timings is not None:
+        timings.update(result.timings)
     chapters = set(computed_chapters("interim"))
     return {c for c, event in events if event == "start" and c in chapters}, \
         {c for c, event in events if event == "cached"}
@@ -316,11 +361,18 @@ def test_only_what_changed_runs_again(tmp_path, monkeypatch):
     cache = tmp_path / "cache"
     # the notebooks render every chart for their own output and keep it in the build's cache: the
     # build's render (in this process) renders none again
+    timings: dict[str, float] = {}
     with monkeypatch.context() as patch:
         patch.setattr(render_cache, "_MEMORY", {})
         patch.setattr(render_cache, "render_svg", lambda *args, **kwargs: pytest.fail("a chart rendered twice"))
-        ran, cached = _build(data, tmp_path / "first", cache)
+        ran, cached = _build(data, tmp_path / "first", cache, timings)
     assert ran == chapters and not cached
+    # the cache keeps each chapter's own run time: without the wait for a kernel to start, which
+    # the first chapter on each kernel spends (the kernel's start and imports: 1 s or more)
+    seconds = ChapterCache(cache).seconds()
+    assert set(seconds) == chapters
+    assert all(0 < seconds[c] <= timings[f"notebook:{c}"] + 0.001 for c in chapters)
+    assert sum(timings[f"notebook:{c}"] - seconds[c] for c in chapters) > 0.5
     figures = json.loads((tmp_path / "first" / "manifest.json").read_text())["figures"]
     assert len(list((cache / "render" / "svg").iterdir())) == len(figures) > 10
     first_pdf, first_figures = _pdf_text(tmp_path / "first"), _figures(tmp_path / "first")
@@ -355,8 +407,14 @@ def test_only_what_changed_runs_again(tmp_path, monkeypatch):
     write_dataset(tmp_path / "data2", study, frames)
     shutil.rmtree(data)
     shutil.move(tmp_path / "data2", data)
-    ran, cached = _build(data, tmp_path / "second", cache)
+    from via_reports.report import chapter_runs
+
+    schedules = []
+    with monkeypatch.context() as patch:  # the order comes from the run times the cache kept
+        patch.setattr(chapter_runs, "schedule", lambda *given: schedules.append(given) or given[0])
+        ran, cached = _build(data, tmp_path / "second", cache)
     assert ran == chapters and not cached
+    assert schedules == [(list(computed_chapters("interim")), seconds)]
     assert _figures(tmp_path / "second") != first_figures
 
     # no cache: every chapter runs, and the cache is not touched

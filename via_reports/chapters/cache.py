@@ -17,12 +17,17 @@ renamed into place, so a reader sees a whole entry or none; every file's
 SHA-256 is listed in the entry's ``entry.json`` and checked when it is used,
 so a damaged entry is thrown away and the chapter simply runs again. The
 oldest entries are removed beyond :data:`MAX_ENTRIES`.
+
+Beside the entries the cache keeps how long each chapter's last run took
+(:meth:`ChapterCache.seconds`), so that a build starts the longest chapters
+first (:func:`via_reports.report.chapter_runs.schedule`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import shutil
 import tempfile
@@ -69,6 +74,39 @@ class ChapterCache:
 
     def __init__(self, folder: Path | None):
         self.folder = folder / "chapters" if folder is not None else None
+        #: The chapters' last run times (outside the entries' folder, which holds only entries).
+        self.seconds_file = folder / "chapter-seconds.json" if folder is not None else None
+
+    def seconds(self) -> dict[str, float]:
+        """Each chapter's last run in seconds, its own work without waiting for a kernel ({} when unknown)."""
+        if self.seconds_file is None:
+            return {}
+        try:
+            recorded = json.loads(self.seconds_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(recorded, dict):
+            return {}
+        return {str(chapter): float(value) for chapter, value in recorded.items()
+                if isinstance(value, (int, float)) and not isinstance(value, bool)
+                and math.isfinite(value) and value >= 0}
+
+    def record_seconds(self, measured: dict[str, float]) -> None:
+        """Add ``measured`` run times to :meth:`seconds` (replaced whole: a reader never sees half a file)."""
+        if self.seconds_file is None or not measured:
+            return
+        recorded = {**self.seconds(), **{chapter: round(value, 3) for chapter, value in measured.items()}}
+        temporary = None
+        try:
+            self.seconds_file.parent.mkdir(parents=True, exist_ok=True)
+            self.seconds_file.parent.chmod(0o700)
+            handle, temporary = tempfile.mkstemp(prefix=".chapter-seconds-", dir=self.seconds_file.parent)
+            with os.fdopen(handle, "w", encoding="utf-8") as out:
+                json.dump(recorded, out, indent=1, sort_keys=True)
+            os.replace(temporary, self.seconds_file)
+        except OSError:  # a full or read-only cache costs speed, never a report
+            if temporary is not None:
+                Path(temporary).unlink(missing_ok=True)
 
     def _entry(self, key: str) -> Path:
         assert self.folder is not None

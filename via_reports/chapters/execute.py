@@ -60,7 +60,10 @@ def failed_cell(executed: Path) -> tuple[int | None, str | None]:
 class ChapterResult:
     chapter: str
     notebook: Path
+    #: Wall-clock seconds from the call to the executed notebook.
     seconds: float
+    #: Of those, the seconds spent waiting for a warm kernel (its start and imports, or another chapter).
+    waited: float = 0.0
 
 
 def run_chapter(chapter: str, parameters: dict[str, Any], executed: Path, *, kernels: WarmKernels | None = None,
@@ -84,10 +87,14 @@ def run_chapter(chapter: str, parameters: dict[str, Any], executed: Path, *, ker
     template = notebook_template(chapter)
     executed.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
+    waited = 0.0
     for attempt in (1, 2):
         manager, healthy = None, False
         try:
-            manager = kernels.take() if kernels is not None else None
+            if kernels is not None:
+                asked = time.perf_counter()
+                manager = kernels.take()
+                waited += time.perf_counter() - asked
             papermill.execute_notebook(
                 str(template), str(executed), parameters=parameters, kernel_name=KERNEL_NAME,
                 kernel_manager_class=ChapterKernelManager, progress_bar=False, log_output=False,
@@ -119,4 +126,4 @@ def run_chapter(chapter: str, parameters: dict[str, Any], executed: Path, *, ker
         finally:
             if manager is not None:
                 kernels.give_back(manager, healthy)
-    return ChapterResult(chapter, executed, time.perf_counter() - started)
+    return ChapterResult(chapter, executed, time.perf_counter() - started, waited)
