@@ -6,6 +6,7 @@
     .venv/bin/python scripts/benchmark.py duplicates [--rows 1000000]
     .venv/bin/python scripts/benchmark.py build [--jobs 2] [--wave T1]
     .venv/bin/python scripts/benchmark.py notebooks [--wave T1]
+    .venv/bin/python scripts/benchmark.py pdf [--wave T1]
     .venv/bin/python scripts/benchmark.py all
 
 A script, not a timed test: machines differ, so numbers are measured and
@@ -165,9 +166,79 @@ def bench_notebooks(wave: str) -> None:
         print(f"    {chapter:<14} {len(figures)} figures: computing {computed:5.2f} s, chart specs {specs:5.2f} s")
 
 
+def bench_pdf(wave: str) -> None:
+    """Where the PDF's time goes: WeasyPrint's render and write of the whole document, and of each
+    top-level section laid out alone (what a PDF laid out in parts, then joined, would cost)."""
+    import io
+    import logging
+    import re
+
+    from pypdf import PdfReader, PdfWriter
+    from weasyprint import HTML
+
+    from via_reports.render.assemble import figure_svgs
+    from via_reports.render.cache import RenderCache
+    from via_reports.render.pdf import PDF_VARIANT, confined_fetcher, pdf_html
+    from via_reports.report import build
+    from via_reports.report.document import number_document
+
+    captured = {}
+    render = build._render  # the build's last step: it is given the finished document
+
+    def capture(document, theme, staging, options, *rest):
+        captured.update(document=document, theme=theme, cache=RenderCache(options.cache_folder))
+        return render(document, theme, staging, options, *rest)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        build._render = capture
+        try:
+            build.build_report(build.BuildOptions(out=Path(tmp) / "report", wave=wave, jobs=2,
+                                                  cache_dir=Path(tmp) / "cache"))
+        finally:
+            build._render = render
+        document, theme = captured["document"], captured["theme"]
+        html = pdf_html(document, theme, number_document(document), figure_svgs(document, theme, captured["cache"]))
+
+    def lay_out(text: str) -> tuple[float, float, bytes, int]:
+        started = time.perf_counter()
+        laid_out = HTML(string=text, base_url=theme.folder.as_uri() + "/",
+                        url_fetcher=confined_fetcher(theme)).render(pdf_variant=PDF_VARIANT)
+        rendered = time.perf_counter()
+        pdf = laid_out.write_pdf(pdf_variant=PDF_VARIANT)
+        return rendered - started, time.perf_counter() - rendered, pdf, len(laid_out.pages)
+
+    runs = [lay_out(html) for _ in range(3)]
+    render_s, write_s = statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+    print(f"whole document: render {render_s:.2f} s, write {write_s:.2f} s, {runs[0][3]} pages, "
+          f"{len(runs[0][2]) / 1024:.0f} KB (median of 3)")
+
+    head, body = html.split("<body", 1)
+    opening, content = body.split(">", 1)
+    sections = re.split(r"\n(?=<section |<nav )", content.rsplit("</body>", 1)[0])
+    logging.getLogger("weasyprint").setLevel(logging.CRITICAL)  # links into other sections: not found alone
+    parts, total = [], 0.0
+    for section in filter(str.strip, sections):
+        name = (re.search(r' id="([^"]+)"', section) or re.search(r' class="([^"]+)"', section)).group(1)
+        seconds_render, seconds_write, pdf, pages = lay_out(f"{head}<body{opening}>{section}</body></html>")
+        total += seconds_render + seconds_write
+        parts.append(pdf)
+        print(f"    {name:<34} {pages:3d} pages  {seconds_render + seconds_write:5.2f} s")
+    started = time.perf_counter()
+    joined = PdfWriter()
+    for pdf in parts:
+        for page in PdfReader(io.BytesIO(pdf)).pages:
+            joined.add_page(page)
+    buffer = io.BytesIO()
+    joined.write(buffer)
+    print(f"sections laid out alone: {total:.2f} s in all; their pages joined with pypdf in "
+          f"{time.perf_counter() - started:.2f} s, {buffer.tell() / 1024:.0f} KB (each part embeds its own fonts; "
+          "the join keeps no tags, links or outline)")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=["table", "million", "validation", "duplicates", "build", "notebooks", "all"])
+    parser.add_argument("what", choices=["table", "million", "validation", "duplicates", "build", "notebooks", "pdf",
+                                         "all"])
     parser.add_argument("--skip-million", action="store_true", help="table: leave out the 1e6-row build")
     parser.add_argument("--scale", type=int, default=100)
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -190,6 +261,8 @@ def main(argv: list[str] | None = None) -> int:
         bench_notebooks(args.wave)
     if args.what in ("build", "all"):
         bench_build(args.jobs, args.wave)
+    if args.what in ("pdf", "all"):
+        bench_pdf(args.wave)
     return 0
 
 
