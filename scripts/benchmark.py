@@ -167,18 +167,16 @@ def bench_notebooks(wave: str) -> None:
 
 
 def bench_pdf(wave: str) -> None:
-    """Where the PDF's time goes: WeasyPrint's render and write of the whole document, and of each
-    top-level section laid out alone (what a PDF laid out in parts, then joined, would cost)."""
-    import io
-    import logging
+    """Where the PDF's time goes: laid out in one piece (as before it came in parts), then in parts
+    with nothing cached (each part's layout), and with every part cached (the join alone)."""
     import re
 
-    from pypdf import PdfReader, PdfWriter
     from weasyprint import HTML
 
+    from via_reports.render import cache as render_cache
+    from via_reports.render import pdf as pdf_module
     from via_reports.render.assemble import figure_svgs
     from via_reports.render.cache import RenderCache
-    from via_reports.render.pdf import PDF_VARIANT, confined_fetcher, pdf_html
     from via_reports.report import build
     from via_reports.report.document import number_document
 
@@ -197,42 +195,47 @@ def bench_pdf(wave: str) -> None:
         finally:
             build._render = render
         document, theme = captured["document"], captured["theme"]
-        html = pdf_html(document, theme, number_document(document), figure_svgs(document, theme, captured["cache"]))
+        svgs = figure_svgs(document, theme, captured["cache"])
 
-    def lay_out(text: str) -> tuple[float, float, bytes, int]:
-        started = time.perf_counter()
-        laid_out = HTML(string=text, base_url=theme.folder.as_uri() + "/",
-                        url_fetcher=confined_fetcher(theme)).render(pdf_variant=PDF_VARIANT)
-        rendered = time.perf_counter()
-        pdf = laid_out.write_pdf(pdf_variant=PDF_VARIANT)
-        return rendered - started, time.perf_counter() - rendered, pdf, len(laid_out.pages)
+        def one_piece() -> tuple[float, float, int]:
+            started = time.perf_counter()
+            laid_out = HTML(string=pdf_module.pdf_html(document, theme, number_document(document), svgs),
+                            base_url=theme.folder.as_uri() + "/", url_fetcher=pdf_module.confined_fetcher(theme)
+                            ).render(pdf_variant=pdf_module.PDF_VARIANT)
+            rendered = time.perf_counter()
+            laid_out.write_pdf(pdf_variant=pdf_module.PDF_VARIANT)
+            return rendered - started, time.perf_counter() - rendered, len(laid_out.pages)
 
-    runs = [lay_out(html) for _ in range(3)]
-    render_s, write_s = statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
-    print(f"whole document: render {render_s:.2f} s, write {write_s:.2f} s, {runs[0][3]} pages, "
-          f"{len(runs[0][2]) / 1024:.0f} KB (median of 3)")
+        runs = [one_piece() for _ in range(3)]
+        print(f"in one piece: render {statistics.median(r[0] for r in runs):.2f} s, write "
+              f"{statistics.median(r[1] for r in runs):.2f} s, {runs[0][2]} pages (median of 3)")
 
-    head, body = html.split("<body", 1)
-    opening, content = body.split(">", 1)
-    sections = re.split(r"\n(?=<section |<nav )", content.rsplit("</body>", 1)[0])
-    logging.getLogger("weasyprint").setLevel(logging.CRITICAL)  # links into other sections: not found alone
-    parts, total = [], 0.0
-    for section in filter(str.strip, sections):
-        name = (re.search(r' id="([^"]+)"', section) or re.search(r' class="([^"]+)"', section)).group(1)
-        seconds_render, seconds_write, pdf, pages = lay_out(f"{head}<body{opening}>{section}</body></html>")
-        total += seconds_render + seconds_write
-        parts.append(pdf)
-        print(f"    {name:<34} {pages:3d} pages  {seconds_render + seconds_write:5.2f} s")
-    started = time.perf_counter()
-    joined = PdfWriter()
-    for pdf in parts:
-        for page in PdfReader(io.BytesIO(pdf)).pages:
-            joined.add_page(page)
-    buffer = io.BytesIO()
-    joined.write(buffer)
-    print(f"sections laid out alone: {total:.2f} s in all; their pages joined with pypdf in "
-          f"{time.perf_counter() - started:.2f} s, {buffer.tell() / 1024:.0f} KB (each part embeds its own fonts; "
-          "the join keeps no tags, links or outline)")
+        parts, real = [], pdf_module._weasyprint_part
+
+        def timed(html, *rest):
+            started = time.perf_counter()
+            made = real(html, *rest)
+            name = re.search(r'<body[^>]*>\s*<(?:section|nav) class="([^"]+)"(?: id="([^"]+)")?', html)
+            parts.append((name.group(2) or name.group(1), made[1], time.perf_counter() - started))
+            return made
+
+        pdf_module._weasyprint_part = timed
+        render_cache._MEMORY.clear()
+        try:
+            started = time.perf_counter()
+            result = pdf_module.render_pdf(document, theme, Path(tmp) / "a.pdf", svgs=svgs)
+            cold = time.perf_counter() - started
+            parts_laid_out = list(parts)
+            started = time.perf_counter()
+            pdf_module.render_pdf(document, theme, Path(tmp) / "b.pdf", svgs=svgs)
+            cached = time.perf_counter() - started
+        finally:
+            pdf_module._weasyprint_part = real
+        for name, pages, seconds in parts_laid_out:
+            print(f"    {name:<34} {pages:3d} pages  {seconds:5.2f} s")
+        print(f"in parts, nothing cached: {cold:.2f} s ({len(parts_laid_out)} layouts, {result.pages} pages, "
+              f"{result.path.stat().st_size / 1024:.0f} KB); every part cached (templates and the join): "
+              f"{cached:.2f} s")
 
 
 def main(argv: list[str] | None = None) -> int:

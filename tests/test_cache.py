@@ -208,6 +208,21 @@ def test_the_longest_chapters_run_first():
                                                      "barriers", "instruments", "participants", "new"]
 
 
+def test_the_vega_bundle_is_made_once_per_version_of_vl_convert(tmp_path, monkeypatch):
+    import vl_convert
+
+    from via_reports.render import cache as render_cache
+    from via_reports.render.cache import RenderCache
+    from via_reports.render.html import vega_embed_bundle
+
+    made = []
+    monkeypatch.setattr(vl_convert, "javascript_bundle", lambda: made.append(1) or "/* vega */")
+    for _ in range(2):
+        monkeypatch.setattr(render_cache, "_MEMORY", {})  # each time a new process
+        assert vega_embed_bundle(RenderCache(tmp_path)) == "/* vega */"
+    assert made == [1]
+
+
 def test_the_oldest_entries_go_beyond_the_limit(tmp_path, monkeypatch):
     from via_reports.chapters import cache as cache_module
 
@@ -390,8 +405,13 @@ def test_only_what_changed_runs_again(tmp_path, monkeypatch):
     own.mkdir(parents=True)
     conclusions = (ROOT / "templates" / "text" / "nl" / "conclusions.md").read_text()
     (own / "conclusions.md").write_text(conclusions + "\nEen zin die er nu bij is.\n")
-    ran, cached = _build(data, tmp_path / "second", cache)
-    assert not ran and cached == chapters
+    from via_reports.render import process
+
+    pools, render = [], process.Renderer.render
+    with monkeypatch.context() as patch:  # no chapter runs first: the HTML renders in the build's own process
+        patch.setattr(process.Renderer, "render", lambda self, *args: pools.append(self.pool) or render(self, *args))
+        ran, cached = _build(data, tmp_path / "second", cache)
+    assert not ran and cached == chapters and pools == [None]
     assert "Een zin die er nu bij is." in _pdf_text(tmp_path / "second")
 
     # a typo fails before any chapter runs, naming file and line; the last report stays

@@ -1,4 +1,4 @@
-"""Rendered pieces kept by content hash: chart SVGs and subsetted fonts.
+"""Rendered pieces kept by content hash: chart SVGs, subsetted fonts and the PDF's laid-out parts.
 
 Rendering a chart with vl-convert and subsetting a font with fontTools take
 most of a render that is not WeasyPrint's layout, and both give the same
@@ -6,8 +6,9 @@ result for the same input. So each result is kept in the cache folder
 (``<cache>/render/<kind>/<sha256>``) under the SHA-256 of everything it is
 made from: the chart's Vega-Lite spec, the language, the theme's font files
 and the vl-convert version; or the font file, the characters and the date
-stamped into it. What is kept is what the report itself carries (a chart of
-counts, a font), never a row of the data.
+stamped into it; or a part's HTML, the theme's files and the WeasyPrint
+version (:mod:`via_reports.render.pdf`). What is kept is what the report itself
+carries (a chart of counts, a font, pages of the PDF), never a row of the data.
 
 An entry starts with the SHA-256 of its content; one that does not match is
 made again. Entries are written to a temporary file and renamed, so a reader
@@ -56,6 +57,13 @@ def theme_fonts_hash(theme: Theme) -> str:
         for face in family.faces:
             parts.append(f"{family.family}:{face.weight}:{face.style}:{font_file_hash(face.path)}")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def theme_files_hash(theme: Theme) -> str:
+    """Every file a page in ``theme`` may fetch, by content: the theme folder's files and its fonts."""
+    from via_reports.fingerprints import tree_hash
+
+    return hashlib.sha256(f"{tree_hash(theme.folder)}:{theme_fonts_hash(theme)}".encode()).hexdigest()
 
 
 #: Results of this process by key (without a cache folder too), at most _MEMORY_ITEMS.

@@ -11,7 +11,6 @@ runs none of it.
 from __future__ import annotations
 
 import base64
-import functools
 import hashlib
 import html as html_lib
 import json
@@ -35,12 +34,20 @@ from via_reports.report.themes import Theme, load_theme
 
 # =========================================================================== interactive HTML
 
-@functools.lru_cache(maxsize=1)
-def vega_embed_bundle() -> str:
-    """vega, vega-lite and vega-embed as one script, from vl-convert (no CDN)."""
-    import vl_convert as vlc
+def vega_embed_bundle(cache: RenderCache | None = None) -> str:
+    """vega, vega-lite and vega-embed as one script, from vl-convert (no CDN).
 
-    return vlc.javascript_bundle()
+    Kept in ``cache`` under vl-convert's version: vl-convert takes about a second to bundle it,
+    as long as the rest of a text edit's HTML.
+    """
+    from importlib.metadata import version
+
+    def bundle() -> str:
+        import vl_convert as vlc
+
+        return vlc.javascript_bundle()
+
+    return (cache or RenderCache(None)).get("vega-bundle", [version("vl-convert-python")], bundle)
 
 
 def _data_uri(path: Path) -> str:
@@ -172,7 +179,7 @@ def interactive_html(doc: ReportDocument, theme: Theme, numbering: Numbering,
         (f"vis-{numbering.figure_anchor(f.id)}", Markup(_script_json(interactive_spec(f.chart.to_dict(), names))))
         for f in doc.figures()
     ]
-    context["vega_bundle"] = Markup(_script_safe(vega_embed_bundle()))
+    context["vega_bundle"] = Markup(_script_safe(vega_embed_bundle(cache)))
     context["locale"] = Markup(_script_json(_d3_locale(doc.language)))
     context["csp"] = _CSP_PLACEHOLDER
     page = jinja().get_template("interactive.html.j2").render(**context)

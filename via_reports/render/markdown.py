@@ -122,6 +122,8 @@ class Part:
     body: str
     headings: list[Heading] = field(default_factory=list)
     footnotes: list[tuple[int, str]] = field(default_factory=list)  # html mode: chapter-end notes
+    #: How many footnotes the document has before this part (the PDF's parts continue the count).
+    footnotes_before: int = 0
 
 
 class Writer:
@@ -274,7 +276,8 @@ class Writer:
     # ---------------------------------------------------------------- parts
     def part(self, kind: str, anchor: str, number: str | None, title: str, blocks: list[Any], *,
              number_sections: bool) -> Part:
-        part = Part(kind=kind, anchor=anchor, number=number, title=title, body="")
+        part = Part(kind=kind, anchor=anchor, number=number, title=title, body="",
+                    footnotes_before=self.footnote_counter)
         counter = [0, 0]
         pieces = []
         for index, block in enumerate(blocks, start=1):

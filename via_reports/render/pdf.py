@@ -1,4 +1,15 @@
-"""The branded, tagged (PDF/UA-1), reproducible PDF, laid out by WeasyPrint.
+"""The branded, tagged (PDF/UA-1), reproducible PDF, laid out by WeasyPrint part by part.
+
+WeasyPrint lays out a document from its first page every time. The report's
+parts (front matter, contents, summary, each chapter, each appendix,
+colophon) each begin on a new page, so each is laid out alone, as a document
+of its own, and the parts are joined (:mod:`via_reports.render.pdf_join`). A
+part is made from the same template as the whole (``part`` selects it) and
+carries what it takes from the parts before it: its first page number and its
+first footnote number (CSS counters), and the contents carry the page numbers
+as text (``target-counter`` cannot look into another document). A part is
+kept in the cache under the hash of its HTML: an edit lays out the parts it
+changed, the parts after it when it moved their pages, and the contents.
 
 WeasyPrint reads what the page refers to (fonts, the logo, stylesheets, SVG
 parts) through :class:`ConfinedFetcher`, which serves ``data:`` URIs and files
@@ -9,11 +20,15 @@ with a :class:`~via_reports.exceptions.RenderError` that names it.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import hashlib
+import json
 import logging
 import math
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +44,7 @@ from via_reports.render.assemble import (
     pinned_source_date,
     theme_css,
 )
+from via_reports.render.cache import RenderCache, theme_files_hash
 from via_reports.render.labels import pdf_templates_dir
 from via_reports.report.document import (
     Numbering,
@@ -169,40 +185,197 @@ def _normalise_paths(text: str, theme: Theme) -> str:
     return text
 
 
-def pdf_html(doc: ReportDocument, theme: Theme, numbering: Numbering,
-             svgs: dict[str, str] | None = None) -> str:
-    """The HTML document that WeasyPrint lays out."""
+def _pdf_context(doc: ReportDocument, theme: Theme, numbering: Numbering, svgs: dict[str, str] | None) -> dict:
     svgs = svgs if svgs is not None else figure_svgs(doc, theme)
     context = page_context(doc, theme, numbering, "pdf", svgs)
-    context["css"] = Markup(theme_css(theme, "report.css"))
-    return jinja().get_template("report.html.j2").render(**context)
+    context.update(css=Markup(theme_css(theme, "report.css")), part=None, part_css=None, toc_page=lambda anchor: "")
+    return context
+
+
+def pdf_html(doc: ReportDocument, theme: Theme, numbering: Numbering,
+             svgs: dict[str, str] | None = None) -> str:
+    """The HTML of the whole document as WeasyPrint would lay it out in one piece (the PDF is laid
+    out in parts: :func:`render_pdf`)."""
+    return jinja().get_template("report.html.j2").render(**_pdf_context(doc, theme, numbering, svgs))
 
 
 def render_pdf(doc: ReportDocument, theme: str | Path | Theme = DEFAULT_OPTIONS["theme"],
-               out_path: str | Path = "report.pdf", *, svgs: dict[str, str] | None = None) -> RenderResult:
+               out_path: str | Path = "report.pdf", *, svgs: dict[str, str] | None = None,
+               cache: RenderCache | None = None) -> RenderResult:
     """Render ``doc`` to a tagged, reproducible PDF at ``out_path``.
 
     ``theme`` is a theme name (``default``, ``neutral``), a theme folder or a
     loaded :class:`~via_reports.report.themes.Theme`; ``svgs`` the charts as
     :func:`~via_reports.render.assemble.figure_svgs` made them (made here when
-    not given). Raises :class:`RenderError`.
+    not given); ``cache``: where the laid-out parts are kept (None: in this
+    process only). Raises :class:`RenderError`.
+
+    The report's parts (front matter, contents, summary, each chapter, each
+    appendix, colophon) each begin on a new page, so WeasyPrint lays out each
+    part alone (:func:`_lay_out_part`) and :func:`~via_reports.render.pdf_join.join_parts`
+    joins their pages into one tagged PDF. A part's PDF is kept by the SHA-256
+    of its HTML, which holds everything that shapes it, its first page and
+    footnote numbers included: an edit lays out the parts it changed, and the
+    contents when a page number moved.
     """
-    from weasyprint import HTML
-    from weasyprint.urls import FatalURLFetchingError
+    from via_reports.render.pdf_join import join_parts
 
     theme = load_theme(theme)
     numbering = number_document(doc)
-    html_text = pdf_html(doc, theme, numbering, svgs)
+    context = _pdf_context(doc, theme, numbering, svgs)
+    with pinned_source_date(doc.study.publication_date):  # fontTools stamps the fonts it subsets
+        parts = _lay_out_parts(context, theme, cache or RenderCache(None))
+    pdf = join_parts([part.pdf for part in parts])
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    identifier = hashlib.sha256(_normalise_paths(html_text, theme).encode("utf-8")).hexdigest()[:32]
-    fetcher = confined_fetcher(theme)
-    with _weasyprint_problems() as problems, pinned_source_date(doc.study.publication_date), \
-            _footnotes_stay_on_their_page():
+    tmp = out_path.with_name(out_path.name + ".part")
+    tmp.write_bytes(pdf)
+    tmp.replace(out_path)
+    return RenderResult(out_path, numbering, sum(part.pages for part in parts))
+
+
+# =========================================================================== parts
+
+
+@dataclass(frozen=True)
+class LaidOutPart:
+    """One part of the report as WeasyPrint laid it out alone."""
+
+    pdf: bytes
+    pages: int
+    #: Its anchors (element ids) by the index of their page in the part.
+    anchors: dict[str, int]
+
+
+#: Stands for a page number in the contents before the pages are known (as wide as most).
+_PLACEHOLDER_PAGE = "00"
+
+
+def _part_names(context: dict[str, Any]) -> list[str]:
+    names = ["front", "contents"]
+    if context["summary"] is not None:
+        names.append(context["summary"].anchor)
+    names += [part.anchor for part in context["chapters"]] + [part.anchor for part in context["appendices"]]
+    return names + ["colophon"]
+
+
+def _lay_out_parts(context: dict[str, Any], theme: Theme, cache: RenderCache) -> list[LaidOutPart]:
+    """Every part, numbered: each starts at the page after the one before it, and the contents
+    show the page of each heading (known once the others are laid out, so laid out again until
+    nothing moves; with the cache the second round costs the contents alone)."""
+    template = jinja().get_template("report.html.j2")
+    footnotes = {part.anchor: part.footnotes_before
+                 for part in [context["summary"], *context["chapters"], *context["appendices"]] if part is not None}
+    names = _part_names(context)
+    theme_files = theme_files_hash(theme)
+    setup = _WeasyPrint(theme, str(context["css"]))  # the stylesheet, given apart from each part's HTML
+    numbers: dict[str, str] | None = None  # the contents' page numbers
+    for _ in range(4):
+        parts, first_page, pages = [], 1, {}
+        for name in names:
+            html = _part_html(template, context, name, first_page, footnotes.get(name, 0), numbers)
+            part = _lay_out_part(_links_between_parts(html), setup, theme_files, cache)
+            parts.append(part)
+            for anchor, index in part.anchors.items():
+                pages.setdefault(anchor, first_page + index)
+            first_page += part.pages
+        missing = [anchor for anchor in _toc_anchors(context) if anchor not in pages]
+        if missing:  # laid out in one piece, WeasyPrint would print no number there
+            raise RenderError(f"the contents refer to {', '.join(missing)}, which no page of the report has")
+        wanted = {anchor: str(pages[anchor]) for anchor in _toc_anchors(context)}
+        if wanted == numbers:
+            return parts
+        numbers = wanted
+    raise RenderError("the page numbers of the contents do not settle (each layout moves the pages again)")
+
+
+def _part_html(template: Any, context: dict[str, Any], name: str, first_page: int, footnotes_before: int,
+               numbers: dict[str, str] | None) -> str:
+    """Part ``name`` of the template, its pages numbered from ``first_page`` and its footnotes from
+    ``footnotes_before`` + 1; ``numbers``: the contents' page numbers (None: not known yet)."""
+    css = []
+    if first_page > 1:
+        css.append(f"@page :first {{ counter-reset: page {first_page}; }}")
+    if footnotes_before:
+        css.append(f"body {{ counter-reset: footnote {footnotes_before}; }}")
+    if name == "contents":
+        css.append('.toc-list a[data-page]::after { content: leader(". ") attr(data-page); }')
+    known = numbers or {}
+    return template.render(**{
+        **context, "part": name, "css": Markup(""), "part_css": Markup("\n".join(css)),
+        "toc_page": lambda anchor: Markup(' data-page="{}"').format(known.get(anchor, _PLACEHOLDER_PAGE))})
+
+
+def _toc_anchors(context: dict[str, Any]) -> list[str]:
+    anchors = [context["summary"].anchor] if context["summary"] is not None else []
+    for chapter in context["chapters"]:
+        anchors += [chapter.anchor] + [h.anchor for h in chapter.headings if h.level == 2]
+    return anchors + [appendix.anchor for appendix in context["appendices"]] + ["colophon"]
+
+
+_ID = re.compile(r' id="([^"]+)"')
+_INTERNAL_LINK = re.compile(r' href="#([^"]+)"')
+
+
+def _links_between_parts(html: str) -> str:
+    """A link to an anchor in another part as a ``via-part:`` link (joined into one, see pdf_join)."""
+    from via_reports.render.pdf_join import PART_LINK
+
+    own = set(_ID.findall(html))
+    return _INTERNAL_LINK.sub(
+        lambda match: match.group(0) if match.group(1) in own else f' href="{PART_LINK}{match.group(1)}"', html)
+
+
+class _WeasyPrint:
+    """WeasyPrint set up once for the parts of one render: the stylesheet is parsed, and the
+    theme's fonts loaded, once for all parts (a part costs 0.017 s less: 18 parts, 0.5 s)."""
+
+    def __init__(self, theme: Theme, css: str):
+        self.theme, self.css = theme, css
+        self.base_url = theme.folder.as_uri() + "/"
+        self.fetcher = confined_fetcher(theme)
+        self.stylesheet: Any = None
+        self.font_config: Any = None
+
+    def start(self) -> None:
+        """Parse the stylesheet (once; WeasyPrint reads the fonts it names through the fetcher)."""
+        if self.stylesheet is None:
+            from weasyprint import CSS
+            from weasyprint.text.fonts import FontConfiguration
+
+            self.font_config = FontConfiguration()
+            self.stylesheet = CSS(string=self.css, base_url=self.base_url, url_fetcher=self.fetcher,
+                                  font_config=self.font_config)
+
+
+def _lay_out_part(html: str, setup: _WeasyPrint, theme_files: str, cache: RenderCache) -> LaidOutPart:
+    """One part, from the cache when the same HTML was laid out before with the same stylesheet and theme files."""
+    from importlib.metadata import version
+
+    key = [hashlib.sha256(html.encode("utf-8")).hexdigest(), hashlib.sha256(setup.css.encode("utf-8")).hexdigest(),
+           version("weasyprint"), theme_files, PDF_VARIANT]
+
+    def make() -> str:
+        pdf, pages, anchors = _weasyprint_part(html, setup)
+        return json.dumps({"pdf": base64.b64encode(pdf).decode("ascii"), "pages": pages, "anchors": anchors})
+
+    entry = json.loads(cache.get("pdf-part", key, make))
+    return LaidOutPart(base64.b64decode(entry["pdf"]), entry["pages"], entry["anchors"])
+
+
+def _weasyprint_part(html: str, setup: _WeasyPrint) -> tuple[bytes, int, dict[str, int]]:
+    """WeasyPrint's layout of one part: its PDF, its number of pages and its anchors' pages."""
+    from weasyprint import HTML
+    from weasyprint.urls import FatalURLFetchingError
+
+    theme, fetcher = setup.theme, setup.fetcher
+    with _weasyprint_problems() as problems, _footnotes_stay_on_their_page():
         try:
-            document = HTML(string=html_text, base_url=theme.folder.as_uri() + "/",
-                            url_fetcher=fetcher).render(pdf_variant=PDF_VARIANT)
+            setup.start()
+            document = HTML(string=html, base_url=setup.base_url, url_fetcher=fetcher).render(
+                stylesheets=[setup.stylesheet], font_config=setup.font_config, pdf_variant=PDF_VARIANT)
             _refuse_attachments(document)
+            identifier = hashlib.sha256(_normalise_paths(html, theme).encode("utf-8")).hexdigest()[:32]
             pdf = _write_pdf(document, identifier)
             _check_document_fonts(document, theme)
         except FatalURLFetchingError as error:
@@ -213,10 +386,11 @@ def render_pdf(doc: ReportDocument, theme: str | Path | Theme = DEFAULT_OPTIONS[
     if problems.messages:
         raise RenderError("WeasyPrint reported problems, so the PDF would not be complete:\n- "
                           + "\n- ".join(problems.messages))
-    tmp = out_path.with_name(out_path.name + ".part")
-    tmp.write_bytes(pdf)
-    tmp.replace(out_path)
-    return RenderResult(out_path, numbering, len(document.pages))
+    anchors: dict[str, int] = {}
+    for index, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            anchors.setdefault(anchor, index)
+    return pdf, len(document.pages), anchors
 
 
 def _write_pdf(document: Any, identifier: str) -> bytes:

@@ -82,6 +82,13 @@ class Renderer:
             except Exception:  # noqa: BLE001 - only a head start: the render itself reports a broken process
                 pass
 
+    def in_one_process(self) -> None:
+        """No second process: when no chapter runs first, starting one (about 1.3 s of start-up and
+        imports) takes longer than the HTML itself once the PDF's parts come from the cache."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)  # it never started a process
+            self.pool = None
+
     def render(self, pdf: Callable[[], Any], html: Callable[[], Any], timings: dict[str, float]) -> None:
         """``pdf()`` here and ``html()`` (picklable) in the second process at once, or one after the other."""
         if self.pool is None:

@@ -238,8 +238,11 @@ def _build(inputs: BuildInputs, out: Path, data_dir: Path | None, theme, rendere
                             "interim report, without a chapter on effects."}[scope.language])
 
     try:
-        # the HTML's fonts, made in the renderer's second process while the chapters run
-        renderer.prepare(theme, _study_for_report(dataset.study, scope).publication_date, options.cache_folder)
+        if runs.cached([s.id for s in specs if s.is_computed]):
+            # the render comes next: a second process would take longer to start than the HTML takes
+            renderer.in_one_process()
+        else:  # the HTML's fonts, made in the renderer's second process while the chapters run
+            renderer.prepare(theme, _study_for_report(dataset.study, scope).publication_date, options.cache_folder)
         parameters = {"data_dir": str(data_dir) if data_dir else "", "wave": scope.last_wave,
                       "output_dir": str(staging), "language": scope.language, "min_n": scope.min_n,
                       "alpha": scope.alpha, "kind": scope.kind, "theme": theme_parameter(options.theme),
@@ -322,7 +325,7 @@ def _render(document, theme, staging: Path, options: BuildOptions, renderer, tim
     started = time.perf_counter()
     svgs = figure_svgs(document, theme, cache)
     timings["charts"] = time.perf_counter() - started
-    pdf = partial(render_pdf, document, theme, staging / "report.pdf", svgs=svgs)
+    pdf = partial(render_pdf, document, theme, staging / "report.pdf", svgs=svgs, cache=cache)
     html = partial(render_html, document, theme, staging / "report.html", svgs=svgs, cache=cache)
     renderer.render(pdf, html, timings)
 

@@ -128,6 +128,10 @@ class ChapterRuns:
         #: How many chapters run at once: ``jobs``, or one for a large dataset.
         self.parallel_chapters = 1 if large else max(1, self.options.jobs)
 
+    def cached(self, chapters: list[str]) -> bool:
+        """The cache gives every one of ``chapters``: none runs (a text edit, say)."""
+        return all(self.cache.has(self.keys[chapter]) for chapter in chapters)
+
     def start_kernels(self, chapters: list[str]) -> None:
         """Start warm kernels for those of ``chapters`` the cache cannot give (none with ``isolated``)."""
         if self.options.isolated or self.kernels is not None:

@@ -1,0 +1,186 @@
+"""The PDF laid out in parts and joined: it must read as the same report laid out in one piece.
+
+WeasyPrint lays out each part of the report alone (front matter, contents,
+each chapter and appendix, colophon) and the parts are joined into one tagged
+PDF (render/pdf.py, render/pdf_join.py). These tests compare the joined PDF
+with WeasyPrint's layout of the whole document in one piece, page by page,
+check the joined tag tree, links and bookmarks, and watch which parts an edit
+lays out again.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from test_render import make_document
+from via_reports.exceptions import RenderError
+from via_reports.report.document import MarkdownBlock, number_document
+from via_reports.report.themes import load_theme
+
+pytestmark = pytest.mark.slow  # charts and WeasyPrint layouts
+
+
+def one_piece(doc, folder: Path) -> Path:
+    """The document laid out by WeasyPrint in one piece, as the PDF was made before it came in parts."""
+    from weasyprint import HTML
+
+    from via_reports.render.pdf import PDF_VARIANT, _footnotes_stay_on_their_page, confined_fetcher, pdf_html
+
+    theme = load_theme("default")
+    with _footnotes_stay_on_their_page():
+        pdf = HTML(string=pdf_html(doc, theme, number_document(doc)), base_url=theme.folder.as_uri() + "/",
+                   url_fetcher=confined_fetcher(theme)).write_pdf(pdf_variant=PDF_VARIANT)
+    path = folder / "one-piece.pdf"
+    path.write_bytes(pdf)
+    return path
+
+
+def reading(path: Path) -> dict:
+    """What a reader gets from a PDF: each page's text, its links, the named destinations, the
+    bookmarks, and the tag tree's elements by type."""
+    from collections import Counter
+
+    import pikepdf
+    from pypdf import PdfReader
+
+    reader = PdfReader(str(path))
+    pdf = pikepdf.open(path)
+    pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
+    names = list(pdf.Root.Names.Dests.Names)
+    destinations = {str(names[i]): pages[names[i + 1][0].objgen] for i in range(0, len(names), 2)}
+    links = [sorted(str(a.get("/Dest", "")) or str(a.A.URI) for a in page.obj.get("/Annots", []))
+             for page in pdf.pages]
+
+    def bookmarks(items, depth=0):
+        found = []
+        for item in items:
+            if isinstance(item, list):
+                found += bookmarks(item, depth + 1)
+            else:
+                found.append((depth, str(item.title), reader.get_destination_page_number(item)))
+        return found
+
+    tags = Counter()
+
+    def walk(element):
+        if isinstance(element, pikepdf.Array):
+            for kid in element:
+                walk(kid)
+        elif isinstance(element, pikepdf.Dictionary) and element.get("/Type") not in ("/MCR", "/OBJR"):
+            tags[str(element.get("/S"))] += 1
+            if "/K" in element:
+                walk(element.K)
+
+    walk(pdf.Root.StructTreeRoot.K)
+    return {"text": [page.extract_text() for page in reader.pages], "links": links,
+            "destinations": destinations, "bookmarks": bookmarks(reader.outline), "tags": dict(tags)}
+
+
+def check_joined_tags(path: Path) -> None:
+    """The joined tag tree holds together: every page and every link annotation is in the parent tree
+    under its own key, each link's element points back to it, and every link has its destination."""
+    import pikepdf
+
+    pdf = pikepdf.open(path)
+    tree = pdf.Root.StructTreeRoot
+    assert len(tree.K) == 1 and tree.K[0].S == "/Document"
+    nums = tree.ParentTree.Nums
+    entries = {int(nums[i]): nums[i + 1] for i in range(0, len(nums), 2)}
+    assert sorted(entries) == list(range(len(entries))) and int(tree.ParentTreeNextKey) == len(entries)
+    names = {str(name) for name in list(pdf.Root.Names.Dests.Names)[0::2]}
+    for index, page in enumerate(pdf.pages):
+        assert int(page.obj.StructParents) == index
+        for element in entries[index]:
+            assert element.Pg.objgen == page.obj.objgen
+        for annotation in page.obj.get("/Annots", []):
+            element = entries[int(annotation.StructParent)]
+            kids = element.K if isinstance(element.K, pikepdf.Array) else [element.K]
+            assert any(isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR"
+                       and kid.Obj.objgen == annotation.objgen for kid in kids)
+            if "/Dest" in annotation:
+                assert str(annotation.Dest) in names
+            else:
+                assert not str(annotation.A.URI).startswith("via-part:")
+
+
+@pytest.fixture(scope="module")
+def joined(tmp_path_factory):
+    from via_reports.render import render_pdf
+
+    folder = tmp_path_factory.mktemp("parts")
+    doc = make_document(extra_text="\n\n" + "Een lange alinea over de aanpak. " * 120)  # a part of two pages
+    return doc, render_pdf(doc, "default", folder / "report.pdf"), folder
+
+
+def test_the_joined_pdf_reads_as_the_report_in_one_piece(joined):
+    doc, result, folder = joined
+    parts, whole = reading(result.path), reading(one_piece(doc, folder))
+    assert result.pages == len(whole["text"]) > 10
+    for number, (page, expected) in enumerate(zip(parts["text"], whole["text"]), start=1):
+        assert page == expected, f"page {number}"  # page numbers, footnote numbers, the contents' numbers
+    assert parts["links"] == whole["links"]
+    assert parts["destinations"] == whole["destinations"]
+    assert parts["bookmarks"] == whole["bookmarks"] and len(parts["bookmarks"]) > 10
+    assert parts["tags"] == whole["tags"]
+
+
+def test_the_joined_tag_tree_holds_together(joined):
+    check_joined_tags(joined[1].path)
+
+
+def test_an_edit_lays_out_only_the_parts_it_moved(tmp_path, monkeypatch):
+    from via_reports.render import cache as render_cache
+    from via_reports.render import pdf as pdf_module
+    from via_reports.render import render_pdf
+    from via_reports.render.cache import RenderCache
+
+    cache = RenderCache(tmp_path / "cache")
+    monkeypatch.setattr(render_cache, "_MEMORY", {})  # what other tests laid out is not in this folder
+    render_pdf(make_document(), "default", tmp_path / "first.pdf", cache=cache)
+    laid_out: list[str] = []
+    real = pdf_module._weasyprint_part
+    monkeypatch.setattr(pdf_module, "_weasyprint_part", lambda html, *rest: laid_out.append(html) or real(html, *rest))
+
+    def render_again(doc, name: str) -> Path:
+        laid_out.clear()
+        monkeypatch.setattr(render_cache, "_MEMORY", {})  # from the cache folder, as a new process finds it
+        return render_pdf(doc, "default", tmp_path / name, cache=cache).path
+
+    # nothing changed: nothing laid out, the same bytes
+    assert render_again(make_document(), "same.pdf").read_bytes() == (tmp_path / "first.pdf").read_bytes()
+    assert laid_out == []
+
+    # one sentence more in chapter 3: that chapter alone
+    doc = make_document()
+    doc.chapters[2].blocks.append(MarkdownBlock("Een zin die er nu bij is."))
+    edited = render_again(doc, "edited.pdf")
+    assert len(laid_out) == 1 and 'id="ch-instruments"' in laid_out[0]
+    assert reading(edited)["text"] == reading(one_piece(doc, tmp_path))["text"]
+
+    # a page more in chapter 1: it, every part after it (their page numbers) and the contents
+    doc = make_document(extra_text="\n\n" + "Een lange alinea over de aanpak. " * 120)
+    longer = render_again(doc, "longer.pdf")
+    assert 'id="ch-introduction"' in laid_out[0] and sum('id="contents"' in html for html in laid_out) == 1
+    assert not any('class="cover' in html for html in laid_out)  # the front matter stays where it is
+    assert reading(longer)["text"] == reading(one_piece(doc, tmp_path))["text"]
+
+
+def test_a_part_without_tags_is_not_joined():
+    from weasyprint import HTML
+
+    from via_reports.render.pdf_join import join_parts
+
+    untagged = HTML(string="<html lang='nl'><body><p>Tekst</p></body></html>").write_pdf()
+    with pytest.raises(RenderError, match="part 1 of the PDF has no tags"):
+        join_parts([untagged])
+
+
+def test_a_link_into_another_part_is_written_for_the_join():
+    from via_reports.render.pdf import _links_between_parts
+
+    html = '<p id="a"><a href="#a">hier</a> <a href="#b">daar</a> <a href="https://example.org">web</a></p>'
+    assert _links_between_parts(html) == ('<p id="a"><a href="#a">hier</a> <a href="via-part:b">daar</a> '
+                                          '<a href="https://example.org">web</a></p>')
+
