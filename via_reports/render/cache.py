@@ -31,7 +31,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
-from via_reports.fingerprints import file_hash
+from via_reports.fingerprints import file_hash, tree_hash
 from via_reports.render.svg import render_svg
 from via_reports.report.themes import Theme
 
@@ -61,8 +61,6 @@ def theme_fonts_hash(theme: Theme) -> str:
 
 def theme_files_hash(theme: Theme) -> str:
     """Every file a page in ``theme`` may fetch, by content: the theme folder's files and its fonts."""
-    from via_reports.fingerprints import tree_hash
-
     return hashlib.sha256(f"{tree_hash(theme.folder)}:{theme_fonts_hash(theme)}".encode()).hexdigest()
 
 

@@ -37,7 +37,7 @@ PART_LINK = "via-part:"
 def join_parts(parts: list[bytes]) -> bytes:
     """One PDF of ``parts`` (PDF files of consecutive pages, in order)."""
     import pikepdf
-    from pikepdf import Array, Dictionary, Name, String
+    from pikepdf import Array, Dictionary, String
 
     sources = [pikepdf.open(io.BytesIO(data)) for data in parts]
     joined = sources[0]  # its catalogue, metadata and document element carry the whole

@@ -238,7 +238,7 @@ def _build(inputs: BuildInputs, out: Path, data_dir: Path | None, theme, rendere
                             "interim report, without a chapter on effects."}[scope.language])
 
     try:
-        if runs.cached([s.id for s in specs if s.is_computed]):
+        if not runs.uncached([s.id for s in specs if s.is_computed]):
             # the render comes next: a second process would take longer to start than the HTML takes
             renderer.in_one_process()
         else:  # the HTML's fonts, made in the renderer's second process while the chapters run

@@ -128,15 +128,15 @@ class ChapterRuns:
         #: How many chapters run at once: ``jobs``, or one for a large dataset.
         self.parallel_chapters = 1 if large else max(1, self.options.jobs)
 
-    def cached(self, chapters: list[str]) -> bool:
-        """The cache gives every one of ``chapters``: none runs (a text edit, say)."""
-        return all(self.cache.has(self.keys[chapter]) for chapter in chapters)
+    def uncached(self, chapters: list[str]) -> list[str]:
+        """Those of ``chapters`` the cache cannot give: they run (none: a text edit, say)."""
+        return [chapter for chapter in chapters if not self.cache.has(self.keys[chapter])]
 
     def start_kernels(self, chapters: list[str]) -> None:
         """Start warm kernels for those of ``chapters`` the cache cannot give (none with ``isolated``)."""
         if self.options.isolated or self.kernels is not None:
             return
-        missing = [c for c in chapters if not self.cache.has(self.keys[c])]
+        missing = self.uncached(chapters)
         if missing:
             env = {SNAPSHOT_VARIABLE: str(self.snapshot)}
             if self.options.cache_folder is not None:  # the charts the notebooks render, kept for the render
