@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -88,6 +89,74 @@ def test_papermill_runs_a_chapter_with_the_engine_and_validates(tmp_path):
     assert broken.returncode != 0 and "ContractError" in broken.stderr + broken.stdout
 
 
+@pytest.mark.slow
+def test_a_warm_kernel_keeps_its_client_and_writes_each_notebook_once(tmp_path, monkeypatch):
+    """Chapters on a warm kernel share the client that warmed it (a new one waits 0.2 s for the kernel's
+    output channel), and papermill writes each executed notebook when it starts and ends, not at every cell."""
+    import papermill.engines
+    from tiny import tiny_tables, write_dataset
+
+    from via_reports.chapters import engine
+    from via_reports.chapters.execute import run_chapter
+    from via_reports.chapters.kernel import ChapterKernelManager
+
+    data = write_dataset(tmp_path / "data", *tiny_tables())
+    clients, writes = [], []
+    make_client, write = ChapterKernelManager.client, papermill.engines.write_ipynb
+    monkeypatch.setattr(ChapterKernelManager, "client", lambda self, **kw: clients.append(1) or make_client(self, **kw))
+    monkeypatch.setattr(papermill.engines, "write_ipynb", lambda nb, path: writes.append(path) or write(nb, path))
+    parameters = {"data_dir": str(data), "wave": "T1", "output_dir": str(tmp_path / "out"), "min_n": 2}
+    kernels = engine.WarmKernels(1)
+    try:
+        for chapter in ("barriers", "satisfaction", "barriers"):
+            executed = tmp_path / f"{chapter}-{len(writes)}.ipynb"
+            run_chapter(chapter, parameters, executed, kernels=kernels)
+            cells = [c for c in nbformat.read(executed, as_version=4).cells if c.cell_type == "code"]
+            assert all(c.execution_count for c in cells) and len(cells) > 3
+    finally:
+        kernels.close()
+    assert len(clients) == 1, "every chapter made a kernel client of its own"
+    # when each starts and when it ends (papermill's engine), not before and after every cell as well
+    assert len(writes) == 6, f"papermill wrote the notebooks {len(writes)} times for 3 chapters"
+
+
+def test_the_second_process_yields_the_processor_in_a_session_of_its_own():
+    """With Linux's autogroups a niceness counts only within a session: the kernels (each in a session of
+    its own) took a third of the processor from a niced process in the build's session."""
+    script = ("import os; from via_reports.render.process import lower_priority; lower_priority(); "
+              "print(os.getsid(0), os.nice(0)); print(open('/proc/self/autogroup').read())")
+    if not Path("/proc/self/autogroup").exists():
+        pytest.skip("no scheduler autogroups on this system")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    session, niceness = result.stdout.splitlines()[0].split()
+    assert int(session) != os.getsid(0) and int(niceness) >= 10
+    assert result.stdout.splitlines()[1].endswith("nice 10")
+
+
+def test_the_renderer_process_is_killed_once_idle_but_waited_for_while_busy(tmp_path):
+    import datetime
+    import time
+
+    from via_reports.render.process import Renderer
+    from via_reports.report.themes import load_theme
+
+    renderer = Renderer(parallel=True)
+    renderer.render(lambda: None, os.getpid, {})
+    process = next(iter(renderer.pool._processes.values()))
+    started = time.perf_counter()
+    renderer.close()
+    assert process.exitcode == -9 and time.perf_counter() - started < 0.15  # killed, not waited for
+
+    renderer = Renderer(parallel=True)
+    renderer.prepare(load_theme("default"), datetime.date(2020, 1, 1), tmp_path / "cache")  # the HTML's fonts: seconds
+    while not renderer.pool._processes:
+        time.sleep(0.01)
+    process = next(iter(renderer.pool._processes.values()))
+    renderer.close()
+    assert process.exitcode == 0  # its task done, it ended by itself
+    assert len(list((tmp_path / "cache").rglob("*"))) >= 4
+
+
 def _figures(out: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted((out / "figures").glob("*.csv"))}
 
@@ -132,9 +201,13 @@ def test_a_hung_chapter_times_out_with_a_clear_error(tmp_path, monkeypatch):
     nbformat.write(content, notebook)
     monkeypatch.setenv("VIA_REPORTS_TEMPLATES", str(templates))
     data = write_dataset(tmp_path / "data", *tiny_tables())
-    with pytest.raises(ChapterError, match=r"chapter 'barriers' did not finish: a cell ran longer than 30 s"):
+    with pytest.raises(ChapterError, match=r"chapter 'barriers' did not finish: a cell ran longer than 30 s") as error:
         build_report(BuildOptions(data_dir=data, out=tmp_path / "report", wave="T1", min_n=2, timeout=30,
                                   cache=False))
     assert not (tmp_path / "report").exists()
+    kept = nbformat.read(error.value.notebook_path, as_version=4)  # how far it got: to the cell that hung
+    cells = [c for c in kept.cells if c.cell_type == "code"]
+    assert all(c.execution_count for c in cells[:-1]) and "time.sleep(600)" in cells[-1].source
+    assert any(c.outputs for c in cells[:-1])
     assert main(["build", str(data), "--out", str(tmp_path / "report"), "--wave", "T1", "--min-n", "2",
                  "--timeout", "30", "--no-cache", "--quiet"]) == 4

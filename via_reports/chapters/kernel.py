@@ -51,6 +51,10 @@ class ChapterKernelManager(AsyncKernelManager):
     registered kernel.
     """
 
+    #: A warm kernel's client, connected and ready, shared by the chapters that run on it one
+    #: after the other (:mod:`via_reports.chapters.engine`); None for a kernel of one chapter.
+    warm_client: Any = None
+
     @property
     def kernel_spec(self) -> KernelSpec:
         if self._kernel_spec is None:

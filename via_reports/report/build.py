@@ -256,7 +256,7 @@ def _build(inputs: BuildInputs, out: Path, data_dir: Path | None, theme, rendere
             collected = runs.run([s.id for s in specs if s.is_computed], parameters, staging)
             dataset = runs.take_back()
         finally:
-            runs.close()  # the kernels' work is done: the render gets the processor
+            runs.close(wait=False)  # the kernels' work is done: they stop while the render starts
 
         started = time.perf_counter()
         figures = {f.id: f for c in collected.values() for f in c.figures}
@@ -304,6 +304,8 @@ def _build(inputs: BuildInputs, out: Path, data_dir: Path | None, theme, rendere
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        runs.close()  # no kernel outlives the build
     files = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
     return BuildResult(out=out, scope=scope, timings=timings, files=files)
 

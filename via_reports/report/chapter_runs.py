@@ -215,8 +215,11 @@ class ChapterRuns:
         self.cache.record_seconds(measured)
         return executed
 
-    def close(self) -> None:
+    def close(self, wait: bool = True) -> None:
+        """Stop the kernels and remove the private folder; ``wait=False``: the kernels stop in the
+        background, and a later ``close()`` waits for them (:meth:`WarmKernels.close`)."""
         if self.kernels is not None:
-            self.kernels.close()
-            self.kernels = None
+            self.kernels.close(wait=wait)
+            if wait:
+                self.kernels = None
         shutil.rmtree(self.private, ignore_errors=True)
