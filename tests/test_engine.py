@@ -157,6 +157,21 @@ def test_the_renderer_process_is_killed_once_idle_but_waited_for_while_busy(tmp_
     assert len(list((tmp_path / "cache").rglob("*"))) >= 4
 
 
+def test_the_renderer_imports_the_pdf_libraries_while_the_build_goes_on():
+    script = """
+import sys, threading
+from via_reports.render.process import Renderer
+assert "weasyprint" not in sys.modules
+Renderer(parallel=False)
+importing = [t for t in threading.enumerate() if t.name == "via-reports-import"]
+assert importing and threading.current_thread() not in importing
+importing[0].join()
+print("weasyprint" in sys.modules, "pikepdf" in sys.modules)
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["True", "True"]
+
+
 def _figures(out: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted((out / "figures").glob("*.csv"))}
 

@@ -26,6 +26,7 @@ deadlock the child.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from concurrent.futures import wait
 from typing import Any, Callable
@@ -81,6 +82,29 @@ def _prepare_html(theme: Any, date: Any, cache_folder: Any) -> None:
     prepare_fonts(theme, date, RenderCache(cache_folder))
 
 
+def _import_pdf_libraries() -> None:
+    """Import WeasyPrint and pikepdf, in a thread of the build while it reads its data (:class:`Renderer`).
+
+    Importing WeasyPrint takes 0.4 s, most of it ctypes looking for its C
+    libraries under names that are not the ones Linux has: for each of 22
+    names an ``ldconfig``, a ``gcc`` and an ``ld`` process, while the build's
+    own thread could go on. When the build reaches the render, they are
+    there. Started while the chapters ran instead, the import slowed the
+    kernels by more than it gave. A failed import here is the render's to report.
+
+    Two threads importing modules that import each other can deadlock, so
+    the build starts this one once it has its theme and its renderer: what it
+    imports after that (the data, the chapter keys, papermill and Jupyter's
+    client) shares only ``brotli`` and ``mimetypes`` with WeasyPrint and
+    pikepdf, and neither imports the other.
+    """
+    try:
+        import pikepdf  # noqa: F401
+        import weasyprint  # noqa: F401
+    except Exception:  # noqa: BLE001 - the render imports them again and says what is wrong
+        pass
+
+
 class Renderer:
     """The render of one build; ``parallel``: the HTML in a second process (``jobs`` > 1).
 
@@ -90,6 +114,7 @@ class Renderer:
     def __init__(self, parallel: bool):
         self.pool = None
         self._tasks: list[Any] = []
+        threading.Thread(target=_import_pdf_libraries, name="via-reports-import").start()
         if parallel:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
@@ -98,7 +123,8 @@ class Renderer:
                                             initializer=_start_second_process, initargs=(os.getpid(),))
 
     def prepare(self, theme: Any, date: Any, cache_folder: Any) -> None:
-        """Once the study is known (its date is stamped into the fonts): the HTML's fonts, in the second process."""
+        """Once the study is known (its date is stamped into the fonts): the HTML's fonts, in the second
+        process, and the PDF's libraries imported here (:func:`_import_pdf_libraries`)."""
         if self.pool is not None:
             try:
                 self._tasks.append(self.pool.submit(_prepare_html, theme, date, cache_folder))  # errors: the render's
