@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -133,28 +134,43 @@ def test_the_second_process_yields_the_processor_in_a_session_of_its_own():
     assert result.stdout.splitlines()[1].endswith("nice 10")
 
 
-def test_the_renderer_process_is_killed_once_idle_but_waited_for_while_busy(tmp_path):
+def test_the_renderer_process_ends_at_once_idle_or_busy(tmp_path):
+    """Killed, not waited for: after the render (0.2 s of a Python process's exit) and on the way out of a
+    failed or stopped build (a Ctrl-C in the terminal does not reach its session)."""
     import datetime
     import time
 
     from via_reports.render.process import Renderer
     from via_reports.report.themes import load_theme
 
-    renderer = Renderer(parallel=True)
-    renderer.render(lambda: None, os.getpid, {})
-    process = next(iter(renderer.pool._processes.values()))
-    started = time.perf_counter()
-    renderer.close()
-    assert process.exitcode == -9 and time.perf_counter() - started < 0.15  # killed, not waited for
+    def worker(renderer):
+        while not renderer.pool._processes:
+            time.sleep(0.01)
+        return next(iter(renderer.pool._processes.values()))
 
     renderer = Renderer(parallel=True)
-    renderer.prepare(load_theme("default"), datetime.date(2020, 1, 1), tmp_path / "cache")  # the HTML's fonts: seconds
-    while not renderer.pool._processes:
-        time.sleep(0.01)
-    process = next(iter(renderer.pool._processes.values()))
+    renderer.render(lambda: None, os.getpid, {})
+    process = worker(renderer)
+    started = time.perf_counter()
     renderer.close()
-    assert process.exitcode == 0  # its task done, it ended by itself
-    assert len(list((tmp_path / "cache").rglob("*"))) >= 4
+    assert process.exitcode == -9 and time.perf_counter() - started < 0.15
+
+    renderer = Renderer(parallel=True)
+    renderer.prepare(load_theme("default"), datetime.date(2020, 1, 1), tmp_path / "cache")  # seconds of fonts
+    process = worker(renderer)
+    time.sleep(0.5)
+    started = time.perf_counter()
+    renderer.close()
+    assert process.exitcode == -9 and time.perf_counter() - started < 0.15
+
+    def failing_pdf():
+        raise KeyboardInterrupt
+
+    renderer = Renderer(parallel=True)
+    started = time.perf_counter()
+    with pytest.raises(KeyboardInterrupt):
+        renderer.render(failing_pdf, functools.partial(time.sleep, 30), {})
+    assert time.perf_counter() - started < 10 and renderer.pool is None  # not the HTML's 30 s
 
 
 def test_the_renderer_imports_the_pdf_libraries_while_the_build_goes_on():

@@ -28,7 +28,6 @@ from __future__ import annotations
 import os
 import threading
 import time
-from concurrent.futures import wait
 from typing import Any, Callable
 
 #: Linux's prctl option: the signal this process gets when its parent dies.
@@ -113,7 +112,6 @@ class Renderer:
 
     def __init__(self, parallel: bool):
         self.pool = None
-        self._tasks: list[Any] = []
         threading.Thread(target=_import_pdf_libraries, name="via-reports-import").start()
         if parallel:
             import multiprocessing
@@ -123,11 +121,10 @@ class Renderer:
                                             initializer=_start_second_process, initargs=(os.getpid(),))
 
     def prepare(self, theme: Any, date: Any, cache_folder: Any) -> None:
-        """Once the study is known (its date is stamped into the fonts): the HTML's fonts, in the second
-        process, and the PDF's libraries imported here (:func:`_import_pdf_libraries`)."""
+        """Once the study is known (its date is stamped into the fonts): the HTML's fonts, in the second process."""
         if self.pool is not None:
             try:
-                self._tasks.append(self.pool.submit(_prepare_html, theme, date, cache_folder))  # errors: the render's
+                self.pool.submit(_prepare_html, theme, date, cache_folder)  # its errors: the render's to report
             except Exception:  # noqa: BLE001 - only a head start: the render itself reports a broken process
                 pass
 
@@ -145,23 +142,29 @@ class Renderer:
             return
         started = time.perf_counter()
         html_done = self.pool.submit(html)  # after the fonts: one worker, tasks in order
-        self._tasks.append(html_done)
         try:
             timings["pdf"] = _timed(pdf)
-        finally:
-            # The HTML is written into the staging folder: when the PDF fails, the build
-            # removes that folder, which must not happen while the HTML is still being written.
-            wait([html_done])
+        except BaseException:
+            # The HTML is written into the staging folder, which the build removes when the PDF
+            # failed or Ctrl-C stopped it: the second process ends first, so nothing is written
+            # there after, and the build does not wait for an HTML that nobody will read.
+            self.close()
+            raise
         html_done.result()
         timings["html (second process)"] = time.perf_counter() - started
 
     def close(self) -> None:
-        """End the second process. One whose every task is done is killed: it has nothing left to
-        write, and a Python process that imported the renderer takes 0.2 s to exit on its own."""
+        """End the second process at once, also in the middle of a task.
+
+        On the way out of a build its work is either done (the render waited
+        for the HTML) or no longer wanted (the build failed or was stopped). It
+        is killed, not asked to exit: a Python process that imported the
+        renderer takes 0.2 s to end, and in a session of its own
+        (:func:`lower_priority`) it does not get the terminal's Ctrl-C.
+        """
         if self.pool is None:
             return
-        if all(task.done() for task in self._tasks):
-            _kill_workers(self.pool)
+        _kill_workers(self.pool)
         self.pool.shutdown(wait=True, cancel_futures=True)
         self.pool = None
 
