@@ -449,7 +449,7 @@ def test_a_large_dataset_runs_its_chapters_on_one_kernel(tmp_path, monkeypatch):
     from tiny import tiny_tables, write_dataset
 
     from via_reports.chapters.registry import computed_chapters
-    from via_reports.report import chapter_runs
+    from via_reports.report import chapter_runs, kernel_start
     from via_reports.report.freshness import BuildInputs, BuildOptions
 
     data = write_dataset(tmp_path / "data", *tiny_tables())
@@ -458,20 +458,20 @@ def test_a_large_dataset_runs_its_chapters_on_one_kernel(tmp_path, monkeypatch):
     (data / "text" / "nl" / "conclusions.md").write_text("# Eigen\n" + "tekst " * 10_000)  # texts do not count
     (data / "elsewhere.csv").symlink_to(tmp_path / "big.csv")  # nor a link (the build refuses it anyway)
     (tmp_path / "big.csv").write_bytes(b"x" * 100_000)
-    assert chapter_runs.data_bytes(data) == tables
-    assert chapter_runs.data_bytes(None) == 0  # the demo
+    assert kernel_start.data_bytes(data) == tables
+    assert kernel_start.data_bytes(None) == 0  # the demo
 
     started = []
-    monkeypatch.setattr(chapter_runs, "WarmKernels", lambda count, env: started.append(count))
+    monkeypatch.setattr(kernel_start, "WarmKernels", lambda count, env: started.append(count))
     for limit, kernels in [(tables, 3), (tables - 1, 1)]:  # at the limit: --jobs kernels; one byte over: one
-        monkeypatch.setattr(chapter_runs, "LARGE_DATA_BYTES", limit)
+        monkeypatch.setattr(kernel_start, "LARGE_DATA_BYTES", limit)
         inputs = BuildInputs(BuildOptions(data_dir=data, wave="T1", jobs=3, cache=False).resolved())
         runs = chapter_runs.ChapterRuns(inputs, lambda *event: None, {})
         try:
             assert runs.parallel_chapters == kernels
             runs.start_kernels(computed_chapters("interim"))
         finally:
-            runs.kernels = None  # nothing was started
+            runs.build_kernels.kernels = None  # nothing was started
             runs.close()
         assert started[-1] == kernels
 
@@ -507,3 +507,60 @@ def test_the_build_hands_its_dataset_to_the_kernels_and_takes_it_back(tmp_path):
     finally:
         runs.close()
     assert not runs.snapshot.exists()  # the rows do not outlive the build
+
+
+# --------------------------------------------------------------------------- a cold build's early kernels
+
+EARLY_START = """
+import json, sys
+from pathlib import Path
+from via_reports.report import kernel_start
+from via_reports.report.freshness import BuildInputs, BuildOptions
+started = []
+kernel_start.WarmKernels = lambda count, env: started.append([count, sorted(env)])
+inputs = BuildInputs(BuildOptions(out=Path(sys.argv[1]), wave="T1", jobs=2, cache_dir=Path(sys.argv[2])).resolved())
+kernels = kernel_start.start_for_cold_build(inputs)
+print(json.dumps({"started": started, "pandas": "pandas" in sys.modules, "private": str(kernels.private)}))
+kernels.close()
+"""
+
+
+def test_a_cold_build_starts_its_kernels_before_anything_imports_pandas(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    from via_reports.data.snapshot import SNAPSHOT_VARIABLE
+    from via_reports.options import CACHE_FOLDER_VARIABLE
+
+    result = subprocess.run([sys.executable, "-c", EARLY_START, str(tmp_path / "report"), str(tmp_path / "cache")],
+                            capture_output=True, text=True, check=True)
+    seen = json.loads(result.stdout)
+    assert seen["started"] == [[2, sorted([CACHE_FOLDER_VARIABLE, SNAPSHOT_VARIABLE])]]
+    assert seen["pandas"] is False
+    assert not Path(seen["private"]).exists()  # closed: the private folder went with the kernels
+
+
+def test_a_build_the_cache_holds_a_chapter_of_starts_no_kernel_early(tmp_path, monkeypatch):
+    """A text edit or one changed chapter: the build starts what the registry says it needs, after its imports."""
+    from via_reports.chapters.cache import ChapterCache, chapter_key, shared_key_parts
+    from via_reports.chapters.execute import notebook_template
+    from via_reports.report import kernel_start
+    from via_reports.report.freshness import BuildInputs, BuildOptions
+
+    started = []
+    monkeypatch.setattr(kernel_start, "WarmKernels", lambda count, env: started.append(count))
+    inputs = BuildInputs(BuildOptions(out=tmp_path / "r", wave="T1", jobs=2, cache_dir=tmp_path / "c").resolved())
+    key = chapter_key("barriers", notebook_template("barriers"), kernel_start.chapter_inputs(inputs),
+                      shared_key_parts(inputs.theme))
+    monkeypatch.setattr(ChapterCache, "has", lambda self, wanted: wanted == key)
+    assert kernel_start.start_for_cold_build(inputs) is None and started == []
+    monkeypatch.setattr(ChapterCache, "has", lambda self, wanted: False)
+    isolated = BuildInputs(BuildOptions(out=tmp_path / "r", wave="T1", isolated=True).resolved())
+    assert kernel_start.start_for_cold_build(isolated) is None and started == []
+    cold = kernel_start.start_for_cold_build(inputs)
+    try:
+        assert started == [2] and cold.private.is_dir()
+    finally:
+        cold.kernels = None
+        cold.close()

@@ -239,6 +239,29 @@ def test_a_build_killed_between_its_renames_gets_its_previous_report_back(tmp_pa
     assert (out / "report.pdf").read_text() == "previous" and not previous.exists()
 
 
+def test_the_private_folder_of_a_killed_build_goes_with_the_next_build(tmp_path, monkeypatch):
+    """A killed build leaves its snapshot (the dataset's rows) in the temporary folder: the next build removes it."""
+    import tempfile
+
+    from via_reports.report.freshness import BuildInputs, BuildOptions
+    from via_reports.report.kernel_start import PRIVATE_PREFIX, BuildKernels
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    dead = tmp_path / f"{PRIVATE_PREFIX}{_dead_pid()}-abc"
+    live = tmp_path / f"{PRIVATE_PREFIX}{os.getpid()}-def"
+    other = tmp_path / f"{PRIVATE_PREFIX}not-a-build"
+    for folder in (dead, live, other):
+        folder.mkdir()
+        (folder / "dataset.pickle").write_bytes(b"rows")
+    kernels = BuildKernels.create(BuildInputs(BuildOptions(out=tmp_path / "report", wave="T1").resolved()))
+    try:
+        assert not dead.exists() and live.is_dir() and other.is_dir()
+        assert kernels.private.parent == tmp_path and kernels.private.name.startswith(f"{PRIVATE_PREFIX}{os.getpid()}-")
+    finally:
+        kernels.close()
+    assert not kernels.private.exists()
+
+
 RENDERER_POOL = """
 import os, time
 from via_reports.render.process import Renderer

@@ -249,6 +249,17 @@ def _say_up_to_date(console: Console, out: Path) -> None:
 
 def _build(inputs, console: Console, quiet: bool) -> None:
     """Run the build with a progress bar; a failure prints its message and exits with its status."""
+    from via_reports.report.kernel_start import start_for_cold_build
+
+    kernels = start_for_cold_build(inputs)  # a cold build's kernels start before the build's imports
+    try:
+        _run_build(inputs, console, quiet, kernels)
+    finally:
+        if kernels is not None:  # the build stopped them already, unless it failed before it took them over
+            kernels.close()
+
+
+def _run_build(inputs, console: Console, quiet: bool, kernels) -> None:
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from via_reports.report.build import build_report
@@ -271,7 +282,7 @@ def _build(inputs, console: Console, quiet: bool) -> None:
 
         started = time.perf_counter()
         try:
-            result = build_report(progress=progress, inputs=inputs)
+            result = build_report(progress=progress, inputs=inputs, kernels=kernels)
         except ViaReportsError as error:
             bar.stop()
             console.quiet = False  # --quiet hides the progress, never why no report was built

@@ -110,3 +110,14 @@ def current_umask() -> int:
     current = os.umask(0)
     os.umask(current)
     return current
+
+
+def process_is_alive(pid: int) -> bool:
+    """A process ``pid`` exists (ours or someone else's): the folder it names is still in use."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, someone else's
+        return True
+    return True

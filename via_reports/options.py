@@ -151,6 +151,10 @@ def resolve_options(data_dir: Path | None, given: Mapping[str, Any]) -> dict[str
     return check_options({**DEFAULT_OPTIONS, **from_file, **chosen})
 
 
+#: The environment variable a build sets in its kernels: the build's cache folder (unset without a cache).
+CACHE_FOLDER_VARIABLE = "VIA_REPORTS_CACHE_FOLDER"
+
+
 def default_cache_dir() -> Path:
     """Where finished chapters and chart SVGs are kept between builds (``--cache-dir``).
 

@@ -20,9 +20,12 @@ from __future__ import annotations
 import os
 import pickle
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from via_reports.data.dataset import Dataset, load_dataset
 from via_reports.memory import return_freed_memory
+
+if TYPE_CHECKING:  # the command line names the snapshot to its kernels before it imports pandas
+    from via_reports.data.dataset import Dataset
 
 #: The environment variable a build sets in its kernels: the path of its snapshot.
 SNAPSHOT_VARIABLE = "VIA_REPORTS_VALIDATED_DATASET"
@@ -57,4 +60,6 @@ def validated_dataset(data_dir: str, language: str) -> Dataset:
         saved = read_snapshot(Path(snapshot))
         if saved["data_dir"] == data_dir and saved["language"] == language:
             return saved["dataset"]
+    from via_reports.data.dataset import load_dataset
+
     return load_dataset(data_dir or None, language or None)

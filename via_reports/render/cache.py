@@ -32,11 +32,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from via_reports.fingerprints import file_hash, tree_hash
+from via_reports.options import CACHE_FOLDER_VARIABLE
 from via_reports.render.svg import render_svg
 from via_reports.report.themes import Theme
-
-#: The environment variable a build sets in its kernels: the build's cache folder (unset without a cache).
-CACHE_FOLDER_VARIABLE = "VIA_REPORTS_CACHE_FOLDER"
 
 
 @lru_cache(maxsize=64)

@@ -44,10 +44,11 @@ from via_reports.chapters.registry import TEXT_APPENDICES, chapters_for, compute
 from via_reports.data.dataset import Dataset, load_dataset
 from via_reports.data.validation import Violation
 from via_reports.exceptions import ContractError, ParameterError, RenderError
-from via_reports.files import current_umask
+from via_reports.files import current_umask, process_is_alive
 from via_reports.fingerprints import file_hash
 from via_reports.memory import return_freed_memory
-from via_reports.report.chapter_runs import ChapterRuns, Progress, theme_parameter
+from via_reports.report.chapter_runs import ChapterRuns, Progress
+from via_reports.report.kernel_start import BuildKernels, theme_parameter
 from via_reports.report.facts import text_context
 from via_reports.report.freshness import (BuildInputs, BuildOptions, foreign_files, is_up_to_date,
                                           previous_manifest)
@@ -160,7 +161,8 @@ def _provenance(dataset: Dataset, scope: Scope, options: BuildOptions) -> dict[s
 
 
 def build_report(options: BuildOptions | None = None, progress: Progress | None = None, *,
-                 inputs: BuildInputs | None = None, **settings: Any) -> BuildResult:
+                 inputs: BuildInputs | None = None, kernels: BuildKernels | None = None,
+                 **settings: Any) -> BuildResult:
     """Build a report: validate the data, run the chapter notebooks, write PDF, HTML, CSVs and manifest.
 
     Give the options as keywords or as a :class:`BuildOptions`::
@@ -174,7 +176,10 @@ def build_report(options: BuildOptions | None = None, progress: Progress | None 
     ``progress(chapter, event, seconds)`` is told when each chapter is queued,
     starts, is done or failed. ``inputs``: the build's inputs as hashes when
     the caller has them already (the command line's up-to-date check), in
-    place of ``options``.
+    place of ``options``; ``kernels``: the kernels the command line started
+    for a cold build before it imported the build
+    (:func:`~via_reports.report.kernel_start.start_for_cold_build`), which the
+    build takes over and stops.
 
     The output folder is written only when everything succeeded, and only ever
     replaces a folder an earlier build made. Returns a :class:`BuildResult`
@@ -203,18 +208,18 @@ def build_report(options: BuildOptions | None = None, progress: Progress | None 
 
     renderer = Renderer(parallel=options.jobs >= 2)  # its second process starts once the data are valid
     try:
-        return _build(inputs, out, data_dir, theme, renderer, progress, timings)
+        return _build(inputs, out, data_dir, theme, renderer, progress, timings, kernels)
     finally:
         renderer.close()
 
 
 def _build(inputs: BuildInputs, out: Path, data_dir: Path | None, theme, renderer, progress: Progress,
-           timings: dict[str, float]) -> BuildResult:
+           timings: dict[str, float], kernels: BuildKernels | None) -> BuildResult:
     """The build once it is known to be needed: validate, run the chapters, write the report."""
     from via_reports.report.document import Chapter, MarkdownBlock, ReportDocument, number_document
 
     options, key = inputs.options, inputs.key
-    runs = ChapterRuns(inputs, progress, timings)
+    runs = ChapterRuns(inputs, progress, timings, kernels)
     try:
         runs.start_kernels(computed_chapters(options.kind or "interim"))  # they start while the data are read
         started = time.perf_counter()
@@ -360,16 +365,6 @@ def _write_manifest(staging: Path, document, numbering, key: str) -> None:
 _STAGING = re.compile(r"^\.(?P<out>.+)\.(?:building|old)-(?P<pid>[0-9]+)(?:-.*)?$")
 
 
-def _process_is_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # alive, someone else's
-        return True
-    return True
-
-
 def _remove_stale_staging(out: Path) -> None:
     """Remove what killed builds of ``out`` left next to it; a live build's folder is left alone.
 
@@ -380,7 +375,7 @@ def _remove_stale_staging(out: Path) -> None:
         match = _STAGING.match(path.name)
         if not match or match.group("out") != out.name or not path.is_dir() or path.is_symlink():
             continue
-        if _process_is_alive(int(match.group("pid"))):
+        if process_is_alive(int(match.group("pid"))):
             continue
         if ".old-" in path.name and not out.exists():
             path.rename(out)

@@ -5,7 +5,8 @@
 1. before the data are read, it looks up each chapter's key in the chapter
    cache (:mod:`via_reports.chapters.cache`) and starts as many warm kernels as
    the chapters the cache cannot give can use (:class:`~via_reports.chapters.engine.WarmKernels`),
-   so they start and import while the build validates;
+   so they start and import while the build validates (for a cold build the
+   command line started them already, before the build's imports: :mod:`.kernel_start`);
 2. once the data are valid, the build hands them over (:meth:`ChapterRuns.hand_over`):
    they are written to the validated snapshot the kernels read instead of
    validating again (:mod:`via_reports.data.snapshot`), and the build lets go
@@ -17,14 +18,13 @@
    chapter from its executed notebook.
 
 Every kernel holds the whole dataset. For a dataset whose tables exceed
-:data:`LARGE_DATA_BYTES` the chapters therefore run one after the other on a
-single kernel, whatever ``jobs`` says: two copies of a million response rows
-would not fit beside each other in 2 GB.
+:data:`~via_reports.report.kernel_start.LARGE_DATA_BYTES` the chapters therefore
+run one after the other on a single kernel, whatever ``jobs`` says: two copies
+of a million response rows would not fit beside each other in 2 GB.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 import time
@@ -38,14 +38,10 @@ from via_reports.chapters.engine import WarmKernels
 from via_reports.chapters.execute import notebook_template, run_chapter
 from via_reports.chapters.registry import computed_chapters
 from via_reports.data.dataset import Dataset
-from via_reports.data.snapshot import SNAPSHOT_VARIABLE, read_snapshot, write_snapshot
+from via_reports.data.snapshot import read_snapshot, write_snapshot
 from via_reports.exceptions import ChapterError
-from via_reports.render.cache import CACHE_FOLDER_VARIABLE
 from via_reports.report.freshness import BuildInputs
-
-#: Above this many bytes of data tables (the files at the top of the data folder, the
-#: texts not counted), a build runs its chapters on one kernel: each kernel holds the data.
-LARGE_DATA_BYTES = 64 * 1024 * 1024
+from via_reports.report.kernel_start import BuildKernels, chapter_inputs
 
 #: Progress callbacks: (chapter, event, seconds) with event "queued" | "start" | "done" | "failed" | "cached".
 Progress = Callable[[str, str, float], None]
@@ -78,40 +74,11 @@ def schedule(chapters: list[str], seconds: dict[str, float]) -> list[str]:
     return sorted(chapters, key=lambda chapter: -expected(chapter))
 
 
-def theme_parameter(theme: str) -> str:
-    """A theme folder is passed to the notebooks as an absolute path (they run elsewhere)."""
-    return str(Path(theme).resolve()) if Path(theme).is_dir() else theme
-
-
-def chapter_inputs(inputs: BuildInputs) -> dict[str, Any]:
-    """What every chapter of a build depends on besides its notebook and the code: data and options as given
-    (the language as the study decides it)."""
-    options = inputs.options
-    return {"data_dir": str(inputs.data_dir) if inputs.data_dir else "", "data": inputs.data.without_texts,
-            "wave": options.wave, "kind": options.kind, "language": inputs.language, "min_n": options.min_n,
-            "alpha": options.alpha, "public": options.public, "min_cell": options.min_cell,
-            "theme": theme_parameter(options.theme)}
-
-
-def data_bytes(data_dir: Path | None) -> int:
-    """The size of the data tables in ``data_dir`` (None: the demo, 0): the files at its top, links not followed."""
-    if data_dir is None:
-        return 0
-    total = 0
-    try:
-        with os.scandir(data_dir) as entries:
-            for entry in entries:
-                if entry.is_file(follow_symlinks=False):
-                    total += entry.stat(follow_symlinks=False).st_size
-    except OSError:  # not a readable folder: loading the data says so, with the file named
-        return 0
-    return total
-
-
 class ChapterRuns:
     """The chapters of one build; :meth:`close` stops its kernels and removes its private folder."""
 
-    def __init__(self, inputs: BuildInputs, progress: Progress, timings: dict[str, float]):
+    def __init__(self, inputs: BuildInputs, progress: Progress, timings: dict[str, float],
+                 kernels: BuildKernels | None = None):
         self.options = inputs.options
         self.progress = progress
         self.timings = timings
@@ -119,14 +86,18 @@ class ChapterRuns:
         given, shared = chapter_inputs(inputs), shared_key_parts(inputs.theme)  # once for every chapter
         self.keys = {chapter: chapter_key(chapter, notebook_template(chapter), given, shared)
                      for chapter in computed_chapters()}
-        self.private = Path(tempfile.mkdtemp(prefix="via-reports-build-"))  # mode 0700: the snapshot's folder
-        self.snapshot = self.private / "dataset.pickle"
-        self.kernels: WarmKernels | None = None
+        #: The private folder (the snapshot's) and the kernels: those the command line started for a cold
+        #: build (:mod:`.kernel_start`), else new ones, started by :meth:`start_kernels`.
+        self.build_kernels = kernels or BuildKernels.create(inputs)
+        self.snapshot = self.build_kernels.snapshot
         #: The size of the data tables (0 for the demo).
-        self.data_bytes = data_bytes(inputs.data_dir)
-        large = self.data_bytes > LARGE_DATA_BYTES
+        self.data_bytes = self.build_kernels.data_bytes
         #: How many chapters run at once: ``jobs``, or one for a large dataset.
-        self.parallel_chapters = 1 if large else max(1, self.options.jobs)
+        self.parallel_chapters = self.build_kernels.parallel_chapters
+
+    @property
+    def kernels(self) -> WarmKernels | None:
+        return self.build_kernels.kernels
 
     def uncached(self, chapters: list[str]) -> list[str]:
         """Those of ``chapters`` the cache cannot give: they run (none: a text edit, say)."""
@@ -134,14 +105,8 @@ class ChapterRuns:
 
     def start_kernels(self, chapters: list[str]) -> None:
         """Start warm kernels for those of ``chapters`` the cache cannot give (none with ``isolated``)."""
-        if self.options.isolated or self.kernels is not None:
-            return
-        missing = self.uncached(chapters)
-        if missing:
-            env = {SNAPSHOT_VARIABLE: str(self.snapshot)}
-            if self.options.cache_folder is not None:  # the charts the notebooks render, kept for the render
-                env[CACHE_FOLDER_VARIABLE] = str(self.options.cache_folder)
-            self.kernels = WarmKernels(min(self.parallel_chapters, len(missing)), env=env)
+        if not self.options.isolated:
+            self.build_kernels.start(len(self.uncached(chapters)))
 
     def hand_over(self, dataset: Dataset, parameters: dict[str, Any]) -> None:
         """Write the validated ``dataset`` for the kernels; the caller may then let go of its copy."""
@@ -218,8 +183,4 @@ class ChapterRuns:
     def close(self, wait: bool = True) -> None:
         """Stop the kernels and remove the private folder; ``wait=False``: the kernels stop in the
         background, and a later ``close()`` waits for them (:meth:`WarmKernels.close`)."""
-        if self.kernels is not None:
-            self.kernels.close(wait=wait)
-            if wait:
-                self.kernels = None
-        shutil.rmtree(self.private, ignore_errors=True)
+        self.build_kernels.close(wait=wait)
