@@ -55,7 +55,8 @@ def test_a_build_hashes_the_code_and_reads_its_inputs_once_for_all_its_keys(tmp_
     from via_reports.chapters import cache
     from via_reports.chapters.registry import computed_chapters
     from via_reports.report import freshness
-    from via_reports.report.chapter_runs import ChapterRuns, chapter_inputs
+    from via_reports.report.chapter_runs import ChapterRuns
+    from via_reports.report.kernel_start import chapter_inputs
     from via_reports.report.freshness import BuildInputs, BuildOptions
 
     data = write_dataset(tmp_path / "data", *tiny_tables())

@@ -116,9 +116,49 @@ def test_a_warm_kernel_keeps_its_client_and_writes_each_notebook_once(tmp_path, 
             assert all(c.execution_count for c in cells) and len(cells) > 3
     finally:
         kernels.close()
-    assert len(clients) == 1, "every chapter made a kernel client of its own"
+    assert len(clients) == 1, "every chapter made a kernel client of its own"  # this thread took the warm-up's
     # when each starts and when it ends (papermill's engine), not before and after every cell as well
     assert len(writes) == 6, f"papermill wrote the notebooks {len(writes)} times for 3 chapters"
+
+
+@pytest.mark.slow
+def test_a_kernel_client_is_only_ever_used_by_one_thread(tmp_path, monkeypatch):
+    """pyzmq watches a socket in the event loop of every thread that used it, and a ZeroMQ socket must
+    not be touched by two threads: chapters on two threads and two kernels never share a client."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tiny import tiny_tables, write_dataset
+
+    from via_reports.chapters import engine
+    from via_reports.chapters.execute import run_chapter
+    from via_reports.chapters.kernel import ChapterKernelManager
+
+    data = write_dataset(tmp_path / "data", *tiny_tables())
+    users: dict[int, set[int]] = {}
+    made = []
+    pick, make_client = engine.thread_client, ChapterKernelManager.client
+
+    def recording(manager):
+        client = pick(manager)
+        if client is not None:
+            users.setdefault(id(client), set()).add(threading.get_ident())
+        return client
+
+    monkeypatch.setattr(engine, "thread_client", recording)
+    monkeypatch.setattr(ChapterKernelManager, "client", lambda self, **kw: made.append(1) or make_client(self, **kw))
+    parameters = {"data_dir": str(data), "wave": "T1", "output_dir": str(tmp_path / "out"), "min_n": 2}
+    kernels = engine.WarmKernels(2)
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            done = [pool.submit(run_chapter, chapter, parameters, tmp_path / f"{n}-{chapter}.ipynb", kernels=kernels)
+                    for n, chapter in enumerate(["barriers", "satisfaction"] * 4)]
+            for future in done:
+                future.result()
+    finally:
+        kernels.close()
+    assert users and all(len(threads) == 1 for threads in users.values())
+    assert len(made) <= 4  # the two that imported the libraries, and at most one more per thread and kernel
 
 
 def test_the_second_process_yields_the_processor_in_a_session_of_its_own():
@@ -151,17 +191,15 @@ def test_the_renderer_process_ends_at_once_idle_or_busy(tmp_path):
     renderer = Renderer(parallel=True)
     renderer.render(lambda: None, os.getpid, {})
     process = worker(renderer)
-    started = time.perf_counter()
     renderer.close()
-    assert process.exitcode == -9 and time.perf_counter() - started < 0.15
+    assert process.exitcode == -9  # killed: left to end by itself, it exits with 0
 
     renderer = Renderer(parallel=True)
     renderer.prepare(load_theme("default"), datetime.date(2020, 1, 1), tmp_path / "cache")  # seconds of fonts
     process = worker(renderer)
     time.sleep(0.5)
-    started = time.perf_counter()
     renderer.close()
-    assert process.exitcode == -9 and time.perf_counter() - started < 0.15
+    assert process.exitcode == -9  # in the middle of its fonts
 
     def failing_pdf():
         raise KeyboardInterrupt

@@ -246,16 +246,29 @@ def test_the_private_folder_of_a_killed_build_goes_with_the_next_build(tmp_path,
     from via_reports.report.freshness import BuildInputs, BuildOptions
     from via_reports.report.kernel_start import PRIVATE_PREFIX, BuildKernels
 
+    import fcntl
+
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     dead = tmp_path / f"{PRIVATE_PREFIX}{_dead_pid()}-abc"
     live = tmp_path / f"{PRIVATE_PREFIX}{os.getpid()}-def"
+    elsewhere = tmp_path / f"{PRIVATE_PREFIX}{_dead_pid()}-ghi"  # a live build in another PID namespace
+    unlocked = tmp_path / f"{PRIVATE_PREFIX}{_dead_pid()}-jkl"  # killed before it locked: kept for an hour
     other = tmp_path / f"{PRIVATE_PREFIX}not-a-build"
-    for folder in (dead, live, other):
+    huge = tmp_path / f"{PRIVATE_PREFIX}{10**15}-mno"  # no process number: neither an error nor removed
+    for folder in (dead, live, elsewhere, unlocked, other, huge):
         folder.mkdir()
         (folder / "dataset.pickle").write_bytes(b"rows")
-    kernels = BuildKernels.create(BuildInputs(BuildOptions(out=tmp_path / "report", wave="T1").resolved()))
+    for folder in (dead, live, elsewhere):
+        (folder / ".lock").write_bytes(b"")
+    held = os.open(elsewhere / ".lock", os.O_RDONLY)
+    fcntl.flock(held, fcntl.LOCK_EX)
     try:
-        assert not dead.exists() and live.is_dir() and other.is_dir()
+        kernels = BuildKernels.create(BuildInputs(BuildOptions(out=tmp_path / "report", wave="T1").resolved()))
+    finally:
+        os.close(held)
+    try:
+        assert not dead.exists()
+        assert live.is_dir() and elsewhere.is_dir() and unlocked.is_dir() and other.is_dir() and huge.is_dir()
         assert kernels.private.parent == tmp_path and kernels.private.name.startswith(f"{PRIVATE_PREFIX}{os.getpid()}-")
     finally:
         kernels.close()

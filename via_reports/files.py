@@ -116,7 +116,7 @@ def process_is_alive(pid: int) -> bool:
     """A process ``pid`` exists (ours or someone else's): the folder it names is still in use."""
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+    except (ProcessLookupError, OverflowError, ValueError):  # gone, or no process number at all
         return False
     except PermissionError:  # alive, someone else's
         return True

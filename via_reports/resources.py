@@ -40,3 +40,8 @@ def templates_dir() -> Path:
             raise FileNotFoundError(f"VIA_REPORTS_TEMPLATES points to {path}, which is not a folder")
         return path
     return _locate("templates")
+
+
+def notebooks_dir() -> Path:
+    """The chapter notebooks: one ``CHAPTER.ipynb`` for each computed chapter of the registry."""
+    return templates_dir() / "notebooks"

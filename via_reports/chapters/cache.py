@@ -60,7 +60,7 @@ def chapter_key(chapter: str, notebook: Path, inputs: dict[str, Any], shared: di
 
     ``inputs``: the data folder and the hash of its files (its texts aside),
     and the report's options as given (see
-    :func:`via_reports.report.chapter_runs.chapter_inputs`); the same files and options
+    :func:`via_reports.report.kernel_start.chapter_inputs`); the same files and options
     always resolve to the same waves, kind and language, so they stand for the
     resolved parameters, and are known before the data are validated.
     ``shared``: :func:`shared_key_parts`.

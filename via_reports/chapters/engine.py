@@ -11,11 +11,17 @@ a kernel of its own; only the imported modules stay. ``--isolated`` runs each
 chapter in a fresh kernel instead, and the tests check that both give the same
 figures and report.
 
-A warm kernel keeps one kernel client for all its chapters
-(:attr:`~via_reports.chapters.kernel.ChapterKernelManager.warm_client`), the
-one that imported the libraries: a new client waits until the kernel's
-output channel reaches it, 0.2 s before each chapter. Messages left over
-from a chapter before are not mistaken for the next one's: nbclient and
+A warm kernel keeps its kernel clients for the chapters after
+(:attr:`~via_reports.chapters.kernel.ChapterKernelManager.thread_clients`):
+a new client waits until the kernel's output channel reaches it, 0.2 s
+before each chapter. A client belongs to one thread: pyzmq watches a
+socket in the event loop of every thread that used it, and a ZeroMQ socket
+must not be touched by two threads. A chapter thread therefore gets its own
+client of a kernel (the first takes over the one that imported the
+libraries, whose thread has ended), and :meth:`WarmKernels.take` gives a
+thread the kernel it had before when that one is free, so that with
+``--jobs 2`` each thread stays with one kernel and one client. Messages left
+over from a chapter before are not mistaken for the next one's: nbclient and
 jupyter_client only take replies and outputs to their own requests.
 
 The engine is registered with papermill under the name ``via-reports``
@@ -27,8 +33,8 @@ kernel (``km``), it starts a fresh one, as papermill's own engine does.
 On a warm kernel the engine does not let papermill write the executed
 notebook before and after every cell (papermill's progress saves, for
 watching a long run): the kernel waited for those writes, 0.4 s of a
-participants chapter of 1 s. The notebook is written when the chapter is done,
-and when it fails or hangs, with the cells run so far.
+participants chapter of 1 s. Papermill still writes it when the chapter
+starts and when it ends, also when it failed or hung (with the cells run so far).
 """
 
 from __future__ import annotations
@@ -36,7 +42,6 @@ from __future__ import annotations
 import functools
 import logging
 import os
-import queue
 import threading
 from typing import Any
 
@@ -55,6 +60,8 @@ import via_reports.analysis.subgroups, via_reports.analysis.effects
 #: Run (silently, outside the history) before each chapter on a warm kernel: an empty
 #: namespace, a new input history, the execution counter back at 1.
 FRESH_NAMESPACE = "get_ipython().reset(new_session=True)"
+#: The key of a warm kernel's first client in ``thread_clients``: the one that imported the libraries.
+WARM_UP_CLIENT = "warm-up"
 #: Attempts to start a kernel before the build gives up on it.
 START_ATTEMPTS = 3
 
@@ -102,27 +109,38 @@ def engine_class() -> type:
                                                         execution_timeout=execution_timeout, **kwargs)
             client = WarmClient(nb_man, km=km, kernel_name=kernel_name, timeout=execution_timeout,
                                 startup_timeout=start_timeout, log=LOG, log_output=log_output)
-            shared = getattr(km, "warm_client", None)
-            if shared is not None:  # the kernel's own client: connected and known to be ready (see the module)
-                shared.allow_stdin = False
-                client.kc = shared
+            own = thread_client(km)
+            if own is not None:  # this thread's client of the kernel: connected and ready (see the module)
+                own.allow_stdin = False
+                client.kc = own
             # Papermill writes the whole notebook when each cell starts and again when it ends,
             # while the kernel waits for its next cell: 45 writes of up to 1 MB for a chapter of
-            # 10 code cells. In a build it is written once, when it ends or fails (see the module).
+            # 10 code cells. Its engine writes it when the chapter starts and ends (see the module).
             output_path, nb_man.output_path = nb_man.output_path, None
             try:
                 return client.execute()
-            except BaseException:
-                nb_man.output_path = output_path
-                nb_man.save()  # how far it got: a hung chapter's notebook ends at the cell that hung
-                raise
             finally:
-                nb_man.output_path = output_path  # papermill's own last write
-                if client.kc is not None and client.kc is not shared:  # the kernel stays; this client goes
+                nb_man.output_path = output_path  # papermill's last write, also of a failed chapter
+                kept = getattr(km, "thread_clients", None)
+                if client.kc is not None and kept is not None:
+                    kept[threading.get_ident()] = client.kc  # for this thread's next chapter on the kernel
+                elif client.kc is not None:  # a kernel manager of someone else's: its client goes
                     client.kc.stop_channels()
 
     WarmKernelEngine.__module__ = __name__
     return WarmKernelEngine
+
+
+def thread_client(manager: Any) -> Any:
+    """This thread's client of a warm kernel: the one it used before, else the one that imported the
+    libraries (its thread has ended), else None (the engine makes one and keeps it)."""
+    clients = getattr(manager, "thread_clients", None)
+    if clients is None:
+        return None
+    me = threading.get_ident()
+    if me not in clients and WARM_UP_CLIENT in clients:
+        clients[me] = clients.pop(WARM_UP_CLIENT)
+    return clients.get(me)
 
 
 def _start_kernel(timeout: float, env: dict[str, str]) -> Any:
@@ -136,7 +154,7 @@ def _start_kernel(timeout: float, env: dict[str, str]) -> Any:
         manager = ChapterKernelManager(kernel_name=KERNEL_NAME)  # this interpreter's kernel, started quietly
         try:
             run_sync(manager.start_kernel)(env={**os.environ, **env})
-            client = manager.warm_client = manager.client()
+            client = manager.thread_clients[WARM_UP_CLIENT] = manager.client()
             client.start_channels()
             run_sync(client.wait_for_ready)(timeout=timeout)
             reply = run_sync(client.execute_interactive)(WARM_UP, store_history=False, timeout=timeout,
@@ -156,10 +174,13 @@ def stop_kernel(manager: Any) -> None:
     """End a kernel at once (its chapter is done, failed or hung)."""
     from jupyter_core.utils import run_sync
 
+    clients, manager.thread_clients = manager.thread_clients, {}
+    for client in clients.values():
+        try:
+            client.stop_channels()
+        except Exception as error:  # noqa: BLE001 - the kernel is stopped all the same
+            LOG.debug("closing a kernel client: %s", error)
     try:
-        if manager.warm_client is not None:
-            manager.warm_client.stop_channels()
-            manager.warm_client = None
         if manager.has_kernel:
             run_sync(manager.shutdown_kernel)(now=True)
     except Exception as error:  # noqa: BLE001 - already gone
@@ -176,11 +197,13 @@ class WarmKernels:
     def __init__(self, size: int, env: dict[str, str] | None = None, start_timeout: float = 60):
         self.env = env or {}
         self.start_timeout = start_timeout
-        self._ready: queue.Queue[Any] = queue.Queue()
+        self._ready: list[Any] = []  # warm kernels nobody runs a chapter on, and errors of starts that failed
+        self._ready_changed = threading.Condition()
+        self._last: dict[int, Any] = {}  # the kernel each thread had last
         self._all: list[Any] = []
         self._lock = threading.Lock()
         self._closed = False
-        self._stopping: list[threading.Thread] = []
+        self._threads: list[threading.Thread] = []  # the starts and stops, for close() to wait for
         for _ in range(size):
             self._start_one()
 
@@ -192,23 +215,37 @@ class WarmKernels:
             try:
                 manager = _start_kernel(self.start_timeout, self.env)
             except Exception as error:  # noqa: BLE001 - handed to the chapter that waits for it
-                self._ready.put(error)
+                self._put(error)
                 return
             with self._lock:
                 if self._closed:
                     stop_kernel(manager)
                     return
                 self._all.append(manager)
-            self._ready.put(manager)
+            self._put(manager)
 
-        threading.Thread(target=start, name="via-reports-kernel-start", daemon=True).start()
+        starting = threading.Thread(target=start, name="via-reports-kernel-start", daemon=True)
+        starting.start()
+        self._threads.append(starting)
+
+    def _put(self, item: Any) -> None:
+        with self._ready_changed:
+            self._ready.append(item)
+            self._ready_changed.notify()
 
     def take(self) -> Any:
-        """A warm kernel (waits for one); the start's error when none could be started."""
-        item = self._ready.get()
+        """A warm kernel (waits for one): the one this thread had before when it is free (its client is
+        this thread's, see the module); the start's error when none could be started."""
+        me = threading.get_ident()
+        with self._ready_changed:
+            self._ready_changed.wait_for(lambda: self._ready)
+            before = self._last.get(me)
+            item = next((ready for ready in self._ready if ready is before), self._ready[0])
+            self._ready.remove(item)
         if isinstance(item, Exception):
             self._start_one()  # the next chapter tries again
             raise item
+        self._last[me] = item
         return item
 
     def give_back(self, manager: Any, healthy: bool) -> None:
@@ -216,7 +253,7 @@ class WarmKernels:
         from jupyter_core.utils import run_sync
 
         if healthy and run_sync(manager.is_alive)():
-            self._ready.put(manager)
+            self._put(manager)
             return
         with self._lock:
             if manager in self._all:
@@ -228,7 +265,9 @@ class WarmKernels:
         """Stop every kernel (also those still starting, as soon as they are up), all at once.
 
         ``wait=False``: return at once, while they stop (0.13 s each); a later
-        ``close()`` waits for them. A build lets its kernels stop beside the render.
+        ``close()`` waits for them, and for kernels still starting (their start
+        stops them once they are up): no kernel outlives a build that failed early.
+        A build lets its kernels stop beside the render.
         """
         with self._lock:
             self._closed = True
@@ -236,7 +275,7 @@ class WarmKernels:
         for manager in managers:
             stopping = threading.Thread(target=stop_kernel, args=(manager,), name="via-reports-kernel-stop")
             stopping.start()
-            self._stopping.append(stopping)
+            self._threads.append(stopping)
         if wait:
-            for stopping in self._stopping:
-                stopping.join()
+            for thread in list(self._threads):
+                thread.join()

@@ -24,7 +24,7 @@ from typing import Any
 from via_reports.chapters.engine import WarmKernels, engine_class
 from via_reports.chapters.registry import check_parameters
 from via_reports.exceptions import ChapterError, ParameterError
-from via_reports.resources import templates_dir
+from via_reports.resources import notebooks_dir
 
 LOG = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ ENGINE = "via-reports"
 
 
 def notebook_template(chapter: str) -> Path:
-    path = templates_dir() / "notebooks" / f"{chapter}.ipynb"
+    path = notebooks_dir() / f"{chapter}.ipynb"
     if not path.is_file():
         raise ParameterError(f"no notebook for chapter {chapter!r} at {path}")
     return path

@@ -51,9 +51,11 @@ class ChapterKernelManager(AsyncKernelManager):
     registered kernel.
     """
 
-    #: A warm kernel's client, connected and ready, shared by the chapters that run on it one
-    #: after the other (:mod:`via_reports.chapters.engine`); None for a kernel of one chapter.
-    warm_client: Any = None
+    def __init__(self, **kwargs: Any):
+        super().__init__(**kwargs)
+        #: A warm kernel's clients, connected and ready, by the thread that uses each
+        #: (:mod:`via_reports.chapters.engine`); they serve its chapters one after the other.
+        self.thread_clients: dict[int | str, Any] = {}
 
     @property
     def kernel_spec(self) -> KernelSpec:

@@ -4,8 +4,8 @@ The second process is made ready while the chapters run, so the render does
 not wait for its start-up (:class:`Renderer`): it is spawned once the data
 are valid (:meth:`Renderer.prepare`, while the kernels start), at a lower priority (:data:`PREPARE_NICENESS`: the kernels come
 first), imports the renderer and subsets the theme's fonts for the HTML
-(:func:`~via_reports.render.html.prepare_fonts`). (Warming WeasyPrint in a
-thread of the build as well was measured and made no difference.)
+(:func:`~via_reports.render.html.prepare_fonts`). The build's own process
+imports WeasyPrint in a thread meanwhile (:func:`_import_pdf_libraries`).
 
 On Linux a lower priority takes more than ``os.nice``: with the scheduler's
 autogroups (``/proc/sys/kernel/sched_autogroup_enabled``), processor time is
@@ -91,11 +91,12 @@ def _import_pdf_libraries() -> None:
     there. Started while the chapters ran instead, the import slowed the
     kernels by more than it gave. A failed import here is the render's to report.
 
-    Two threads importing modules that import each other can deadlock, so
-    the build starts this one once it has its theme and its renderer: what it
-    imports after that (the data, the chapter keys, papermill and Jupyter's
-    client) shares only ``brotli`` and ``mimetypes`` with WeasyPrint and
-    pikepdf, and neither imports the other.
+    Two threads importing modules that import each other can deadlock (Python
+    then raises ``_DeadlockError`` in one of them), so the build starts this
+    one once it has its theme and its renderer: what the build's threads import
+    after that (the data and the chapter keys; papermill, and Jupyter's client
+    in the threads that start kernels) shares only ``brotli`` and
+    ``mimetypes`` with WeasyPrint and pikepdf, and neither imports the other.
     """
     try:
         import pikepdf  # noqa: F401
@@ -144,13 +145,13 @@ class Renderer:
         html_done = self.pool.submit(html)  # after the fonts: one worker, tasks in order
         try:
             timings["pdf"] = _timed(pdf)
+            html_done.result()
         except BaseException:
-            # The HTML is written into the staging folder, which the build removes when the PDF
+            # The HTML is written into the staging folder, which the build removes when the render
             # failed or Ctrl-C stopped it: the second process ends first, so nothing is written
             # there after, and the build does not wait for an HTML that nobody will read.
             self.close()
             raise
-        html_done.result()
         timings["html (second process)"] = time.perf_counter() - started
 
     def close(self) -> None:
@@ -170,7 +171,7 @@ class Renderer:
 
 
 def _kill_workers(pool: Any) -> None:
-    """Kill a process pool's idle workers (Python 3.14's ``ProcessPoolExecutor.kill_workers``)."""
+    """Kill a process pool's workers, busy or not (Python 3.14's ``ProcessPoolExecutor.kill_workers``)."""
     for process in list((getattr(pool, "_processes", None) or {}).values()):
         try:
             process.kill()

@@ -178,8 +178,9 @@ def build_report(options: BuildOptions | None = None, progress: Progress | None 
     the caller has them already (the command line's up-to-date check), in
     place of ``options``; ``kernels``: the kernels the command line started
     for a cold build before it imported the build
-    (:func:`~via_reports.report.kernel_start.start_for_cold_build`), which the
-    build takes over and stops.
+    (:func:`~via_reports.report.kernel_start.start_for_cold_build`); the
+    build uses them and stops them once it has begun, and the caller closes
+    them in any case (closing twice is harmless).
 
     The output folder is written only when everything succeeded, and only ever
     replaces a folder an earlier build made. Returns a :class:`BuildResult`
@@ -338,11 +339,13 @@ def _render(document, theme, staging: Path, options: BuildOptions, renderer, tim
     # WeasyPrint makes objects by the million, and Python's collector then walks every object of the
     # process again and again: the libraries, the data, the chapters' notebooks. Frozen, they are left
     # out; the PDF of the demo takes 3.5 s instead of 4.1 s. (Unfrozen after: a preview builds again.)
+    frozen_already = gc.get_freeze_count() > 0  # by a program that builds reports: its objects stay frozen
     gc.freeze()
     try:
         renderer.render(pdf, html, timings)
     finally:
-        gc.unfreeze()
+        if not frozen_already:
+            gc.unfreeze()
 
 
 def _write_manifest(staging: Path, document, numbering, key: str) -> None:

@@ -32,7 +32,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any, Callable
 
-from via_reports.chapters.cache import ChapterCache, chapter_key, shared_key_parts
+from via_reports.chapters.cache import ChapterCache
 from via_reports.chapters.collect import CollectedChapter, collect_chapter
 from via_reports.chapters.engine import WarmKernels
 from via_reports.chapters.execute import notebook_template, run_chapter
@@ -41,7 +41,7 @@ from via_reports.data.dataset import Dataset
 from via_reports.data.snapshot import read_snapshot, write_snapshot
 from via_reports.exceptions import ChapterError
 from via_reports.report.freshness import BuildInputs
-from via_reports.report.kernel_start import BuildKernels, chapter_inputs
+from via_reports.report.kernel_start import BuildKernels, chapter_keys
 
 #: Progress callbacks: (chapter, event, seconds) with event "queued" | "start" | "done" | "failed" | "cached".
 Progress = Callable[[str, str, float], None]
@@ -83,9 +83,9 @@ class ChapterRuns:
         self.progress = progress
         self.timings = timings
         self.cache = ChapterCache(self.options.cache_folder)
-        given, shared = chapter_inputs(inputs), shared_key_parts(inputs.theme)  # once for every chapter
-        self.keys = {chapter: chapter_key(chapter, notebook_template(chapter), given, shared)
-                     for chapter in computed_chapters()}
+        for chapter in computed_chapters():
+            notebook_template(chapter)  # a chapter without its notebook: a ParameterError, before anything runs
+        self.keys = chapter_keys(inputs, computed_chapters())  # as the command line's early start made them
         #: The private folder (the snapshot's) and the kernels: those the command line started for a cold
         #: build (:mod:`.kernel_start`), else new ones, started by :meth:`start_kernels`.
         self.build_kernels = kernels or BuildKernels.create(inputs)

@@ -5,8 +5,9 @@ chapters (:meth:`~via_reports.report.chapter_runs.ChapterRuns.start_kernels`),
 and the chapter registry it asks imports pandas, Altair and every figure:
 0.6 s of a cold build before a kernel starts. The command line therefore
 asks first, before those imports (:func:`start_for_cold_build`): the computed
-chapters are the notebooks of the templates, and a chapter's key is made of
-hashes. When the cache holds none of the build's chapters (a first build, new
+chapters are the notebooks of the templates (``tests/test_notebook_source``
+checks that they agree with the registry), and a chapter's key is made of
+hashes (:func:`chapter_keys`, which the build uses too). When the cache holds none of the build's chapters (a first build, new
 data, other options), the kernels start at once and the build takes them
 over; when it holds one (a text edit, one chapter changed), the build starts
 what it needs after the registry said which, as before.
@@ -16,10 +17,12 @@ This module imports no pandas: the command line imports it before the build.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,7 +33,7 @@ from via_reports.data.snapshot import SNAPSHOT_VARIABLE
 from via_reports.files import process_is_alive
 from via_reports.options import CACHE_FOLDER_VARIABLE
 from via_reports.report.freshness import BuildInputs
-from via_reports.resources import templates_dir
+from via_reports.resources import notebooks_dir
 
 #: Above this many bytes of data tables (the files at the top of the data folder, the
 #: texts not counted), a build runs its chapters on one kernel: each kernel holds the data.
@@ -67,23 +70,55 @@ def data_bytes(data_dir: Path | None) -> int:
     return total
 
 
-#: A build's private folder in the temporary folder: ``via-reports-build-PID-random``.
+#: A build's private folder in the temporary folder: ``via-reports-build-PID-random``, holding a
+#: ``.lock`` file its build keeps locked (flock) while it runs.
 PRIVATE_PREFIX = "via-reports-build-"
-_PRIVATE = re.compile(rf"^{PRIVATE_PREFIX}(?P<pid>[0-9]+)-")
+_PRIVATE = re.compile(rf"^{PRIVATE_PREFIX}(?P<pid>[0-9]{{1,10}})-")
+#: A private folder whose build died before it locked it is removed after this many seconds.
+UNLOCKED_GRACE_SECONDS = 3600
 
 
 def _remove_stale_private_folders() -> None:
     """Remove the private folders of builds that were killed (SIGKILL leaves no chance to clean up):
-    the snapshot in one holds the rows of a dataset. A live build's folder is left alone."""
+    the snapshot in one holds the rows of a dataset. Only this user's folders are looked at, and a
+    folder is stale only when its PID is gone *and* nobody holds its lock: a build in another PID
+    namespace (a container) sharing the temporary folder keeps its folder."""
     try:
         with os.scandir(tempfile.gettempdir()) as entries:
             stale = [Path(entry.path) for entry in entries
                      if (match := _PRIVATE.match(entry.name)) and entry.is_dir(follow_symlinks=False)
-                     and not process_is_alive(int(match.group("pid")))]
+                     and _is_stale(entry, int(match.group("pid")))]
     except OSError:
         return
     for folder in stale:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _is_stale(entry: os.DirEntry, pid: int) -> bool:
+    status = entry.stat(follow_symlinks=False)
+    if status.st_uid != os.getuid() or process_is_alive(pid):
+        return False
+    try:
+        lock = os.open(os.path.join(entry.path, ".lock"), os.O_RDONLY | os.O_NOFOLLOW)
+    except FileNotFoundError:  # killed between making the folder and locking it, or still there
+        return time.time() - status.st_mtime > UNLOCKED_GRACE_SECONDS
+    except OSError:
+        return False
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except OSError:  # held: a live build
+        return False
+    finally:
+        os.close(lock)
+
+
+def chapter_keys(inputs: BuildInputs, chapters: list[str]) -> dict[str, str]:
+    """Each chapter's key in the chapter cache (:func:`~via_reports.chapters.cache.chapter_key`): its
+    notebook in the templates, the build's data and options, the theme and the code."""
+    given, shared = chapter_inputs(inputs), shared_key_parts(inputs.theme)  # once for every chapter
+    return {chapter: chapter_key(chapter, notebooks_dir() / f"{chapter}.ipynb", given, shared)
+            for chapter in chapters}
 
 
 @dataclass
@@ -97,6 +132,8 @@ class BuildKernels:
     parallel_chapters: int
     env: dict[str, str]
     kernels: WarmKernels | None = None
+    #: The open, locked ``.lock`` file of the private folder (None once closed).
+    lock: int | None = None
 
     @classmethod
     def create(cls, inputs: BuildInputs) -> BuildKernels:
@@ -107,8 +144,10 @@ class BuildKernels:
         env = {SNAPSHOT_VARIABLE: str(private / "dataset.pickle")}
         if options.cache_folder is not None:  # the charts the notebooks render, kept for the render
             env[CACHE_FOLDER_VARIABLE] = str(options.cache_folder)
+        lock = os.open(private / ".lock", os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        fcntl.flock(lock, fcntl.LOCK_EX)  # not inherited by the kernels (Python opens files close-on-exec)
         size = data_bytes(inputs.data_dir)
-        return cls(private, size, 1 if size > LARGE_DATA_BYTES else max(1, options.jobs), env)
+        return cls(private, size, 1 if size > LARGE_DATA_BYTES else max(1, options.jobs), env, lock=lock)
 
     @property
     def snapshot(self) -> Path:
@@ -124,6 +163,9 @@ class BuildKernels:
         if self.kernels is not None:
             self.kernels.close(wait=wait)
         shutil.rmtree(self.private, ignore_errors=True)
+        if self.lock is not None:
+            os.close(self.lock)
+            self.lock = None
 
 
 def start_for_cold_build(inputs: BuildInputs) -> BuildKernels | None:
@@ -134,11 +176,14 @@ def start_for_cold_build(inputs: BuildInputs) -> BuildKernels | None:
     options = inputs.options
     if options.isolated:
         return None
-    notebooks = sorted((templates_dir() / "notebooks").glob("*.ipynb"))
+    chapters = sorted(path.stem for path in notebooks_dir().glob("*.ipynb"))
     cache = ChapterCache(options.cache_folder)
-    given, shared = chapter_inputs(inputs), shared_key_parts(inputs.theme)
-    if not notebooks or any(cache.has(chapter_key(path.stem, path, given, shared)) for path in notebooks):
+    if not chapters or any(cache.has(key) for key in chapter_keys(inputs, chapters).values()):
         return None
     kernels = BuildKernels.create(inputs)
-    kernels.start(len(notebooks))
+    try:
+        kernels.start(len(chapters))
+    except BaseException:
+        kernels.close()
+        raise
     return kernels
