@@ -45,3 +45,13 @@ def templates_dir() -> Path:
 def notebooks_dir() -> Path:
     """The chapter notebooks: one ``CHAPTER.ipynb`` for each computed chapter of the registry."""
     return templates_dir() / "notebooks"
+
+
+def notebook_template(chapter: str) -> Path:
+    """The notebook of a computed chapter; a ParameterError when there is none."""
+    from via_reports.exceptions import ParameterError
+
+    path = notebooks_dir() / f"{chapter}.ipynb"
+    if not path.is_file():
+        raise ParameterError(f"no notebook for chapter {chapter!r} at {path}")
+    return path

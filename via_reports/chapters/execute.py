@@ -23,22 +23,13 @@ from typing import Any
 
 from via_reports.chapters.engine import WarmKernels, engine_class
 from via_reports.chapters.registry import check_parameters
-from via_reports.exceptions import ChapterError, ParameterError
-from via_reports.resources import notebooks_dir
+from via_reports.exceptions import ChapterError
+from via_reports.resources import notebook_template
 
 LOG = logging.getLogger(__name__)
 
 #: The papermill engine the chapters run with (registered in pyproject.toml too).
 ENGINE = "via-reports"
-
-
-def notebook_template(chapter: str) -> Path:
-    path = notebooks_dir() / f"{chapter}.ipynb"
-    if not path.is_file():
-        raise ParameterError(f"no notebook for chapter {chapter!r} at {path}")
-    return path
-
-
 
 
 def failed_cell(executed: Path) -> tuple[int | None, str | None]:

@@ -35,7 +35,7 @@ from typing import Any, Callable
 from via_reports.chapters.cache import ChapterCache
 from via_reports.chapters.collect import CollectedChapter, collect_chapter
 from via_reports.chapters.engine import WarmKernels
-from via_reports.chapters.execute import notebook_template, run_chapter
+from via_reports.chapters.execute import run_chapter
 from via_reports.chapters.registry import computed_chapters
 from via_reports.data.dataset import Dataset
 from via_reports.data.snapshot import read_snapshot, write_snapshot
@@ -83,8 +83,6 @@ class ChapterRuns:
         self.progress = progress
         self.timings = timings
         self.cache = ChapterCache(self.options.cache_folder)
-        for chapter in computed_chapters():
-            notebook_template(chapter)  # a chapter without its notebook: a ParameterError, before anything runs
         self.keys = chapter_keys(inputs, computed_chapters())  # as the command line's early start made them
         #: The private folder (the snapshot's) and the kernels: those the command line started for a cold
         #: build (:mod:`.kernel_start`), else new ones, started by :meth:`start_kernels`.

@@ -33,7 +33,7 @@ from via_reports.data.snapshot import SNAPSHOT_VARIABLE
 from via_reports.files import process_is_alive
 from via_reports.options import CACHE_FOLDER_VARIABLE
 from via_reports.report.freshness import BuildInputs
-from via_reports.resources import notebooks_dir
+from via_reports.resources import notebook_template, notebooks_dir
 
 #: Above this many bytes of data tables (the files at the top of the data folder, the
 #: texts not counted), a build runs its chapters on one kernel: each kernel holds the data.
@@ -117,8 +117,7 @@ def chapter_keys(inputs: BuildInputs, chapters: list[str]) -> dict[str, str]:
     """Each chapter's key in the chapter cache (:func:`~via_reports.chapters.cache.chapter_key`): its
     notebook in the templates, the build's data and options, the theme and the code."""
     given, shared = chapter_inputs(inputs), shared_key_parts(inputs.theme)  # once for every chapter
-    return {chapter: chapter_key(chapter, notebooks_dir() / f"{chapter}.ipynb", given, shared)
-            for chapter in chapters}
+    return {chapter: chapter_key(chapter, notebook_template(chapter), given, shared) for chapter in chapters}
 
 
 @dataclass
@@ -130,7 +129,8 @@ class BuildKernels:
     data_bytes: int
     #: How many chapters run at once: ``jobs``, or one for a large dataset.
     parallel_chapters: int
-    env: dict[str, str]
+    #: The build's cache folder, where the kernels keep the charts they render (None: no cache).
+    cache_folder: Path | None
     kernels: WarmKernels | None = None
     #: The open, locked ``.lock`` file of the private folder (None once closed).
     lock: int | None = None
@@ -141,17 +141,23 @@ class BuildKernels:
         options = inputs.options
         _remove_stale_private_folders()
         private = Path(tempfile.mkdtemp(prefix=f"{PRIVATE_PREFIX}{os.getpid()}-"))
-        env = {SNAPSHOT_VARIABLE: str(private / "dataset.pickle")}
-        if options.cache_folder is not None:  # the charts the notebooks render, kept for the render
-            env[CACHE_FOLDER_VARIABLE] = str(options.cache_folder)
         lock = os.open(private / ".lock", os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
         fcntl.flock(lock, fcntl.LOCK_EX)  # not inherited by the kernels (Python opens files close-on-exec)
         size = data_bytes(inputs.data_dir)
-        return cls(private, size, 1 if size > LARGE_DATA_BYTES else max(1, options.jobs), env, lock=lock)
+        return cls(private, size, 1 if size > LARGE_DATA_BYTES else max(1, options.jobs), options.cache_folder,
+                   lock=lock)
 
     @property
     def snapshot(self) -> Path:
         return self.private / "dataset.pickle"
+
+    @property
+    def env(self) -> dict[str, str]:
+        """What the kernels are told: the snapshot, and the cache folder for the charts they render."""
+        env = {SNAPSHOT_VARIABLE: str(self.snapshot)}
+        if self.cache_folder is not None:
+            env[CACHE_FOLDER_VARIABLE] = str(self.cache_folder)
+        return env
 
     def start(self, chapters: int) -> None:
         """Start kernels for ``chapters`` chapters (at most :attr:`parallel_chapters`), unless started."""
