@@ -15,7 +15,6 @@ panels show a value placeholder (``<bool>``) even for flags, which take none.
 from __future__ import annotations
 
 import gc
-import re
 import signal
 import sys
 import time
@@ -28,6 +27,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from via_reports import __version__
+from via_reports.controls import escape_controls
 from via_reports.data.bsn import mask_bsn
 from via_reports.exceptions import (
     EXIT_DATA,
@@ -59,14 +59,10 @@ app.add_typer(kernel_app, name="kernel")
 TERMINAL_LIMIT = 50
 
 
-#: Control characters (terminal escape sequences among them) other than tab and newline.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
 def shown(text: object) -> str:
     """Text from the data, safe to print with rich: markup escaped, control characters
     written as ``\\xNN``, BSN-like numbers masked."""
-    plain = _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", str(text))
+    plain = escape_controls(str(text))
     return escape(mask_bsn(plain))
 
 

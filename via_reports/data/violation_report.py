@@ -3,7 +3,10 @@
 The file never lands in the data folder or on a file of the user's (only an
 earlier report is replaced), and a value that a spreadsheet would run as a
 formula is written as text (OWASP's advice on CSV injection), in CSV and JSON
-alike. BSN-like numbers are already masked in each
+alike. A control character of a cell (ESC, BEL, a C1 code, a bidirectional
+override) is written out (:mod:`via_reports.controls`), never raw: ``cat errors.csv``
+must not let a cell retitle the terminal or move its cursor (and JSON would
+leave the C1 codes raw). BSN-like numbers are already masked in each
 :class:`~via_reports.data.validation.Violation`.
 """
 
@@ -13,6 +16,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from via_reports.controls import escape_controls
 from via_reports.data.validation import VIOLATION_FIELDS, Violation
 from via_reports.exceptions import ParameterError
 from via_reports.files import current_umask
@@ -79,7 +83,8 @@ def write_violation_report(violations: list[Violation], path: str | Path,
     import tempfile
 
     target = check_report_path(path, data_dir)
-    rows = [{key: neutralise_formula(value) for key, value in v.as_dict().items()} for v in violations]
+    rows = [{key: neutralise_formula(escape_controls(value)) for key, value in v.as_dict().items()}
+            for v in violations]
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
     except OSError as error:
