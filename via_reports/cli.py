@@ -32,12 +32,14 @@ from via_reports.data.bsn import mask_bsn
 from via_reports.exceptions import (
     EXIT_DATA,
     EXIT_OK,
+    EXIT_RENDER,
     EXIT_USAGE,
     ChapterError,
     ContractError,
     ViaReportsError,
 )
 from via_reports.options import DEFAULT_OPTIONS, REPORT_FILE, check_options
+from via_reports.output_paths import check_build_paths, refuse_in_data_folder, write_failure
 from via_reports.report.freshness import CELL_TIMEOUT
 
 if TYPE_CHECKING:  # the command line starts without pandas: an up-to-date build needs none
@@ -153,6 +155,8 @@ def demo_data(
     from via_reports.data.dataset import validate_folder
     from via_reports.demo.generator import write_demo
 
+    if not out_dir.exists():  # an existing folder is refused below, as such
+        refuse_in_data_folder(out_dir, None, what="the new dataset folder", option="FOLDER")
     console = _console(quiet)
     try:
         write_demo(out_dir)
@@ -232,6 +236,7 @@ def build(
                            timeout=timeout, force=force, cache_dir=cache_dir,
                            cache=not no_cache, isolated=isolated)
     inputs = BuildInputs(options.resolved())  # a wrong option: exit 2 before any work
+    check_build_paths(out, inputs.options.cache_folder, inputs.data_dir)  # no kernel starts for a refused path
     if is_built(inputs):  # answered before pandas or a kernel is loaded
         _say_up_to_date(console, out.resolve())
         return
@@ -322,6 +327,8 @@ def init(
     """
     from via_reports.scaffold import scaffold_study
 
+    if not folder.exists():  # an existing folder is refused by the scaffold, as such
+        refuse_in_data_folder(folder, None, what="the new study folder", option="FOLDER")
     written = scaffold_study(folder, language=language, theme=theme)
     console = _console()
     console.print(f"New study in {shown(folder)} ({len(written)} files). Next:")
@@ -344,6 +351,7 @@ def notebooks(
     from via_reports.chapters.registry import computed_chapters
     from via_reports.resources import templates_dir
 
+    refuse_in_data_folder(folder, None, what="the notebooks folder", option="FOLDER")
     sources = [templates_dir() / "notebooks" / f"{chapter}.ipynb" for chapter in computed_chapters()]
     targets = [folder / source.name for source in sources]
     existing = [target for target in targets if target.exists() or target.is_symlink()]  # a link: never written through
@@ -429,6 +437,9 @@ def _main(argv: list[str] | None) -> int:
     except ViaReportsError as error:  # raised outside a command's own handling (a refused --report path)
         Console(stderr=True).print(f"[red]{type(error).__name__}:[/red] {shown(error)}")
         return error.exit_code
+    except OSError as error:  # a write that failed where no command expected it (a full disk): no traceback
+        Console(stderr=True).print(f"[red]{type(error).__name__}:[/red] {shown(write_failure(error, 'a file'))}")
+        return EXIT_RENDER
     except typer.Abort:
         return 1
     except typer.TyperException as exc:  # usage errors: bad option, bad value

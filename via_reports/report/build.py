@@ -47,6 +47,7 @@ from via_reports.exceptions import ContractError, ParameterError, RenderError
 from via_reports.files import current_umask, process_is_alive
 from via_reports.fingerprints import file_hash
 from via_reports.memory import return_freed_memory
+from via_reports.output_paths import check_build_paths, is_device_fault, write_failure, writing
 from via_reports.report.chapter_runs import ChapterRuns, Progress
 from via_reports.report.kernel_start import BuildKernels, theme_parameter
 from via_reports.report.facts import text_context
@@ -80,6 +81,7 @@ def _check_paths(options: BuildOptions) -> tuple[Path, Path | None]:
     if data is not None and (out == data or data in out.parents or out in data.parents):
         raise ParameterError(f"the output folder {out} and the data folder {data} overlap; "
                              "input folders are never written: choose another --out")
+    check_build_paths(out, options.cache_folder, data)  # nor in any other data folder; nor the cache
     if out.exists() and not out.is_dir():
         raise ParameterError(f"{out} exists and is not a folder")
     if out in (Path.cwd().resolve(), *Path.cwd().resolve().parents, Path.home().resolve()):
@@ -209,7 +211,8 @@ def build_report(options: BuildOptions | None = None, progress: Progress | None 
 
     renderer = Renderer(parallel=options.jobs >= 2)  # its second process starts once the data are valid
     try:
-        return _build(inputs, out, data_dir, theme, renderer, progress, timings, kernels)
+        with writing(f"the report {out}"):  # a full disk mid-build: exit 5 with its reason, never a traceback
+            return _build(inputs, out, data_dir, theme, renderer, progress, timings, kernels)
     finally:
         renderer.close()
 
@@ -393,6 +396,8 @@ def _staging_folder(out: Path) -> Path:
         _remove_stale_staging(out)
         return Path(tempfile.mkdtemp(prefix=f".{out.name}.building-{os.getpid()}-", dir=out.parent))
     except OSError as error:
+        if is_device_fault(error):
+            raise write_failure(error, f"the report {out}") from None
         raise ParameterError(f"cannot write the report to {out}: {error.strerror or error}") from None
 
 
