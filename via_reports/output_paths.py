@@ -19,11 +19,13 @@ not be written") with the file and the reason, never a traceback.
 from __future__ import annotations
 
 import errno
+import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from via_reports.exceptions import ParameterError, RenderError, ViaReportsError
+from via_reports.exceptions import ChapterError, ParameterError, RenderError, ViaReportsError
 
 #: The file that makes a folder a data folder.
 STUDY_FILE = "study.yaml"
@@ -87,10 +89,32 @@ def is_device_fault(error: OSError) -> bool:
     return error.errno in DEVICE_FAULTS
 
 
+#: How Python shows an OSError's number in its text: "[Errno 28] No space left on device: '...'".
+_ERRNO = re.compile(r"\[Errno (\d+)\]")
+
+
+def chapter_write_fault(error: ChapterError) -> int | None:
+    """The errno of a device fault that made a chapter fail (its kernel could not write a figure), else None."""
+    found = _ERRNO.search(error.evalue or "")
+    if found and int(found.group(1)) in DEVICE_FAULTS:
+        return int(found.group(1))
+    return None
+
+
 @contextmanager
 def writing(what: str) -> Iterator[None]:
-    """Turn an ``OSError`` raised inside into :func:`write_failure`'s error (exit 5)."""
+    """Turn an ``OSError`` raised inside into :func:`write_failure`'s error (exit 5).
+
+    A chapter that failed because its kernel met a full disk is such a failure
+    too, not a fault of the chapter (exit 4): it becomes the same error.
+    """
     try:
         yield
     except OSError as error:
         raise write_failure(error, what) from None
+    except ChapterError as error:
+        code = chapter_write_fault(error)
+        if code is None:
+            raise
+        raise write_failure(OSError(code, os.strerror(code)),
+                            f"{what} (chapter {error.chapter!r}: {error.evalue})") from None
