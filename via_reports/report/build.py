@@ -51,6 +51,7 @@ from via_reports.output_paths import check_build_paths, is_device_fault, write_f
 from via_reports.report.chapter_runs import ChapterRuns, Progress
 from via_reports.report.kernel_start import BuildKernels, theme_parameter
 from via_reports.report.facts import text_context
+from via_reports.report.notebook_paths import settle_notebook_paths
 from via_reports.report.freshness import (BuildInputs, BuildOptions, foreign_files, is_up_to_date,
                                           previous_manifest)
 from via_reports.report.text import load_text, text_path
@@ -308,7 +309,7 @@ def _build(inputs: BuildInputs, out: Path, data_dir: Path | None, theme, rendere
         progress("PDF and HTML", "done", timings["render"])
 
         (staging / ".manifest.lock").unlink(missing_ok=True)
-        _settle_notebook_paths(staging, out)
+        settle_notebook_paths(staging, out, data_dir, theme_parameter(options.theme))  # no local folder named
         _write_manifest(staging, document, numbering, key)
         _move_into_place(staging, out)
     except BaseException:
@@ -424,10 +425,3 @@ def _move_into_place(staging: Path, out: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-
-
-def _settle_notebook_paths(staging: Path, out: Path) -> None:
-    """The executed notebooks name the final folder, not the staging folder they ran in."""
-    for path in (staging / "notebooks").glob("*.ipynb"):
-        text = path.read_text(encoding="utf-8")
-        path.write_text(text.replace(str(staging), str(out)), encoding="utf-8")
