@@ -212,7 +212,7 @@ def build(
     public: PublicOption = None,
     min_cell: MinCellOption = None,
     timeout: Annotated[float, typer.Option(
-        "--timeout", metavar="SECONDS", min=1,
+        "--timeout", metavar="SECONDS", min=1, max=86_400,
         help="Seconds one notebook cell may run before its chapter counts as hung (600).")] = CELL_TIMEOUT,
     force: Annotated[bool, typer.Option("--force", help="Rebuild even when the output folder is up to date.")] = False,
     cache_dir: Annotated[Optional[Path], typer.Option(
@@ -230,6 +230,8 @@ def build(
     """
     from via_reports.report.freshness import BuildInputs, BuildOptions, is_built
 
+    if timeout != timeout:  # NaN passes click's range (every comparison with it is false)
+        raise typer.BadParameter("must be a number of seconds from 1 to 86400, not nan", param_hint="--timeout")
     console = _console(quiet)
     options = BuildOptions(data_dir=data_dir, out=out, wave=wave, kind=kind, language=language, theme=theme,
                            jobs=jobs, min_n=min_n, alpha=alpha, public=public, min_cell=min_cell,
