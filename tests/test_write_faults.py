@@ -143,10 +143,13 @@ def small_disk(tmp_path):
 def test_a_rebuild_onto_a_full_disk_is_exit_5_and_leaves_nothing(tiny_dir, tmp_path, small_disk, capsys):
     cache = tmp_path / "cache"
     common = [str(tiny_dir), "--wave", "T1", "--cache-dir", str(cache), "--quiet"]
-    assert main(["build", *common, "--out", str(tmp_path / "first")]) == 0  # fills the chapter cache
-    # 2 MB: the cached notebooks do not fit (their restore fails); 4 MB: they do, the PDF and HTML do not
-    for size in ("2m", "4m"):
-        disk = small_disk(size)
+    first = tmp_path / "first"
+    assert main(["build", *common, "--out", str(first)]) == 0  # fills the chapter cache
+    chapters = sum(p.stat().st_size for folder in ("notebooks", "figures") for p in (first / folder).iterdir())
+    rendered = sum((first / name).stat().st_size for name in ("report.pdf", "report.html"))
+    # half the cached notebooks fit (their restore fails); all of them do, but not the PDF and HTML
+    for size in (chapters // 2, chapters + 64 * 1024 + rendered // 3):
+        disk = small_disk(f"{size // 1024}k")
         status = main(["build", *common, "--out", str(disk / "report"), "--force"])
         said = _said(capsys)
         assert status == 5, said

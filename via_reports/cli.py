@@ -76,12 +76,17 @@ def print_violations(console: Console, violations: list[Violation], title: str) 
     table = Table(title=title, show_lines=False, header_style="bold")
     for name in ("table", "file", "row", "column", "value", "rule", "message"):
         table.add_column(name, overflow="fold")
-    for v in violations[:TERMINAL_LIMIT]:
+    from via_reports.data.limits import count_violations
+
+    listed = violations[:TERMINAL_LIMIT]
+    for v in listed:
         table.add_row(shown(v.table), shown(Path(v.file).name), "" if v.row is None else str(v.row),
                       shown(v.column or ""), shown(v.value or ""), shown(v.rule), shown(v.message))
     console.print(table)
-    if len(violations) > TERMINAL_LIMIT:
-        console.print(f"... and {len(violations) - TERMINAL_LIMIT} more: use --report FILE.csv|json for all of them")
+    rest = count_violations(violations) - count_violations(listed)  # exact: "and N more" rows count as N
+    if rest > 0:
+        console.print(f"... and {rest:,} more: use --report FILE.csv|json for them (at most "
+                      "1,000 per table, column and rule are listed, the rest counted)")
 
 
 def _show_version(value: bool) -> None:
@@ -113,6 +118,7 @@ def validate(
     Every violation is reported at once, with table, file, row and column.
     """
     from via_reports.data.dataset import validate_folder
+    from via_reports.data.limits import count_violations
     from via_reports.data.violation_report import check_report_path, write_violation_report
 
     console = _console(quiet)
@@ -132,11 +138,12 @@ def validate(
         write_violation_report(everything, report, data_dir)
     where = "embedded demo data" if data_dir is None else shown(data_dir)
     if result.warnings:
-        print_violations(console, result.warnings, f"{len(result.warnings)} warning(s)")
+        print_violations(console, result.warnings, f"{count_violations(result.warnings)} warning(s)")
     if result.violations:
-        print_violations(console, result.violations, f"{len(result.violations)} violation(s) of the data contract")
+        total = count_violations(result.violations)
+        print_violations(console, result.violations, f"{total} violation(s) of the data contract")
         console.print(f"[red]Invalid:[/red] {where} does not meet the data contract "
-                      f"({len(result.violations)} violation(s), checked in {seconds:.2f} s).")
+                      f"({total} violation(s), checked in {seconds:.2f} s).")
         raise typer.Exit(EXIT_DATA)
     rows = sum(len(t) for t in result.tables.values())
     console.print(f"[green]Valid:[/green] {where} meets the data contract "
@@ -302,7 +309,10 @@ def _run_build(inputs, console: Console, quiet: bool, kernels) -> None:
 def _say_why_not(console: Console, error: ViaReportsError) -> None:
     """Why a build wrote no report: every violation, the failed chapter's notebook, or the error."""
     if isinstance(error, ContractError):
-        print_violations(console, error.violations, f"{len(error.violations)} violation(s) of the data contract")
+        from via_reports.data.limits import count_violations
+
+        print_violations(console, error.violations, f"{count_violations(error.violations)} violation(s) of the "
+                                                    "data contract")
         console.print("[red]No report was built:[/red] the data do not meet the contract.")
         return
     if isinstance(error, ChapterError):
