@@ -171,28 +171,29 @@ def first_true(mask: pd.Series, limit: int = MAX_PER_RULE) -> pd.Series:
 
 def check_width(path: Path, fmt: str) -> None:
     """Refuse a table with more than :data:`MAX_COLUMNS` columns before it is parsed (InputRefused)."""
-    columns = _column_count(path, fmt)
+    columns, at_least = _column_count(path, fmt)
     if columns is not None and columns > MAX_COLUMNS:
-        raise InputRefused(f"{path.name} has {columns:,} columns, more than the limit of {MAX_COLUMNS:,} "
-                           "(a table of the contract has at most a few dozen); is it the right file?")
+        raise InputRefused(f"{path.name} has {'at least ' if at_least else ''}{columns:,} columns, more than the "
+                           f"limit of {MAX_COLUMNS:,} (a table of the contract has at most a few dozen); is it "
+                           "the right file?")
 
 
-def _column_count(path: Path, fmt: str) -> int | None:
+def _column_count(path: Path, fmt: str) -> tuple[int | None, bool]:
+    """The table's number of columns, and whether that is only a lower bound (a header of a megabyte)."""
     if fmt == "csv":
         with path.open("rb") as handle:
             start = handle.read(HEADER_BYTES)
         text = start.decode("utf-8-sig", errors="replace")
         if b"\n" not in start and b"\r" not in start and len(start) == HEADER_BYTES:
-            return text.count(",") + 1  # a header row of a megabyte or more: at least this many columns
-        header = next(csv.reader(io.StringIO(text)), [])
-        return len(header)
+            return text.count(",") + 1, True  # the header row goes on: at least this many columns
+        return len(next(csv.reader(io.StringIO(text)), [])), False
     if fmt == "parquet":
         import pyarrow.parquet as pq
 
-        return len(pq.read_schema(path).names)
+        return len(pq.read_schema(path).names), False
     if fmt == "spss":
         import pyreadstat
 
         _, meta = pyreadstat.read_sav(str(path), metadataonly=True)
-        return len(meta.column_names)
-    return None
+        return len(meta.column_names), False
+    return None, False
