@@ -16,6 +16,7 @@ answered wave, the study's language, the report kind that wave implies (see
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from functools import lru_cache
@@ -64,6 +65,8 @@ def _message(error: Any) -> tuple[str, str]:
         return name, f"{name} must be {_TYPE_WORDS.get(schema['type'], schema['type'])}, not {value!r}"
     if error.validator == "minimum":
         return name, f"{name} must be at least {schema['minimum']}, not {value!r}"
+    if error.validator == "maximum":  # a plausible range: --jobs 10**40 is no number of processors
+        return name, f"{name} must be at most {schema['maximum']}, not {_short(value)}"
     if error.validator in ("exclusiveMinimum", "exclusiveMaximum"):
         return name, (f"{name} must lie between {schema['exclusiveMinimum']} and {schema['exclusiveMaximum']}, "
                       f"not {value!r}")
@@ -82,7 +85,16 @@ def option_problems(values: Mapping[str, Any]) -> list[tuple[str, str]]:
     validator = jsonschema.Draft202012Validator(options_schema())
     for error in validator.iter_errors({k: v for k, v in values.items() if k in known}):
         problems.append(_message(error))
+    for name, value in values.items():  # JSON Schema's bounds let NaN through (every comparison is false)
+        if isinstance(value, float) and not math.isfinite(value):
+            problems.append((str(name), f"{name} must be a finite number, not {value!r}"))
     return problems
+
+
+def _short(value: Any) -> str:
+    """A value for a message: a number of 41 digits is named by its length."""
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:20]}… ({len(text)} characters)"
 
 
 def check_options(values: Mapping[str, Any]) -> dict[str, Any]:

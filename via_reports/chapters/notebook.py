@@ -50,6 +50,7 @@ from via_reports.chapters.registry import (
 from via_reports.data.dataset import Dataset
 from via_reports.data.snapshot import validated_dataset
 from via_reports.exceptions import ContractError, ParameterError
+from via_reports.output_paths import refuse_in_data_folder
 from via_reports.figures.figure import Figure
 
 #: Where figures and manifest go when the notebook's ``output_dir`` is empty:
@@ -179,6 +180,8 @@ class ChapterRun:
         """Check the notebook's parameters, validate the data, fix the scope, show the header."""
         values = notebook_parameters(namespace)
         chapter_spec(chapter)
+        output_dir = Path(values["output_dir"]) if values["output_dir"] else DEFAULT_OUTPUT_DIR
+        refuse_in_data_folder(output_dir, values["data_dir"], what="the output folder", option="output_dir")
         try:
             dataset = validated_dataset(values["data_dir"] or "", values["language"] or "")
         except ContractError as error:
@@ -188,7 +191,6 @@ class ChapterRun:
         scope = Scope.for_wave(dataset, values["wave"] or None, language=values["language"] or None,
                                min_n=int(values["min_n"]), alpha=float(values["alpha"]),
                                kind=values["kind"] or None, min_cell=values["min_cell"] if public else None)
-        output_dir = Path(values["output_dir"]) if values["output_dir"] else DEFAULT_OUTPUT_DIR
         run = cls(chapter, dataset, scope, output_dir, values)
         _Manifest(output_dir).start(chapter)
         run._show_header()

@@ -47,9 +47,11 @@ from via_reports.exceptions import ContractError, ParameterError, RenderError
 from via_reports.files import current_umask, process_is_alive
 from via_reports.fingerprints import file_hash
 from via_reports.memory import return_freed_memory
+from via_reports.output_paths import check_build_paths, is_device_fault, write_failure, writing
 from via_reports.report.chapter_runs import ChapterRuns, Progress
 from via_reports.report.kernel_start import BuildKernels, theme_parameter
 from via_reports.report.facts import text_context
+from via_reports.report.notebook_paths import settle_notebook_paths
 from via_reports.report.freshness import (BuildInputs, BuildOptions, foreign_files, is_up_to_date,
                                           previous_manifest)
 from via_reports.report.text import load_text, text_path
@@ -80,6 +82,7 @@ def _check_paths(options: BuildOptions) -> tuple[Path, Path | None]:
     if data is not None and (out == data or data in out.parents or out in data.parents):
         raise ParameterError(f"the output folder {out} and the data folder {data} overlap; "
                              "input folders are never written: choose another --out")
+    check_build_paths(out, options.cache_folder, data)  # nor in any other data folder; nor the cache
     if out.exists() and not out.is_dir():
         raise ParameterError(f"{out} exists and is not a folder")
     if out in (Path.cwd().resolve(), *Path.cwd().resolve().parents, Path.home().resolve()):
@@ -209,7 +212,8 @@ def build_report(options: BuildOptions | None = None, progress: Progress | None 
 
     renderer = Renderer(parallel=options.jobs >= 2)  # its second process starts once the data are valid
     try:
-        return _build(inputs, out, data_dir, theme, renderer, progress, timings, kernels)
+        with writing(f"the report {out}"):  # a full disk mid-build: exit 5 with its reason, never a traceback
+            return _build(inputs, out, data_dir, theme, renderer, progress, timings, kernels)
     finally:
         renderer.close()
 
@@ -305,7 +309,7 @@ def _build(inputs: BuildInputs, out: Path, data_dir: Path | None, theme, rendere
         progress("PDF and HTML", "done", timings["render"])
 
         (staging / ".manifest.lock").unlink(missing_ok=True)
-        _settle_notebook_paths(staging, out)
+        settle_notebook_paths(staging, out, data_dir, theme_parameter(options.theme))  # no local folder named
         _write_manifest(staging, document, numbering, key)
         _move_into_place(staging, out)
     except BaseException:
@@ -393,6 +397,8 @@ def _staging_folder(out: Path) -> Path:
         _remove_stale_staging(out)
         return Path(tempfile.mkdtemp(prefix=f".{out.name}.building-{os.getpid()}-", dir=out.parent))
     except OSError as error:
+        if is_device_fault(error):
+            raise write_failure(error, f"the report {out}") from None
         raise ParameterError(f"cannot write the report to {out}: {error.strerror or error}") from None
 
 
@@ -419,10 +425,3 @@ def _move_into_place(staging: Path, out: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-
-
-def _settle_notebook_paths(staging: Path, out: Path) -> None:
-    """The executed notebooks name the final folder, not the staging folder they ran in."""
-    for path in (staging / "notebooks").glob("*.ipynb"):
-        text = path.read_text(encoding="utf-8")
-        path.write_text(text.replace(str(staging), str(out)), encoding="utf-8")
