@@ -169,8 +169,8 @@ class TextContext:
             rows = rows[~rows[column].astype(str).isin([str(e) for e in exclude])]
         if rows.empty:
             raise TextError(f"{figure_id} has no rows matching {where} to pick the highest from")
-        if any_suppressed(rows) and rows["suppressed"].astype(bool).all():
-            raise TextError(f"{figure_id}: every row matching {where} is withheld in this public edition")
+        if any_suppressed(rows) and rows["suppressed"].astype(bool).all():  # nothing shown to pick from
+            return TopRow(code="", label=Withheld(), count=Withheld(), percent=Withheld())
         row = rows.loc[rows["count"].astype(float).idxmax()]  # the highest count shown
         code = str(row[column])
         code_list = CODE_LISTS.get(column)
