@@ -171,6 +171,13 @@ def demo_data(
                   f"({len(result.tables['participants'])} participants, synthetic).")
 
 
+def whole_number(text: str) -> int:
+    """An integer option as written: "2.0" is refused (typer would take it as 2), as in report.yaml."""
+    if not re.fullmatch(r"[+-]?[0-9]+", str(text).strip()):
+        raise typer.BadParameter(f"{text!r} is not a whole number")
+    return int(text)
+
+
 def _default(name: str, otherwise: str | None = None) -> str:
     """How the help names an option's default: the dataset's report.yaml, else the package's."""
     return f"default: {REPORT_FILE}'s, else {otherwise or DEFAULT_OPTIONS[name]}"
@@ -190,7 +197,7 @@ PublicOption = Annotated[Optional[bool], typer.Option(
     "--public", help="A public edition: no count from 1 to K-1, nor one that totals give away "
                      f"({_default('public', 'internal')}; public: true in study.yaml makes it public too).")]
 MinCellOption = Annotated[Optional[int], typer.Option(
-    "--min-cell", metavar="K", help=f"Threshold of a public edition, at least 2; given, it makes the edition "
+    "--min-cell", metavar="K", parser=whole_number, help=f"Threshold of a public edition, at least 2; given, it makes the edition "
                                     f"public ({_default('min_cell')}).")]
 InternalOption = Annotated[bool, typer.Option(
     "--internal", help="The internal edition, even when report.yaml or study.yaml says public: true "
@@ -208,9 +215,9 @@ def build(
     language: LanguageOption = None,
     theme: ThemeOption = None,
     jobs: Annotated[Optional[int], typer.Option(
-        "--jobs", "-j", metavar="N", help=f"Chapters run in parallel ({_default('jobs')}).")] = None,
+        "--jobs", "-j", metavar="N", parser=whole_number, help=f"Chapters run in parallel ({_default('jobs')}).")] = None,
     min_n: Annotated[Optional[int], typer.Option(
-        "--min-n", metavar="N", help=f"Fewest users for an instrument's satisfaction figure ({_default('min_n')}).")] = None,
+        "--min-n", metavar="N", parser=whole_number, help=f"Fewest users for an instrument's satisfaction figure ({_default('min_n')}).")] = None,
     alpha: Annotated[Optional[float], typer.Option(
         "--alpha", metavar="P", help=f"Significance threshold of the statistical tests ({_default('alpha')}).")] = None,
     public: PublicOption = None,
