@@ -178,6 +178,13 @@ def demo_data(
                   f"({len(result.tables['participants'])} participants, synthetic).")
 
 
+def whole_number(text: str) -> int:
+    """An integer option as written: "2.0" is refused (typer would take it as 2), as in report.yaml."""
+    if not re.fullmatch(r"[+-]?[0-9]+", str(text).strip()):
+        raise typer.BadParameter(f"{text!r} is not a whole number")
+    return int(text)
+
+
 def _default(name: str, otherwise: str | None = None) -> str:
     """How the help names an option's default: the dataset's report.yaml, else the package's."""
     return f"default: {REPORT_FILE}'s, else {otherwise or DEFAULT_OPTIONS[name]}"
@@ -197,7 +204,11 @@ PublicOption = Annotated[Optional[bool], typer.Option(
     "--public", help="A public edition: no count from 1 to K-1, nor one that totals give away "
                      f"({_default('public', 'internal')}; public: true in study.yaml makes it public too).")]
 MinCellOption = Annotated[Optional[int], typer.Option(
-    "--min-cell", metavar="K", help=f"Threshold of a public edition, at least 2 ({_default('min_cell')}).")]
+    "--min-cell", metavar="K", parser=whole_number, help=f"Threshold of a public edition, at least 2; given, it makes the edition "
+                                    f"public ({_default('min_cell')}).")]
+InternalOption = Annotated[bool, typer.Option(
+    "--internal", help="The internal edition, even when report.yaml or study.yaml says public: true "
+                       "(recorded in the provenance); not with --public or --min-cell.")]
 
 
 @app.command()
@@ -211,13 +222,14 @@ def build(
     language: LanguageOption = None,
     theme: ThemeOption = None,
     jobs: Annotated[Optional[int], typer.Option(
-        "--jobs", "-j", metavar="N", help=f"Chapters run in parallel ({_default('jobs')}).")] = None,
+        "--jobs", "-j", metavar="N", parser=whole_number, help=f"Chapters run in parallel ({_default('jobs')}).")] = None,
     min_n: Annotated[Optional[int], typer.Option(
-        "--min-n", metavar="N", help=f"Fewest users for an instrument's satisfaction figure ({_default('min_n')}).")] = None,
+        "--min-n", metavar="N", parser=whole_number, help=f"Fewest users for an instrument's satisfaction figure ({_default('min_n')}).")] = None,
     alpha: Annotated[Optional[float], typer.Option(
         "--alpha", metavar="P", help=f"Significance threshold of the statistical tests ({_default('alpha')}).")] = None,
     public: PublicOption = None,
     min_cell: MinCellOption = None,
+    internal: InternalOption = False,
     timeout: Annotated[float, typer.Option(
         "--timeout", metavar="SECONDS", min=1, max=86_400,
         help="Seconds one notebook cell may run before its chapter counts as hung (600).")] = CELL_TIMEOUT,
@@ -242,7 +254,7 @@ def build(
     console = _console(quiet)
     options = BuildOptions(data_dir=data_dir, out=out, wave=wave, kind=kind, language=language, theme=theme,
                            jobs=jobs, min_n=min_n, alpha=alpha, public=public, min_cell=min_cell,
-                           timeout=timeout, force=force, cache_dir=cache_dir,
+                           internal=internal, timeout=timeout, force=force, cache_dir=cache_dir,
                            cache=not no_cache, isolated=isolated)
     inputs = BuildInputs(options.resolved())  # a wrong option: exit 2 before any work
     check_build_paths(out, inputs.options.cache_folder, inputs.data_dir)  # no kernel starts for a refused path
@@ -408,6 +420,7 @@ def preview(
     theme: ThemeOption = None,
     public: PublicOption = None,
     min_cell: MinCellOption = None,
+    internal: InternalOption = False,
 ) -> None:
     """Build, serve report.html on 127.0.0.1 and rebuild whenever the data, texts or theme change."""
     from via_reports.preview import preview as serve
@@ -415,7 +428,7 @@ def preview(
 
     console = _console()
     options = BuildOptions(data_dir=data_dir, out=out, wave=wave, kind=kind, language=language, theme=theme,
-                           public=public, min_cell=min_cell)
+                           public=public, min_cell=min_cell, internal=internal)
     options.resolved()  # a wrong option: exit 2 before anything is served
     # Ctrl-C stops the preview, also when the process that started it ignores SIGINT
     # (a background job of a shell, a test runner): an ignored signal is inherited.

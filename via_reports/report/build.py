@@ -43,6 +43,7 @@ from via_reports.chapters.collect import CollectedChapter
 from via_reports.chapters.registry import TEXT_APPENDICES, chapters_for, computed_chapters
 from via_reports.data.dataset import Dataset, load_dataset
 from via_reports.data.validation import Violation
+from via_reports.edition import is_public
 from via_reports.exceptions import ContractError, ParameterError, RenderError
 from via_reports.files import current_umask, process_is_alive
 from via_reports.fingerprints import file_hash
@@ -158,7 +159,8 @@ def _provenance(dataset: Dataset, scope: Scope, options: BuildOptions) -> dict[s
         "data": None if dataset.is_demo else Path(dataset.folder).name,  # None: the built-in demo data
         "parameters": {"wave": scope.last_wave, "kind": scope.kind, "language": scope.language,
                        "min_n": scope.min_n, "alpha": scope.alpha, "theme": Path(options.theme).name,
-                       **({"public": True, "min_cell": scope.min_cell} if scope.public else {})},
+                       **({"public": True, "min_cell": scope.min_cell} if scope.public else {}),
+                       **({"internal": True} if options.internal else {})},
         "publication_date": _study_for_report(dataset.study, scope).publication_date.isoformat(),
     }
 
@@ -230,7 +232,7 @@ def _build(inputs: BuildInputs, out: Path, data_dir: Path | None, theme, rendere
         started = time.perf_counter()
         dataset = load_dataset(data_dir, options.language)  # ContractError: nothing written yet
         return_freed_memory(runs.data_bytes)  # validation's temporary frames: gone, their pages still held
-        public = options.public or dataset.study.get("public") is True
+        public = is_public(options.public, options.internal, dataset.study)
         scope = Scope.for_wave(dataset, options.wave, language=options.language, min_n=options.min_n,
                                alpha=options.alpha, kind=options.kind, min_cell=options.min_cell if public else None)
         timings["validation"] = time.perf_counter() - started
@@ -257,7 +259,10 @@ def _build(inputs: BuildInputs, out: Path, data_dir: Path | None, theme, rendere
         parameters = {"data_dir": str(data_dir) if data_dir else "", "wave": scope.last_wave,
                       "output_dir": str(staging), "language": scope.language, "min_n": scope.min_n,
                       "alpha": scope.alpha, "kind": scope.kind, "theme": theme_parameter(options.theme),
-                      "public": scope.public, "min_cell": options.min_cell}
+                      "public": scope.public,
+                      # a threshold asks a notebook for a public edition: given only to a public one
+                      **({"min_cell": options.min_cell} if scope.public else {}),
+                      **({"internal": True} if options.internal else {})}
         try:
             # While the kernels work, their snapshot is the only copy of the rows: a large
             # dataset is not held twice (here and in a kernel). The texts need it back after.
