@@ -64,8 +64,7 @@ def join_parts(parts: list[bytes]) -> bytes:
                 copy = joined.copy_foreign(element)
                 copy.P = document
                 document.K.append(copy)
-            entries = {key: (Array([joined.copy_foreign(e) if e is not None else e for e in value])  # None: an artifact
-                             if isinstance(value, Array)
+            entries = {key: (Array([joined.copy_foreign(e) for e in value]) if isinstance(value, Array)
                              else joined.copy_foreign(value)) for key, value in entries.items()}
         index_of = {page.obj.objgen: index for index, page in enumerate(source.pages)}
 

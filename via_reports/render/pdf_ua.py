@@ -16,8 +16,9 @@ figures with /Alt), but two things a screen reader relies on are missing:
   element of the tag tree ("it could be included as Artifact, but that's only
   allowed in PDF 2.0"). A screen reader then reads the footer as body text on
   every page. Here each such marked-content sequence becomes a pagination
-  artifact (``/Artifact <</Type /Pagination>> BDC``) and its entry in the
-  parent tree is emptied (:func:`_artifact_margins`). Backgrounds, borders and
+  artifact (``/Artifact <</Type /Pagination>> BDC``), leaves the parent tree,
+  and the page's other marked-content ids are renumbered to stay 0, 1, 2, ...
+  (:func:`_artifact_margins`). Backgrounds, borders and
   rules are artifacts already.
 
 The part stays otherwise as WeasyPrint wrote it (the joining step,
@@ -31,7 +32,7 @@ import io
 from typing import Any
 
 #: Part of each laid-out part's cache key (:func:`via_reports.render.pdf._lay_out_part`).
-VERSION = "pdf-ua-fixes-1"
+VERSION = "pdf-ua-fixes-2"
 
 
 def make_accessible(pdf: bytes) -> bytes:
@@ -115,13 +116,36 @@ def _artifact_margins(document: Any, tree: Any, reachable: set[tuple[int, int]])
                    if isinstance(element, pikepdf.Dictionary) and element.objgen not in reachable}
         if not orphans:
             continue
-        instructions = pikepdf.parse_content_stream(page)
+        kept = [mcid for mcid in range(len(mcids)) if mcid not in orphans]
+        renumbered = {old: new for new, old in enumerate(kept)}  # the page's MCIDs stay 0, 1, 2, ...
         changed = []
-        for operands, operator in instructions:
-            if (str(operator) == "BDC" and len(operands) == 2 and isinstance(operands[1], pikepdf.Dictionary)
-                    and int(operands[1].get("/MCID", -1)) in orphans):
-                operands = [pikepdf.Name.Artifact, pikepdf.Dictionary(Type=pikepdf.Name.Pagination)]
+        for operands, operator in pikepdf.parse_content_stream(page):
+            if str(operator) == "BDC" and len(operands) == 2 and isinstance(operands[1], pikepdf.Dictionary) \
+                    and "/MCID" in operands[1]:
+                mcid = int(operands[1].MCID)
+                if mcid in orphans:
+                    operands = [pikepdf.Name.Artifact, pikepdf.Dictionary(Type=pikepdf.Name.Pagination)]
+                elif renumbered[mcid] != mcid:
+                    operands = [operands[0], pikepdf.Dictionary(MCID=renumbered[mcid])]
             changed.append(pikepdf.ContentStreamInstruction(operands, operator))
         page.obj.Contents = document.make_stream(pikepdf.unparse_content_stream(changed))
-        for mcid in orphans:
-            mcids[mcid] = None
+        for old, new in renumbered.items():
+            if old != new:
+                _renumber(mcids[old], old, new)
+        entries[index] = pikepdf.Array([mcids[mcid] for mcid in kept])
+        for position in range(1, len(nums), 2):
+            if int(nums[position - 1]) == index:
+                nums[position] = entries[index]
+
+
+def _renumber(element: Any, old: int, new: int) -> None:
+    """The marked-content id ``old`` in ``element``'s kids becomes ``new``."""
+    import pikepdf
+
+    kids = element.get("/K")
+    if isinstance(kids, pikepdf.Array):
+        for position, kid in enumerate(kids):
+            if isinstance(kid, int) and int(kid) == old:
+                kids[position] = new
+    elif isinstance(kids, int) and int(kids) == old:
+        element.K = new
