@@ -191,6 +191,14 @@ PublicOption = Annotated[Optional[bool], typer.Option(
                      f"({_default('public', 'internal')}; public: true in study.yaml makes it public too).")]
 MinCellOption = Annotated[Optional[int], typer.Option(
     "--min-cell", metavar="K", help=f"Threshold of a public edition, at least 2 ({_default('min_cell')}).")]
+FormatsOption = Annotated[Optional[str], typer.Option(
+    "--formats", metavar="pdf,html,docx",
+    help=f"The files to write, comma-separated: pdf, html, docx ({_default('formats', 'pdf,html')}).")]
+
+
+def _format_list(formats: str | None) -> list[str] | None:
+    """``--formats pdf,docx`` as the list report.yaml would give (its names are checked with the options)."""
+    return None if formats is None else [name.strip() for name in formats.split(",") if name.strip()]
 
 
 @app.command()
@@ -211,6 +219,7 @@ def build(
         "--alpha", metavar="P", help=f"Significance threshold of the statistical tests ({_default('alpha')}).")] = None,
     public: PublicOption = None,
     min_cell: MinCellOption = None,
+    formats: FormatsOption = None,
     timeout: Annotated[float, typer.Option(
         "--timeout", metavar="SECONDS", min=1,
         help="Seconds one notebook cell may run before its chapter counts as hung (600).")] = CELL_TIMEOUT,
@@ -233,7 +242,7 @@ def build(
     console = _console(quiet)
     options = BuildOptions(data_dir=data_dir, out=out, wave=wave, kind=kind, language=language, theme=theme,
                            jobs=jobs, min_n=min_n, alpha=alpha, public=public, min_cell=min_cell,
-                           timeout=timeout, force=force, cache_dir=cache_dir,
+                           formats=_format_list(formats), timeout=timeout, force=force, cache_dir=cache_dir,
                            cache=not no_cache, isolated=isolated)
     inputs = BuildInputs(options.resolved())  # a wrong option: exit 2 before any work
     if is_built(inputs):  # answered before pandas or a kernel is loaded

@@ -69,6 +69,10 @@ def _message(error: Any) -> tuple[str, str]:
                       f"not {value!r}")
     if error.validator == "minLength":
         return name, f"{name} must not be empty"
+    if error.validator == "minItems":
+        return name, f"{name} must name at least one"
+    if error.validator == "uniqueItems":
+        return name, f"{name} names one twice: {value!r}"
     return name, f"{name}: {error.message}"
 
 
@@ -82,6 +86,11 @@ def option_problems(values: Mapping[str, Any]) -> list[tuple[str, str]]:
     validator = jsonschema.Draft202012Validator(options_schema())
     for error in validator.iter_errors({k: v for k, v in values.items() if k in known}):
         problems.append(_message(error))
+    if "formats" in values:
+        from via_reports.formats import unknown_formats
+
+        message = unknown_formats(values["formats"])
+        problems += [("formats", message)] if message else []
     return problems
 
 
