@@ -114,9 +114,10 @@ def edition(made_once, demo_data):
             if dataset == "tiny":
                 data = write_dataset(folder / "data", *tiny_tables())
                 options = BuildOptions(data_dir=data, out=folder / "report", wave=wave, language=language, min_n=2)
-            else:
+            else:  # every format: tests/test_docx.py reads the demo's Word editions
                 data = demo_data if wave == "T2" else None
-                options = BuildOptions(data_dir=data, out=folder / "report", wave=wave, language=language)
+                options = BuildOptions(data_dir=data, out=folder / "report", wave=wave, language=language,
+                                       formats=["pdf", "html", "docx"])
             build_report(options)
         return build
 
