@@ -139,3 +139,26 @@ def demo_report(edition):
 def final(edition):
     """The final report of the demo data (T0-T2), built once."""
     return edition("demo", "T2")
+
+
+@pytest.fixture(scope="session")
+def public_edition(made_once):
+    """``public_edition(wave, language)``: the demo's public edition (k = 5) in every format, built once per run."""
+    from via_reports.report.build import BuildOptions, build_report
+
+    def built(wave: str, language: str) -> Path:
+        return made_once(f"demo-public-{wave}-{language}", lambda folder: build_report(BuildOptions(
+            out=folder / "report", wave=wave, language=language, public=True,
+            formats=["pdf", "html", "docx"]))) / "report"
+
+    return built
+
+
+@pytest.fixture(scope="session")
+def any_edition(edition, public_edition):
+    """``any_edition("demo-T1-nl")`` or ``any_edition("public-T2-en")``: a demo edition in every format."""
+    def built(name: str) -> Path:
+        kind, wave, language = name.split("-")
+        return edition("demo", wave, language) if kind == "demo" else public_edition(wave, language)
+
+    return built

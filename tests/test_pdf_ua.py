@@ -1,8 +1,8 @@
 """Every edition's PDF under the ``pdfua`` checker, and the tag tree read for what the checker cannot see.
 
 The editions: the demo's interim (T1) and final (T2) report in Dutch and
-English, the public final edition (the same build as tests/test_public_edition.py)
-and a public interim edition in English. Each is built once per test run.
+English, and its public final (Dutch) and interim (English) editions, each
+built once per test run (the ``any_edition`` fixture).
 
 ``pdfua`` (PyPI) must report no error and no warning. One of its rules,
 UA-14-001 (no empty heading), crashes on a heading whose /K is an array (a
@@ -23,25 +23,9 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from via_reports.report.build import BuildOptions, build_report
-
 pytestmark = pytest.mark.slow
 
 EDITIONS = ["demo-T1-nl", "demo-T1-en", "demo-T2-nl", "demo-T2-en", "public-T2-nl", "public-T1-en"]
-
-
-@pytest.fixture(scope="session")
-def any_edition(edition, made_once):
-    def built(name: str) -> Path:
-        kind, wave, language = name.split("-")
-        if kind == "demo":
-            return edition("demo", wave, language)
-        if (wave, language) == ("T2", "nl"):  # shared with tests/test_public_edition.py
-            return made_once("demo-public", lambda folder: build_report(
-                BuildOptions(out=folder / "report", wave="T2", public=True))) / "report"
-        return made_once(f"demo-public-{wave}-{language}", lambda folder: build_report(
-            BuildOptions(out=folder / "report", wave=wave, language=language, public=True))) / "report"
-    return built
 
 
 def pdfua_report(pdf: Path) -> dict:
