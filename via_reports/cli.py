@@ -209,6 +209,14 @@ MinCellOption = Annotated[Optional[int], typer.Option(
 InternalOption = Annotated[bool, typer.Option(
     "--internal", help="The internal edition, even when report.yaml or study.yaml says public: true "
                        "(recorded in the provenance); not with --public or --min-cell.")]
+FormatsOption = Annotated[Optional[str], typer.Option(
+    "--formats", metavar="pdf,html,docx",
+    help=f"The files to write, comma-separated: pdf, html, docx ({_default('formats', 'pdf,html')}).")]
+
+
+def _format_list(formats: str | None) -> list[str] | None:
+    """``--formats pdf,docx`` as the list report.yaml would give (its names are checked with the options)."""
+    return None if formats is None else [name.strip() for name in formats.split(",") if name.strip()]
 
 
 @app.command()
@@ -230,6 +238,7 @@ def build(
     public: PublicOption = None,
     min_cell: MinCellOption = None,
     internal: InternalOption = False,
+    formats: FormatsOption = None,
     timeout: Annotated[float, typer.Option(
         "--timeout", metavar="SECONDS", min=1, max=86_400,
         help="Seconds one notebook cell may run before its chapter counts as hung (600).")] = CELL_TIMEOUT,
@@ -254,7 +263,7 @@ def build(
     console = _console(quiet)
     options = BuildOptions(data_dir=data_dir, out=out, wave=wave, kind=kind, language=language, theme=theme,
                            jobs=jobs, min_n=min_n, alpha=alpha, public=public, min_cell=min_cell,
-                           internal=internal, timeout=timeout, force=force, cache_dir=cache_dir,
+                           internal=internal, formats=_format_list(formats), timeout=timeout, force=force, cache_dir=cache_dir,
                            cache=not no_cache, isolated=isolated)
     inputs = BuildInputs(options.resolved())  # a wrong option: exit 2 before any work
     check_build_paths(out, inputs.options.cache_folder, inputs.data_dir)  # no kernel starts for a refused path

@@ -72,6 +72,10 @@ def _message(error: Any) -> tuple[str, str]:
                       f"not {value!r}")
     if error.validator == "minLength":
         return name, f"{name} must not be empty"
+    if error.validator == "minItems":
+        return name, f"{name} must name at least one"
+    if error.validator == "uniqueItems":
+        return name, f"{name} names one twice: {value!r}"
     return name, f"{name}: {error.message}"
 
 
@@ -102,6 +106,11 @@ def option_problems(values: Mapping[str, Any]) -> list[tuple[str, str]]:
     for name, value in values.items():  # JSON Schema's bounds let NaN through (every comparison is false)
         if isinstance(value, float) and not math.isfinite(value):
             problems.append((str(name), f"{name} must be a finite number, not {value!r}"))
+    if "formats" in values:
+        from via_reports.formats import unknown_formats
+
+        message = unknown_formats(values["formats"])
+        problems += [("formats", message)] if message else []
     return problems
 
 

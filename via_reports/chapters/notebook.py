@@ -28,7 +28,6 @@ executed notebook shows it in ``jupyter nbconvert --to html`` and on GitHub.
 from __future__ import annotations
 
 import ast
-import base64
 import fcntl
 import json
 import os
@@ -285,8 +284,8 @@ class ChapterRun:
     def _display_figure(self, figure: Figure) -> None:
         from IPython.display import Markdown, display
 
-        from via_reports.render.cache import chart_svg, kernel_cache
-        from via_reports.render.svg import svg_to_png, with_fallback_fonts
+        from via_reports.render.cache import chart_png, chart_svg, kernel_cache
+        from via_reports.render.svg import with_fallback_fonts
 
         spec = figure.chart.to_dict()
         theme = self.theme
@@ -295,7 +294,7 @@ class ChapterRun:
         bundle = {
             MIME_VEGA_LITE: with_fallback_fonts(spec, family),
             "image/svg+xml": with_fallback_fonts(svg, family),
-            "image/png": base64.b64encode(svg_to_png(svg)).decode("ascii"),
+            "image/png": chart_png(svg, theme, kernel_cache()),  # the Word edition's picture too
             "text/plain": figure.caption(),
             MIME_FIGURE: figure_payload(figure, spec),
         }

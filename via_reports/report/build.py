@@ -47,6 +47,7 @@ from via_reports.edition import is_public
 from via_reports.exceptions import ContractError, ParameterError, RenderError
 from via_reports.files import current_umask, process_is_alive
 from via_reports.fingerprints import file_hash
+from via_reports.formats import chosen_formats
 from via_reports.memory import return_freed_memory
 from via_reports.output_paths import check_build_paths, is_device_fault, write_failure, writing
 from via_reports.report.chapter_runs import ChapterRuns, Progress
@@ -315,7 +316,7 @@ def _build(inputs: BuildInputs, out: Path, data_dir: Path | None, theme, rendere
 
         (staging / ".manifest.lock").unlink(missing_ok=True)
         settle_notebook_paths(staging, out, data_dir, theme_parameter(options.theme))  # no local folder named
-        _write_manifest(staging, document, numbering, key)
+        _write_manifest(staging, document, numbering, key, options.formats)
         _move_into_place(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -327,7 +328,8 @@ def _build(inputs: BuildInputs, out: Path, data_dir: Path | None, theme, rendere
 
 
 def _render(document, theme, staging: Path, options: BuildOptions, renderer, timings: dict[str, float]) -> None:
-    """The charts once (SVGs, cached by content), then report.pdf and report.html from them.
+    """The charts once (SVGs, cached by content), then each format the build asks for from them
+    (report.pdf, report.html, report.docx: :data:`via_reports.formats.FORMATS`).
 
     With ``jobs`` > 1 the HTML renders in the renderer's second process meanwhile
     (:class:`~via_reports.render.process.Renderer`). That process dies with the build
@@ -335,7 +337,7 @@ def _render(document, theme, staging: Path, options: BuildOptions, renderer, tim
     """
     from functools import partial
 
-    from via_reports.render import render_html, render_pdf
+    from via_reports.formats import chosen_formats, render_format
     from via_reports.render.assemble import figure_svgs
     from via_reports.render.cache import RenderCache
 
@@ -343,21 +345,22 @@ def _render(document, theme, staging: Path, options: BuildOptions, renderer, tim
     started = time.perf_counter()
     svgs = figure_svgs(document, theme, cache)
     timings["charts"] = time.perf_counter() - started
-    pdf = partial(render_pdf, document, theme, staging / "report.pdf", svgs=svgs, cache=cache)
-    html = partial(render_html, document, theme, staging / "report.html", svgs=svgs, cache=cache)
+    tasks = [(chosen.name, chosen.second_process, partial(render_format, chosen.name, document, theme, staging,
+                                                          svgs, cache))
+             for chosen in chosen_formats(options.formats)]
     # WeasyPrint makes objects by the million, and Python's collector then walks every object of the
     # process again and again: the libraries, the data, the chapters' notebooks. Frozen, they are left
     # out; the PDF of the demo takes 3.5 s instead of 4.1 s. (Unfrozen after: a preview builds again.)
     frozen_already = gc.get_freeze_count() > 0  # by a program that builds reports: its objects stay frozen
     gc.freeze()
     try:
-        renderer.render(pdf, html, timings)
+        renderer.render(tasks, timings)
     finally:
         if not frozen_already:
             gc.unfreeze()
 
 
-def _write_manifest(staging: Path, document, numbering, key: str) -> None:
+def _write_manifest(staging: Path, document, numbering, key: str, formats: list[str] | None) -> None:
     """manifest.json: the report, its figures, and every file the build wrote with its SHA-256."""
     outputs = {str(p.relative_to(staging)): file_hash(p) for p in sorted(staging.rglob("*"))
                if p.is_file() and p != staging / "manifest.json"}  # the chapters' own entries are replaced here
@@ -365,7 +368,7 @@ def _write_manifest(staging: Path, document, numbering, key: str) -> None:
         "report": {"kind": document.kind, "language": document.language, "title": document.title,
                    "subtitle": document.subtitle, "synthetic": document.synthetic, **document.provenance,
                    "build_key": key},
-        "files": ["report.pdf", "report.html"],
+        "files": [name for chosen in chosen_formats(formats) for name in chosen.manifest_entries()],
         "figures": numbering.manifest(document),
         "outputs": outputs,
     }

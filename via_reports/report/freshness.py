@@ -26,6 +26,7 @@ import yaml
 
 import via_reports
 from via_reports.files import read_small_yaml
+from via_reports.formats import chosen_formats
 from via_reports.fingerprints import DataHashes, code_hash, data_hashes, file_hash, theme_hash
 from via_reports.options import DEFAULT_OPTIONS, LANGUAGES, default_cache_dir, resolve_options
 
@@ -60,6 +61,8 @@ class BuildOptions:
     min_cell: int | None = None
     #: The internal edition even when report.yaml or study.yaml asks for a public one (``--internal``).
     internal: bool = False
+    #: The files to write, by format name (via_reports/formats.py): pdf, html, docx.
+    formats: list[str] | None = None
     #: Rebuild even when the output folder is up to date.
     force: bool = False
     #: Seconds one notebook cell may run before its chapter counts as hung.
@@ -152,6 +155,7 @@ class BuildInputs:
             "parameters": [options.wave, options.kind, self.language, options.min_n, options.alpha,
                            options.public, options.min_cell, *(["internal"] if options.internal else [])],
             "theme": self.theme,
+            "formats": [chosen.key_part() for chosen in chosen_formats(options.formats)],
             "code": code_hash(),
             "version": via_reports.__version__,
         }
