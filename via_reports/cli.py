@@ -445,6 +445,14 @@ def preview(
     serve(options, port, lambda message: console.print(shown(message)))
 
 
+# The programme level (via_reports/programme/): a layer above the build, its commands registered here.
+from via_reports.programme import commands as _programme  # noqa: E402 - after the app they are added to
+
+app.command("demo-programme")(_programme.demo_programme)
+app.command("batch")(_programme.batch)
+app.command("synthesis")(_programme.synthesis)
+
+
 def _stop_on_sigterm(signum: int, frame: object) -> None:
     """SIGTERM (a scheduler, `kill`) unwinds like Ctrl-C, so a build removes its staging folder."""
     raise SystemExit(128 + signum)

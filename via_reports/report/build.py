@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from via_reports import __version__
+from via_reports.analysis.design import recorded_design
 from via_reports.analysis.scope import Scope
 from via_reports.chapters.collect import CollectedChapter
 from via_reports.chapters.registry import TEXT_APPENDICES, chapters_for, computed_chapters
@@ -316,7 +317,7 @@ def _build(inputs: BuildInputs, out: Path, data_dir: Path | None, theme, rendere
 
         (staging / ".manifest.lock").unlink(missing_ok=True)
         settle_notebook_paths(staging, out, data_dir, theme_parameter(options.theme))  # no local folder named
-        _write_manifest(staging, document, numbering, key, options.formats)
+        _write_manifest(staging, document, numbering, key, options.formats, recorded_design(dataset.participants))
         _move_into_place(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -360,14 +361,17 @@ def _render(document, theme, staging: Path, options: BuildOptions, renderer, tim
             gc.unfreeze()
 
 
-def _write_manifest(staging: Path, document, numbering, key: str, formats: list[str] | None) -> None:
-    """manifest.json: the report, its figures, and every file the build wrote with its SHA-256."""
+def _write_manifest(staging: Path, document, numbering, key: str, formats: list[str] | None, design: str) -> None:
+    """manifest.json: the report, its figures, and every file the build wrote with its SHA-256.
+
+    ``design``: how the groups were formed (:mod:`via_reports.analysis.design`), for a synthesis across studies.
+    """
     outputs = {str(p.relative_to(staging)): file_hash(p) for p in sorted(staging.rglob("*"))
                if p.is_file() and p != staging / "manifest.json"}  # the chapters' own entries are replaced here
     manifest = {
         "report": {"kind": document.kind, "language": document.language, "title": document.title,
                    "subtitle": document.subtitle, "synthetic": document.synthetic, **document.provenance,
-                   "build_key": key},
+                   "design": design, "build_key": key},
         "files": [name for chosen in chosen_formats(formats) for name in chosen.manifest_entries()],
         "figures": numbering.manifest(document),
         "outputs": outputs,
