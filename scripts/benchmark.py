@@ -33,36 +33,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-
-def scaled_demo(folder: Path, scale: int) -> Path:
-    """The demo dataset repeated ``scale`` times with distinct participant ids, as CSV."""
-    import pandas as pd
-    from tiny import write_dataset
-
-    from via_reports.demo.generator import build_demo
-
-    study, frames = build_demo()
-    scaled = {}
-    for table, frame in frames.items():
-        if table == "instruments":
-            scaled[table] = frame
-            continue
-        copies = []
-        for k in range(scale):
-            copy = frame.copy()
-            copy["participant_id"] = copy["participant_id"] + f"-{k:03d}"
-            copies.append(copy)
-        scaled[table] = pd.concat(copies, ignore_index=True)
-    study = {**study, **{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in study.items()}}
-    return write_dataset(folder, _plain(study), scaled)
-
-
-def _plain(value):
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value.isoformat() if hasattr(value, "isoformat") else value
+from bench_data import scaled_demo  # noqa: E402 - found through the path set just above
 
 
 def median_time(function, runs: int = 3) -> float:
@@ -198,12 +169,12 @@ def bench_pdf(wave: str) -> None:
 
     from weasyprint import HTML
 
-    from via_reports.render import cache as render_cache
+    from via_reports.theme import cache as render_cache
     from via_reports.render import pdf as pdf_module
     from via_reports.render.assemble import figure_svgs
-    from via_reports.render.cache import RenderCache
+    from via_reports.theme.cache import RenderCache
     from via_reports.report import build
-    from via_reports.report.document import number_document
+    from via_reports.document.model import number_document
 
     captured = {}
     render = build._render  # the build's last step: it is given the finished document

@@ -88,7 +88,7 @@ def _floor_inputs(data: Path, wave: str, folder: Path, cache: Path) -> list[str]
     """The chart specs and page HTML of the report of ``data``, and the theme: the floor's inputs."""
     from via_reports.render import build_html
     from via_reports.report import build
-    from via_reports.report.themes import load_theme
+    from via_reports.theme.themes import load_theme
 
     captured = {}
     original = build._render
@@ -113,7 +113,7 @@ def _floor_inputs(data: Path, wave: str, folder: Path, cache: Path) -> list[str]
 
 
 def _scaled(folder: Path, scale: int) -> Path:
-    from benchmark import scaled_demo
+    from bench_data import scaled_demo
 
     return scaled_demo(folder, scale)
 

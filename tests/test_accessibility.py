@@ -22,7 +22,7 @@ from axe import Browser, needs_axe
 
 from via_reports.render.html_access import for_screen
 from via_reports.render.labels import labels_for
-from via_reports.report.themes import available_themes, chart_style, contrast_ratio, load_theme
+from via_reports.theme.themes import available_themes, chart_style, contrast_ratio, load_theme
 
 EDITIONS = ["demo-T1-nl", "demo-T1-en", "demo-T2-nl", "demo-T2-en", "public-T2-nl"]
 WIDTHS = (1280, 375)

@@ -8,8 +8,9 @@ from tiny import load_tiny
 from via_reports import load_dataset
 from via_reports.analysis.scope import Scope
 from via_reports.chapters.registry import CHAPTERS, TEXT_APPENDICES, chapter_figures, computed_chapters
-from via_reports.report.facts import text_context
-from via_reports.report.text import TextContext, TextError, load_text, render_text
+from via_reports.document.facts import text_context
+from via_reports.document.text import TextContext, TextError, render_text
+from via_reports.document.text_files import load_text
 
 TEXTS = [c.id for c in CHAPTERS if not c.is_computed] + [a.id for a in TEXT_APPENDICES]
 
@@ -140,7 +141,7 @@ def test_templates_run_in_a_sandbox():
 
 
 def test_facts_count_leavers_and_the_panel(datasets, tmp_path):
-    from via_reports.report.facts import study_facts
+    from via_reports.document.facts import study_facts
 
     demo = study_facts(datasets["demo"], Scope.for_wave(datasets["demo"], "T1"))
     assert (demo["n_pilot"], demo["n_panel"], demo["left_before_last_wave"], demo["left_moved"]) == (134, 124, 4, 4)

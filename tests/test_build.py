@@ -294,7 +294,7 @@ def test_output_inside_the_data_folder_is_refused(tiny_dir):
 
 
 def test_neutral_theme_builds_with_its_own_font_and_colours(tiny_neutral_report):
-    from via_reports.report.themes import load_theme
+    from via_reports.theme.themes import load_theme
 
     out = tiny_neutral_report
     reader = PdfReader(str(out / "report.pdf"))

@@ -32,7 +32,7 @@ def key(**changes):
 
 
 def test_a_chapter_key_changes_with_every_input(tmp_path, monkeypatch):
-    import via_reports
+    import via_reports.version
 
     base = key()
     assert key() == base
@@ -43,7 +43,7 @@ def test_a_chapter_key_changes_with_every_input(tmp_path, monkeypatch):
     edited = tmp_path / "barriers.ipynb"
     edited.write_bytes(notebook_template("barriers").read_bytes().replace(b"Ervaren", b"Ervaarde"))
     assert key(notebook=edited) != base
-    monkeypatch.setattr(via_reports, "__version__", "9.9.9")
+    monkeypatch.setattr(via_reports.version, "__version__", "9.9.9")
     assert key() != base
 
 
@@ -212,8 +212,8 @@ def test_the_longest_chapters_run_first():
 def test_the_vega_bundle_is_made_once_per_version_of_vl_convert(tmp_path, monkeypatch):
     import vl_convert
 
-    from via_reports.render import cache as render_cache
-    from via_reports.render.cache import RenderCache
+    from via_reports.theme import cache as render_cache
+    from via_reports.theme.cache import RenderCache
     from via_reports.render.html import vega_embed_bundle
 
     made = []
@@ -370,7 +370,7 @@ def test_only_what_changed_runs_again(tmp_path, monkeypatch):
     from tiny import tiny_tables, write_dataset
 
     from via_reports.chapters.registry import computed_chapters
-    from via_reports.render import cache as render_cache
+    from via_reports.theme import cache as render_cache
 
     chapters = set(computed_chapters("interim"))
     data = write_dataset(tmp_path / "data", *tiny_tables())

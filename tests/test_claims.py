@@ -20,8 +20,8 @@ from via_reports import load_dataset
 from via_reports.analysis.scope import Scope
 from via_reports.chapters.registry import chapter_comparisons, chapter_figures, computed_chapters
 from via_reports.figures.subgroups import comparison_sentence
-from via_reports.report.facts import text_context
-from via_reports.report.text import load_text
+from via_reports.document.facts import text_context
+from via_reports.document.text_files import load_text
 
 CLAIMS = {
     "nl": [r"relatief (vaker|minder vaak)", r"\b(steeg|daalde|toegenomen|afgenomen)\b", r"\bvaker (op|bij) T\d",

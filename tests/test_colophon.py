@@ -12,8 +12,8 @@ from tiny import STUDY as TINY_STUDY
 from via_reports.data.study import parse_study
 from via_reports.demo.generator import STUDY as DEMO_STUDY
 from via_reports.render.assemble import _colophon
-from via_reports.report.document import ReportDocument
-from via_reports.report.themes import available_themes, load_theme, themes_dir
+from via_reports.document.model import ReportDocument
+from via_reports.theme.themes import available_themes, load_theme, themes_dir
 
 #: What the real interim report's colophon holds; none of it belongs on a synthetic report.
 REAL_DETAILS = ["978-94-6409-071-0", "Tinnemans", "van der Hoff", "Brock", "Jonkman", "Balsa", "Janssen Lok",

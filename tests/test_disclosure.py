@@ -13,7 +13,7 @@ from via_reports.analysis.disclosure import MARKER, Withheld, suppress
 from via_reports.analysis.scope import Scope
 from via_reports.chapters.registry import build_figure, figure_specs
 from via_reports.figures.public import CountRule, count_margins, count_rule, withheld_counts
-from via_reports.report.text import TextContext, render_text
+from via_reports.document.text import TextContext, render_text
 
 
 def attacker_solves(counts, withheld, margins, totals):

@@ -28,7 +28,7 @@ from editions import other_language_words, raw_names, raw_words, reader_text, to
 from pdf_layout import PT_PER_MM, figures_with_lead, layout_slips
 
 from via_reports.render.labels import labels_for
-from via_reports.report.themes import load_theme
+from via_reports.theme.themes import load_theme
 
 pytestmark = pytest.mark.slow
 

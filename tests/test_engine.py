@@ -181,7 +181,7 @@ def test_the_renderer_process_ends_at_once_idle_or_busy(tmp_path):
     import time
 
     from via_reports.render.process import Renderer
-    from via_reports.report.themes import load_theme
+    from via_reports.theme.themes import load_theme
 
     def worker(renderer):
         while not renderer.pool._processes:

@@ -14,7 +14,7 @@ from via_reports.cli import main
 from via_reports.data.contracts import load_contracts, study_schema
 from via_reports.data.dataset import validate_folder
 from via_reports.options import options_schema, resolve_options
-from via_reports.report.themes import themes_dir
+from via_reports.theme.themes import themes_dir
 from via_reports.resources import templates_dir
 
 

@@ -16,8 +16,8 @@ import pytest
 
 from test_render import make_document
 from via_reports.exceptions import RenderError
-from via_reports.report.document import MarkdownBlock, number_document
-from via_reports.report.themes import load_theme
+from via_reports.document.model import MarkdownBlock, number_document
+from via_reports.theme.themes import load_theme
 
 pytestmark = pytest.mark.slow  # charts and WeasyPrint layouts
 
@@ -131,10 +131,10 @@ def test_the_joined_tag_tree_holds_together(joined):
 
 
 def test_an_edit_lays_out_only_the_parts_it_moved(tmp_path, monkeypatch):
-    from via_reports.render import cache as render_cache
+    from via_reports.theme import cache as render_cache
     from via_reports.render import pdf as pdf_module
     from via_reports.render import render_pdf
-    from via_reports.render.cache import RenderCache
+    from via_reports.theme.cache import RenderCache
 
     cache = RenderCache(tmp_path / "cache")
     monkeypatch.setattr(render_cache, "_MEMORY", {})  # what other tests laid out is not in this folder

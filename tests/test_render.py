@@ -18,7 +18,7 @@ from via_reports.data.study import parse_study
 from via_reports.exceptions import RenderError
 from via_reports.figures.charts import configure
 from via_reports.figures.figure import Figure
-from via_reports.report.document import (
+from via_reports.document.model import (
     Chapter,
     FigureBlock,
     MarkdownBlock,
@@ -27,7 +27,7 @@ from via_reports.report.document import (
     number_document,
     resolve_references,
 )
-from via_reports.report.themes import available_themes, chart_style, contrast_ratio, load_theme, themes_dir
+from via_reports.theme.themes import available_themes, chart_style, contrast_ratio, load_theme, themes_dir
 
 pytestmark = pytest.mark.slow
 
@@ -404,9 +404,9 @@ def test_the_html_fonts_are_made_before_the_text_and_shared(tmp_path, monkeypatc
 
     from fontTools.ttLib import TTFont
 
-    from via_reports.render import cache as render_cache
+    from via_reports.theme import cache as render_cache
     from via_reports.render import render_html
-    from via_reports.render.cache import RenderCache
+    from via_reports.theme.cache import RenderCache
     from via_reports.render.html import font_characters, prepare_fonts
 
     monkeypatch.setattr(render_cache, "_MEMORY", {})  # not the fonts earlier tests made in this process

@@ -21,7 +21,7 @@ from tiny import tiny_tables, write_dataset
 from via_reports import ContractError, ParameterError, TextError, ViaReportsError, validate_folder
 from via_reports.cli import main
 from via_reports.data import loading
-from via_reports.data.bsn import BSN_MASK
+from via_reports.bsn import BSN_MASK
 from via_reports.data.limits import MAX_PER_RULE, MORE_RULE, count_violations
 from via_reports.data.violation_report import neutralise_formula
 
@@ -94,7 +94,7 @@ def test_a_linked_dataset_text_is_refused(link, tiny, write, secret_file, capsys
 
 
 def test_text_path_refuses_a_link_even_without_validation(tmp_path, secret_file):
-    from via_reports.report.text import text_path
+    from via_reports.document.text_files import text_path
 
     (tmp_path / "text" / "nl").mkdir(parents=True)
     (tmp_path / "text" / "nl" / "approach.md").symlink_to(secret_file)

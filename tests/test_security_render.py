@@ -29,8 +29,8 @@ from via_reports.figures.figure import Figure
 from via_reports.render import build_html
 from via_reports.render.html import _script_json, _script_safe
 from via_reports.render.pdf import confined_fetcher
-from via_reports.report.document import Chapter, FigureBlock, MarkdownBlock, ReportDocument
-from via_reports.report.themes import chart_style, load_theme, themes_dir
+from via_reports.document.model import Chapter, FigureBlock, MarkdownBlock, ReportDocument
+from via_reports.theme.themes import chart_style, load_theme, themes_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET_PATH = "/etc/passwd"

@@ -11,8 +11,9 @@ import pytest
 
 from via_reports import TextError
 from via_reports.figures.figure import Figure
-from via_reports.report import text as text_module
-from via_reports.report.text import TextContext, load_text, render_text
+from via_reports.document import text as text_module
+from via_reports.document.text import TextContext, render_text
+from via_reports.document.text_files import load_text
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 from via_reports.figures.figure import Figure
-from via_reports.report.text import TextContext, TextError, render_text, split_title
+from via_reports.document.text import TextContext, TextError, render_text
+from via_reports.document.text_files import split_title
 
 
 def _figure(figure_id="participation.by_wave"):

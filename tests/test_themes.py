@@ -9,7 +9,7 @@ import pytest
 
 from via_reports.cli import main
 from via_reports.exceptions import RenderError
-from via_reports.report.themes import load_theme
+from via_reports.theme.themes import load_theme
 
 ROOT = Path(__file__).resolve().parents[1]
 

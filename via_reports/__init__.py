@@ -29,8 +29,7 @@ from via_reports.exceptions import (
     TextError,
     ViaReportsError,
 )
-
-__version__ = "0.1.0"
+from via_reports.version import __version__
 
 #: Name -> the module it lives in, imported on first use.
 _LAZY = {

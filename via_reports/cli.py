@@ -24,12 +24,8 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
-from via_reports import __version__
-from via_reports.controls import escape_controls
-from via_reports.data.bsn import mask_bsn
 from via_reports.exceptions import (
     EXIT_DATA,
     EXIT_OK,
@@ -42,9 +38,11 @@ from via_reports.exceptions import (
 from via_reports.options import DEFAULT_OPTIONS, REPORT_FILE, check_options
 from via_reports.output_paths import check_build_paths, refuse_in_data_folder, write_failure
 from via_reports.report.freshness import CELL_TIMEOUT
+from via_reports.terminal import console as _console, shown
+from via_reports.version import __version__
 
 if TYPE_CHECKING:  # the command line starts without pandas: an up-to-date build needs none
-    from via_reports.data.validation import Violation
+    from via_reports.violations import Violation
 
 app = typer.Typer(
     name="via-reports",
@@ -60,17 +58,6 @@ app.add_typer(kernel_app, name="kernel")
 
 #: How many violations the terminal table shows before pointing to --report.
 TERMINAL_LIMIT = 50
-
-
-def shown(text: object) -> str:
-    """Text from the data, safe to print with rich: markup escaped, control characters
-    written as ``\\xNN``, BSN-like numbers masked."""
-    plain = escape_controls(str(text))
-    return escape(mask_bsn(plain))
-
-
-def _console(quiet: bool = False) -> Console:
-    return Console(stderr=False, quiet=quiet, width=160 if not Console().is_terminal else None)
 
 
 def print_violations(console: Console, violations: list[Violation], title: str) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
-    from via_reports.data.validation import Violation
+    from via_reports.violations import Violation
 
 #: The data are fine and the command did what was asked.
 EXIT_OK = 0
@@ -47,7 +47,7 @@ class ContractError(ViaReportsError):
     def __init__(self, violations: list[Violation], warnings: list[Violation] | None = None):
         self.violations = list(violations)
         self.warnings = list(warnings or [])
-        from via_reports.data.limits import count_violations  # "and N more" rows count as N
+        from via_reports.violations import count_violations  # "and N more" rows count as N
 
         tables = sorted({v.table for v in self.violations})
         super().__init__(

@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-import via_reports
+from via_reports import version
 
 
 def file_hash(path: Path) -> str:
@@ -60,7 +60,7 @@ def code_hash(skip_templates: tuple[str, ...] = ()) -> str:
     from via_reports.resources import contracts_dir, templates_dir
 
     package = Path(__file__).resolve().parent
-    return hashlib.sha256(":".join([via_reports.__version__, tree_hash(package, "*.py"), tree_hash(contracts_dir()),
+    return hashlib.sha256(":".join([version.__version__, tree_hash(package, "*.py"), tree_hash(contracts_dir()),
                                     tree_hash(templates_dir(), skip=skip_templates)]).encode()).hexdigest()
 
 

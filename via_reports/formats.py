@@ -1,16 +1,18 @@
 """The report's output formats, each declared once, here: the rest of the build reads this table.
 
 An output format takes the document model (a
-:class:`~via_reports.report.document.ReportDocument`, the theme, the charts
+:class:`~via_reports.document.model.ReportDocument`, the theme, the charts
 as SVG and the render cache) and writes one file into the report folder. Its
 declaration says:
 
 * ``name``: what ``--formats`` and ``report.yaml``'s ``formats`` call it;
 * ``filename``: the file it writes, which is also its entry in the manifest's
   ``files`` (:meth:`OutputFormat.manifest_entries`);
-* ``renderer``: ``"module:function"``, imported only when the format renders,
-  so that asking for the PDF never imports pandoc's wrapper and the
-  command line's up-to-date check imports no renderer at all;
+* ``renderer``: ``"module:function"``, imported only when the format renders
+  (by :func:`via_reports.report.render_task.render_format`, in the build
+  layer above the renderers; this module imports none of them), so that
+  asking for the PDF never imports pandoc's wrapper and the command line's
+  up-to-date check imports no renderer at all;
 * ``second_process``: whether it may render in the renderer's second process
   (:class:`~via_reports.render.process.Renderer`) while the PDF is laid out
   in the build's own;
@@ -26,9 +28,7 @@ line's up-to-date check reads it before anything heavy is imported.
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 
@@ -56,12 +56,6 @@ class OutputFormat:
         """The report folder's files this format writes, as ``manifest.json`` lists them under ``files``."""
         return [self.filename]
 
-    def render(self, document: Any, theme: Any, folder: Path, *, svgs: dict[str, str], cache: Any) -> Any:
-        """Write this format of ``document`` into ``folder``."""
-        module, function = self.renderer.split(":")
-        render = getattr(importlib.import_module(module), function)
-        return render(document, theme, Path(folder) / self.filename, svgs=svgs, cache=cache)
-
 
 #: Every output format, in the order the manifest lists their files.
 FORMATS: dict[str, OutputFormat] = {f.name: f for f in (
@@ -70,14 +64,6 @@ FORMATS: dict[str, OutputFormat] = {f.name: f for f in (
     OutputFormat("docx", "report.docx", "via_reports.render.docx:render_docx", True,
                  ("pypandoc-binary", "python-docx", "vl-convert-python")),
 )}
-
-
-def chosen_formats(names: list[str] | tuple[str, ...] | None) -> list[OutputFormat]:
-    """The formats ``names`` asks for, in :data:`FORMATS` order (None: the default, ``pdf`` and ``html``)."""
-    from via_reports.options import DEFAULT_OPTIONS
-
-    wanted = set(names if names is not None else DEFAULT_OPTIONS["formats"])
-    return [f for name, f in FORMATS.items() if name in wanted]
 
 
 def unknown_formats(names: Any) -> str | None:
@@ -89,8 +75,3 @@ def unknown_formats(names: Any) -> str | None:
         return None
     return (f"formats: {', '.join(repr(u) for u in unknown)} is no output format; "
             f"choose from {', '.join(FORMATS)}")
-
-
-def render_format(name: str, document: Any, theme: Any, folder: Path, svgs: dict[str, str], cache: Any) -> Any:
-    """:meth:`OutputFormat.render` of format ``name``: a picklable task for the renderer's second process."""
-    return FORMATS[name].render(document, theme, folder, svgs=svgs, cache=cache)

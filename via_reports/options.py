@@ -21,12 +21,15 @@ import os
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from via_reports.exceptions import ParameterError
-from via_reports.resources import contracts_dir
+from via_reports.resources import contracts_dir, themes_dir
+
+if TYPE_CHECKING:  # pragma: no cover
+    from via_reports.formats import OutputFormat
 
 #: The options file of a dataset folder.
 REPORT_FILE = "report.yaml"
@@ -49,6 +52,15 @@ DEFAULT_OPTIONS: dict[str, Any] = {name: spec.get("default")
 LANGUAGES = _allowed("language")
 #: The report kinds: an interim report, and the final report with the effects chapter.
 KINDS = _allowed("kind")
+
+
+def available_themes() -> list[str]:
+    """The names of the shipped themes: the values ``theme`` takes besides a theme folder.
+
+    Options data, as :data:`LANGUAGES` is; the report layer's theme loader
+    (:mod:`via_reports.theme.themes`) reads the names from here.
+    """
+    return sorted(p.name for p in themes_dir().iterdir() if (p / "theme.yaml").is_file())
 
 _TYPE_WORDS = {"integer": "a whole number", "number": "a number", "string": "a text", "boolean": "true or false"}
 
@@ -136,7 +148,6 @@ def read_report_file(data_dir: Path) -> tuple[dict[str, Any], list[tuple[int | N
     comes back as its full path.
     """
     from via_reports.files import InputRefused, file_in_folder, read_small_yaml, refuse_link, top_level_lines
-    from via_reports.report.themes import available_themes
 
     path = data_dir / REPORT_FILE
     if not path.exists() and not path.is_symlink():
@@ -194,6 +205,19 @@ def resolve_options(data_dir: Path | None, given: Mapping[str, Any], internal: b
         from_file = threshold_means_public(from_file, str(data_dir / REPORT_FILE) if data_dir else REPORT_FILE)
         chosen = threshold_means_public(chosen, "the options given")
     return check_options({**DEFAULT_OPTIONS, **from_file, **chosen})
+
+
+def chosen_formats(names: list[str] | tuple[str, ...] | None) -> list[OutputFormat]:
+    """The formats ``names`` asks for, in :data:`~via_reports.formats.FORMATS` order (None: the default).
+
+    Here rather than in :mod:`via_reports.formats` because the default is an
+    option's (``formats`` in ``report.schema.yaml``): the formats are data this
+    module reads, and the formats module imports nothing of the options.
+    """
+    from via_reports.formats import FORMATS
+
+    wanted = set(names if names is not None else DEFAULT_OPTIONS["formats"])
+    return [f for name, f in FORMATS.items() if name in wanted]
 
 
 #: The environment variable a build sets in its kernels: the build's cache folder (unset without a cache).

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
-from via_reports.data.bsn import mask_bsn
+from via_reports.bsn import mask_bsn
 from via_reports.exceptions import ViaReportsError
 from via_reports.report.freshness import BuildOptions
 

@@ -42,6 +42,11 @@ def templates_dir() -> Path:
     return _locate("templates")
 
 
+def themes_dir() -> Path:
+    """The shipped themes, one folder each (``templates/pdf/themes/<name>/theme.yaml``)."""
+    return templates_dir() / "pdf" / "themes"
+
+
 #: Notebooks beside the chapters' that are no chapter of a study's report: the programme's synthesis.
 PROGRAMME_NOTEBOOKS = ("synthesis",)
 

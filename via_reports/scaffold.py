@@ -10,7 +10,7 @@ What it writes, all of it meant to be edited:
 * ``report.yaml``: the build options of the study (see
   ``data_contracts/report.schema.yaml``), with the chosen language and theme;
 * ``text/<lang>/``: the chapter texts of the package, to adapt (a dataset's own
-  text replaces the package's; see :func:`via_reports.report.text.text_path`);
+  text replaces the package's; see :func:`via_reports.document.text.text_path`);
 * ``theme/``: a copy of a shipped theme, to give the study its own look.
 
 The folder is made next to where it will stand and renamed into place when
@@ -28,9 +28,8 @@ from pathlib import Path
 from via_reports.data.contracts import load_contracts
 from via_reports.exceptions import ParameterError
 from via_reports.files import current_umask
-from via_reports.options import REPORT_FILE, check_options
-from via_reports.report.themes import available_themes, themes_dir
-from via_reports.resources import templates_dir
+from via_reports.options import REPORT_FILE, available_themes, check_options
+from via_reports.resources import templates_dir, themes_dir
 
 #: Where the copied theme goes inside the study folder (report.yaml names it).
 THEME_FOLDER = "theme"

@@ -253,7 +253,7 @@ def participants_comparisons(dataset: Dataset, scope: Scope) -> list[Comparison 
 
 def top_backgrounds(dataset: Dataset, top: int = TOP_BACKGROUNDS) -> list[str]:
     """The study's own top origin countries (NL excluded), as the origin figure ranks them."""
-    from via_reports.figures.participants import origin_counts, top_countries
+    from via_reports.analysis.origins import origin_counts, top_countries
 
     return top_countries(origin_counts(dataset, pilot(dataset)), top)
 

@@ -35,8 +35,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-import via_reports
 from via_reports.fingerprints import code_hash, file_hash
+from via_reports import version
 
 #: Stands for the build's staging folder inside a cached notebook (the executed notebook names it).
 OUTPUT_DIR_MARK = "@@via-reports-output-dir@@"
@@ -52,7 +52,7 @@ def shared_key_parts(theme_digest: str) -> dict[str, str]:
     the notebooks aside) and the package version.
     """
     return {"theme": theme_digest, "code": code_hash(skip_templates=("text", "notebooks")),
-            "version": via_reports.__version__}
+            "version": version.__version__}
 
 
 def chapter_key(chapter: str, notebook: Path, inputs: dict[str, Any], shared: dict[str, str]) -> str:

@@ -54,7 +54,7 @@ LOG = logging.getLogger(__name__)
 WARM_UP = """\
 import pandas, altair, vl_convert, scipy.stats
 import statsmodels.stats.proportion, statsmodels.stats.multitest, statsmodels.stats.contingency_tables
-import via_reports.chapters.notebook, via_reports.figures, via_reports.render.svg, via_reports.report.themes
+import via_reports.chapters.notebook, via_reports.figures, via_reports.theme.svg, via_reports.theme.themes
 import via_reports.analysis.subgroups, via_reports.analysis.effects
 """
 #: Run (silently, outside the history) before each chapter on a warm kernel: an empty

@@ -213,14 +213,14 @@ class ChapterRun:
     @cached_property
     def theme(self):
         """The report's theme: the charts' palette and font."""
-        from via_reports.report.themes import load_theme
+        from via_reports.theme.themes import load_theme
 
         return load_theme(self.parameters["theme"])
 
     @cached_property
     def style(self):
         """Chart style (palette, font) of the report's theme."""
-        from via_reports.report.themes import chart_style
+        from via_reports.theme.themes import chart_style
 
         return chart_style(self.theme)
 
@@ -284,8 +284,8 @@ class ChapterRun:
     def _display_figure(self, figure: Figure) -> None:
         from IPython.display import Markdown, display
 
-        from via_reports.render.cache import chart_png, chart_svg, kernel_cache
-        from via_reports.render.svg import with_fallback_fonts
+        from via_reports.theme.cache import chart_png, chart_svg, kernel_cache
+        from via_reports.theme.svg import with_fallback_fonts
 
         spec = figure.chart.to_dict()
         theme = self.theme

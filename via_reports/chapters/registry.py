@@ -136,6 +136,26 @@ class ChapterSpec:
         return calls + [f"chapter.{call}" for call in self.extra_calls]
 
 
+def report_comparisons(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) -> Figure | None:
+    """Figure ``subgroups.comparisons`` of a report: every chapter's family, in chapter order.
+
+    Each chapter's comparisons come from its own builder in this registry,
+    Holm-adjusted within the chapter, so the rows are the ones the chapter
+    shows when it runs alone; a public edition leaves out those with a cell
+    of 1 to k−1 people. None when the report has none. It lives here, not
+    with the figures, because which chapters a report has is the registry's
+    business: the figure itself (:func:`~via_reports.figures.subgroups.comparisons_figure`)
+    is given the comparisons and the chapter titles.
+    """
+    chapters = [spec for spec in chapters_for(scope.kind) if spec.comparisons is not None]
+    found = [c for spec in chapters for c in spec.comparisons(dataset, scope)
+             if c is not None and c.reportable(scope.min_cell)]
+    if not found:
+        return None
+    titles = {spec.id: spec.title[scope.language] for spec in chapters}
+    return subgroup_figures.comparisons_figure(found, titles, scope, style)
+
+
 CHAPTERS: tuple[ChapterSpec, ...] = (
     ChapterSpec("summary", TEXT, {"nl": "Samenvatting", "en": "Summary"}),
     ChapterSpec("introduction", TEXT, {"nl": "Inleiding", "en": "Introduction"}),
@@ -202,7 +222,7 @@ CHAPTERS: tuple[ChapterSpec, ...] = (
     ChapterSpec(
         "statistical_tests", COMPUTED, {"nl": "Statistische toetsen", "en": "Statistical tests"},
         figures=(
-            FigureSpec("subgroups.comparisons", subgroup_figures.report_comparisons),
+            FigureSpec("subgroups.comparisons", report_comparisons),
             FigureSpec("change.by_wave", change.by_wave),
         ),
         appendix=True,

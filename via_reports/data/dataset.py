@@ -105,7 +105,7 @@ def validate_folder(data_dir: str | Path | None = None, language: str | None = N
 
     Returns a :class:`~via_reports.data.validation.ValidationResult`:
     ``result.ok``, ``result.violations`` and ``result.warnings`` (each a
-    :class:`~via_reports.data.validation.Violation` with table, file, row,
+    :class:`~via_reports.violations.Violation` with table, file, row,
     column, value, rule and message) and, when valid, the typed tables.
     """
     from via_reports.options import REPORT_FILE, check_options, read_report_file

@@ -24,21 +24,18 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from via_reports.files import InputRefused
+from via_reports.violations import MORE_RULE, Violation, count_violations  # noqa: F401 (re-exported)
 
 if TYPE_CHECKING:  # pandas is imported where the data are checked
     import pandas as pd
 
-    from via_reports.data.validation import Violation
-
 #: Violations listed per table, column and rule; the rest is counted.
 MAX_PER_RULE = 1000
-#: The rule of the row that stands for the violations beyond :data:`MAX_PER_RULE` (its value: how many).
-MORE_RULE = "more"
 #: Columns a table may have: far beyond any contract (17 at most) plus a few unknown ones.
 MAX_COLUMNS = 1000
 #: Bytes of a CSV read to find its header row.
@@ -55,19 +52,9 @@ _MORE = {
 def more_violation(table: str, file: str, column: str | None, rule: str, count: int, severity: str,
                    language: str) -> Violation:
     """The row that says "and N more" for ``count`` violations of ``rule`` beyond the listed ones."""
-    from via_reports.data.validation import Violation
-
     grouped = f"{count:,}".replace(",", "." if language == "nl" else ",")  # 8.199.000 / 8,199,000
     text = _MORE.get(language, _MORE["en"]).format(count=grouped, rule=rule)
     return Violation(table, file, None, column, str(count), MORE_RULE, text, severity)
-
-
-def count_violations(violations: Iterable[Violation]) -> int:
-    """How many violations ``violations`` stands for: a :data:`MORE_RULE` row counts as its value."""
-    total = 0
-    for violation in violations:
-        total += int(violation.value or 0) if violation.rule == MORE_RULE else 1
-    return total
 
 
 def sort_listed(violations: list[Violation], order: Callable[[list[Violation]], list[Violation]]) -> list[Violation]:

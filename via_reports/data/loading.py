@@ -385,7 +385,7 @@ def text_problems(folder: Path) -> list[tuple[str, str, str, str, int | None]]:
     """A dataset's own texts (``text/<lang>/*.md``): files in the folder, small, UTF-8.
 
     Checked with the data so that ``validate`` reports them too; the build reads
-    them with :func:`via_reports.report.text.text_path`.
+    them with :func:`via_reports.document.text.text_path`.
     """
     problems: list[tuple[str, str, str, str, int | None]] = []
     texts = folder / "text"

@@ -18,13 +18,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from via_reports.data.bsn import looks_like_bsn, mask_bsn
+from via_reports.bsn import looks_like_bsn
 from via_reports.data.cells import SHOWN_LENGTH, Cells as _Cells, shown_value as _shown_value  # noqa: F401
 from via_reports.data.codebook import load_codebook
 from via_reports.data.contracts import TABLES, ColumnSpec, RuleSpec, TableContract, load_contracts
@@ -33,41 +33,13 @@ from via_reports.data.loading import BOOLEAN_WORDS, RawDataset, TableSource, fac
 from via_reports.data.messages import message
 from via_reports.data.study import CONTROL_CHARACTERS, Study, parse_study
 from via_reports.options import LANGUAGES
+from via_reports.violations import VIOLATION_FIELDS, Violation  # noqa: F401 (VIOLATION_FIELDS: re-exported)
 
 if TYPE_CHECKING:  # pandera is imported where the data are checked: a chapter kernel reading the build's
     import pandera.pandas as pa  # validated snapshot never validates, and saves the 0.2 s of its import
 
 #: Tables that must contain at least one data row.
 NON_EMPTY_TABLES = ("participants", "responses", "instruments")
-
-
-@dataclass(frozen=True)
-class Violation:
-    """One breach of the contract, located as the user sees it.
-
-    A number in the value or the message that looks like a citizen service
-    number (BSN) is masked here, once for every way out (terminal, CSV, JSON):
-    the row and the column are enough to find it.
-    """
-
-    table: str
-    file: str
-    row: int | None
-    column: str | None
-    value: str | None
-    rule: str
-    message: str
-    severity: str = "error"
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "value", mask_bsn(self.value))
-        object.__setattr__(self, "message", mask_bsn(self.message))
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-VIOLATION_FIELDS = tuple(Violation.__dataclass_fields__)
 
 
 # --------------------------------------------------------------------------- parse

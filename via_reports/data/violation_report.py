@@ -7,7 +7,7 @@ alike. A control character of a cell (ESC, BEL, a C1 code, a bidirectional
 override) is written out (:mod:`via_reports.controls`), never raw: ``cat errors.csv``
 must not let a cell retitle the terminal or move its cursor (and JSON would
 leave the C1 codes raw). BSN-like numbers are already masked in each
-:class:`~via_reports.data.validation.Violation`.
+:class:`~via_reports.violations.Violation`.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from via_reports.controls import escape_controls
-from via_reports.data.validation import VIOLATION_FIELDS, Violation
 from via_reports.exceptions import ParameterError
 from via_reports.files import current_umask
 from via_reports.output_paths import is_device_fault, refuse_in_data_folder, write_failure
+from via_reports.violations import VIOLATION_FIELDS, Violation
 
 #: Report columns of the violation files (CSV header, JSON keys), in order.
 _REPORT_HEADER = ",".join(VIOLATION_FIELDS)

@@ -9,7 +9,7 @@ the PDF. Charts render to SVG without a browser::
     vl_convert.vegalite_to_svg(chart.to_json())
 
 The report's theme maps onto :class:`ChartStyle`
-(:func:`via_reports.report.themes.chart_style`); :func:`configure` applies it
+(:func:`via_reports.theme.themes.chart_style`); :func:`configure` applies it
 once, when the figure is made, and the notebook, the PDF and the HTML show
 that same chart. :data:`DEFAULT_STYLE` is used when a builder gets ``style=None``.
 """
@@ -31,7 +31,7 @@ DIVERGING_5 = ("#8c4a00", "#c25e00", "#6e6e6e", "#8e6fc0", "#4b2a85")
 
 @dataclass(frozen=True)
 class ChartStyle:
-    """What a chart looks like; :func:`via_reports.report.themes.chart_style` makes it from a theme."""
+    """What a chart looks like; :func:`via_reports.theme.themes.chart_style` makes it from a theme."""
 
     #: The font of every text in the chart (the theme's body font).
     font: str = "Liberation Sans, Arial, Helvetica, sans-serif"

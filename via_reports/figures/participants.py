@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from via_reports.analysis.formatting import format_rounded, join_words, percent_text
+from via_reports.analysis.origins import ORIGIN_MEASURES, origin_counts, tie_at_cut, top_countries
 from via_reports.analysis.populations import AGE_GROUPS, age, age_group, born_nl, low_education, pilot
 from via_reports.analysis.scope import Scope
 from via_reports.data.dataset import Dataset
@@ -35,8 +36,6 @@ from via_reports.figures.common import (
 from via_reports.figures.figure import Figure
 from via_reports.figures.public_box import public_box_plot, public_box_statistics
 
-ORIGIN_MEASURES = ("born", "background", "born_or_background")
-TOP_COUNTRIES = 5
 SEXES = ("female", "male", "other")
 EDUCATION = ("none", "primary", "vmbo", "mbo1", "mbo2", "mbo3_4", "havo_vwo", "hbo_wo")
 BOX_STATISTICS = ("min", "q1", "median", "q3", "max", "mean", "whisker_low", "whisker_high")
@@ -123,38 +122,6 @@ def cross_counts(first: pd.Series, first_codes, second: pd.Series, second_codes)
 # ---------------------------------------------------------------------------
 # participants.origin
 # ---------------------------------------------------------------------------
-
-
-def origin_counts(dataset: Dataset, people: pd.DataFrame) -> pd.DataFrame:
-    """Per country (NL excluded): how many were born there, have a background there, either."""
-    backgrounds = dataset.backgrounds
-    backgrounds = backgrounds[backgrounds["participant_id"].isin(people.index)]
-    countries = (set(people["birth_country"]) | set(backgrounds["country"])) - {"NL"}
-    rows = []
-    for country in sorted(countries):
-        born = set(people.index[people["birth_country"] == country])
-        background = set(backgrounds.loc[backgrounds["country"] == country, "participant_id"])
-        rows.append(
-            {
-                "country": country,
-                "born": len(born),
-                "background": len(background),
-                "born_or_background": len(born | background),
-            }
-        )
-    return pd.DataFrame(rows, columns=["country", *ORIGIN_MEASURES])
-
-
-def top_countries(counts: pd.DataFrame, top: int = TOP_COUNTRIES) -> list[str]:
-    """The ``top`` countries by born-and/or-background, ties broken by country code."""
-    ranked = counts.assign(order=-counts["born_or_background"]).sort_values(["order", "country"])
-    return list(ranked["country"].head(top))
-
-
-def tie_at_cut(counts: pd.DataFrame, top: int = TOP_COUNTRIES) -> bool:
-    """True when the last country in the top ties with the first one left out."""
-    ranked = sorted(counts["born_or_background"], reverse=True)
-    return len(ranked) > top and ranked[top - 1] == ranked[top]
 
 
 def origin(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) -> Figure:

@@ -115,7 +115,7 @@ def public_box_plot(figure: Figure, statistics: dict[str, float | None], k: int,
     })
     notes = [WHISKERS_NOTE[language].format(k=k)]
     if any(withheld):
-        from via_reports.figures.public import WITHHELD_FIGURE, WITHHELD_NOTE
+        from via_reports.figures.withheld import WITHHELD_FIGURE, WITHHELD_NOTE
 
         notes.append(WITHHELD_NOTE[language].format(marker=MARKER, k=k))
         if n_withheld:
@@ -153,7 +153,7 @@ def statistics_of_internal(figure: Figure, k: int) -> dict[str, float | None]:
 
 def _sentences(statistics: dict[str, float | None], n: int, k: int, language: str, n_withheld: bool) -> list[str]:
     if n_withheld or n == 0:
-        from via_reports.figures.public import WITHHELD_TEXT
+        from via_reports.figures.withheld import WITHHELD_TEXT
 
         return [WITHHELD_TEXT[language]] if n_withheld else []
     if statistics.get("median") is None:

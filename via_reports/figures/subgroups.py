@@ -21,7 +21,6 @@ from via_reports.analysis.formatting import capitalize_first, format_number, p_v
 from via_reports.analysis.scope import Scope
 from via_reports.analysis.subgroups import SMALL_GROUP, Comparison, comparisons_frame
 from via_reports.data.codebook import load_codebook
-from via_reports.data.dataset import Dataset
 from via_reports.figures.charts import DEFAULT_STYLE, ChartStyle, configure, plain_values
 from via_reports.figures.figure import Figure
 from via_reports.figures.wording import (
@@ -194,21 +193,3 @@ def comparisons_figure(comparisons: Sequence[Comparison], chapter_titles: dict[s
         table=table,
         n_label=f"k={len(comparisons)}",
     )
-
-
-def report_comparisons(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) -> Figure | None:
-    """Figure ``subgroups.comparisons`` of a report: every chapter's family, in chapter order.
-
-    Each chapter's comparisons come from its own builder in the chapter
-    registry, Holm-adjusted within the chapter, so the rows are the ones the
-    chapter shows when it runs alone; a public edition leaves out those with
-    a cell of 1 to k−1 people. None when the report has none.
-    """
-    from via_reports.chapters.registry import chapters_for
-
-    chapters = [spec for spec in chapters_for(scope.kind) if spec.comparisons is not None]
-    found = [c for spec in chapters for c in spec.comparisons(dataset, scope)
-             if c is not None and c.reportable(scope.min_cell)]
-    if not found:
-        return None
-    return comparisons_figure(found, {spec.id: spec.title[scope.language] for spec in chapters}, scope, style)

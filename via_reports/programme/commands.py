@@ -27,7 +27,7 @@ def demo_programme(
     municipality, 60-250 pilot participants, its own control group and true
     effect; one pilot is not assigned by lot. Each is validated.
     """
-    from via_reports.cli import _console, shown
+    from via_reports.terminal import console as _console, shown
     from via_reports.exceptions import EXIT_USAGE
     from via_reports.programme.demo_programme import write_demo_programme
 
@@ -63,7 +63,7 @@ def batch(
     Exit status 0 when every report was built (or was up to date), 1 when some
     failed; the last line counts them.
     """
-    from via_reports.cli import _console, shown
+    from via_reports.terminal import console as _console, shown
     from via_reports.programme.batch import batch_tasks, dask_client, run_tasks, write_batch_record
     from via_reports.programme.index_page import counts
     from via_reports.programme.programme_file import load_programme
@@ -126,7 +126,7 @@ def _progress(console: Any, quiet: bool, programme: Any):
 def _run_synthesis(console: Any, programme: Any, out: Path, results: list[dict[str, Any]] | None,
                    reports: Path) -> bool:
     """Build the synthesis into ``out``; False (with the message printed) when it could not be built."""
-    from via_reports.cli import shown
+    from via_reports.terminal import shown
     from via_reports.exceptions import ViaReportsError
     from via_reports.programme.synthesis import build_synthesis
 
@@ -151,7 +151,7 @@ def synthesis(
     Reads only each study's figures/effects.outcomes.csv, effects.flow.csv and
     manifest.json under the batch's folder, never row data.
     """
-    from via_reports.cli import _console
+    from via_reports.terminal import console as _console
     from via_reports.programme.programme_file import load_programme
 
     console = _console()

@@ -28,6 +28,7 @@ from pathlib import Path
 from via_reports.exceptions import ChapterError, ParameterError, RenderError
 from via_reports.programme.programme_file import Programme
 from via_reports.programme.synthesis_notebook import CHAPTER
+from via_reports.version import __version__
 
 WORDS = {
     "nl": {"subtitle": "Synthese over {k} studies", "chapter": "Synthese over de studies",
@@ -80,7 +81,7 @@ def _run_notebook(programme: Programme, reports: Path, staging: Path, language: 
 def _document(programme: Programme, collected, studies, language: str):
     """The synthesis as a ReportDocument: one chapter, the studies appendix, data tables and provenance."""
     from via_reports.data.study import parse_study
-    from via_reports.report.document import Chapter, FigureBlock, MarkdownBlock, ReportDocument
+    from via_reports.document.model import Chapter, FigureBlock, MarkdownBlock, ReportDocument
 
     words = WORDS[language]
     figures = {figure.id: figure for figure in collected.figures}
@@ -106,7 +107,7 @@ def _document(programme: Programme, collected, studies, language: str):
     rows = "".join(f"| {s.study} | {words['designs'].get(s.design, s.design)} | {s.study}/{s.folder.name} | "
                    f"{s.build_key[:16]}… |\n" for s in studies)
     appendix = Chapter("studies", words["appendix"], [MarkdownBlock(f"{words['appendix_intro']}\n\n{header}{rows}")])
-    provenance = {"package_version": __import__("via_reports").__version__,
+    provenance = {"package_version": __version__,
                   "parameters": {"language": language, "analysis": programme.analysis}}
     return ReportDocument(kind="final", study=study, chapters=[Chapter(CHAPTER, words["chapter"], blocks)],
                           appendices=[appendix], generated_appendices=("data_tables", "provenance"),
@@ -136,9 +137,9 @@ def build_synthesis(programme: Programme, reports: Path, out: Path, theme: str =
     from via_reports.programme.synthesis_data import read_programme
     from via_reports.render import render_html, render_pdf
     from via_reports.render.assemble import figure_svgs
-    from via_reports.render.cache import RenderCache
-    from via_reports.report.document import number_document
-    from via_reports.report.themes import load_theme
+    from via_reports.theme.cache import RenderCache
+    from via_reports.document.model import number_document
+    from via_reports.theme.themes import load_theme
 
     out = Path(out).resolve()
     _replaceable(out)

@@ -66,7 +66,7 @@ class SynthesisRun:
     @cached_property
     def style(self):
         """The chart style (font, palette) of the house theme, which the synthesis report is set in."""
-        from via_reports.report.themes import chart_style, load_theme
+        from via_reports.theme.themes import chart_style, load_theme
 
         return chart_style(load_theme("default"))
 

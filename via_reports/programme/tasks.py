@@ -53,7 +53,7 @@ class BuildTask:
 
 def _plain(text: object) -> str:
     """A message for batch.json and index.html: no control characters, BSN-like numbers masked."""
-    from via_reports.data.bsn import mask_bsn
+    from via_reports.bsn import mask_bsn
 
     return mask_bsn(_CONTROL.sub(" ", str(text)))
 

@@ -1,4 +1,4 @@
-"""From a :class:`~via_reports.report.document.ReportDocument` to the files.
+"""From a :class:`~via_reports.document.model.ReportDocument` to the files.
 
 * :func:`render_pdf` — the branded, tagged (PDF/UA-1), reproducible PDF
   (WeasyPrint, templates in ``templates/pdf/``), module :mod:`.pdf`;
@@ -6,7 +6,7 @@
   inlined from vl-convert, fonts inlined; no network needed to open it),
   module :mod:`.html`;
 * :func:`render_svg` — one chart as vector SVG via vl-convert, in the
-  theme's fonts, module :mod:`.svg` (the chart comes styled by its figure).
+  theme's fonts, module :mod:`via_reports.theme.svg` (the chart comes styled by its figure).
 
 Both documents are assembled from the same parts (:mod:`.assemble`): Markdown
 written to HTML (:mod:`.markdown`), the generated appendices
@@ -29,9 +29,9 @@ from via_reports.render.appendices import data_table_html, format_cell
 from via_reports.render.assemble import RenderResult
 from via_reports.render.html import interactive_html, render_html, vega_embed_bundle
 from via_reports.render.pdf import pdf_html, render_pdf
-from via_reports.render.svg import register_fonts, render_svg
-from via_reports.report.document import GENERATED_APPENDICES, Numbering, ReportDocument, number_document
-from via_reports.report.themes import Theme, load_theme
+from via_reports.theme.svg import register_fonts, render_svg
+from via_reports.document.model import GENERATED_APPENDICES, Numbering, ReportDocument, number_document
+from via_reports.theme.themes import Theme, load_theme
 
 
 def build_html(doc: ReportDocument, theme: str | Path | Theme = DEFAULT_OPTIONS["theme"], *, mode: str = "pdf",

@@ -9,7 +9,7 @@ from typing import Any
 
 from via_reports.figures.figure import Figure
 from via_reports.render.labels import labels_for
-from via_reports.report.document import (
+from via_reports.document.model import (
     Numbering,
     ReportDocument,
     anchor_slug,
@@ -152,7 +152,7 @@ def _provenance_rows(doc: ReportDocument, labels: dict[str, Any]) -> list[tuple[
     from babel import Locale
     from babel.numbers import format_decimal
 
-    from via_reports.report.facts import long_date
+    from via_reports.document.facts import long_date
 
     language = doc.language
     items = {k: v for k, v in doc.provenance.items() if k != "parameters"}

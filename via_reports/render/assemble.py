@@ -18,15 +18,15 @@ from markupsafe import Markup
 
 from via_reports.analysis.formatting import join_words, month_year
 from via_reports.render.appendices import codebook_appendix, data_tables_appendix, provenance_appendix
-from via_reports.render.cache import RenderCache, chart_svg
+from via_reports.theme.cache import RenderCache, chart_svg
 from via_reports.render.labels import labels_for, pdf_templates_dir
 from via_reports.render.markdown import Heading, Part, Writer
-from via_reports.report.document import (
+from via_reports.document.model import (
     Numbering,
     ReportDocument,
     anchor_slug,
 )
-from via_reports.report.themes import Publisher, Theme
+from via_reports.theme.themes import Publisher, Theme
 
 # =========================================================================== assembly
 
@@ -34,7 +34,7 @@ def figure_svgs(doc: ReportDocument, theme: Theme, cache: RenderCache | None = N
     """Every figure's SVG, made once per build for the PDF and the HTML both.
 
     Kept in ``cache`` by the SHA-256 of the spec, the language, the theme's
-    fonts and the vl-convert version (see :mod:`via_reports.render.cache`).
+    fonts and the vl-convert version (see :mod:`via_reports.theme.cache`).
     """
     cache = cache or RenderCache(None)
     return {figure.id: chart_svg(figure.chart.to_dict(), theme, doc.language, cache) for figure in doc.figures()}

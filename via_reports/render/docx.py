@@ -11,7 +11,7 @@ appendices and colophon, disclosure control applied as in the PDF), put into
   Heading 1-3, so the navigation pane and the table of contents (a Word field
   that pandoc puts after the cover) work;
 * each chart becomes a picture, a PNG of the PDF's SVG (from the render cache,
-  where the chapter's notebook put it: :func:`~via_reports.render.cache.chart_png`),
+  where the chapter's notebook put it: :func:`~via_reports.theme.cache.chart_png`),
   with the PDF's alt text as its description and the numbered caption
   ("Figuur 3.1. ...") under it;
 * tables are Word tables; pandoc marks a table's header row to repeat on
@@ -44,10 +44,10 @@ from typing import Any
 from via_reports.exceptions import RenderError
 from via_reports.options import DEFAULT_OPTIONS
 from via_reports.render.assemble import RenderResult, figure_svgs, page_context, pinned_source_date
-from via_reports.render.cache import RenderCache, chart_png, theme_files_hash
+from via_reports.theme.cache import RenderCache, chart_png, theme_files_hash
 from via_reports.analysis.formatting import month_year
-from via_reports.report.document import ReportDocument, number_document
-from via_reports.report.themes import Theme, load_theme
+from via_reports.document.model import ReportDocument, number_document
+from via_reports.theme.themes import Theme, load_theme
 from via_reports.resources import templates_dir
 
 #: Part of the cache keys of the reference document and the finished file: bump when either changes.

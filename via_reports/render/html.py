@@ -23,15 +23,15 @@ from markupsafe import Markup
 from via_reports.options import DEFAULT_OPTIONS
 from via_reports.render.assemble import RenderResult, figure_svgs, jinja, page_context, pinned_source_date
 from via_reports.render.html_access import for_screen
-from via_reports.render.cache import RenderCache, font_file_hash
+from via_reports.theme.cache import RenderCache, font_file_hash
 from via_reports.render.chart_words import interactive_spec
 from via_reports.render.labels import labels_for, pdf_templates_dir
-from via_reports.report.document import (
+from via_reports.document.model import (
     Numbering,
     ReportDocument,
     number_document,
 )
-from via_reports.report.themes import Theme, load_theme
+from via_reports.theme.themes import Theme, load_theme
 
 # =========================================================================== interactive HTML
 

@@ -21,8 +21,8 @@ from via_reports.exceptions import RenderError
 from via_reports.figures.figure import Figure
 from via_reports.render.appendices import data_table_html
 from via_reports.render.labels import labels_for
-from via_reports.render.svg import silent_svg, svg_size
-from via_reports.report.document import (
+from via_reports.theme.svg import silent_svg, svg_size
+from via_reports.document.model import (
     FigureBlock,
     HtmlBlock,
     MarkdownBlock,
@@ -31,7 +31,7 @@ from via_reports.report.document import (
     ReportDocument,
     resolve_references,
 )
-from via_reports.report.themes import Theme
+from via_reports.theme.themes import Theme
 
 # =========================================================================== Markdown
 

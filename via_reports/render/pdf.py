@@ -44,16 +44,16 @@ from via_reports.render.assemble import (
     pinned_source_date,
     theme_css,
 )
-from via_reports.render.cache import RenderCache, theme_files_hash
+from via_reports.theme.cache import RenderCache, theme_files_hash
 from via_reports.render.labels import pdf_templates_dir
 from via_reports.render.pdf_ua import VERSION as UA_FIXES
 from via_reports.render.pdf_ua import make_accessible
-from via_reports.report.document import (
+from via_reports.document.model import (
     Numbering,
     ReportDocument,
     number_document,
 )
-from via_reports.report.themes import Theme, load_theme
+from via_reports.theme.themes import Theme, load_theme
 from via_reports.resources import templates_dir
 
 #: Accessible PDF (PDF/UA-1) where WeasyPrint can make it.
@@ -207,7 +207,7 @@ def render_pdf(doc: ReportDocument, theme: str | Path | Theme = DEFAULT_OPTIONS[
     """Render ``doc`` to a tagged, reproducible PDF at ``out_path``.
 
     ``theme`` is a theme name (``default``, ``neutral``), a theme folder or a
-    loaded :class:`~via_reports.report.themes.Theme`; ``svgs`` the charts as
+    loaded :class:`~via_reports.theme.themes.Theme`; ``svgs`` the charts as
     :func:`~via_reports.render.assemble.figure_svgs` made them (made here when
     not given); ``cache``: where the laid-out parts are kept (None: in this
     process only). Raises :class:`RenderError`.

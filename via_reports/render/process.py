@@ -75,7 +75,7 @@ def _start_second_process(parent: int) -> None:
 
 
 def _prepare_html(theme: Any, date: Any, cache_folder: Any) -> None:
-    from via_reports.render.cache import RenderCache
+    from via_reports.theme.cache import RenderCache
     from via_reports.render.html import prepare_fonts
 
     prepare_fonts(theme, date, RenderCache(cache_folder))

@@ -37,7 +37,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from via_reports import __version__
 from via_reports.analysis.design import recorded_design
 from via_reports.analysis.scope import Scope
 from via_reports.chapters.collect import CollectedChapter
@@ -48,17 +47,18 @@ from via_reports.edition import is_public
 from via_reports.exceptions import ContractError, ParameterError, RenderError
 from via_reports.files import current_umask, process_is_alive
 from via_reports.fingerprints import file_hash
-from via_reports.formats import chosen_formats
 from via_reports.memory import return_freed_memory
+from via_reports.options import chosen_formats
 from via_reports.output_paths import check_build_paths, is_device_fault, write_failure, writing
 from via_reports.report.chapter_runs import ChapterRuns, Progress
 from via_reports.report.kernel_start import BuildKernels, theme_parameter
-from via_reports.report.facts import text_context
+from via_reports.document.facts import text_context
 from via_reports.report.notebook_paths import settle_notebook_paths
 from via_reports.report.freshness import (BuildInputs, BuildOptions, foreign_files, is_up_to_date,
                                           previous_manifest)
-from via_reports.report.text import load_text, text_path
+from via_reports.document.text_files import load_text, text_path
 from via_reports.report.text_check import check_texts
+from via_reports.version import __version__
 
 #: A quotation in authored Markdown: a blockquote whose first line is the bold speaker line.
 _QUOTE = re.compile(r"^> \*\*(?P<speaker>[^*]+)\*\*\s*\n(?P<body>(?:>.*\n?)+)", re.MULTILINE)
@@ -107,7 +107,7 @@ def _check_paths(options: BuildOptions) -> tuple[Path, Path | None]:
 
 def _split_quotes(markdown: str) -> list[Any]:
     """Authored Markdown into Markdown and quotation blocks."""
-    from via_reports.report.document import MarkdownBlock, QuoteBlock
+    from via_reports.document.model import MarkdownBlock, QuoteBlock
 
     blocks: list[Any] = []
     position = 0
@@ -124,7 +124,7 @@ def _split_quotes(markdown: str) -> list[Any]:
 
 def _computed_chapter_blocks(collected: CollectedChapter, scope: Scope, context, data_dir) -> list[Any]:
     """Figures with their generated sentences, then the subgroup comparisons."""
-    from via_reports.report.document import FigureBlock, MarkdownBlock
+    from via_reports.document.model import FigureBlock, MarkdownBlock
 
     blocks: list[Any] = []
     intro = text_path(collected.chapter, scope.language, data_dir)
@@ -198,7 +198,7 @@ def build_report(options: BuildOptions | None = None, progress: Progress | None 
     :class:`~via_reports.exceptions.TextError` (a chapter) and
     :class:`~via_reports.exceptions.RenderError` (PDF or HTML).
     """
-    from via_reports.report.themes import load_theme
+    from via_reports.theme.themes import load_theme
 
     if sum((options is not None, inputs is not None, bool(settings))) > 1:
         raise TypeError("give the options as a BuildOptions, as BuildInputs or as keywords, not several")
@@ -225,7 +225,7 @@ def build_report(options: BuildOptions | None = None, progress: Progress | None 
 def _build(inputs: BuildInputs, out: Path, data_dir: Path | None, theme, renderer, progress: Progress,
            timings: dict[str, float], kernels: BuildKernels | None) -> BuildResult:
     """The build once it is known to be needed: validate, run the chapters, write the report."""
-    from via_reports.report.document import Chapter, MarkdownBlock, ReportDocument, number_document
+    from via_reports.document.model import Chapter, MarkdownBlock, ReportDocument, number_document
 
     options, key = inputs.options, inputs.key
     runs = ChapterRuns(inputs, progress, timings, kernels)
@@ -338,9 +338,9 @@ def _render(document, theme, staging: Path, options: BuildOptions, renderer, tim
     """
     from functools import partial
 
-    from via_reports.formats import chosen_formats, render_format
+    from via_reports.report.render_task import render_format
     from via_reports.render.assemble import figure_svgs
-    from via_reports.render.cache import RenderCache
+    from via_reports.theme.cache import RenderCache
 
     cache = RenderCache(options.cache_folder)
     started = time.perf_counter()

@@ -24,11 +24,10 @@ from typing import Any
 
 import yaml
 
-import via_reports
 from via_reports.files import read_small_yaml
-from via_reports.formats import chosen_formats
 from via_reports.fingerprints import DataHashes, code_hash, data_hashes, file_hash, theme_hash
-from via_reports.options import DEFAULT_OPTIONS, LANGUAGES, default_cache_dir, resolve_options
+from via_reports.options import DEFAULT_OPTIONS, LANGUAGES, chosen_formats, default_cache_dir, resolve_options
+from via_reports import version
 
 #: Seconds one notebook cell may run before its chapter counts as hung (``--timeout``).
 CELL_TIMEOUT = 600
@@ -81,7 +80,7 @@ class BuildOptions:
 
     def resolved(self) -> "BuildOptions":
         """These options with every report option decided: given, else report.yaml's, else the default."""
-        from via_reports.report.themes import theme_folder
+        from via_reports.theme.themes import theme_folder
 
         data_dir = Path(self.data_dir) if self.data_dir is not None else None
         given = {name: getattr(self, name) for name in DEFAULT_OPTIONS}
@@ -157,7 +156,7 @@ class BuildInputs:
             "theme": self.theme,
             "formats": [chosen.key_part() for chosen in chosen_formats(options.formats)],
             "code": code_hash(),
-            "version": via_reports.__version__,
+            "version": version.__version__,
         }
         return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 

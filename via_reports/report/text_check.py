@@ -7,7 +7,7 @@ all at once with file and line: a syntax error, a forbidden tag, a name that
 a text cannot read (``{{ cuont(...) }}``) and a figure id that no chapter of
 this report makes (``{{ n("participants.agesex") }}``). What depends on the
 numbers (a ``where`` that matches no row) is still found when the text is
-filled (:mod:`via_reports.report.text`).
+filled (:mod:`via_reports.document.text`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,9 @@ from jinja2 import nodes
 
 from via_reports.chapters.registry import ChapterSpec
 from via_reports.exceptions import TextError
-from via_reports.report.text import _ENVIRONMENT, FORBIDDEN_TAGS, TextContext, read_text_source, text_path
+from via_reports.document.placeholders import TextContext
+from via_reports.document.sandbox import _ENVIRONMENT, FORBIDDEN_TAGS
+from via_reports.document.text_files import read_text_source, text_path
 
 #: The functions of a text whose first argument is a figure id.
 FIGURE_FUNCTIONS = frozenset({"count", "sum_count", "percent", "top", "n", "value", "fig"})

@@ -1,7 +1,7 @@
 """Numbers for the authored text that are not in a figure: study design and response.
 
 Everything here is computed from the validated dataset and exposed to text
-templates as ``facts`` (see :mod:`via_reports.report.text`).
+templates as ``facts`` (see :mod:`via_reports.document.text`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from via_reports.analysis.populations import panel, pilot, respondent_ids
 from via_reports.analysis.scope import Scope
 from via_reports.data.dataset import Dataset
 from via_reports.figures.figure import Figure
-from via_reports.report.text import TextContext
+from via_reports.document.placeholders import TextContext
 
 
 def response_by_wave(dataset: Dataset, scope: Scope) -> list[dict[str, Any]]:

@@ -33,8 +33,8 @@ from pathlib import Path
 
 from via_reports.fingerprints import file_hash, tree_hash
 from via_reports.options import CACHE_FOLDER_VARIABLE
-from via_reports.render.svg import render_svg
-from via_reports.report.themes import Theme
+from via_reports.theme.svg import render_svg
+from via_reports.theme.themes import Theme
 
 
 @lru_cache(maxsize=64)
@@ -110,7 +110,7 @@ def kernel_cache() -> RenderCache:
 
 
 def chart_svg(spec: dict, theme: Theme, language: str, cache: RenderCache) -> str:
-    """A chart's SVG (:func:`~via_reports.render.svg.render_svg`), kept in ``cache`` by the SHA-256 of
+    """A chart's SVG (:func:`~via_reports.theme.svg.render_svg`), kept in ``cache`` by the SHA-256 of
     the language, the theme's fonts, the vl-convert version and the spec."""
     import vl_convert as vlc
 
@@ -125,7 +125,7 @@ def chart_png(svg: str, theme: Theme, cache: RenderCache, scale: float = 1.5) ->
 
     import vl_convert as vlc
 
-    from via_reports.render.svg import register_fonts, svg_to_png
+    from via_reports.theme.svg import register_fonts, svg_to_png
 
     def make() -> str:
         register_fonts(theme)  # the SVG names the theme's fonts; vl-convert draws the text with them

@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from via_reports.exceptions import RenderError
-from via_reports.report.themes import Theme
+from via_reports.theme.themes import Theme
 
 # =========================================================================== charts
 
@@ -59,7 +59,7 @@ def render_svg(chart: Any, theme: Theme, *, language: str = "nl") -> str:
     if wrong:
         raise RenderError(f"a chart sets text in font(s) {', '.join(wrong)}; only the theme's font "
                           f"{family!r} is embedded. Make the chart in the theme's chart style "
-                          "(via_reports.report.themes.chart_style).")
+                          "(via_reports.theme.themes.chart_style).")
     return svg
 
 

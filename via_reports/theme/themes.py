@@ -36,8 +36,8 @@ import yaml
 
 from via_reports.exceptions import ParameterError, RenderError
 from via_reports.files import InputRefused, file_in_folder, read_small_yaml
-from via_reports.options import DEFAULT_OPTIONS
-from via_reports.resources import templates_dir
+from via_reports.options import DEFAULT_OPTIONS, available_themes
+from via_reports.resources import templates_dir, themes_dir
 
 #: WCAG 2.1 AA contrast for text (and, in this project, for chart colours,
 #: which also carry white or dark labels).
@@ -193,14 +193,6 @@ def contrast_problems(colors: dict[str, str], palette: tuple[str, ...]) -> list[
 
 
 # --------------------------------------------------------------------------- loading
-
-def themes_dir() -> Path:
-    return templates_dir() / "pdf" / "themes"
-
-
-def available_themes() -> list[str]:
-    return sorted(p.name for p in themes_dir().iterdir() if (p / "theme.yaml").is_file())
-
 
 def theme_folder(theme: str | Path) -> Path:
     """A plain name is a theme under templates/pdf/themes; anything else is a folder."""
@@ -389,7 +381,7 @@ def load_theme(theme: str | Path | Theme = DEFAULT_OPTIONS["theme"]) -> Theme:
 def chart_style(theme: Theme) -> Any:
     """The :class:`~via_reports.figures.charts.ChartStyle` of this theme.
 
-    The font is the PDF text's family (:func:`via_reports.render.svg.register_fonts`
+    The font is the PDF text's family (:func:`via_reports.theme.svg.register_fonts`
     makes its files known to vl-convert), the colours and palette are the
     theme's; keys under ``chart:`` in theme.yaml that name a field of
     ``ChartStyle`` (``font_size``, ``width``, ``total_color``, ``scale_palette``, ...)

@@ -5,7 +5,7 @@ so it says what the effects chapter says: outcome by outcome the adjusted
 effect with its interval, or "effects smaller than X could not be detected";
 where the other estimates or the sensitivity analysis give another picture;
 and the caveats that apply. Texts call it through their placeholders
-``effects.summary()`` and ``effects.conclusions()`` (:mod:`via_reports.report.text`).
+``effects.summary()`` and ``effects.conclusions()`` (:mod:`via_reports.document.text`).
 """
 
 from __future__ import annotations
