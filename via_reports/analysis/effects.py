@@ -140,7 +140,8 @@ def design(dataset: Dataset) -> Design:
     people = dataset.participants
     pilot = people[people["group"] == "pilot"]
     control = people[people["group"] == "control"]
-    has_column = "randomized" in people.columns
+    # the loader gives every contract column, so a column without a single value was not in the data
+    has_column = "randomized" in people.columns and bool(people["randomized"].notna().any())
     if has_column:
         by_lot = people["randomized"].fillna(False).astype(bool)
         pilot_lot, control_lot = _ids(pilot[by_lot[pilot.index]]), _ids(control[by_lot[control.index]])
