@@ -335,8 +335,8 @@ def public_figure(figure: Figure, k: int) -> Figure:
                                         "ci_low", "ci_high", "p_value", "p_holm"], ("n_a", "count_a", "n_b", "count_b"))
         table = _generic_table(figure, data, withheld)
     elif figure_id == "change.by_wave":
-        data, withheld = _public_tests(figure.data, k, _change_cells, ["n", "value_from", "value_to", "p_value"],
-                                       ("n",))
+        data, withheld = _public_tests(figure.data, k, _change_cells,
+                                       ["n", "value_from", "value_to", "p_value", "p_holm"], ("n",))
         table = _generic_table(figure, data, withheld)
     else:
         raise KeyError(f"no disclosure rule for figure {figure_id}: add one to via_reports/figures/public.py")

@@ -214,7 +214,7 @@ class TextContext:
 
         return EffectsResults.from_figures(self.figures, self.language, self.scope["first_wave"],
                                            self.scope["last_wave"], self.scope["alpha"], self.scope["min_n"],
-                                           self.study.get("caseworkers"))
+                                           self.study.get("caseworkers"), self.study.get("primary_outcome"))
 
     def _effects_withheld(self) -> bool:
         """A public edition withholds part of the effects figures: their words would need the withheld numbers."""
