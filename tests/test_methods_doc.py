@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from test_legibility import demo_final_neutral_en  # noqa: F401 - the demo's final report, en, neutral theme
+from test_public_tables import demo_public_k10  # noqa: F401 - the demo's public final report, nl, k = 10
 from tiny import STUDY as TINY_STUDY
 from via_reports.data.study import parse_study
 from via_reports.render.assemble import METHODS_DOCUMENT, _colophon
@@ -84,3 +86,14 @@ def test_the_page_states_the_mde_factor_at_alpha_005_as_scipy_computes_it():
     assert stated is not None
     assert [float(v) for v in stated.groups()] == pytest.approx(
         [norm.ppf(0.975), norm.ppf(0.8), factor], abs=5e-6)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("report, words", [("demo_public_k10", "Verantwoording van de statistische methoden"),
+                                           ("demo_final_neutral_en", "The statistical methods")])
+def test_the_built_pdf_names_the_methods_page_in_its_colophon(report, words, request):
+    from pypdf import PdfReader
+
+    folder = request.getfixturevalue(report)
+    last = " ".join((PdfReader(str(folder / "report.pdf")).pages[-1].extract_text() or "").split())
+    assert words in last and "docs/methods.md" in last
