@@ -28,6 +28,7 @@ from via_reports.analysis.effects import OUTCOMES, is_binary
 from via_reports.figures.common import HEADERS
 from via_reports.figures.figure import Figure
 from via_reports.figures.public_box import public_box_plot, statistics_of_internal
+from via_reports.figures.public_tables import marked_table
 
 #: The note under every figure of a public edition in which something is withheld.
 WITHHELD_NOTE = {
@@ -375,9 +376,12 @@ def _public_n_label(n_label: str | None, k: int) -> str | None:
 
 
 def _generic_table(figure: Figure, data: pd.DataFrame, withheld: list[bool]) -> pd.DataFrame:
-    """The figure's own table when nothing is withheld; else the public data with the marker."""
+    """The figure's own table, with the marker where something is withheld (public_tables.py); the
+    public data with the marker only for a table that is not a row per row of the data."""
     if not any(withheld) and data.isna().sum().sum() == figure.data.isna().sum().sum():
         return figure.display_table
+    if len(figure.display_table) == len(figure.data):
+        return marked_table(figure.display_table, figure.data, data.drop(columns=["suppressed"]), withheld)
     shown = data.drop(columns=["suppressed"]).astype(object)
     return shown.where(shown.notna(), MARKER)
 
