@@ -52,7 +52,7 @@ def chapter_inputs(inputs: BuildInputs) -> dict[str, Any]:
     return {"data_dir": str(inputs.data_dir) if inputs.data_dir else "", "data": inputs.data.without_texts,
             "wave": options.wave, "kind": options.kind, "language": inputs.language, "min_n": options.min_n,
             "alpha": options.alpha, "public": options.public, "min_cell": options.min_cell,
-            "theme": theme_parameter(options.theme)}
+            "theme": theme_parameter(options.theme), **({"internal": True} if options.internal else {})}
 
 
 def data_bytes(data_dir: Path | None) -> int:
