@@ -15,6 +15,7 @@ panels show a value placeholder (``<bool>``) even for flags, which take none.
 from __future__ import annotations
 
 import gc
+import re
 import signal
 import sys
 import time
