@@ -10,6 +10,7 @@
     .venv/bin/python scripts/benchmark.py pdf [--wave T1]
     .venv/bin/python scripts/benchmark.py formats [--wave T1] [--runs 3]   # what the Word edition adds
     .venv/bin/python scripts/benchmark.py all
+    .venv/bin/python scripts/benchmark.py batch [--studies 6]     # a programme: builds one by one vs a batch
 
 A script, not a timed test: machines differ, so numbers are measured and
 quoted, never asserted. Wall-clock times with time.perf_counter(); each
@@ -330,8 +331,9 @@ def bench_pdf(wave: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=["table", "million", "validation", "duplicates", "memory", "build", "notebooks", "pdf",
-                                         "formats", "all"])
+    parser.add_argument("what", choices=["table", "million", "validation", "duplicates", "memory", "build",
+                                         "notebooks", "pdf", "formats", "all", "batch"])
+    parser.add_argument("--studies", type=int, default=6, help="batch: studies of the demo programme")
     parser.add_argument("--skip-million", action="store_true", help="table: leave out the 1e6-row build")
     parser.add_argument("--scale", type=int, default=100)
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -363,6 +365,10 @@ def main(argv: list[str] | None = None) -> int:
         bench_pdf(args.wave)
     if args.what == "formats":
         bench_formats(args.wave, args.jobs, args.runs)
+    if args.what == "batch":  # not in "all": it takes minutes
+        from batch_benchmark import batch_benchmark
+
+        batch_benchmark(args.studies)
     return 0
 
 
