@@ -155,6 +155,9 @@ def test_a_worker_killed_mid_build_loses_no_report(cluster, programme_folder, tm
         assert victim in {worker.pid for worker in cluster.workers}
         time.sleep(3)  # well into the build: its kernel runs chapters
         os.kill(victim, signal.SIGKILL)
+        # reaped, as a nanny or a batch system reaps its worker: a zombie still counts as a live process,
+        # whose staging folder the next build of that report must leave alone
+        next(worker for worker in cluster.workers if worker.pid == victim).wait(timeout=60)
         stdout, stderr = batch.communicate(timeout=BATCH_TIMEOUT)
     finally:
         if batch.poll() is None:

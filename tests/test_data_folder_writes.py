@@ -89,3 +89,8 @@ def test_a_notebook_output_dir_in_another_data_folder_is_refused(data, tiny, wri
     namespace = {**parameter_defaults(), "data_dir": "", "output_dir": str(other / "sub")}  # the demo data
     with pytest.raises(ParameterError, match="lies in the data folder"):
         ChapterRun.from_parameters("participants", namespace)
+
+
+def test_a_preview_output_folder_in_the_data_folder_is_refused_before_anything_is_served(data, capsys):
+    assert main(["preview", str(data), "--out", str(data / "preview"), "--port", "0"]) == 2
+    assert "lies in the data folder" in _said(capsys)

@@ -3,11 +3,12 @@
 The path is the same for every input format:
 
 1. **parse**: each text cell is turned into its contract type (integer,
-   boolean, date, ...); a cell that cannot be parsed is a violation;
+   boolean, date, ...); a cell that cannot be parsed is a violation
+   (:mod:`via_reports.data.parsing`);
 2. **check**: a pandera schema built from the contract files runs every
    column check (required, code list, pattern, bounds) and every
-   cross-column and cross-table rule lazily, so that all failures are
-   collected in one run;
+   cross-column and cross-table rule (:mod:`via_reports.data.rules`) lazily,
+   so that all failures are collected in one run;
 3. **report**: pandera's failure cases become :class:`Violation` records with
    the file, the row as the user sees it (header = row 1), the column, the
    offending value, the rule and a plain message.
@@ -15,22 +16,22 @@ The path is the same for every input format:
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 
 from via_reports.bsn import looks_like_bsn
 from via_reports.data.cells import SHOWN_LENGTH, Cells as _Cells, shown_value as _shown_value  # noqa: F401
 from via_reports.data.codebook import load_codebook
-from via_reports.data.contracts import TABLES, ColumnSpec, RuleSpec, TableContract, load_contracts
+from via_reports.data.contracts import TABLES, ColumnSpec, TableContract, load_contracts
 from via_reports.data.limits import MORE_RULE, CheckCaps, Counter, first_true
-from via_reports.data.loading import BOOLEAN_WORDS, RawDataset, TableSource, factorize_values, take_distinct
+from via_reports.data.loading import RawDataset, TableSource
 from via_reports.data.messages import message
+from via_reports.data.parsing import PARSERS, parse_column
+from via_reports.data.rules import RULES, RuleContext, tables_needed
 from via_reports.data.study import CONTROL_CHARACTERS, Study, parse_study
 from via_reports.options import LANGUAGES
 from via_reports.violations import VIOLATION_FIELDS, Violation  # noqa: F401 (VIOLATION_FIELDS: re-exported)
@@ -40,237 +41,6 @@ if TYPE_CHECKING:  # pandera is imported where the data are checked: a chapter k
 
 #: Tables that must contain at least one data row.
 NON_EMPTY_TABLES = ("participants", "responses", "instruments")
-
-
-# --------------------------------------------------------------------------- parse
-
-def _parse_boolean(text: str) -> bool | None:
-    return BOOLEAN_WORDS.get(text.strip().casefold())
-
-
-#: Plain decimal numbers with a dot: no thousands separators, no "1_974", no other digits.
-_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-#: Larger whole numbers are not exact in a float, and no column of the contract needs them.
-_LARGEST_INTEGER = 2**53
-
-
-def _parse_number(text: str) -> float | None:
-    text = text.strip()
-    if not _NUMBER.fullmatch(text):
-        return None
-    number = float(text)
-    return number if abs(number) != float("inf") else None
-
-
-def _parse_integer(text: str) -> int | None:
-    number = _parse_number(text)
-    if number is None or not float(number).is_integer() or abs(number) > _LARGEST_INTEGER:
-        return None
-    return int(number)
-
-
-def _parse_date(text: str) -> dt.date | None:
-    """YYYY-MM-DD exactly (an existing date); nothing before, after or instead."""
-    text = text.strip()
-    if not _DATE.fullmatch(text):
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:  # 2020-02-30
-        return None
-
-
-_PARSERS: dict[str, tuple[Callable[[str], Any], str, str]] = {
-    # type: (parser, pandas dtype, rule name for a cell that does not parse)
-    "integer": (_parse_integer, "Int64", "type_integer"),
-    "number": (_parse_number, "float64", "type_number"),
-    "boolean": (_parse_boolean, "boolean", "type_boolean"),
-    "date": (_parse_date, "datetime64[ns]", "type_date"),
-}
-
-
-def _parse_column(texts: pd.Series, spec: ColumnSpec) -> tuple[pd.Series, list[tuple[int, str, str]]]:
-    """Typed column plus (index, text, rule) for every cell that does not parse."""
-    if spec.type not in _PARSERS:
-        return texts.astype("string"), []
-    parser, dtype, rule = _PARSERS[spec.type]
-    codes, distinct = factorize_values(texts)  # each distinct text is parsed once
-    parsed = [parser(text) for text in distinct]
-    failed = [code for code, value in enumerate(parsed) if value is None]
-    index = texts.index
-    bad = [(index[position], distinct[codes[position]], rule)
-           for position in np.flatnonzero(np.isin(codes, failed))]
-    values = take_distinct(codes, parsed).tolist()
-    if dtype == "datetime64[ns]":
-        return pd.Series(pd.to_datetime(values), index=index).astype(dtype), bad
-    return pd.Series(values, index=index, dtype=dtype), bad
-
-
-# --------------------------------------------------------------------------- rules
-
-@dataclass
-class _Context:
-    """What the rules may look at: the typed tables, their sources, the study."""
-
-    tables: dict[str, pd.DataFrame]
-    sources: dict[str, TableSource]
-    study: Study | None
-    language: str
-
-
-def _keys_in(frame: pd.DataFrame, target: pd.DataFrame, columns: list[str]) -> pd.Series:
-    """Whether each row's combination of ``columns`` occurs in ``target`` (hashed, not row by row)."""
-    if len(columns) == 1:
-        return frame[columns[0]].isin(target[columns[0]])
-    rows = pd.MultiIndex.from_arrays([frame[c] for c in columns])
-    known = pd.MultiIndex.from_arrays([target[c] for c in columns])
-    return pd.Series(rows.isin(known), index=frame.index)
-
-
-def _fmt_date(value: Any) -> str:
-    return value.date().isoformat() if isinstance(value, pd.Timestamp) else str(value)
-
-
-# Each rule kind: (frame, spec, ctx) -> (ok mask, details(index) -> dict, ignore_na, tables needed)
-RuleResult = tuple[pd.Series, Callable[[int], dict[str, Any]]]
-
-
-def _rule_missing_when_false(frame, spec, ctx) -> RuleResult:
-    other = spec.options["condition_column"]
-    ok = ~(frame[other].fillna(True) == False)  # noqa: E712 - nullable boolean
-    return ok, lambda i: {"other_column": other}
-
-
-def _rule_within_study_period(frame, spec, ctx) -> RuleResult:
-    start, end = pd.Timestamp(ctx.study.study_start), pd.Timestamp(ctx.study.study_end)
-    values = frame[spec.column]
-    ok = values.isna() | values.between(start, end)
-    return ok, lambda i: {"start": ctx.study.study_start, "end": ctx.study.study_end}
-
-
-def _rule_not_before(frame, spec, ctx) -> RuleResult:
-    other = spec.options["other_column"]
-    ok = ~(frame[spec.column] < frame[other]).fillna(False)
-    cell = _Cells(frame)
-    return ok, lambda i: {"other_column": other, "other_value": _fmt_date(cell(i, other))}
-
-
-def _rule_required_together(frame, spec, ctx) -> RuleResult:
-    other = spec.options["other_column"]
-    ok = frame[spec.column].isna() == frame[other].isna()
-    states = {"en": ("given", "empty"), "nl": ("ingevuld", "leeg")}[ctx.language]
-    cell = _Cells(frame)
-
-    def details(i):
-        return {"other_column": other, "other_state": states[0] if pd.notna(cell(i, other)) else states[1]}
-
-    return ok, details
-
-
-def _rule_has_rows_in(frame, spec, ctx) -> RuleResult:
-    target = ctx.tables[spec.options["table"]]
-    present = set(target[spec.options["match_columns"][0]].dropna())
-    ok = frame[spec.column].isin(present)
-    return ok, lambda i: {"table": spec.options["table"]}
-
-
-def _rule_references(frame, spec, ctx) -> RuleResult:
-    columns = spec.options["columns"]
-    target_name = spec.options["table"]
-    target = ctx.tables[target_name]
-    has_missing_part = frame[columns].isna().any(axis=1)
-    ok = _keys_in(frame, target, columns) | has_missing_part
-    cell = _Cells(frame)
-
-    def details(i):
-        return {"value": ", ".join(str(cell(i, c)) for c in columns), "table": target_name,
-                "key": " + ".join(columns)}
-
-    return ok, details
-
-
-def _rule_declared_wave(frame, spec, ctx) -> RuleResult:
-    declared = ctx.study.wave_codes
-    all_codes = load_codebook()["wave"].codes
-    values = frame[spec.column]
-    ok = values.isin(declared) | ~values.isin(all_codes)  # unknown codes are the code check's job
-    return ok, lambda i: {"declared": ", ".join(declared)}
-
-
-def _rule_within_fieldwork(frame, spec, ctx) -> RuleResult:
-    windows = {w.code: (pd.Timestamp(w.fieldwork_start), pd.Timestamp(w.fieldwork_end)) for w in ctx.study.waves}
-    starts = frame["wave"].map({code: window[0] for code, window in windows.items()})
-    ends = frame["wave"].map({code: window[1] for code, window in windows.items()})
-    dates = frame[spec.column]
-    outside = (dates < pd.to_datetime(starts)) | (dates > pd.to_datetime(ends))
-    ok = ~outside.fillna(False)
-    cell = _Cells(frame)
-
-    def details(i):
-        start, end = windows[cell(i, "wave")]
-        return {"wave": cell(i, "wave"), "start": _fmt_date(start), "end": _fmt_date(end)}
-
-    return ok, details
-
-
-def _rule_before_exit(frame, spec, ctx) -> RuleResult:
-    participants = ctx.tables["participants"].drop_duplicates("participant_id")
-    exit_by_id = participants.set_index("participant_id")["exit_date"]
-    exits = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
-    known = frame["participant_id"].isin(exit_by_id.index)
-    if known.any():
-        exits[known] = frame.loc[known, "participant_id"].map(exit_by_id)
-    ok = ~(frame[spec.column] >= exits).fillna(False)
-    cell = _Cells(pd.DataFrame({"exit_date": exits}))
-    return ok, lambda i: {"exit_date": _fmt_date(cell(i, "exit_date"))}
-
-
-def _rule_requires_row_in(frame, spec, ctx) -> RuleResult:
-    on, table = spec.options["match_columns"], spec.options["table"]
-    ok = frame[spec.column].isna() | _keys_in(frame, ctx.tables[table], on)
-    cell = _Cells(frame)
-    return ok, lambda i: {"table": table, "wave": cell(i, "wave")}
-
-
-def _rule_forbids_row_in(frame, spec, ctx) -> RuleResult:
-    columns, table = spec.options["columns"], spec.options["table"]
-    ok = ~_keys_in(frame, ctx.tables[table], columns)
-    cell = _Cells(frame)
-    return ok, lambda i: {"table": table, "wave": cell(i, "wave")}
-
-
-def _rule_exclusive_code(frame, spec, ctx) -> RuleResult:
-    code, within = spec.options["code"], spec.options["within"]
-    is_code = frame[spec.column] == code
-    group_size = frame.groupby(within, dropna=False)[spec.column].transform("size")
-    groups_with_code = frame.assign(_is=is_code).groupby(within, dropna=False)["_is"].transform("any")
-    ok = ~(groups_with_code & (group_size > 1)).fillna(False)
-    return ok, lambda i: {"code": code, "within": " + ".join(within)}
-
-
-_RULES: dict[str, tuple[Callable[..., RuleResult], bool, tuple[str, ...]]] = {
-    # kind: (function, ignore missing values, needs study)
-    "missing_when_false": (_rule_missing_when_false, True, ()),
-    "within_study_period": (_rule_within_study_period, True, ("study",)),
-    "not_before": (_rule_not_before, True, ()),
-    "required_together": (_rule_required_together, False, ()),
-    "has_rows_in": (_rule_has_rows_in, True, ()),
-    "references": (_rule_references, True, ()),
-    "declared_wave": (_rule_declared_wave, True, ("study",)),
-    "within_fieldwork": (_rule_within_fieldwork, True, ("study",)),
-    "before_exit": (_rule_before_exit, True, ()),
-    "requires_row_in": (_rule_requires_row_in, True, ()),
-    "forbids_row_in": (_rule_forbids_row_in, True, ()),
-    "exclusive_code": (_rule_exclusive_code, True, ()),
-}
-
-
-def _tables_needed(spec: RuleSpec, table: str) -> set[str]:
-    needed = {spec.options["table"]} if "table" in spec.options else set()
-    if spec.rule == "before_exit":
-        needed.add("participants")
-    return needed
 
 
 # --------------------------------------------------------------------------- schema
@@ -285,7 +55,7 @@ class _CheckInfo:
     details: Callable[[int, Any], dict[str, Any]]
 
 
-def _column_checks(spec: ColumnSpec, ctx: _Context, infos: dict[str, _CheckInfo]) -> list[pa.Check]:
+def _column_checks(spec: ColumnSpec, ctx: RuleContext, infos: dict[str, _CheckInfo]) -> list[pa.Check]:
     import pandera.pandas as pa
     checks: list[pa.Check] = []
     codebook = load_codebook()
@@ -343,7 +113,7 @@ def _duplicate_cells(frame: pd.DataFrame, key: list[str], duplicated: pd.Series,
                                 "key_text": key_text}).reindex(frame.index))
 
 
-def _build_schema(contract: TableContract, frame: pd.DataFrame, ctx: _Context,
+def _build_schema(contract: TableContract, frame: pd.DataFrame, ctx: RuleContext,
                   present: list[str]) -> tuple[pa.DataFrameSchema, dict[str, _CheckInfo]]:
     import pandera.pandas as pa
     infos: dict[str, _CheckInfo] = {}
@@ -378,10 +148,10 @@ def _build_schema(contract: TableContract, frame: pd.DataFrame, ctx: _Context,
             attach(key[-1], pa.Check(lambda s, ok=~duplicated: ok.reindex(s.index), name=check_name, ignore_na=False))
 
     for number, rule in enumerate(contract.rules):
-        function, ignore_na, needs = _RULES[rule.rule]
+        function, ignore_na, needs = RULES[rule.rule]
         if "study" in needs and ctx.study is None:
             continue
-        if any(t not in ctx.tables for t in _tables_needed(rule, contract.table)):
+        if any(t not in ctx.tables for t in tables_needed(rule, contract.table)):
             continue  # that table could not be read; its own problem is reported
         involved = [rule.column, *rule.options.get("columns", []), *rule.options.get("match_columns", []),
                     *([rule.options["other_column"]] if "other_column" in rule.options else []),
@@ -440,9 +210,9 @@ def _table_violations(contract: TableContract, text: pd.DataFrame, source: Table
     counter = Counter()
     for name, spec in contract.columns.items():
         if name not in present:
-            typed[name] = pd.Series([None] * len(text), index=text.index, dtype=_PARSERS.get(spec.type, (None, "string"))[1])
+            typed[name] = pd.Series([None] * len(text), index=text.index, dtype=PARSERS.get(spec.type, (None, "string"))[1])
             continue
-        typed[name], bad = _parse_column(text[name], spec)
+        typed[name], bad = parse_column(text[name], spec)
         hint = f" {message('spss_missing_code', language)}" if source.format == "spss" else ""
         for index, value, rule in bad:
             unparsable.add((index, name))
@@ -479,7 +249,7 @@ def validate_raw(raw: RawDataset, language: str | None = None) -> ValidationResu
         typed[table] = frame
         parsed[table] = (present, unparsable)
 
-    ctx = _Context(tables=typed, sources=raw.sources, study=study, language=language)
+    ctx = RuleContext(tables=typed, sources=raw.sources, study=study, language=language)
     for table in TABLES:
         if table not in typed:
             continue
@@ -498,7 +268,7 @@ def _language_hint(study: Any) -> str:
 
 
 def _check_table(contract: TableContract, frame: pd.DataFrame, present: list[str],
-                 unparsable: set[tuple[int, str]], ctx: _Context) -> list[Violation]:
+                 unparsable: set[tuple[int, str]], ctx: RuleContext) -> list[Violation]:
     import pandera.pandas as pa
     schema, infos = _build_schema(contract, frame, ctx, present)
     caps = CheckCaps(unparsable)  # each check lists at most MAX_PER_RULE failures; pandera collects no more

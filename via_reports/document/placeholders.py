@@ -71,7 +71,6 @@ class TextContext:
     def _withheld(self, count: Any) -> bool:
         return self.min_cell is not None and (isinstance(count, Withheld) or is_small(count, self.min_cell))
 
-
     def _figure(self, figure_id: str) -> Figure:
         try:
             return self.figures[figure_id]
@@ -150,13 +149,12 @@ class TextContext:
         from via_reports.figures.change import change_sentence
 
         wave_from, wave_to = wave_from or self.scope["first_wave"], wave_to or self.scope["last_wave"]
-        if self.min_cell is not None and MARKER in str(measure):  # a measure named by a withheld top() row
-            return Change("same", WITHHELD_CHANGE[self.language].format(k=self.min_cell))
+        withheld = self.min_cell is not None and MARKER in str(measure)  # named by a withheld top() row
         try:
-            row = change_row(self._figure("change.by_wave").data, measure, wave_from, wave_to)
+            row = None if withheld else change_row(self._figure("change.by_wave").data, measure, wave_from, wave_to)
         except KeyError as error:
             raise TextError(str(error.args[0])) from None
-        if any_suppressed(row):
+        if withheld or any_suppressed(row):
             return Change("same", WITHHELD_CHANGE[self.language].format(k=self.min_cell))
         alpha = self.scope["alpha"]
         return Change(direction(row, alpha), change_sentence(row, self.language, alpha))
@@ -166,7 +164,7 @@ class TextContext:
 
         return EffectsResults.from_figures(self.figures, self.language, self.scope["first_wave"],
                                            self.scope["last_wave"], self.scope["alpha"], self.scope["min_n"],
-                                           self.study.get("caseworkers"))
+                                           self.study.get("caseworkers"), self.study.get("primary_outcome"))
 
     def _effects_withheld(self) -> bool:
         """A public edition withholds part of the effects figures: their words would need the withheld numbers."""

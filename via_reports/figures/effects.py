@@ -233,6 +233,7 @@ def _outcomes_table(results: EffectsResults) -> pd.DataFrame:
             head["ci"]: "–" if pd.isna(row["ci_low"]) else interval(row["ci_low"] * factor, row["ci_high"] * factor,
                                                                     language, places),
             head["p"]: p_value_number(row["p_value"], language, results.alpha),
+            head["p_holm"]: p_value_number(row["p_holm"], language, results.alpha),
             head["mde"]: "–" if pd.isna(row["mde"]) else f"{number(row['mde'] * factor, language, places)}\u00a0{short}",
         })
     return pd.DataFrame(rows)

@@ -28,6 +28,7 @@ from via_reports.analysis.effects import OUTCOMES, is_binary
 from via_reports.figures.common import HEADERS
 from via_reports.figures.figure import Figure
 from via_reports.figures.public_box import public_box_plot, statistics_of_internal
+from via_reports.figures.public_tables import marked_table
 from via_reports.figures.withheld import WITHHELD_FIGURE, WITHHELD_NOTE, WITHHELD_TEXT
 
 #: Numeric columns of the count figures that are withheld with a cell.
@@ -303,8 +304,8 @@ def public_figure(figure: Figure, k: int) -> Figure:
                                         "ci_low", "ci_high", "p_value", "p_holm"], ("n_a", "count_a", "n_b", "count_b"))
         table = _generic_table(figure, data, withheld)
     elif figure_id == "change.by_wave":
-        data, withheld = _public_tests(figure.data, k, _change_cells, ["n", "value_from", "value_to", "p_value"],
-                                       ("n",))
+        data, withheld = _public_tests(figure.data, k, _change_cells,
+                                       ["n", "value_from", "value_to", "p_value", "p_holm"], ("n",))
         table = _generic_table(figure, data, withheld)
     else:
         raise KeyError(f"no disclosure rule for figure {figure_id}: add one to via_reports/figures/public.py")
@@ -343,9 +344,12 @@ def _public_n_label(n_label: str | None, k: int) -> str | None:
 
 
 def _generic_table(figure: Figure, data: pd.DataFrame, withheld: list[bool]) -> pd.DataFrame:
-    """The figure's own table when nothing is withheld; else the public data with the marker."""
+    """The figure's own table, with the marker where something is withheld (public_tables.py); the
+    public data with the marker only for a table that is not a row per row of the data."""
     if not any(withheld) and data.isna().sum().sum() == figure.data.isna().sum().sum():
         return figure.display_table
+    if len(figure.display_table) == len(figure.data):
+        return marked_table(figure.display_table, figure.data, data.drop(columns=["suppressed"]), withheld)
     shown = data.drop(columns=["suppressed"]).astype(object)
     return shown.where(shown.notna(), MARKER)
 

@@ -1,6 +1,6 @@
 """The public edition of a box plot: no single person's value, and nothing that rests on fewer than k people.
 
-The internal box plot (:func:`via_reports.figures.participants.box_plot_figure`)
+The internal box plot (:func:`via_reports.figures.box_plot.box_plot_figure`)
 shows the minimum, the maximum, the Tukey whisker ends and every outlier:
 each of them is the value of one person, so a reader who knows the
 longest-working participant learns that they took part, and how long they

@@ -79,8 +79,11 @@ def batch(
             console.print(f"[red]failed:[/red] {shown(result['study'])} {shown(_edition(result))}: "
                           f"{shown(result['error'])}")
     synthesis_failed = False
-    if not no_synthesis:
-        synthesis_failed = not _run_synthesis(console, programme, out / "synthesis", results, out)
+    finals = [r for r in results if r["status"] != "failed" and (r.get("key_numbers") or {}).get("kind") == "final"]
+    if not no_synthesis and not finals:
+        console.print("No synthesis: no edition of the programme is a final report with effects to pool.")
+    elif not no_synthesis:
+        synthesis_failed = not _run_synthesis(console, programme, out / "synthesis", out)
     write_batch_record(out, programme, results)
     tally = counts(results)
     console.print(f"{tally['built']} built, {tally['up_to_date']} up to date, {tally['failed']} failed "
@@ -123,8 +126,7 @@ def _progress(console: Any, quiet: bool, programme: Any):
     return bars()
 
 
-def _run_synthesis(console: Any, programme: Any, out: Path, results: list[dict[str, Any]] | None,
-                   reports: Path) -> bool:
+def _run_synthesis(console: Any, programme: Any, out: Path, reports: Path) -> bool:
     """Build the synthesis into ``out``; False (with the message printed) when it could not be built."""
     from via_reports.terminal import shown
     from via_reports.exceptions import ViaReportsError
@@ -156,5 +158,5 @@ def synthesis(
 
     console = _console()
     programme = load_programme(programme_file)
-    if not _run_synthesis(console, programme, out, None, reports or out.resolve().parent):
+    if not _run_synthesis(console, programme, out, reports or out.resolve().parent):
         raise typer.Exit(1)

@@ -93,6 +93,14 @@ def _line_of(node: yaml.Node | None, path: list[Any]) -> int | None:
     return line
 
 
+def _located(error: Any) -> list[Any]:
+    """Where an error points in the file: an unknown or missing key's own line, else the value's."""
+    path = list(error.absolute_path)
+    if error.validator == "additionalProperties":
+        return path + [error.message.split("'")[1]]
+    return path
+
+
 def _message(error: Any) -> str:
     where = _path_text(list(error.absolute_path)) or "programme.yaml"
     if error.validator == "additionalProperties":
@@ -118,7 +126,7 @@ def programme_problems(data: Any, node: yaml.Node | None) -> list[tuple[int | No
     if not isinstance(data, dict):
         return [(1, "programme.yaml must be a mapping with title, studies and editions")]
     validator = jsonschema.Draft202012Validator(programme_schema())
-    problems = [(_line_of(node, list(error.absolute_path)), _message(error))
+    problems = [(_line_of(node, _located(error)), _message(error))
                 for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))]
     if problems:
         return problems

@@ -87,9 +87,11 @@ def _document(programme: Programme, collected, studies, language: str):
     figures = {figure.id: figure for figure in collected.figures}
     texts = [markdown for _, markdown in collected.texts]
     synthetic = any(study.synthetic for study in studies)
-    today = dt.date(2000, 1, 1)  # no clock in a report: the same inputs give the same PDF
+    # no clock in a report (the same inputs give the same PDF): the date of the latest study report
+    dates = sorted(s.publication_date for s in studies if s.publication_date)
+    today = dt.date.fromisoformat(dates[-1]) if dates else dt.date(2000, 1, 1)
     raw = {"contract_version": 1, "report_language": language, "title": programme.title,
-           "pilot_name": programme.title, "client": programme.title, "authors": ["via-reports"], "place": "–",
+           "pilot_name": programme.title, "client": programme.title, "authors": ["via-reports"], "place": "via-reports",
            "publication_date": today.isoformat(), "study_period": {"start": today.isoformat(), "end": today.isoformat()},
            "reference_date": today.isoformat(), "waves": {"T0": {"fieldwork": [today.isoformat()] * 2}},
            "synthetic": synthetic, "publisher": {"name": "via-reports"}}

@@ -44,6 +44,8 @@ class StudyReport:
     build_key: str
     synthetic: bool
     public: bool
+    #: The report's publication date as its manifest gives it (ISO), or None.
+    publication_date: str | None = None
     #: Per outcome: the primary analysis' ancova row as published (values as text).
     rows: dict[str, dict[str, str]] = field(default_factory=dict)
     #: effects.flow.csv's rows, when the build wrote it.
@@ -83,7 +85,8 @@ def read_study(study_id: str, reports: Path, language: str, analysis: str = "pri
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["report"]
     report = StudyReport(study=study_id, folder=folder, design=manifest.get("design") or "not_recorded",
                          build_key=manifest.get("build_key", ""), synthetic=bool(manifest.get("synthetic")),
-                         public=bool(manifest.get("parameters", {}).get("public")))
+                         public=bool(manifest.get("parameters", {}).get("public")),
+                         publication_date=manifest.get("publication_date"))
     with open(folder / "figures" / "effects.outcomes.csv", encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             if row.get("analysis") == analysis and row.get("estimator") == "ancova":
