@@ -67,7 +67,7 @@ from via_reports.data.codebook import load_codebook
 from via_reports.data.loading import MAX_TEXT_BYTES
 from via_reports.exceptions import TextError
 from via_reports.figures.figure import Figure
-from via_reports.figures.public import WITHHELD_CHANGE, WITHHELD_EFFECTS, any_suppressed
+from via_reports.figures.public import WITHHELD_CHANGE, any_suppressed
 from via_reports.files import InputRefused, check_size, file_in_folder
 from via_reports.resources import templates_dir
 
@@ -212,25 +212,18 @@ class TextContext:
 
         return EffectsResults.from_figures(self.figures, self.language, self.scope["first_wave"],
                                            self.scope["last_wave"], self.scope["alpha"], self.scope["min_n"],
-                                           self.study.get("caseworkers"), self.study.get("primary_outcome"))
-
-    def _effects_withheld(self) -> bool:
-        """A public edition withholds part of the effects figures: their words would need the withheld numbers."""
-        return any(any_suppressed(figure.data) for figure_id, figure in self.figures.items()
-                   if figure_id.startswith("effects."))
+                                           self.study.get("caseworkers"), self.study.get("primary_outcome"),
+                                           self.min_cell)
 
     def effects_bottom_line(self) -> str:
+        """Per outcome also in a public edition: withheld outcomes are named (statistics v3)."""
         from via_reports.report import bottom_line
 
-        if self._effects_withheld():
-            return WITHHELD_EFFECTS[self.language].format(k=self.min_cell)
         return bottom_line.summary(self._effects(), self.language)
 
     def effects_conclusions(self) -> str:
         from via_reports.report import bottom_line
 
-        if self._effects_withheld():
-            return WITHHELD_EFFECTS[self.language].format(k=self.min_cell)
         return bottom_line.conclusions(self._effects(), self.language)
 
     def namespace(self) -> dict[str, Any]:
