@@ -168,9 +168,9 @@ class TextContext:
             rows = rows[~rows[column].astype(str).isin([str(e) for e in exclude])]
         if rows.empty:
             raise TextError(f"{figure_id} has no rows matching {where} to pick the highest from")
-        if any_suppressed(rows) and rows["suppressed"].astype(bool).all():  # nothing shown to pick from
+        if any_suppressed(rows):  # a withheld row may be the highest: no row can be named (docs/disclosure.md)
             return TopRow(code=Withheld(), label=Withheld(), count=Withheld(), percent=Withheld())
-        row = rows.loc[rows["count"].astype(float).idxmax()]  # the highest count shown
+        row = rows.loc[rows["count"].astype(float).idxmax()]
         code = str(row[column])
         code_list = CODE_LISTS.get(column)
         label = load_codebook().label(code_list, code, self.language) if code_list else code
