@@ -8,6 +8,7 @@
     .venv/bin/python scripts/benchmark.py build [--jobs 2] [--wave T1]
     .venv/bin/python scripts/benchmark.py notebooks [--wave T1]
     .venv/bin/python scripts/benchmark.py pdf [--wave T1]
+    .venv/bin/python scripts/benchmark.py formats [--wave T1] [--runs 3]   # what the Word edition adds
     .venv/bin/python scripts/benchmark.py all
 
 A script, not a timed test: machines differ, so numbers are measured and
@@ -188,6 +189,30 @@ def bench_build(jobs: int, wave: str) -> None:
                 print(f"    {stage:<28} {seconds:6.2f} s")
 
 
+def bench_formats(wave: str, jobs: int, runs: int) -> None:
+    """Cold builds (the command line, each with a new, empty cache folder) with ``pdf,html`` and with
+    ``pdf,html,docx``, taken in turns so that the machine's load falls on both alike; the median of ``runs`` each."""
+    import subprocess
+
+    command = [str(Path(sys.executable).with_name("via-reports")), "build", "--wave", wave, "--jobs", str(jobs),
+               "--quiet", "--force"]
+    times: dict[str, list[float]] = {"pdf,html": [], "pdf,html,docx": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        for run in range(runs):
+            for formats in times:
+                started = time.perf_counter()
+                cache = Path(tmp) / f"cache-{run}-{len(formats)}"
+                subprocess.run([*command, "--formats", formats, "--out", str(Path(tmp) / f"r{run}"),
+                                "--cache-dir", str(cache)], check=True)
+                times[formats].append(time.perf_counter() - started)
+    base, docx = statistics.median(times["pdf,html"]), statistics.median(times["pdf,html,docx"])
+    for formats, seconds in times.items():
+        print(f"cold build --formats {formats:<14} median {statistics.median(seconds):6.1f} s  "
+              f"(runs: {', '.join(f'{x:.1f}' for x in seconds)})")
+    print(f"the Word edition adds {docx - base:+.1f} s ({(docx / base - 1) * 100:+.0f} %); "
+          f"load average {', '.join(f'{x:.1f}' for x in __import__('os').getloadavg())}")
+
+
 def bench_notebooks(wave: str) -> None:
     """Where a chapter notebook's time goes: kernel start, imports, data, figures, chart specs."""
     import subprocess
@@ -306,7 +331,7 @@ def bench_pdf(wave: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("what", choices=["table", "million", "validation", "duplicates", "memory", "build",
-                                         "notebooks", "pdf", "all"])
+                                         "notebooks", "pdf", "formats", "all"])
     parser.add_argument("--skip-million", action="store_true", help="table: leave out the 1e6-row build")
     parser.add_argument("--scale", type=int, default=100)
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -314,6 +339,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="memory: rows of barriers.csv, comma-separated")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--wave", default="T1")
+    parser.add_argument("--runs", type=int, default=3, help="formats: cold builds of each kind")
     args = parser.parse_args(argv)
     if args.what in ("table", "all"):
         from speed_table import speed_table
@@ -335,6 +361,8 @@ def main(argv: list[str] | None = None) -> int:
         bench_build(args.jobs, args.wave)
     if args.what in ("pdf", "all"):
         bench_pdf(args.wave)
+    if args.what == "formats":
+        bench_formats(args.wave, args.jobs, args.runs)
     return 0
 
 

@@ -16,14 +16,16 @@ cd "$(dirname "$0")/.."
 # WeasyPrint's libraries; libharfbuzz-subset0 keeps embedded fonts reproducible;
 # poppler-utils (pdftotext, pdffonts) lets the tests read the PDF as a person would;
 # chromium lets them open report.html as a reader would (charts drawn under its
-# Content-Security-Policy, nothing else run).
+# Content-Security-Policy, nothing else run); chromium-driver lets Selenium drive it
+# for axe-core (tests/axe.py), and npm installs axe-core (package.json).
 DEBIAN_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libjpeg62-turbo libopenjp2-7 libffi8
-                 shared-mime-info fontconfig poppler-utils chromium)
+                 shared-mime-info fontconfig poppler-utils chromium chromium-driver)
 missing=()
 if command -v dpkg >/dev/null 2>&1; then
   for pkg in "${DEBIAN_PACKAGES[@]}"; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
   done
+  command -v npm >/dev/null 2>&1 || missing+=(npm)  # Debian's npm, unless a Node.js with its own npm is there
 fi
 if ((${#missing[@]})); then
   echo "==> apt-get install ${missing[*]}"
@@ -40,6 +42,11 @@ fi
 echo "==> installing via-reports and its dependencies into .venv"
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e ".[test]"
+
+echo "==> installing axe-core (pinned in package.json) into node_modules/ for the accessibility tests"
+if [ ! -f node_modules/axe-core/axe.min.js ] || ! grep -q "\"version\": \"$(sed -n 's/.*"axe-core": "\([^"]*\)".*/\1/p' package.json)\"" node_modules/axe-core/package.json; then
+  npm install --no-audit --no-fund --ignore-scripts --loglevel=error
+fi
 
 echo "==> registering the Jupyter kernel 'via-reports'"
 # For papermill and JupyterLab; it runs .venv's Python with its own log kept quiet.

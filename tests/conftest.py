@@ -114,9 +114,10 @@ def edition(made_once, demo_data):
             if dataset == "tiny":
                 data = write_dataset(folder / "data", *tiny_tables())
                 options = BuildOptions(data_dir=data, out=folder / "report", wave=wave, language=language, min_n=2)
-            else:
+            else:  # every format: tests/test_docx.py reads the demo's Word editions
                 data = demo_data if wave == "T2" else None
-                options = BuildOptions(data_dir=data, out=folder / "report", wave=wave, language=language)
+                options = BuildOptions(data_dir=data, out=folder / "report", wave=wave, language=language,
+                                       formats=["pdf", "html", "docx"])
             build_report(options)
         return build
 
@@ -138,3 +139,26 @@ def demo_report(edition):
 def final(edition):
     """The final report of the demo data (T0-T2), built once."""
     return edition("demo", "T2")
+
+
+@pytest.fixture(scope="session")
+def public_edition(made_once):
+    """``public_edition(wave, language)``: the demo's public edition (k = 5) in every format, built once per run."""
+    from via_reports.report.build import BuildOptions, build_report
+
+    def built(wave: str, language: str) -> Path:
+        return made_once(f"demo-public-{wave}-{language}", lambda folder: build_report(BuildOptions(
+            out=folder / "report", wave=wave, language=language, public=True,
+            formats=["pdf", "html", "docx"]))) / "report"
+
+    return built
+
+
+@pytest.fixture(scope="session")
+def any_edition(edition, public_edition):
+    """``any_edition("demo-T1-nl")`` or ``any_edition("public-T2-en")``: a demo edition in every format."""
+    def built(name: str) -> Path:
+        kind, wave, language = name.split("-")
+        return edition("demo", wave, language) if kind == "demo" else public_edition(wave, language)
+
+    return built

@@ -189,7 +189,7 @@ def test_the_renderer_process_ends_at_once_idle_or_busy(tmp_path):
         return next(iter(renderer.pool._processes.values()))
 
     renderer = Renderer(parallel=True)
-    renderer.render(lambda: None, os.getpid, {})
+    renderer.render([("pdf", False, lambda: None), ("html", True, os.getpid)], {})
     process = worker(renderer)
     renderer.close()
     assert process.exitcode == -9  # killed: left to end by itself, it exits with 0
@@ -207,7 +207,7 @@ def test_the_renderer_process_ends_at_once_idle_or_busy(tmp_path):
     renderer = Renderer(parallel=True)
     started = time.perf_counter()
     with pytest.raises(KeyboardInterrupt):
-        renderer.render(failing_pdf, functools.partial(time.sleep, 30), {})
+        renderer.render([("html", True, functools.partial(time.sleep, 30)), ("pdf", False, failing_pdf)], {})
     assert time.perf_counter() - started < 10 and renderer.pool is None  # not the HTML's 30 s
 
 

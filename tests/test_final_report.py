@@ -15,7 +15,7 @@ from via_reports.report.build import BuildOptions, build_report
 
 pytestmark = pytest.mark.slow
 
-OUTCOMES = ["any_participation", "paid_work", "paid_work_or_exit", "volunteer_work", "ease_society_difficult",
+OUTCOMES = ["any_participation", "paid_work", "volunteer_work", "ease_society_difficult",
             "ease_paid_work_difficult", "self_rated_health", "enough_social_contacts", "discrimination_experienced",
             "job_search_hours"]
 EDUCATION_LOW = ("none", "primary", "vmbo", "mbo1")
@@ -33,9 +33,8 @@ def outcome_values(responses: pd.DataFrame, outcome: str) -> pd.Series:
     if outcome == "any_participation":
         parts = [boolean(c) for c in ("paid_work", "unpaid_work", "volunteer_work", "education")]
         return pd.concat(parts, axis=1).max(axis=1)
-    if outcome in ("paid_work", "paid_work_or_exit", "volunteer_work", "enough_social_contacts",
-                   "discrimination_experienced"):
-        return boolean("paid_work" if outcome == "paid_work_or_exit" else outcome)
+    if outcome in ("paid_work", "volunteer_work", "enough_social_contacts", "discrimination_experienced"):
+        return boolean(outcome)
     if outcome.endswith("_difficult"):
         ease = pd.to_numeric(responses[outcome.removesuffix("_difficult")], errors="coerce")
         return (ease >= 4).astype(float).where(ease.notna())
@@ -63,7 +62,7 @@ def person_frames(folder) -> dict[str, pd.DataFrame]:
         values = responses.assign(value=outcome_values(responses, outcome)).pivot(
             index="participant_id", columns="wave", values="value").reindex(people.index)
         y2 = values["T2"].copy()
-        if outcome == "paid_work_or_exit":
+        if outcome in ("paid_work", "any_participation"):  # statistics v3: leaving for work settles both
             y2[y2.index.isin(left_for_work)] = 1.0
         frames[outcome] = base.assign(y0=values["T0"], y2=y2)
     return frames

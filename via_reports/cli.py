@@ -15,6 +15,7 @@ panels show a value placeholder (``<bool>``) even for flags, which take none.
 from __future__ import annotations
 
 import gc
+import re
 import signal
 import sys
 import time
@@ -178,6 +179,13 @@ def demo_data(
                   f"({len(result.tables['participants'])} participants, synthetic).")
 
 
+def whole_number(text: str) -> int:
+    """An integer option as written: "2.0" is refused (typer would take it as 2), as in report.yaml."""
+    if not re.fullmatch(r"[+-]?[0-9]+", str(text).strip()):
+        raise typer.BadParameter(f"{text!r} is not a whole number")
+    return int(text)
+
+
 def _default(name: str, otherwise: str | None = None) -> str:
     """How the help names an option's default: the dataset's report.yaml, else the package's."""
     return f"default: {REPORT_FILE}'s, else {otherwise or DEFAULT_OPTIONS[name]}"
@@ -197,7 +205,19 @@ PublicOption = Annotated[Optional[bool], typer.Option(
     "--public", help="A public edition: no count from 1 to K-1, nor one that totals give away "
                      f"({_default('public', 'internal')}; public: true in study.yaml makes it public too).")]
 MinCellOption = Annotated[Optional[int], typer.Option(
-    "--min-cell", metavar="K", help=f"Threshold of a public edition, at least 2 ({_default('min_cell')}).")]
+    "--min-cell", metavar="K", parser=whole_number, help=f"Threshold of a public edition, at least 2; given, it makes the edition "
+                                    f"public ({_default('min_cell')}).")]
+InternalOption = Annotated[bool, typer.Option(
+    "--internal", help="The internal edition, even when report.yaml or study.yaml says public: true "
+                       "(recorded in the provenance); not with --public or --min-cell.")]
+FormatsOption = Annotated[Optional[str], typer.Option(
+    "--formats", metavar="pdf,html,docx",
+    help=f"The files to write, comma-separated: pdf, html, docx ({_default('formats', 'pdf,html')}).")]
+
+
+def _format_list(formats: str | None) -> list[str] | None:
+    """``--formats pdf,docx`` as the list report.yaml would give (its names are checked with the options)."""
+    return None if formats is None else [name.strip() for name in formats.split(",") if name.strip()]
 
 
 @app.command()
@@ -211,13 +231,15 @@ def build(
     language: LanguageOption = None,
     theme: ThemeOption = None,
     jobs: Annotated[Optional[int], typer.Option(
-        "--jobs", "-j", metavar="N", help=f"Chapters run in parallel ({_default('jobs')}).")] = None,
+        "--jobs", "-j", metavar="N", parser=whole_number, help=f"Chapters run in parallel ({_default('jobs')}).")] = None,
     min_n: Annotated[Optional[int], typer.Option(
-        "--min-n", metavar="N", help=f"Fewest users for an instrument's satisfaction figure ({_default('min_n')}).")] = None,
+        "--min-n", metavar="N", parser=whole_number, help=f"Fewest users for an instrument's satisfaction figure ({_default('min_n')}).")] = None,
     alpha: Annotated[Optional[float], typer.Option(
         "--alpha", metavar="P", help=f"Significance threshold of the statistical tests ({_default('alpha')}).")] = None,
     public: PublicOption = None,
     min_cell: MinCellOption = None,
+    internal: InternalOption = False,
+    formats: FormatsOption = None,
     timeout: Annotated[float, typer.Option(
         "--timeout", metavar="SECONDS", min=1, max=86_400,
         help="Seconds one notebook cell may run before its chapter counts as hung (600).")] = CELL_TIMEOUT,
@@ -242,7 +264,7 @@ def build(
     console = _console(quiet)
     options = BuildOptions(data_dir=data_dir, out=out, wave=wave, kind=kind, language=language, theme=theme,
                            jobs=jobs, min_n=min_n, alpha=alpha, public=public, min_cell=min_cell,
-                           timeout=timeout, force=force, cache_dir=cache_dir,
+                           internal=internal, formats=_format_list(formats), timeout=timeout, force=force, cache_dir=cache_dir,
                            cache=not no_cache, isolated=isolated)
     inputs = BuildInputs(options.resolved())  # a wrong option: exit 2 before any work
     check_build_paths(out, inputs.options.cache_folder, inputs.data_dir)  # no kernel starts for a refused path
@@ -408,6 +430,7 @@ def preview(
     theme: ThemeOption = None,
     public: PublicOption = None,
     min_cell: MinCellOption = None,
+    internal: InternalOption = False,
 ) -> None:
     """Build, serve report.html on 127.0.0.1 and rebuild whenever the data, texts or theme change."""
     from via_reports.preview import preview as serve
@@ -415,13 +438,21 @@ def preview(
 
     console = _console()
     options = BuildOptions(data_dir=data_dir, out=out, wave=wave, kind=kind, language=language, theme=theme,
-                           public=public, min_cell=min_cell)
+                           public=public, min_cell=min_cell, internal=internal)
     resolved = options.resolved()  # a wrong option: exit 2 before anything is served
     check_build_paths(resolved.out, resolved.cache_folder, resolved.data_dir)  # nor a report in a data folder
     # Ctrl-C stops the preview, also when the process that started it ignores SIGINT
     # (a background job of a shell, a test runner): an ignored signal is inherited.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     serve(options, port, lambda message: console.print(shown(message)))
+
+
+# The programme level (via_reports/programme/): a layer above the build, its commands registered here.
+from via_reports.programme import commands as _programme  # noqa: E402 - after the app they are added to
+
+app.command("demo-programme")(_programme.demo_programme)
+app.command("batch")(_programme.batch)
+app.command("synthesis")(_programme.synthesis)
 
 
 def _stop_on_sigterm(signum: int, frame: object) -> None:

@@ -11,7 +11,7 @@ at T0), each with the standardised mean difference::
 - :func:`nonresponse_table` (figure ``effects.nonresponse``): per group,
   those who answered T2 against those who did not, leaving out whoever left
   for paid work by the end of T2's fieldwork without answering (they count as
-  successes in ``paid_work_or_exit``, not as drop-outs).
+  successes in ``paid_work`` and ``any_participation``, not as drop-outs).
 
 An |smd| above :data:`IMBALANCE` is an imbalance the text names.
 """

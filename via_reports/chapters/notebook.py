@@ -28,7 +28,6 @@ executed notebook shows it in ``jupyter nbconvert --to html`` and on GitHub.
 from __future__ import annotations
 
 import ast
-import base64
 import fcntl
 import json
 import os
@@ -48,6 +47,8 @@ from via_reports.chapters.registry import (
     figure_spec,
 )
 from via_reports.data.dataset import Dataset
+from via_reports.edition import is_public
+from via_reports.options import DEFAULT_OPTIONS
 from via_reports.data.snapshot import validated_dataset
 from via_reports.exceptions import ContractError, ParameterError
 from via_reports.output_paths import refuse_in_data_folder
@@ -182,12 +183,19 @@ class ChapterRun:
         chapter_spec(chapter)
         output_dir = Path(values["output_dir"]) if values["output_dir"] else DEFAULT_OUTPUT_DIR
         refuse_in_data_folder(output_dir, values["data_dir"], what="the output folder", option="output_dir")
+        # a threshold given (papermill -p min_cell K, or changed by hand) asks for a public edition
+        threshold = "min_cell" in injected_parameters(namespace.get("In") or []) \
+            or values["min_cell"] != DEFAULT_OPTIONS["min_cell"]
+        if values["internal"] and (threshold or values["public"]):
+            given = "public" if values["public"] else "min_cell"
+            raise ParameterError(f"internal and {given} contradict each other: internal is the internal edition, "
+                                 f"{given} asks for a public one; give one of them")
         try:
             dataset = validated_dataset(values["data_dir"] or "", values["language"] or "")
         except ContractError as error:
             _display_violations(error)
             raise
-        public = values["public"] or dataset.study.get("public") is True
+        public = is_public(values["public"] or threshold, values["internal"], dataset.study)
         scope = Scope.for_wave(dataset, values["wave"] or None, language=values["language"] or None,
                                min_n=int(values["min_n"]), alpha=float(values["alpha"]),
                                kind=values["kind"] or None, min_cell=values["min_cell"] if public else None)
@@ -276,8 +284,8 @@ class ChapterRun:
     def _display_figure(self, figure: Figure) -> None:
         from IPython.display import Markdown, display
 
-        from via_reports.render.cache import chart_svg, kernel_cache
-        from via_reports.render.svg import svg_to_png, with_fallback_fonts
+        from via_reports.render.cache import chart_png, chart_svg, kernel_cache
+        from via_reports.render.svg import with_fallback_fonts
 
         spec = figure.chart.to_dict()
         theme = self.theme
@@ -286,7 +294,7 @@ class ChapterRun:
         bundle = {
             MIME_VEGA_LITE: with_fallback_fonts(spec, family),
             "image/svg+xml": with_fallback_fonts(svg, family),
-            "image/png": base64.b64encode(svg_to_png(svg)).decode("ascii"),
+            "image/png": chart_png(svg, theme, kernel_cache()),  # the Word edition's picture too
             "text/plain": figure.caption(),
             MIME_FIGURE: figure_payload(figure, spec),
         }

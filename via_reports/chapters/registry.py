@@ -244,6 +244,7 @@ NOTEBOOK_PARAMETERS: tuple[Parameter, ...] = (
     Parameter("theme", DEFAULT_OPTIONS["theme"], "chart colours and font: a theme under templates/pdf/themes"),
     Parameter("public", DEFAULT_OPTIONS["public"], "a public edition: no count below min_cell (docs/disclosure.md)"),
     Parameter("min_cell", DEFAULT_OPTIONS["min_cell"], "threshold of a public edition"),
+    Parameter("internal", False, "the internal edition, even when study.yaml says public: true"),
 )
 
 

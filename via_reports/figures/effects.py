@@ -161,7 +161,7 @@ def _means_panel(frame: pd.DataFrame, unit_code: str, results: EffectsResults, s
         tooltip=["group:N", "wave:O", alt.Tooltip("value:Q", format=".1f"), "n:Q"],
     ).properties(width=130, height=90)
     return chart.facet(facet=alt.Facet("outcome:N", sort=outcomes, title=None,
-                                       header=alt.Header(labelFontSize=style.font_size - 2, labelLimit=175)),
+                                       header=alt.Header(labelFontSize=style.font_size, labelLimit=175)),
                        columns=4)
 
 

@@ -302,7 +302,7 @@ def outcomes_text(results: EffectsResults) -> list[str]:
 def balance_items(results: EffectsResults, rows: pd.DataFrame, first: str, second: str,
                    template: str, limit: int | None = None) -> list[str]:
     """'betaald werk (0% tegen 12%; −0,51)' for the most imbalanced rows (|smd| > 0.1), largest first."""
-    rows = rows[(rows["smd"].abs() > IMBALANCE) & (rows["characteristic"] != "paid_work_or_exit")]
+    rows = rows[rows["smd"].abs() > IMBALANCE]
     rows = rows.reindex(rows["smd"].abs().sort_values(ascending=False, kind="mergesort").index)
     if limit is not None:
         rows = rows.head(limit)

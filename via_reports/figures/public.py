@@ -27,6 +27,7 @@ from via_reports.analysis.disclosure import MARKER, is_small, suppress
 from via_reports.analysis.effects import OUTCOMES, is_binary
 from via_reports.figures.common import HEADERS
 from via_reports.figures.figure import Figure
+from via_reports.figures.public_box import public_box_plot, statistics_of_internal
 
 #: The note under every figure of a public edition in which something is withheld.
 WITHHELD_NOTE = {
@@ -44,10 +45,6 @@ WITHHELD_TEXT = {
 WITHHELD_FIGURE = {
     "nl": "Deze figuur gaat over minder dan {k} personen en wordt in de openbare editie niet getoond.",
     "en": "This figure is about fewer than {k} people and is not shown in the public edition.",
-}
-OUTLIERS_LEFT_OUT = {
-    "nl": "De uitschieters (waarden van één persoon) zijn in de openbare editie weggelaten.",
-    "en": "The outliers (values of a single person) are left out of the public edition.",
 }
 
 #: What ``change()`` says when a public edition withholds the test (a cell of 1 to k−1 people).
@@ -83,6 +80,10 @@ class CountRule:
     binary: bool = False
     by: tuple[str, ...] = ()
     dims: tuple[str, ...] = ()
+    #: Statistics computed from the cells of several rows (a test's p-value): withheld in every row of
+    #: the rows with equal ``derived_by`` values as soon as one of them is withheld (docs/disclosure.md).
+    derived: tuple[str, ...] = ()
+    derived_by: tuple[str, ...] = ()
 
 
 #: Per figure id (or id prefix ending in "."): the totals a reader knows.
@@ -101,7 +102,8 @@ COUNT_RULES: dict[str, CountRule] = {
     "barriers.ease_paid_work": CountRule(by=("wave",), dims=("answer",)),
     "barriers.by_wave": CountRule(binary=True),
     "satisfaction.": CountRule(dims=("answer",)),
-    "effects.exit_paid_work": CountRule(binary=True),
+    # Fisher's p of an analysis is computed from both groups' counts: a withheld count withholds it
+    "effects.exit_paid_work": CountRule(binary=True, derived=("p_value",), derived_by=("analysis",)),
 }
 
 
@@ -159,18 +161,46 @@ def _public_counts(figure: Figure, k: int) -> tuple[pd.DataFrame, list[bool], bo
     small_n = data["n"].map(lambda n: is_small(n, k))
     data["n"] = data["n"].astype("Int64").mask(small_n)
     data["suppressed"] = withheld
+    if rule.derived:
+        derived = derived_withheld(data, rule)
+        for column in rule.derived:
+            data[column] = data[column].astype("float64").mask(derived)
+        data["suppressed"] = list(flags | derived)
     return data, withheld, whole
 
 
+def derived_withheld(data: pd.DataFrame, rule: CountRule) -> pd.Series:
+    """Per row: is a statistic computed from its group's cells withheld (a cell of the group is)?"""
+    flags = data["suppressed"].astype(bool)
+    if not rule.derived_by:
+        return pd.Series(bool(flags.any()), index=data.index)
+    return flags.groupby([data[c] for c in rule.derived_by], sort=False).transform("any").astype(bool)
+
+
 def _count_table(figure: Figure, withheld: list[bool], data: pd.DataFrame) -> pd.DataFrame:
-    """The appendix table with the marker in every withheld cell (its rows are the data's rows)."""
+    """The appendix table with the marker in every withheld cell (its rows are the data's rows).
+
+    A column is found by its header (``Aantal``, ``Percentage``, ``n``); a
+    figure with headers of its own (the effects chapter's) has its table's
+    columns in the order of its data, and is read by position.
+    """
     table = figure.display_table.copy().reset_index(drop=True)
     language = figure.language
-    for column, hidden in (("count", withheld), ("percent", withheld), ("n", list(data["n"].isna()))):
-        header = HEADERS[column][language]
-        if header in table.columns:
-            table[header] = table[header].astype(object)
-            table.loc[hidden, header] = MARKER
+    rule = count_rule(figure.id)
+    by_position = dict(zip(figure.data.columns, table.columns)) if len(table.columns) == len(figure.data.columns) \
+        else {}
+    hidden_values = [data[c].isna() & figure.data[c].notna() for c in rule.derived] if rule else []
+    columns = [("count", withheld), ("percent", withheld), ("n", list(data["n"].isna())),
+               *zip(rule.derived if rule else (), (list(h) for h in hidden_values))]
+    for column, hidden in columns:
+        header = HEADERS[column][language] if column in HEADERS else None
+        header = header if header in table.columns else by_position.get(column)
+        if header is None:
+            if any(hidden):
+                raise KeyError(f"{figure.id}: no column of its table shows {column}; name it in figures/public.py")
+            continue
+        table[header] = table[header].astype(object)
+        table.loc[hidden, header] = MARKER
     return table
 
 
@@ -279,8 +309,8 @@ def public_figure(figure: Figure, k: int) -> Figure:
     """``figure`` as the public edition with threshold ``k`` shows it."""
     figure_id = figure.id
     whole = False
-    if figure_id.startswith("participants.years_"):
-        return _public_box_plot(figure, k)
+    if figure_id.startswith("participants.years_"):  # made public by its own function, which has the values
+        return figure if figure.min_cell == k else public_box_plot(figure, statistics_of_internal(figure, k), k)
     if figure_id == "effects.attrition":
         cells, margins = _attrition_margins(figure.data)
         result = suppress(cells, margins, k)
@@ -342,27 +372,6 @@ def _public_n_label(n_label: str | None, k: int) -> str | None:
     if n_label is None:
         return None
     return _N_IN_LABEL.sub(lambda m: f"n<{k}" if is_small(int(m.group(1)), k) else m.group(0), n_label)
-
-
-def _public_box_plot(figure: Figure, k: int) -> Figure:
-    """A box plot of k people or more without its outliers; below k people, withheld."""
-    data = figure.data[figure.data["statistic"] != "outlier"].drop(columns="count").reset_index(drop=True)
-    notes = list(figure.notes)
-    withheld = is_small(figure.n, k)
-    if withheld:
-        data = data.assign(value=np.nan, n=pd.array([pd.NA] * len(data), dtype="Int64"))
-        notes.append(WITHHELD_FIGURE[figure.language].format(k=k))
-    elif len(data) < len(figure.data):
-        notes.append(OUTLIERS_LEFT_OUT[figure.language])
-    data = data.assign(suppressed=withheld)
-    kept = len(data)
-    table = figure.display_table.iloc[:kept].drop(columns=HEADERS["count"][figure.language], errors="ignore")
-    table = table.reset_index(drop=True)
-    if withheld:
-        value = HEADERS["value"][figure.language]
-        table[value] = MARKER
-        table[HEADERS["n"][figure.language]] = MARKER
-    return _finish(figure, data, table, [withheld] * kept, notes, k)
 
 
 def _generic_table(figure: Figure, data: pd.DataFrame, withheld: list[bool]) -> pd.DataFrame:
@@ -456,7 +465,9 @@ def _plain(value: Any) -> Any:
 
 def _alt_text(figure: Figure, table: pd.DataFrame) -> str:
     """The text alternative of the public figure: its table, row by row."""
-    head = figure.alt_text.split(". ", 1)[0]
+    # only the kind of chart of the internal alt text ("Staafdiagram"): what follows it holds the internal numbers
+    head = re.split(r"[.,:;(]", figure.alt_text, maxsplit=1)[0].strip()
+    head = head if head and not any(c.isdigit() for c in head) else figure.title
     rows = ["; ".join(f"{column} {value}" for column, value in zip(table.columns, record))
             for record in table.astype(str).itertuples(index=False, name=None)]
     return f"{head}. " + " | ".join(rows) + "."

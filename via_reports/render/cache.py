@@ -116,3 +116,20 @@ def chart_svg(spec: dict, theme: Theme, language: str, cache: RenderCache) -> st
 
     parts = [language, theme_fonts_hash(theme), vlc.__version__, json.dumps(spec, sort_keys=True, default=str)]
     return cache.get("svg", parts, lambda: render_svg(spec, theme, language=language))
+
+
+def chart_png(svg: str, theme: Theme, cache: RenderCache, scale: float = 1.5) -> str:
+    """A chart's SVG as PNG (base64), ``scale`` pixels per SVG unit, kept in ``cache`` by the SVG, the
+    theme's fonts, the scale and the vl-convert version: the notebooks show it, the Word edition uses it."""
+    import base64
+
+    import vl_convert as vlc
+
+    from via_reports.render.svg import register_fonts, svg_to_png
+
+    def make() -> str:
+        register_fonts(theme)  # the SVG names the theme's fonts; vl-convert draws the text with them
+        return base64.b64encode(svg_to_png(svg, scale=scale)).decode("ascii")
+
+    parts = [hashlib.sha256(svg.encode("utf-8")).hexdigest(), theme_fonts_hash(theme), str(scale), vlc.__version__]
+    return cache.get("png", parts, make)

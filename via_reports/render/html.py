@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from via_reports.options import DEFAULT_OPTIONS
 from via_reports.render.assemble import RenderResult, figure_svgs, jinja, page_context, pinned_source_date
+from via_reports.render.html_access import for_screen
 from via_reports.render.cache import RenderCache, font_file_hash
 from via_reports.render.chart_words import interactive_spec
 from via_reports.render.labels import labels_for, pdf_templates_dir
@@ -171,6 +172,9 @@ def interactive_html(doc: ReportDocument, theme: Theme, numbering: Numbering,
     cache = cache or RenderCache(None)
     svgs = svgs if svgs is not None else figure_svgs(doc, theme, cache)
     context = page_context(doc, theme, numbering, "html", svgs)
+    for part in [context["summary"], *context["chapters"], *context["appendices"]]:
+        if part is not None:  # focusable, named scroll boxes for tables and charts
+            part.body = Markup(for_screen(str(part.body), context["labels"]))
     context["css"] = Markup(_css_inline_fonts(theme, context, cache))
     for key, path in (("logo_uri", theme.logo), ("cover_image_uri", theme.cover_image)):
         context[key] = _data_uri(path) if path else None
@@ -181,6 +185,9 @@ def interactive_html(doc: ReportDocument, theme: Theme, numbering: Numbering,
     ]
     context["vega_bundle"] = Markup(_script_safe(vega_embed_bundle(cache)))
     context["locale"] = Markup(_script_json(_d3_locale(doc.language)))
+    labels = context["labels"]
+    context["chart_words"] = Markup(_script_json({"actions": labels["chart_actions"], "svg": labels["chart_save_svg"],
+                                                  "png": labels["chart_save_png"]}))
     context["csp"] = _CSP_PLACEHOLDER
     page = jinja().get_template("interactive.html.j2").render(**context)
     return page.replace(_CSP_PLACEHOLDER, content_security_policy(page), 1)

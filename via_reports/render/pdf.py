@@ -46,6 +46,8 @@ from via_reports.render.assemble import (
 )
 from via_reports.render.cache import RenderCache, theme_files_hash
 from via_reports.render.labels import pdf_templates_dir
+from via_reports.render.pdf_ua import VERSION as UA_FIXES
+from via_reports.render.pdf_ua import make_accessible
 from via_reports.report.document import (
     Numbering,
     ReportDocument,
@@ -353,7 +355,7 @@ def _lay_out_part(html: str, setup: _WeasyPrint, theme_files: str, cache: Render
     from importlib.metadata import version
 
     key = [hashlib.sha256(html.encode("utf-8")).hexdigest(), hashlib.sha256(setup.css.encode("utf-8")).hexdigest(),
-           version("weasyprint"), theme_files, PDF_VARIANT]
+           version("weasyprint"), theme_files, PDF_VARIANT, UA_FIXES]
 
     def make() -> str:
         pdf, pages, anchors = _weasyprint_part(html, setup)
@@ -376,7 +378,7 @@ def _weasyprint_part(html: str, setup: _WeasyPrint) -> tuple[bytes, int, dict[st
                 stylesheets=[setup.stylesheet], font_config=setup.font_config, pdf_variant=PDF_VARIANT)
             _refuse_attachments(document)
             identifier = hashlib.sha256(_normalise_paths(html, theme).encode("utf-8")).hexdigest()[:32]
-            pdf = _write_pdf(document, identifier)
+            pdf = make_accessible(_write_pdf(document, identifier))
             _check_document_fonts(document, theme)
         except FatalURLFetchingError as error:
             raise RenderError(f"a resource of the report could not be loaded: {error}") from error

@@ -1,4 +1,4 @@
-"""The build's render: the PDF in the build's process, the HTML beside it in a second one.
+"""The build's render: the PDF in the build's process, the HTML (and the Word edition) beside it in a second one.
 
 The second process is made ready while the chapters run, so the render does
 not wait for its start-up (:class:`Renderer`): it is spawned once the data
@@ -136,23 +136,28 @@ class Renderer:
             self.pool.shutdown(wait=False, cancel_futures=True)  # it never started a process
             self.pool = None
 
-    def render(self, pdf: Callable[[], Any], html: Callable[[], Any], timings: dict[str, float]) -> None:
-        """``pdf()`` here and ``html()`` (picklable) in the second process at once, or one after the other."""
+    def render(self, tasks: list[tuple[str, bool, Callable[[], Any]]], timings: dict[str, float]) -> None:
+        """Each output format's task ``(name, may run in the second process, task)``: those that may
+        (picklable) go to the second process in order while the others run here, or all here in order."""
         if self.pool is None:
-            timings["pdf"], timings["html"] = _timed(pdf), _timed(html)
+            for name, _, task in tasks:
+                timings[name] = _timed(task)
             return
         started = time.perf_counter()
-        html_done = self.pool.submit(html)  # after the fonts: one worker, tasks in order
+        elsewhere = [(name, self.pool.submit(task)) for name, second, task in tasks if second]  # in order
         try:
-            timings["pdf"] = _timed(pdf)
-            html_done.result()
+            for name, second, task in tasks:
+                if not second:
+                    timings[name] = _timed(task)
+            for name, done in elsewhere:
+                done.result()
+                timings[f"{name} (second process)"] = time.perf_counter() - started
         except BaseException:
-            # The HTML is written into the staging folder, which the build removes when the render
+            # The files are written into the staging folder, which the build removes when the render
             # failed or Ctrl-C stopped it: the second process ends first, so nothing is written
-            # there after, and the build does not wait for an HTML that nobody will read.
+            # there after, and the build does not wait for a file that nobody will read.
             self.close()
             raise
-        timings["html (second process)"] = time.perf_counter() - started
 
     def close(self) -> None:
         """End the second process at once, also in the middle of a task.

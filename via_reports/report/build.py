@@ -38,14 +38,17 @@ from pathlib import Path
 from typing import Any
 
 from via_reports import __version__
+from via_reports.analysis.design import recorded_design
 from via_reports.analysis.scope import Scope
 from via_reports.chapters.collect import CollectedChapter
 from via_reports.chapters.registry import TEXT_APPENDICES, chapters_for, computed_chapters
 from via_reports.data.dataset import Dataset, load_dataset
 from via_reports.data.validation import Violation
+from via_reports.edition import is_public
 from via_reports.exceptions import ContractError, ParameterError, RenderError
 from via_reports.files import current_umask, process_is_alive
 from via_reports.fingerprints import file_hash
+from via_reports.formats import chosen_formats
 from via_reports.memory import return_freed_memory
 from via_reports.output_paths import check_build_paths, is_device_fault, write_failure, writing
 from via_reports.report.chapter_runs import ChapterRuns, Progress
@@ -158,7 +161,8 @@ def _provenance(dataset: Dataset, scope: Scope, options: BuildOptions) -> dict[s
         "data": None if dataset.is_demo else Path(dataset.folder).name,  # None: the built-in demo data
         "parameters": {"wave": scope.last_wave, "kind": scope.kind, "language": scope.language,
                        "min_n": scope.min_n, "alpha": scope.alpha, "theme": Path(options.theme).name,
-                       **({"public": True, "min_cell": scope.min_cell} if scope.public else {})},
+                       **({"public": True, "min_cell": scope.min_cell} if scope.public else {}),
+                       **({"internal": True} if options.internal else {})},
         "publication_date": _study_for_report(dataset.study, scope).publication_date.isoformat(),
     }
 
@@ -230,7 +234,7 @@ def _build(inputs: BuildInputs, out: Path, data_dir: Path | None, theme, rendere
         started = time.perf_counter()
         dataset = load_dataset(data_dir, options.language)  # ContractError: nothing written yet
         return_freed_memory(runs.data_bytes)  # validation's temporary frames: gone, their pages still held
-        public = options.public or dataset.study.get("public") is True
+        public = is_public(options.public, options.internal, dataset.study)
         scope = Scope.for_wave(dataset, options.wave, language=options.language, min_n=options.min_n,
                                alpha=options.alpha, kind=options.kind, min_cell=options.min_cell if public else None)
         timings["validation"] = time.perf_counter() - started
@@ -257,7 +261,10 @@ def _build(inputs: BuildInputs, out: Path, data_dir: Path | None, theme, rendere
         parameters = {"data_dir": str(data_dir) if data_dir else "", "wave": scope.last_wave,
                       "output_dir": str(staging), "language": scope.language, "min_n": scope.min_n,
                       "alpha": scope.alpha, "kind": scope.kind, "theme": theme_parameter(options.theme),
-                      "public": scope.public, "min_cell": options.min_cell}
+                      "public": scope.public,
+                      # a threshold asks a notebook for a public edition: given only to a public one
+                      **({"min_cell": options.min_cell} if scope.public else {}),
+                      **({"internal": True} if options.internal else {})}
         try:
             # While the kernels work, their snapshot is the only copy of the rows: a large
             # dataset is not held twice (here and in a kernel). The texts need it back after.
@@ -310,7 +317,7 @@ def _build(inputs: BuildInputs, out: Path, data_dir: Path | None, theme, rendere
 
         (staging / ".manifest.lock").unlink(missing_ok=True)
         settle_notebook_paths(staging, out, data_dir, theme_parameter(options.theme))  # no local folder named
-        _write_manifest(staging, document, numbering, key)
+        _write_manifest(staging, document, numbering, key, options.formats, recorded_design(dataset.participants))
         _move_into_place(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -322,7 +329,8 @@ def _build(inputs: BuildInputs, out: Path, data_dir: Path | None, theme, rendere
 
 
 def _render(document, theme, staging: Path, options: BuildOptions, renderer, timings: dict[str, float]) -> None:
-    """The charts once (SVGs, cached by content), then report.pdf and report.html from them.
+    """The charts once (SVGs, cached by content), then each format the build asks for from them
+    (report.pdf, report.html, report.docx: :data:`via_reports.formats.FORMATS`).
 
     With ``jobs`` > 1 the HTML renders in the renderer's second process meanwhile
     (:class:`~via_reports.render.process.Renderer`). That process dies with the build
@@ -330,7 +338,7 @@ def _render(document, theme, staging: Path, options: BuildOptions, renderer, tim
     """
     from functools import partial
 
-    from via_reports.render import render_html, render_pdf
+    from via_reports.formats import chosen_formats, render_format
     from via_reports.render.assemble import figure_svgs
     from via_reports.render.cache import RenderCache
 
@@ -338,29 +346,33 @@ def _render(document, theme, staging: Path, options: BuildOptions, renderer, tim
     started = time.perf_counter()
     svgs = figure_svgs(document, theme, cache)
     timings["charts"] = time.perf_counter() - started
-    pdf = partial(render_pdf, document, theme, staging / "report.pdf", svgs=svgs, cache=cache)
-    html = partial(render_html, document, theme, staging / "report.html", svgs=svgs, cache=cache)
+    tasks = [(chosen.name, chosen.second_process, partial(render_format, chosen.name, document, theme, staging,
+                                                          svgs, cache))
+             for chosen in chosen_formats(options.formats)]
     # WeasyPrint makes objects by the million, and Python's collector then walks every object of the
     # process again and again: the libraries, the data, the chapters' notebooks. Frozen, they are left
     # out; the PDF of the demo takes 3.5 s instead of 4.1 s. (Unfrozen after: a preview builds again.)
     frozen_already = gc.get_freeze_count() > 0  # by a program that builds reports: its objects stay frozen
     gc.freeze()
     try:
-        renderer.render(pdf, html, timings)
+        renderer.render(tasks, timings)
     finally:
         if not frozen_already:
             gc.unfreeze()
 
 
-def _write_manifest(staging: Path, document, numbering, key: str) -> None:
-    """manifest.json: the report, its figures, and every file the build wrote with its SHA-256."""
+def _write_manifest(staging: Path, document, numbering, key: str, formats: list[str] | None, design: str) -> None:
+    """manifest.json: the report, its figures, and every file the build wrote with its SHA-256.
+
+    ``design``: how the groups were formed (:mod:`via_reports.analysis.design`), for a synthesis across studies.
+    """
     outputs = {str(p.relative_to(staging)): file_hash(p) for p in sorted(staging.rglob("*"))
                if p.is_file() and p != staging / "manifest.json"}  # the chapters' own entries are replaced here
     manifest = {
         "report": {"kind": document.kind, "language": document.language, "title": document.title,
                    "subtitle": document.subtitle, "synthetic": document.synthetic, **document.provenance,
-                   "build_key": key},
-        "files": ["report.pdf", "report.html"],
+                   "design": design, "build_key": key},
+        "files": [name for chosen in chosen_formats(formats) for name in chosen.manifest_entries()],
         "figures": numbering.manifest(document),
         "outputs": outputs,
     }

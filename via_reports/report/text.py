@@ -61,7 +61,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 import pandas as pd
 
-from via_reports.analysis.disclosure import Withheld, is_small
+from via_reports.analysis.disclosure import MARKER, Withheld, is_small
 from via_reports.analysis.formatting import format_count, format_number, whole_percent
 from via_reports.data.codebook import load_codebook
 from via_reports.data.loading import MAX_TEXT_BYTES
@@ -169,8 +169,8 @@ class TextContext:
             rows = rows[~rows[column].astype(str).isin([str(e) for e in exclude])]
         if rows.empty:
             raise TextError(f"{figure_id} has no rows matching {where} to pick the highest from")
-        if any_suppressed(rows) and rows["suppressed"].astype(bool).all():
-            raise TextError(f"{figure_id}: every row matching {where} is withheld in this public edition")
+        if any_suppressed(rows) and rows["suppressed"].astype(bool).all():  # nothing shown to pick from
+            return TopRow(code=Withheld(), label=Withheld(), count=Withheld(), percent=Withheld())
         row = rows.loc[rows["count"].astype(float).idxmax()]  # the highest count shown
         code = str(row[column])
         code_list = CODE_LISTS.get(column)
@@ -198,6 +198,8 @@ class TextContext:
         from via_reports.figures.change import change_sentence
 
         wave_from, wave_to = wave_from or self.scope["first_wave"], wave_to or self.scope["last_wave"]
+        if self.min_cell is not None and MARKER in str(measure):  # a measure named by a withheld top() row
+            return Change("same", WITHHELD_CHANGE[self.language].format(k=self.min_cell))
         try:
             row = change_row(self._figure("change.by_wave").data, measure, wave_from, wave_to)
         except KeyError as error:

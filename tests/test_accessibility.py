@@ -1,0 +1,115 @@
+"""The interactive report for a keyboard, a screen reader and a phone: axe-core in headless Chromium, and by hand.
+
+axe-core (npm, pinned in package.json) runs its WCAG 2.0 and 2.1 A and AA
+rules on each edition's report.html at 1280 and at 375 px: no violation of any
+impact (tests/axe.py). In the same browser, what axe cannot see:
+
+* the first Tab reaches the skip link, and following it puts the focus in the text;
+* each chart is one image whose menu (save as SVG or PNG) is outside it,
+  named in the report's language;
+* at 375 px no chart text is smaller than 10 px;
+* every chart has its values in a table under it that the keyboard reaches.
+
+Fast: every shipped theme's chart colours reach 3:1 against its background
+(WCAG 1.4.11), and the boxes :mod:`via_reports.render.html_access` adds are
+focusable, named and escaped.
+"""
+
+from __future__ import annotations
+
+import pytest
+from axe import Browser, needs_axe
+
+from via_reports.render.html_access import for_screen
+from via_reports.render.labels import labels_for
+from via_reports.report.themes import available_themes, chart_style, contrast_ratio, load_theme
+
+EDITIONS = ["demo-T1-nl", "demo-T1-en", "demo-T2-nl", "demo-T2-en", "public-T2-nl"]
+WIDTHS = (1280, 375)
+
+
+@pytest.mark.parametrize("name", sorted(available_themes()))
+def test_every_chart_colour_of_every_theme_stands_out_from_the_background(name):
+    theme = load_theme(name)
+    style = chart_style(theme)
+    colours = {*style.palette, *style.scale_palette, style.bar_color, style.total_color, style.missing_color}
+    background = theme.colors["background"]
+    weak = {c: round(contrast_ratio(c, background), 2) for c in colours if contrast_ratio(c, background) < 3}
+    assert not weak, f"theme {name}: chart colours below 3:1 against {background}: {weak}"
+
+
+def test_table_and_chart_boxes_are_focusable_named_and_escaped():
+    labels = labels_for("nl")
+    body = ('<div class="table-wrap small"><table><caption>Aantal &lt;b&gt; "x"</caption><tr><th>a</th></tr></table></div>'
+            '<div class="table-wrap"><table><thead><tr><th scope="col">Jaar</th><th scope="col">n</th></tr></thead>'
+            '</table></div>'
+            '<figure><figcaption><span class="figure-label">Figuur 3.1.</span> Iets</figcaption>'
+            '<div class="chart" id="vis-fig-a" role="img" aria-label="alt"><svg><text>1</text></svg></div></figure>')
+    out = for_screen(body, labels)
+    assert '<div class="table-wrap small" tabindex="0" role="group" aria-label="Aantal &lt;b&gt; &quot;x&quot;">' in out
+    assert '<div class="table-wrap" tabindex="0" role="group" aria-label="Tabel: Jaar, n">' in out
+    assert ('<div class="chart-scroll" tabindex="0" role="group" aria-label="Figuur 3.1">'
+            '<div class="chart" id="vis-fig-a" role="img" aria-label="alt"><svg><text>1</text></svg></div></div>'
+            '<div class="chart-tools" id="tools-vis-fig-a" data-name="Figuur 3.1"></div>') in out
+
+
+@pytest.fixture(scope="module")
+def browser():
+    chromium = Browser()
+    yield chromium
+    chromium.close()
+
+
+@pytest.mark.slow
+@needs_axe
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("name", EDITIONS)
+def test_axe_finds_no_violation(any_edition, browser, name, width):
+    violations = browser.axe(any_edition(name) / "report.html", width)
+    assert not violations, [(v["id"], v["impact"], len(v["nodes"]), v["nodes"][:2]) for v in violations]
+    if width == 375:
+        sizes = browser.driver.execute_script("""
+            var out = [];
+            document.querySelectorAll('.chart svg text').forEach(function (t) {
+              var m = t.getScreenCTM();
+              if (m && t.textContent.trim()) out.push(parseFloat(getComputedStyle(t).fontSize) * Math.abs(m.a));
+            });
+            return out;""")
+        assert sizes and min(sizes) >= 10 - 1e-6, f"chart text of {min(sizes):.1f} px on a phone"
+
+
+@pytest.mark.slow
+@needs_axe
+@pytest.mark.parametrize("name", ["demo-T2-nl", "demo-T1-en"])
+def test_a_keyboard_reaches_the_text_the_charts_menus_and_their_values(any_edition, browser, name):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    language = name.split("-")[2]
+    labels = labels_for(language)
+    browser.open(any_edition(name) / "report.html", 1280)
+    driver = browser.driver
+    driver.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+    first = driver.switch_to.active_element
+    assert first.get_attribute("class") == "skip-link" and first.text == labels["skip_to_content"]
+    first.send_keys(Keys.ENTER)
+    assert driver.execute_script("return document.activeElement.id") == "content"
+
+    charts = driver.execute_script("""
+        return [...document.querySelectorAll('.chart[role=img]')].map(function (chart) {
+          var focusable = chart.querySelectorAll('a, button, summary, details, [tabindex]');
+          var tools = document.getElementById('tools-' + chart.id);
+          var summary = tools && tools.querySelector('details > summary');
+          var figure = chart.closest('figure');
+          var table = figure && figure.querySelector('details.figure-data table');
+          return [chart.id, focusable.length, summary ? summary.textContent : null,
+                  tools ? tools.getAttribute('data-name') : null, !!table];
+        });""")
+    assert charts
+    for chart_id, inside, summary, figure, table in charts:
+        assert inside == 0, f"{chart_id}: something to press inside the chart image"
+        assert figure.startswith(labels["figure"] + " ") and summary == labels["chart_actions"].format(figure=figure)
+        assert table, f"{chart_id}: no table of its values"
+    menus = driver.execute_script("""
+        return [...document.querySelectorAll('.chart-tools .vega-actions a')].map(a => a.textContent);""")
+    assert set(menus) == {labels["chart_save_svg"], labels["chart_save_png"]}

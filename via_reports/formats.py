@@ -1,0 +1,96 @@
+"""The report's output formats, each declared once, here: the rest of the build reads this table.
+
+An output format takes the document model (a
+:class:`~via_reports.report.document.ReportDocument`, the theme, the charts
+as SVG and the render cache) and writes one file into the report folder. Its
+declaration says:
+
+* ``name``: what ``--formats`` and ``report.yaml``'s ``formats`` call it;
+* ``filename``: the file it writes, which is also its entry in the manifest's
+  ``files`` (:meth:`OutputFormat.manifest_entries`);
+* ``renderer``: ``"module:function"``, imported only when the format renders,
+  so that asking for the PDF never imports pandoc's wrapper and the
+  command line's up-to-date check imports no renderer at all;
+* ``second_process``: whether it may render in the renderer's second process
+  (:class:`~via_reports.render.process.Renderer`) while the PDF is laid out
+  in the build's own;
+* ``packages``: the distributions whose versions change its bytes for the
+  same inputs; with the name they are its part of the build key
+  (:meth:`OutputFormat.key_part`, read by :mod:`via_reports.report.freshness`).
+
+Adding a format: its module under ``via_reports/render/``, one line in
+:data:`FORMATS` and its test. The table lives beside the layers, not in
+``via_reports/render/`` (whose package imports the renderers): the command
+line's up-to-date check reads it before anything heavy is imported.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class OutputFormat:
+    name: str
+    filename: str
+    renderer: str
+    second_process: bool
+    packages: tuple[str, ...] = ()
+
+    def key_part(self) -> list[str]:
+        """The format's name and the versions of the packages that write it."""
+        from importlib.metadata import PackageNotFoundError, version
+
+        def installed(package: str) -> str:
+            try:
+                return f"{package}=={version(package)}"
+            except PackageNotFoundError:  # the render says what is missing
+                return f"{package} missing"
+
+        return [self.name, *map(installed, self.packages)]
+
+    def manifest_entries(self) -> list[str]:
+        """The report folder's files this format writes, as ``manifest.json`` lists them under ``files``."""
+        return [self.filename]
+
+    def render(self, document: Any, theme: Any, folder: Path, *, svgs: dict[str, str], cache: Any) -> Any:
+        """Write this format of ``document`` into ``folder``."""
+        module, function = self.renderer.split(":")
+        render = getattr(importlib.import_module(module), function)
+        return render(document, theme, Path(folder) / self.filename, svgs=svgs, cache=cache)
+
+
+#: Every output format, in the order the manifest lists their files.
+FORMATS: dict[str, OutputFormat] = {f.name: f for f in (
+    OutputFormat("pdf", "report.pdf", "via_reports.render.pdf:render_pdf", False, ("weasyprint", "pikepdf")),
+    OutputFormat("html", "report.html", "via_reports.render.html:render_html", True, ("vl-convert-python",)),
+    OutputFormat("docx", "report.docx", "via_reports.render.docx:render_docx", True,
+                 ("pypandoc-binary", "python-docx", "vl-convert-python")),
+)}
+
+
+def chosen_formats(names: list[str] | tuple[str, ...] | None) -> list[OutputFormat]:
+    """The formats ``names`` asks for, in :data:`FORMATS` order (None: the default, ``pdf`` and ``html``)."""
+    from via_reports.options import DEFAULT_OPTIONS
+
+    wanted = set(names if names is not None else DEFAULT_OPTIONS["formats"])
+    return [f for name, f in FORMATS.items() if name in wanted]
+
+
+def unknown_formats(names: Any) -> str | None:
+    """A message naming what in ``names`` is no format, or None when every name is one."""
+    if not isinstance(names, (list, tuple)):
+        return None  # the schema says what is wrong with it
+    unknown = [str(name) for name in names if name not in FORMATS]
+    if not unknown:
+        return None
+    return (f"formats: {', '.join(repr(u) for u in unknown)} is no output format; "
+            f"choose from {', '.join(FORMATS)}")
+
+
+def render_format(name: str, document: Any, theme: Any, folder: Path, svgs: dict[str, str], cache: Any) -> Any:
+    """:meth:`OutputFormat.render` of format ``name``: a picklable task for the renderer's second process."""
+    return FORMATS[name].render(document, theme, folder, svgs=svgs, cache=cache)
