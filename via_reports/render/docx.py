@@ -51,7 +51,7 @@ from via_reports.report.themes import Theme, load_theme
 from via_reports.resources import templates_dir
 
 #: Part of the cache keys of the reference document and the finished file: bump when either changes.
-VERSION = "docx-1"
+VERSION = "docx-2"
 #: Pixels per SVG unit of a chart's PNG (as the notebooks make it) and the resolution that gives
 #: the picture the size the chart has in the PDF.
 PNG_SCALE, PNG_DPI = 1.5, 144
@@ -190,8 +190,22 @@ def _styled_reference(theme: Theme) -> bytes:
             font.color.rgb = heading_colour
         elif name in ("Normal", "Body Text", "First Paragraph", "Compact"):
             font.color.rgb = text_colour
+    saved = io.BytesIO()
+    document.save(saved)
+    return _without_clock(saved.getvalue())
+
+
+def _without_clock(package: bytes) -> bytes:
+    """The zip ``package`` with every entry dated 1980-01-01: python-docx stamps the clock on each,
+    and pandoc copies the reference's theme, fonts and settings into the report with their dates."""
+    import zipfile
+
     out = io.BytesIO()
-    document.save(out)
+    with zipfile.ZipFile(io.BytesIO(package)) as source, \
+            zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            target.writestr(zipfile.ZipInfo(entry.filename, date_time=(1980, 1, 1, 0, 0, 0)), source.read(entry),
+                            compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 
