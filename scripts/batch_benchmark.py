@@ -49,6 +49,8 @@ def batch_benchmark(studies: int = 6) -> dict:
             sequential.append(_run([via, "build", str(study.data), "--wave", edition.wave, "--quiet",
                                     "--out", str(work / "a" / study.id / edition.wave),
                                     "--cache-dir", str(work / "cache-a")]))
+            print(f"(a) {study.id} {edition.wave}: {sequential[-1]:.1f} s, load {os.getloadavg()[0]:.1f}", flush=True)
+    print(f"(b) starting, load {os.getloadavg()[0]:.1f}", flush=True)
     batch = _run([via, "batch", str(programme.path), "--out", str(work / "b"), "--no-synthesis", "--quiet",
                   "--cache-dir", str(work / "cache-b")])
     synthesis = _run([via, "synthesis", str(programme.path), "--out", str(work / "b" / "synthesis")])
