@@ -70,6 +70,7 @@ def test_the_command_line_says_why_with_exit_status_2(tmp_path, capsys):
     assert main(["batch", str(tmp_path / "missing.yaml"), "--out", str(tmp_path / "out")]) == 2
 
 
+@pytest.mark.slow  # writes and validates six datasets
 def test_the_demo_programme(tmp_path):
     from via_reports.data.dataset import validate_folder
     from via_reports.demo.variants import programme_variants
