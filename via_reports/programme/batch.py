@@ -117,6 +117,24 @@ def write_batch_record(out: Path, programme: Programme, results: list[dict[str, 
     _write_atomically(out / "index.html", index_html(programme.title, results, programme.language, synthesis))
 
 
+def check_output_folder(out: Path) -> None:
+    """``out`` may take a batch: new, or without index.html and batch.json, or an earlier batch's (its
+    batch.json says so). A file of the user's is never overwritten: a ParameterError (exit 2) names it."""
+    from via_reports.exceptions import ParameterError
+
+    if out.exists() and not out.is_dir():
+        raise ParameterError(f"{out} is not a folder: choose another --out")
+    record = out / "batch.json"
+    try:
+        ours = "programme" in json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError, TypeError):
+        ours = False
+    for name in ("batch.json", "index.html"):
+        if (out / name).exists() and not ours:
+            raise ParameterError(f"{out / name} exists and was not written by via-reports batch: move it "
+                                 "elsewhere, or choose another --out")
+
+
 def _write_atomically(path: Path, text: str) -> None:
     partial = path.with_name(f".{path.name}.part")
     partial.write_text(text, encoding="utf-8")
