@@ -66,7 +66,8 @@ def batch(
     failed; the last line counts them.
     """
     from via_reports.cli import _console, shown
-    from via_reports.programme.batch import batch_tasks, dask_client, run_tasks, write_batch_record
+    from via_reports.programme.batch import (batch_tasks, check_output_folder, dask_client, run_tasks,
+                                             write_batch_record)
     from via_reports.programme.index_page import counts
     from via_reports.programme.programme_file import load_programme
 
@@ -75,6 +76,7 @@ def batch(
     refuse_in_data_folder(out, None, what="the output folder", option="--out")  # no study's folder is written
     if cache_dir is not None:
         refuse_in_data_folder(cache_dir, None, what="the cache folder", option="--cache-dir")
+    check_output_folder(out)
     out.mkdir(parents=True, exist_ok=True)
     tasks = batch_tasks(programme, out, cache_dir=cache_dir, cache=not no_cache, force=force)
     with _progress(console, quiet, programme) as done, dask_client(scheduler, workers) as client:
