@@ -10,7 +10,7 @@
     .venv/bin/python scripts/benchmark.py pdf [--wave T1]
     .venv/bin/python scripts/benchmark.py formats [--wave T1] [--runs 3]   # what the Word edition adds
     .venv/bin/python scripts/benchmark.py all
-    .venv/bin/python scripts/benchmark.py batch [--studies 6]     # a programme: builds one by one vs a batch
+    .venv/bin/python scripts/benchmark.py batch [--studies 6] [--editions 2]   # builds one by one vs a batch
 
 A script, not a timed test: machines differ, so numbers are measured and
 quoted, never asserted. Wall-clock times with time.perf_counter(); each
@@ -305,6 +305,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("what", choices=["table", "million", "validation", "duplicates", "memory", "build",
                                          "notebooks", "pdf", "formats", "all", "batch"])
     parser.add_argument("--studies", type=int, default=6, help="batch: studies of the demo programme")
+    parser.add_argument("--editions", type=int, choices=[1, 2], default=2, help="batch: T1 and T2, or T2 only")
     parser.add_argument("--skip-million", action="store_true", help="table: leave out the 1e6-row build")
     parser.add_argument("--scale", type=int, default=100)
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -339,7 +340,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.what == "batch":  # not in "all": it takes minutes
         from batch_benchmark import batch_benchmark
 
-        batch_benchmark(args.studies)
+        batch_benchmark(args.studies, args.editions)
     return 0
 
 

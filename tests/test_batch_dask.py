@@ -173,3 +173,26 @@ def test_a_worker_killed_mid_build_loses_no_report(cluster, programme_folder, tm
     record = json.loads((out / "batch.json").read_text(encoding="utf-8"))
     assert victim not in {task["pid"] for task in record["tasks"]}  # its task was built again elsewhere
     assert not _half_written(out)
+
+
+def test_the_embedded_cluster_builds_reports_index_and_synthesis(programme_folder, tmp_path):
+    """No --scheduler: a LocalCluster of two workers; the batch ends with the synthesis and index.html."""
+    studies = [(s, programme_folder / s) for s in ("westerbroek", "zuidhaven")]
+    programme = _programme(tmp_path, studies, "  - {wave: T2}")
+    out = tmp_path / "out"
+    run = subprocess.run([str(BIN / "via-reports"), "batch", str(programme), "--out", str(out), "--workers", "2",
+                          "--cache-dir", str(tmp_path / "cache")], capture_output=True, text=True,
+                         timeout=BATCH_TIMEOUT, env={**os.environ, "COLUMNS": "200"})
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.stdout.strip().splitlines()[-1].startswith("2 built, 0 up to date, 0 failed of 2 reports")
+    for name in ("report.pdf", "report.html", "figures/synthesis.pooled.csv", "notebooks/synthesis.ipynb"):
+        assert (out / "synthesis" / name).is_file(), name
+    manifest = json.loads((out / "synthesis" / "manifest.json").read_text(encoding="utf-8"))
+    record = json.loads((out / "batch.json").read_text(encoding="utf-8"))
+    keys = {task["study"]: task["build_key"] for task in record["tasks"]}
+    assert {s["study"]: s["build_key"] for s in manifest["report"]["studies"]} == keys
+    assert {s["study"]: s["design"] for s in manifest["report"]["studies"]} == {"westerbroek": "by_lot",
+                                                                                "zuidhaven": "not_by_lot"}
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="synthesis/report.html"' in page and 'href="zuidhaven/T2-nl/report.html"' in page
+    assert not _half_written(out) and not [p for p in out.iterdir() if ".building-" in p.name]

@@ -204,11 +204,16 @@ def _layers(spec: dict) -> list[dict]:
 
 
 def test_forest_shows_zero_on_every_axis_and_means_start_at_zero(study):
+    """Statistics v3: the forest plot (effects.outcomes) and the means (effects.means) are separate figures."""
+    from via_reports.figures.effects_flow import means
+
     spec = effects.outcomes(study["randomized"], FINAL).chart.to_dict()
     forests = [part for part in _layers(spec) if part.get("mark", {}).get("type") == "rule"
                and part.get("encoding", {}).get("x2")]
     assert len(forests) == 3  # percentage points, scale points, hours
     assert all(part["encoding"]["x"]["scale"]["zero"] for part in forests)
+    assert not [part for part in _layers(spec) if part.get("mark", {}).get("type") == "line"]
+    spec = means(study["randomized"], FINAL).chart.to_dict()
     lines = [part for part in _layers(spec) if part.get("mark", {}).get("type") == "line"]
     domains = [part["encoding"]["y"]["scale"].get("domain") for part in lines]
     assert [0, 100] in domains and [0, 10] in domains

@@ -142,3 +142,49 @@ def test_an_unknown_primary_outcome_is_invalid_data(tmp_path):
     with pytest.raises(ContractError) as raised:
         load_dataset(write_dataset(tmp_path / "wrong", study, frames))
     assert raised.value.exit_code == 3
+
+
+# ---------------------------------------------------------------------------
+# effects.flow and effects.means
+
+
+def test_flow_counts_each_stage_from_the_lists(tmp_path):
+    """Randomized variant, primary analysis (by lot: p1-p6, p11, p12; c1-c6, c9, c10), counted by hand."""
+    from effects_data import PEOPLE, RESPONSES, T2_FIELDWORK_END
+
+    from via_reports.figures.effects_flow import FLOW_COLUMNS, STAGES, flow
+
+    dataset = load(tmp_path / "randomized", randomized=BY_LOT)
+    figure = flow(dataset, FINAL)
+    assert tuple(figure.data.columns) == FLOW_COLUMNS
+    table = effects_table(dataset, FINAL)
+    for analysis, pilot, control in (("primary", [p for p in BY_LOT if p in PILOT], [c for c in BY_LOT if c in CONTROL]),
+                                     ("sensitivity", PILOT, CONTROL)):
+        rows = figure.data[figure.data["analysis"] == analysis]
+        for group, ids in (("pilot", pilot), ("control", control)):
+            got = dict(zip(rows.loc[rows["group"] == group, "stage"], rows.loc[rows["group"] == group, "count"]))
+            headline = table.query("analysis == @analysis and outcome == 'paid_work' and estimator == 'ancova'")
+            want = {"assigned": len(ids), "answered_t0": sum(RESPONSES[i][0] is not None for i in ids),
+                    "left_for_work": sum(PEOPLE[i][7] == "paid_work" and PEOPLE[i][6] <= T2_FIELDWORK_END
+                                         for i in ids),
+                    "answered_t2": sum(RESPONSES[i][1] is not None for i in ids),
+                    "analysed": int(headline[f"n_{group}"].iloc[0])}
+            assert list(got) == list(STAGES) and got == want, (analysis, group)
+    assert "zzpid" not in figure.data.to_csv()
+
+
+def test_means_are_the_complete_case_means(tmp_path):
+    from via_reports.figures.effects_flow import MEANS_COLUMNS, means
+
+    dataset = load(tmp_path / "plain")
+    figure = means(dataset, FINAL)
+    assert tuple(figure.data.columns) == MEANS_COLUMNS
+    for outcome in OUTCOMES:
+        frame = person_frame(outcome, PILOT + CONTROL).dropna(subset=["y0", "y2"])
+        rows = figure.data[figure.data["outcome"] == outcome]
+        for group, flag in (("pilot", 1), ("control", 0)):
+            part = frame[frame["pilot"] == flag]
+            got = rows[rows["group"] == group].set_index("wave")
+            assert got.loc["T0", "mean"] == pytest.approx(part["y0"].mean(), abs=1e-12)
+            assert got.loc["T2", "mean"] == pytest.approx(part["y2"].mean(), abs=1e-12)
+            assert (got["n"] == len(part)).all()

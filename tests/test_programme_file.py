@@ -70,6 +70,7 @@ def test_the_command_line_says_why_with_exit_status_2(tmp_path, capsys):
     assert main(["batch", str(tmp_path / "missing.yaml"), "--out", str(tmp_path / "out")]) == 2
 
 
+@pytest.mark.slow  # writes and validates six datasets
 def test_the_demo_programme(tmp_path):
     from via_reports.data.dataset import validate_folder
     from via_reports.demo.variants import programme_variants
@@ -107,3 +108,12 @@ def test_the_demo_programme_never_overwrites(tmp_path):
     assert main(["demo-programme", str(tmp_path / "p")]) == 2
     assert (tmp_path / "p" / "mine.txt").read_text(encoding="utf-8") == "keep"
     assert main(["demo-programme", str(tmp_path / "r"), "--studies", "2"]) == 2
+
+
+def test_batch_never_overwrites_a_file_of_the_user(tmp_path, capsys):
+    path = write(tmp_path, GOOD)
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "index.html").write_text("mine", encoding="utf-8")
+    assert main(["batch", str(path), "--out", str(tmp_path / "out")]) == 2
+    assert "exists and was not written by via-reports batch" in " ".join(capsys.readouterr().err.split())
+    assert (tmp_path / "out" / "index.html").read_text(encoding="utf-8") == "mine"

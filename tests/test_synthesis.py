@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-
 from test_meta_analysis import dersimonian_laird
+
 from via_reports.programme.synthesis_notebook import SynthesisRun
 from via_reports.programme.synthesis_text import heterogeneity_named, intro, outcome_text
 

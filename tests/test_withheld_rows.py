@@ -87,3 +87,22 @@ def test_the_public_alt_text_carries_no_internal_number(demo):
     internal = build_figure("effects.exit_paid_work", demo, Scope.for_wave(demo, "T2"))
     assert "2 van de 40" in internal.alt_text and "2 van de 40" not in public.alt_text
     assert public.alt_text.startswith("Staafdiagram. ")
+
+
+def test_top_names_no_row_when_a_withheld_row_may_be_higher(demo):
+    """At k=30 the most named barrier at T1 (medical) is withheld, its complement being small: the highest
+    shown one (language) is not the most named, so top() names none; at k=5 nothing is withheld."""
+    from via_reports.document.text import TextContext
+
+    def top(k):
+        scope = Scope.for_wave(demo, "T1", min_cell=k)
+        figure = build_figure("barriers.by_wave", demo, scope)
+        context = TextContext(figures={figure.id: figure}, language="nl", min_cell=k)
+        return context.top("barriers.by_wave", "barrier", exclude=["none"], wave="T1")
+
+    internal = build_figure("barriers.by_wave", demo, Scope.for_wave(demo, "T1")).data
+    at_t1 = internal[(internal["wave"] == "T1") & (internal["barrier"] != "none")]
+    assert at_t1.loc[at_t1["count"].idxmax(), "barrier"] == "medical"
+    assert top(5).code == "medical"
+    withheld = top(30)
+    assert (withheld.code, withheld.label, withheld.count, withheld.percent) == ("×",) * 4

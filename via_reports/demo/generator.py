@@ -56,7 +56,6 @@ from via_reports.demo.people import (
     control_people,
     pilot_people,
 )
-from via_reports.demo.variants import PilotVariant
 from via_reports.demo.responses import (
     add_final_report_outcomes,
     allocate_panel_barriers,
@@ -69,6 +68,7 @@ from via_reports.demo.responses import (
     pilot_t2_instruments,
     record_non_use,
 )
+from via_reports.demo.variants import PilotVariant
 
 __all__ = ["build_demo", "write_demo"]
 

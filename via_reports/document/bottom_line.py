@@ -10,10 +10,13 @@ and the caveats that apply. Texts call it through their placeholders
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 
 from via_reports.analysis.formatting import join_words, whole_percent
 from via_reports.figures import effects_checks as checks
+from via_reports.figures.effects_public import withheld_outcomes
 from via_reports.figures.effects_text import (
     MAX_ITEMS,
     SMALL_GROUP,
@@ -179,21 +182,38 @@ def _answered_shares(results: EffectsResults) -> dict[str, str] | None:
     shares, everyone = {}, True
     for group in ("pilot", "control"):
         part = rows[rows["group"] == group].set_index("measure")
-        if part.empty:
-            return None
+        if part.empty or part.loc[["started", "responded"], "count"].isna().any():
+            return None  # a public edition withheld the count
         started, responded = int(part.loc["started", "count"]), int(part.loc["responded", "count"])
         everyone &= started == responded
         shares[group] = f"{whole_percent(responded, started)}%" if started else "–"
     return None if everyone else shares
 
 
+def _publishable(results: EffectsResults) -> tuple[EffectsResults, list[str]]:
+    """A public edition's results without the withheld outcomes, and those outcomes' lines naming them as withheld.
+
+    Statistics v3: the bottom line, the MDE and the caveats stay for every
+    publishable outcome; a withheld outcome is named, none of its numbers.
+    """
+    withheld = withheld_outcomes(results.outcomes)
+    if not withheld:
+        return results, []
+    k = results.min_cell or 0
+    words = checks.v3_words(results)
+    kept = results.outcomes[~results.outcomes["outcome"].isin(withheld)]
+    lines = [words["withheld_item"].format(label=checks.outcome_label(results, o), k=k) for o in withheld]
+    return dataclasses.replace(results, outcomes=kept, _estimates={}), lines
+
+
 def summary(results: EffectsResults | None, language: str) -> str:
     """The bottom line for the summary: verdict, one line per outcome, disagreement, caveats."""
     if results is None:
         return wording("effects", language)["bottom_line"]["no_effects"]
+    results, withheld = _publishable(results)
     words = _words(results)
     lines = [f"{intro(results)} {verdict(results)} {words['per_outcome'].format(t2=results.last_wave)}", ""]
-    lines += [f"- {item}" for item in outcome_items(results)]
+    lines += [f"- {item}" for item in outcome_items(results) + withheld]
     lines += ["", disagreement(results), "", *[f"{s}\n" for s in checks_v3(results)],
               f"{words['caveats_title']} {' '.join(caveats(results))}"]
     return "\n".join(lines)
@@ -203,8 +223,10 @@ def conclusions(results: EffectsResults | None, language: str) -> str:
     """The bottom line for the conclusions: verdict, a table per outcome, disagreement, caveats as a list."""
     if results is None:
         return wording("effects", language)["bottom_line"]["no_effects"]
+    results, withheld = _publishable(results)
     words = _words(results)
-    lines = [f"{intro(results)} {verdict(results)}", "", outcome_table(results), "", disagreement(results), "",
+    lines = [f"{intro(results)} {verdict(results)}", "", outcome_table(results), "",
+             *[f"{line}\n" for line in withheld], disagreement(results), "",
              *[f"{s}\n" for s in checks_v3(results)], words["caveats_title"], ""]
     lines += [f"- {caveat}" for caveat in caveats(results)]
     return "\n".join(lines)

@@ -21,7 +21,7 @@ from via_reports.data.codebook import load_codebook
 from via_reports.exceptions import TextError
 from via_reports.figures.figure import Figure
 from via_reports.figures.public import any_suppressed
-from via_reports.figures.withheld import WITHHELD_CHANGE, WITHHELD_EFFECTS
+from via_reports.figures.withheld import WITHHELD_CHANGE
 
 #: Figure columns whose codes have display labels in the codebook.
 CODE_LISTS = {"reason": "non_use_reason", "barrier": "barrier", "type": "participation_type",
@@ -120,9 +120,9 @@ class TextContext:
             rows = rows[~rows[column].astype(str).isin([str(e) for e in exclude])]
         if rows.empty:
             raise TextError(f"{figure_id} has no rows matching {where} to pick the highest from")
-        if any_suppressed(rows) and rows["suppressed"].astype(bool).all():  # nothing shown to pick from
+        if any_suppressed(rows):  # a withheld row may be the highest: no row can be named (docs/disclosure.md)
             return TopRow(code=Withheld(), label=Withheld(), count=Withheld(), percent=Withheld())
-        row = rows.loc[rows["count"].astype(float).idxmax()]  # the highest count shown
+        row = rows.loc[rows["count"].astype(float).idxmax()]
         code = str(row[column])
         code_list = CODE_LISTS.get(column)
         label = load_codebook().label(code_list, code, self.language) if code_list else code
@@ -164,25 +164,18 @@ class TextContext:
 
         return EffectsResults.from_figures(self.figures, self.language, self.scope["first_wave"],
                                            self.scope["last_wave"], self.scope["alpha"], self.scope["min_n"],
-                                           self.study.get("caseworkers"), self.study.get("primary_outcome"))
-
-    def _effects_withheld(self) -> bool:
-        """A public edition withholds part of the effects figures: their words would need the withheld numbers."""
-        return any(any_suppressed(figure.data) for figure_id, figure in self.figures.items()
-                   if figure_id.startswith("effects."))
+                                           self.study.get("caseworkers"), self.study.get("primary_outcome"),
+                                           self.min_cell)
 
     def effects_bottom_line(self) -> str:
+        """Per outcome also in a public edition: withheld outcomes are named (statistics v3)."""
         from via_reports.document import bottom_line
 
-        if self._effects_withheld():
-            return WITHHELD_EFFECTS[self.language].format(k=self.min_cell)
         return bottom_line.summary(self._effects(), self.language)
 
     def effects_conclusions(self) -> str:
         from via_reports.document import bottom_line
 
-        if self._effects_withheld():
-            return WITHHELD_EFFECTS[self.language].format(k=self.min_cell)
         return bottom_line.conclusions(self._effects(), self.language)
 
     def namespace(self) -> dict[str, Any]:

@@ -88,6 +88,8 @@ class EffectsResults:
     has_column: bool | None = None
     #: The analyses whose groups the joint test's model separates perfectly.
     separated: frozenset[str] = frozenset()
+    #: The threshold k of a public edition (None internally): withheld outcomes are named with it.
+    min_cell: int | None = None
     _estimates: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -104,14 +106,14 @@ class EffectsResults:
     @classmethod
     def from_figures(cls, figures: dict[str, Any], language: str, first_wave: str, last_wave: str,
                      alpha: float, min_n: int, caseworkers: int | None,
-                     primary: str | None = None) -> "EffectsResults | None":
+                     primary: str | None = None, min_cell: int | None = None) -> "EffectsResults | None":
         """From the data of the effects figures of a report (None when there is no effects.outcomes)."""
         needed = ("effects.outcomes", "effects.baseline", "effects.nonresponse", "effects.attrition")
         if not all(figure_id in figures for figure_id in needed):
             return None
         data = [figures[figure_id].data for figure_id in needed]
         return cls(*data, first_wave, last_wave, language, alpha, min_n, caseworkers, None,
-                   primary or DEFAULT_PRIMARY_OUTCOME)
+                   primary or DEFAULT_PRIMARY_OUTCOME, min_cell=min_cell)
 
     @property
     def words(self) -> dict[str, Any]:

@@ -210,9 +210,29 @@ def _public_outcomes(data: pd.DataFrame, k: int) -> tuple[pd.DataFrame, list[boo
     return _mask_rows(data, withheld, estimates, ("n_pilot", "n_control"), k), withheld
 
 
+def _public_effects_counts(data: pd.DataFrame, k: int) -> tuple[pd.DataFrame, list[bool]]:
+    """effects.flow (a count of a group, and the rest of the group) and effects.means (a group of n, and a share
+    of a yes/no outcome that is a count): a row is withheld when either is 1 to k−1 people."""
+    if "stage" in data:
+        assigned = {(r["analysis"], r["group"]): int(r["count"]) for _, r in data.iterrows()
+                    if r["stage"] == "assigned"}
+        withheld = [is_small(int(r["count"]), k) or is_small(assigned[r["analysis"], r["group"]] - int(r["count"]), k)
+                    for _, r in data.iterrows()]
+        return _mask_rows(data, withheld, ["count"], ("count",), k), withheld
+    withheld = []
+    for _, row in data.iterrows():
+        n, mean = int(row["n"]), row["mean"]
+        small = n < k
+        if not small and is_binary(row["outcome"]) and pd.notna(mean):
+            count = round(float(mean) * n)
+            small = is_small(count, k) or is_small(n - count, k)
+        withheld.append(small)
+    return _mask_rows(data, withheld, ["mean"], ("n",), k), withheld
+
+
 def _public_balance(data: pd.DataFrame, sides: tuple[str, str], k: int) -> tuple[pd.DataFrame, list[bool]]:
     withheld = _means_withheld(data, sides, is_share, k, "characteristic")
-    values = [f"{side}_mean" for side in sides] + ["smd"]
+    values = [f"{side}_mean" for side in sides] + ["smd"] + (["p_value"] if "p_value" in data else [])
     return _mask_rows(data, withheld, values, tuple(f"n_{side}" for side in sides), k), withheld
 
 
@@ -292,6 +312,9 @@ def public_figure(figure: Figure, k: int) -> Figure:
     elif figure_id == "effects.outcomes":
         data, withheld = _public_outcomes(figure.data, k)
         table = _generic_table(figure, data, withheld)
+    elif figure_id in ("effects.flow", "effects.means"):
+        data, withheld = _public_effects_counts(figure.data, k)
+        table = _generic_table(figure, data, withheld)
     elif figure_id == "effects.baseline":
         data, withheld = _public_balance(figure.data, ("pilot", "control"), k)
         table = _generic_table(figure, data, withheld)
@@ -321,7 +344,11 @@ def public_figure(figure: Figure, k: int) -> Figure:
 def _finish(figure: Figure, data: pd.DataFrame, table: pd.DataFrame, withheld: list[bool], notes: list[str],
             k: int) -> Figure:
     n_withheld = is_small(figure.n, k)
-    if any(withheld) or n_withheld:
+    if figure.id == "effects.outcomes" and not n_withheld:  # statistics v3: per outcome, not the whole text
+        from via_reports.figures.effects_public import public_outcomes_text
+
+        text = public_outcomes_text(figure.text, data, figure.language, k, lambda s: _reveals(s, figure.n, k))
+    elif any(withheld) or n_withheld:
         text = [WITHHELD_TEXT[figure.language]]
     else:
         text = [sentence for sentence in figure.text if not _reveals(sentence, figure.n, k)]

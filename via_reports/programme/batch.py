@@ -30,6 +30,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import warnings
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -62,8 +63,13 @@ def dask_client(scheduler: str | None, workers: int | None = None) -> Iterator[A
             yield client
         return
     count = workers or os.cpu_count() or 1
-    with LocalCluster(n_workers=count, threads_per_worker=1, processes=True, dashboard_address=None,
-                      silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+    # On the loopback interface only: an embedded cluster serves this batch, not the network. Its
+    # scheduler's small HTTP server (health, metrics) takes a free port when 8787 is taken.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Port .* is already in use")
+        cluster = LocalCluster(n_workers=count, threads_per_worker=1, processes=True, host="127.0.0.1",
+                               dashboard_address=None, silence_logs=logging.ERROR)
+    with cluster, Client(cluster) as client:
         yield client
 
 
@@ -115,6 +121,24 @@ def write_batch_record(out: Path, programme: Programme, results: list[dict[str, 
     _write_atomically(out / "batch.json", json.dumps(record, ensure_ascii=False, indent=2) + "\n")
     synthesis = (out / "synthesis" / "report.html").is_file()
     _write_atomically(out / "index.html", index_html(programme.title, results, programme.language, synthesis))
+
+
+def check_output_folder(out: Path) -> None:
+    """``out`` may take a batch: new, or without index.html and batch.json, or an earlier batch's (its
+    batch.json says so). A file of the user's is never overwritten: a ParameterError (exit 2) names it."""
+    from via_reports.exceptions import ParameterError
+
+    if out.exists() and not out.is_dir():
+        raise ParameterError(f"{out} is not a folder: choose another --out")
+    record = out / "batch.json"
+    try:
+        ours = "programme" in json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError, TypeError):
+        ours = False
+    for name in ("batch.json", "index.html"):
+        if (out / name).exists() and not ours:
+            raise ParameterError(f"{out / name} exists and was not written by via-reports batch: move it "
+                                 "elsewhere, or choose another --out")
 
 
 def _write_atomically(path: Path, text: str) -> None:

@@ -47,12 +47,19 @@ def counts(results: list[dict[str, Any]]) -> dict[str, int]:
     return {**tally, "total": len(results)}
 
 
+def _outcome(code: str, language: str) -> str:
+    """An outcome's name in the page's language (its code when it has none)."""
+    from via_reports.figures.wording import wording
+
+    return wording("effects", language)["outcomes"].get(code, code)
+
+
 def _bottom_line(numbers: dict[str, Any] | None, language: str) -> str:
     words = WORDS[language]
     if not numbers or numbers.get("outcome") is None:
         return words["none"]
     if numbers.get("effect") is None:
-        return f"{escape(numbers['outcome'])}: {words['withheld']}"
+        return f"{escape(_outcome(numbers['outcome'], language))}: {words['withheld']}"
     proportion = numbers["unit"] == "proportion"
     scale = 100 if proportion else 1
 
@@ -60,7 +67,7 @@ def _bottom_line(numbers: dict[str, Any] | None, language: str) -> str:
         return "×" if value is None else format_number(value * scale, language, decimals=1)
 
     unit = words["pp"] if proportion else words[numbers["unit"]]
-    return (f"{escape(numbers['outcome'])}: {shown(numbers['effect'])} {unit} "
+    return (f"{escape(_outcome(numbers['outcome'], language))}: {shown(numbers['effect'])} {unit} "
             f"({shown(numbers['ci_low'])} – {shown(numbers['ci_high'])})")
 
 

@@ -35,13 +35,13 @@ WORDS = {
            "outcomes": "Uitkomst voor uitkomst", "appendix": "Studies en hun rapporten",
            "appendix_intro": "Elke studie is gelezen uit één van haar gebouwde rapporten; de bouwsleutel "
                              "identificeert precies dat rapport.",
-           "columns": ("Studie", "Opzet", "Rapport", "Bouwsleutel"),
+           "columns": ("Studie", "Opzet", "Toegewezen (pilot / controle)", "Rapport", "Bouwsleutel"),
            "designs": {"by_lot": "loting", "not_by_lot": "geen loting", "not_recorded": "niet vastgelegd"}},
     "en": {"subtitle": "Synthesis across {k} studies", "chapter": "Synthesis across the studies",
            "outcomes": "Outcome by outcome", "appendix": "Studies and their reports",
            "appendix_intro": "Each study was read from one of its built reports; the build key identifies "
                              "exactly that report.",
-           "columns": ("Study", "Design", "Report", "Build key"),
+           "columns": ("Study", "Design", "Assigned (pilot / control)", "Report", "Build key"),
            "designs": {"by_lot": "by lot", "not_by_lot": "not by lot", "not_recorded": "not recorded"}},
 }
 
@@ -81,6 +81,7 @@ def _run_notebook(programme: Programme, reports: Path, staging: Path, language: 
 def _document(programme: Programme, collected, studies, language: str):
     """The synthesis as a ReportDocument: one chapter, the studies appendix, data tables and provenance."""
     from via_reports.data.study import parse_study
+    from via_reports.programme.synthesis_data import outcomes_of
     from via_reports.document.model import Chapter, FigureBlock, MarkdownBlock, ReportDocument
 
     words = WORDS[language]
@@ -103,10 +104,13 @@ def _document(programme: Programme, collected, studies, language: str):
         raise ParameterError("; ".join(problem.message for problem in problems))
     blocks = [MarkdownBlock(texts[0]), FigureBlock(figures["synthesis.studies"]),
               FigureBlock(figures["synthesis.pooled"]), MarkdownBlock(f"## {words['outcomes']}")]
-    for text, figure_id in zip(texts[1:], [f for f in figures if f.startswith("synthesis.forest.")]):
-        blocks += [MarkdownBlock(text), FigureBlock(figures[figure_id])]
-    header = "| " + " | ".join(words["columns"]) + " |\n|" + "---|" * 4 + "\n"
-    rows = "".join(f"| {s.study} | {words['designs'].get(s.design, s.design)} | {s.study}/{s.folder.name} | "
+    for text, outcome in zip(texts[1:], outcomes_of(programme, studies)):  # the notebook's order: text, forest
+        blocks.append(MarkdownBlock(text))
+        if f"synthesis.forest.{outcome}" in figures:  # none where no study published the outcome
+            blocks.append(FigureBlock(figures[f"synthesis.forest.{outcome}"]))
+    header = "| " + " | ".join(words["columns"]) + " |\n|" + "---|" * 5 + "\n"
+    rows = "".join(f"| {s.study} | {words['designs'].get(s.design, s.design)} | {_assigned(s)} | "
+                   f"{s.study}/{s.folder.name} | "
                    f"{s.build_key[:16]}… |\n" for s in studies)
     appendix = Chapter("studies", words["appendix"], [MarkdownBlock(f"{words['appendix_intro']}\n\n{header}{rows}")])
     provenance = {"package_version": __version__,
@@ -115,6 +119,16 @@ def _document(programme: Programme, collected, studies, language: str):
                           appendices=[appendix], generated_appendices=("data_tables", "provenance"),
                           provenance=provenance, language=language, title=programme.title,
                           subtitle=words["subtitle"].format(k=len(studies)), synthetic=synthetic)
+
+
+def _assigned(study) -> str:
+    """Pilot / control participants assigned in the study's primary analysis, from its published
+    ``effects.flow`` (statistics v3); a dash for a report built before that figure existed."""
+    counts = {row.get("group"): row.get("count") for row in study.flow
+              if row.get("analysis") == "primary" and row.get("stage") == "assigned"}
+    if not counts.get("pilot") or not counts.get("control"):
+        return "–"
+    return f"{counts['pilot']} / {counts['control']}"
 
 
 def _replaceable(out: Path) -> None:
@@ -141,6 +155,7 @@ def build_synthesis(programme: Programme, reports: Path, out: Path, theme: str =
     from via_reports.render.assemble import figure_svgs
     from via_reports.theme.cache import RenderCache
     from via_reports.document.model import number_document
+    from via_reports.report.notebook_paths import settle_notebook_paths
     from via_reports.theme.themes import load_theme
 
     out = Path(out).resolve()
@@ -164,8 +179,9 @@ def build_synthesis(programme: Programme, reports: Path, out: Path, theme: str =
         except Exception as error:
             raise RenderError(f"the synthesis could not be rendered: {type(error).__name__}: {error}") from error
         (staging / "manifest.json").unlink(missing_ok=True)
-        text = executed.read_text(encoding="utf-8").replace(str(staging), str(out))
-        executed.write_text(text, encoding="utf-8")
+        # the executed notebook names no local folder (issue 26): the programme file and reports by name
+        settle_notebook_paths(staging, out, None, theme, {str(programme.path): Path(programme.path).name,
+                                                          str(reports.resolve()): reports.resolve().name})
         outputs = {str(p.relative_to(staging)): file_hash(p) for p in sorted(staging.rglob("*")) if p.is_file()}
         inputs = [{"study": s.study, "report": f"{s.study}/{s.folder.name}", "design": s.design,
                    "build_key": s.build_key} for s in studies]

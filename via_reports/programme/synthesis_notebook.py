@@ -23,8 +23,13 @@ from via_reports.chapters.notebook import METADATA_KEY, MIME_FIGURE, figure_payl
 from via_reports.exceptions import ParameterError
 from via_reports.figures.figure import Figure
 from via_reports.programme.programme_file import Programme, load_programme
-from via_reports.programme.synthesis_data import (STUDY_COLUMNS, StudyReport, outcomes_of, read_programme,
-                                                  study_rows)
+from via_reports.programme.synthesis_data import (
+    STUDY_COLUMNS,
+    StudyReport,
+    outcomes_of,
+    read_programme,
+    study_rows,
+)
 from via_reports.programme.synthesis_figures import forest_figure, pooled_figure, pooled_rows, studies_figure
 from via_reports.programme.synthesis_text import intro, outcome_text
 

@@ -84,7 +84,7 @@ def report_publisher(doc: ReportDocument, theme: Theme) -> Publisher | None:
                      phone=given.get("phone"), email=given.get("email"), web=given.get("web"))
 
 
-#: The methods page the colophon names (docs/methods.md in the repository and the installed package).
+#: The methods page the colophon names (labels.yaml ``methods``; in the repository and the installed package).
 METHODS_DOCUMENT = "docs/methods.md"
 
 
@@ -129,8 +129,7 @@ def _colophon(doc: ReportDocument, theme: Theme) -> dict[str, Any]:
         "built_with": built_with,
         # the methods page ships inside the package (pyproject: docs -> via_reports/_data/docs), so the
         # reference holds offline and for the version that made the report
-        "methods": labels["methods"].format(document=METHODS_DOCUMENT,
-                                            version=f" {version}" if version else ""),
+        "methods": labels["methods"].format(version=f" {version}" if version else ""),
         "public_edition": _public_edition(doc, labels),
     }
 
