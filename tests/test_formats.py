@@ -10,8 +10,8 @@ import pikepdf
 import pytest
 from via_reports.cli import main
 from via_reports.exceptions import ParameterError
-from via_reports.formats import FORMATS, chosen_formats, unknown_formats
-from via_reports.options import DEFAULT_OPTIONS, check_options, resolve_options
+from via_reports.formats import FORMATS, unknown_formats
+from via_reports.options import DEFAULT_OPTIONS, check_options, chosen_formats, resolve_options
 from via_reports.report.freshness import BuildInputs, BuildOptions
 
 

@@ -9,10 +9,11 @@ declaration says:
 * ``filename``: the file it writes, which is also its entry in the manifest's
   ``files`` (:meth:`OutputFormat.manifest_entries`);
 * ``renderer``: ``"module:function"``, imported only when the format renders
-  (by :func:`via_reports.report.render_task.render_format`, in the build
-  layer above the renderers; this module imports none of them), so that
-  asking for the PDF never imports pandoc's wrapper and the command line's
-  up-to-date check imports no renderer at all;
+  (:meth:`OutputFormat.render`), so that asking for the PDF never imports
+  pandoc's wrapper and the command line's up-to-date check imports no
+  renderer at all. This module sits at the bottom of the layers and names
+  the renderers as data: it has no import statement of them, and only the
+  build (the layer above the renderers) asks it to render;
 * ``second_process``: whether it may render in the renderer's second process
   (:class:`~via_reports.render.process.Renderer`) while the PDF is laid out
   in the build's own;
@@ -28,7 +29,9 @@ line's up-to-date check reads it before anything heavy is imported.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 
@@ -51,6 +54,12 @@ class OutputFormat:
                 return f"{package} missing"
 
         return [self.name, *map(installed, self.packages)]
+
+    def render(self, document: Any, theme: Any, folder: Path, *, svgs: dict[str, str], cache: Any) -> Any:
+        """Write this format of ``document`` into ``folder``."""
+        module, function = self.renderer.split(":")
+        render = getattr(importlib.import_module(module), function)
+        return render(document, theme, Path(folder) / self.filename, svgs=svgs, cache=cache)
 
     def manifest_entries(self) -> list[str]:
         """The report folder's files this format writes, as ``manifest.json`` lists them under ``files``."""
@@ -75,3 +84,8 @@ def unknown_formats(names: Any) -> str | None:
         return None
     return (f"formats: {', '.join(repr(u) for u in unknown)} is no output format; "
             f"choose from {', '.join(FORMATS)}")
+
+
+def render_format(name: str, document: Any, theme: Any, folder: Path, svgs: dict[str, str], cache: Any) -> Any:
+    """:meth:`OutputFormat.render` of format ``name``: a picklable task for the renderer's second process."""
+    return FORMATS[name].render(document, theme, folder, svgs=svgs, cache=cache)

@@ -338,7 +338,7 @@ def _render(document, theme, staging: Path, options: BuildOptions, renderer, tim
     """
     from functools import partial
 
-    from via_reports.report.render_task import render_format
+    from via_reports.formats import render_format
     from via_reports.render.assemble import figure_svgs
     from via_reports.theme.cache import RenderCache
 
