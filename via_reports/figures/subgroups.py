@@ -17,9 +17,10 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
+from via_reports.analysis.disclosure import MARKER
 from via_reports.analysis.formatting import capitalize_first, format_number, p_value_number, p_value_text, whole_percent
 from via_reports.analysis.scope import Scope
-from via_reports.analysis.subgroups import SMALL_GROUP, Comparison, comparisons_frame
+from via_reports.analysis.subgroups import SMALL_GROUP, Comparison, comparisons_frame, public_comparisons
 from via_reports.data.codebook import load_codebook
 from via_reports.data.dataset import Dataset
 from via_reports.figures.charts import DEFAULT_STYLE, ChartStyle, configure, plain_values
@@ -62,7 +63,14 @@ def _numbers(comparison: Comparison, language: str, alpha: float) -> str:
     return words["numbers"].format(
         share_a=share["a"], share_b=share["b"], difference=signed(comparison.difference, language, 1),
         low=number(comparison.ci_low, language, 1), high=number(comparison.ci_high, language, 1),
-        p=p_value_text(comparison.p_value, language, alpha), p_holm=p_value_text(comparison.p_holm, language, alpha))
+        p=p_value_text(comparison.p_value, language, alpha), p_holm=_holm_text(comparison, language, alpha))
+
+
+def _holm_text(comparison: Comparison, language: str, alpha: float) -> str:
+    """'p = 0,031', or 'p = ×' when a public edition withholds it (a left-out comparison's term)."""
+    if comparison.holm_withheld:
+        return f"p = {MARKER}"
+    return p_value_text(comparison.p_holm, language, alpha)
 
 
 def comparison_sentence(comparison: Comparison, language: str, alpha: float) -> str:
@@ -180,7 +188,7 @@ def comparisons_figure(comparisons: Sequence[Comparison], chapter_titles: dict[s
         head["difference"]: signed(c.difference, language, 1),
         head["ci"]: interval(c.ci_low, c.ci_high, language, 1),
         head["p"]: p_value_number(c.p_value, language, scope.alpha),
-        head["p_holm"]: p_value_number(c.p_holm, language, scope.alpha),
+        head["p_holm"]: MARKER if c.holm_withheld else p_value_number(c.p_holm, language, scope.alpha),
     } for c in comparisons], columns=[head[k] for k in ("chapter", "outcome", "group_a", "group_b", "share_a",
                                                         "share_b", "difference", "ci", "p", "p_holm")])
     return Figure(
@@ -207,8 +215,9 @@ def report_comparisons(dataset: Dataset, scope: Scope, style: ChartStyle | None 
     from via_reports.chapters.registry import chapters_for
 
     chapters = [spec for spec in chapters_for(scope.kind) if spec.comparisons is not None]
-    found = [c for spec in chapters for c in spec.comparisons(dataset, scope)
-             if c is not None and c.reportable(scope.min_cell)]
+    found = [c for spec in chapters
+             for c in public_comparisons([c for c in spec.comparisons(dataset, scope) if c is not None],
+                                         scope.min_cell)]
     if not found:
         return None
     return comparisons_figure(found, {spec.id: spec.title[scope.language] for spec in chapters}, scope, style)
