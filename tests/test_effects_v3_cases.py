@@ -85,6 +85,9 @@ def test_a_badly_imbalanced_lottery_warns(tmp_path):
     assert joint["p_value"] < 0.01
     assert "Let op: bij de start verschilden de door loting ingedeelde groepen meer dan een loting" in chapter(results)
     assert "Let op:" in summary(results, "nl") and "Let op:" in conclusions(results, "nl")
+    # born_nl alone separates the groups by lot: the text says that they do not overlap
+    assert results.separated == frozenset({"primary"})
+    assert "overlappen in hun gemeten kenmerken niet" in chapter(results)
     balanced = results_of(tmp_path / "as_drawn", randomized=BY_LOT)
     imbalanced_smd = (balanced.baseline.query("analysis == 'primary'")["smd"].abs() > 0.25).any()
     assert ("Let op:" in summary(balanced, "nl")) == bool(imbalanced_smd or
