@@ -84,7 +84,11 @@ def comparison_sentence(comparison: Comparison, language: str, alpha: float) -> 
         claim = outcome["differs"].format(group=group, other=other, comparative=comparative)
         sentence = words["differs"].format(sentence=capitalize_first(claim), numbers=numbers)
     else:
-        sentence = words["no_difference"].format(group=group, other=other, noun=outcome["noun"], numbers=numbers)
+        # statistics v3: an interval that excludes 0 without Holm's p below alpha is "does not hold up after
+        # correction", not "no difference"
+        excludes_zero = comparison.ci_low > 0 or comparison.ci_high < 0
+        key = "not_held" if excludes_zero else "no_difference"
+        sentence = words[key].format(group=group, other=other, noun=outcome["noun"], numbers=numbers)
         sentence = capitalize_first(sentence)
     if comparison.small:
         sentence += " " + words["small"].format(limit=SMALL_GROUP)
