@@ -72,7 +72,8 @@ def test_axe_finds_no_violation(any_edition, browser, name, width):
             var out = [];
             document.querySelectorAll('.chart svg text').forEach(function (t) {
               var m = t.getScreenCTM();
-              if (m && t.textContent.trim()) out.push(parseFloat(getComputedStyle(t).fontSize) * Math.abs(m.a));
+              // the scale of the text's own matrix (an axis title turned by 90 degrees has a = 0, b = 1)
+              if (m && t.textContent.trim()) out.push(parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b));
             });
             return out;""")
         assert sizes and min(sizes) >= 10 - 1e-6, f"chart text of {min(sizes):.1f} px on a phone"

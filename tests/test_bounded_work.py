@@ -40,9 +40,9 @@ def test_a_csv_with_200000_header_columns_is_refused_in_well_under_two_seconds(t
     header = ",".join(f"c{i}" for i in range(200_000))  # 1.3 MB, as the 2.7 MB file (only its first MB is read)
     (tiny_dir / "barriers.csv").write_text(header + "\n" + ",".join("x" * 1 for _ in range(200_000)) + "\n")
     validate_folder(None)  # imports and contracts loaded: what is timed below is this dataset's own work
-    started = time.perf_counter()
+    started = time.process_time()  # processor time: a busy shared machine does not slow it down
     violations = validate_folder(tiny_dir, "en").violations
-    seconds = time.perf_counter() - started
+    seconds = time.process_time() - started
     assert [(v.table, v.rule) for v in violations] == [("barriers", "file")]
     assert "barriers.csv has at least 144,961 columns, more than the limit of 1,000" in violations[0].message
     assert seconds < 2.0, f"{seconds:.1f} s"

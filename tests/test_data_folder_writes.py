@@ -89,3 +89,26 @@ def test_a_notebook_output_dir_in_another_data_folder_is_refused(data, tiny, wri
     namespace = {**parameter_defaults(), "data_dir": "", "output_dir": str(other / "sub")}  # the demo data
     with pytest.raises(ParameterError, match="lies in the data folder"):
         ChapterRun.from_parameters("participants", namespace)
+
+
+def test_a_preview_output_folder_in_the_data_folder_is_refused_before_anything_is_served(data, capsys):
+    assert main(["preview", str(data), "--out", str(data / "preview"), "--port", "0"]) == 2
+    assert "lies in the data folder" in _said(capsys)
+
+
+def _programme_file(tmp_path: Path, data: Path) -> Path:
+    path = tmp_path / "programme.yaml"
+    path.write_text(f"title: test programme\nstudies:\n  - {{id: tiny, data: {data}}}\n"
+                    "editions:\n  - {wave: T1}\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("argv", [["batch", "{programme}", "--out", "{data}/out", "--no-synthesis"],
+                                  ["batch", "{programme}", "--out", "{tmp}/out", "--cache-dir", "{data}/cache"],
+                                  ["synthesis", "{programme}", "--out", "{data}/synthesis"]])
+def test_programme_commands_never_write_into_a_study_folder(data, tmp_path, argv, capsys):
+    programme = _programme_file(tmp_path, data)
+    status = main([part.format(programme=programme, data=data, tmp=tmp_path) for part in argv])
+    assert status == 2, _said(capsys)
+    assert "lies in the data folder" in _said(capsys)
+    assert not (tmp_path / "out").exists()

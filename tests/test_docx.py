@@ -86,8 +86,8 @@ def test_the_word_edition_is_the_pdf_as_an_editable_document(any_edition, name):
         body = package.read("word/document.xml").decode("utf-8")
         footnotes = package.read("word/footnotes.xml").decode("utf-8")
     descriptions = [html.unescape(d) for d in re.findall(r'<wp:docPr descr="([^"]*)"', body)]
-    assert descriptions == pdf_alt_texts(folder / "report.pdf")
-    assert len(descriptions) == len(manifest["figures"])
+    assert len(descriptions) == len(manifest["figures"])  # one picture per chart (the PDF's cover has a logo too)
+    assert descriptions == [alt for alt in pdf_alt_texts(folder / "report.pdf") if alt in descriptions]
 
     data_tables = [t for t in document.tables if t.rows and t.rows[0]._tr.trPr is not None
                    and t.rows[0]._tr.trPr.find(f"{W}tblHeader") is not None]

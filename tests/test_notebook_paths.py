@@ -106,3 +106,31 @@ def test_built_notebooks_carry_no_local_path(edition, tiny_dir, tmp_path):
 
     for name, digest in manifest["outputs"].items():
         assert file_hash(out / name) == digest, name
+
+
+def test_extra_paths_are_recorded_by_name_as_the_synthesis_gives_them(tmp_path):
+    """The synthesis notebook runs with the programme file and the batch's reports folder: both by name."""
+    out = tmp_path / "jan" / "synthesis"
+    staging = out.parent / ".synthesis.building-9-z"
+    programme, reports = tmp_path / "jan" / "programme.yaml", tmp_path / "jan" / "batch-out"
+    path = staging / "notebooks" / "synthesis.ipynb"
+    path.parent.mkdir(parents=True)
+    notebook = {"cells": [{"cell_type": "code", "metadata": {"tags": ["injected-parameters"]}, "outputs": [],
+                           "execution_count": 1,
+                           "source": [f'programme = "{programme}"\n', f'reports = "{reports}"\n',
+                                      f'output_dir = "{staging}"\n']}],
+                "metadata": {"papermill": {"parameters": {"programme": str(programme), "reports": str(reports),
+                                                          "output_dir": str(staging)},
+                                           "input_path": "/somewhere/site-packages/x/synthesis.ipynb",
+                                           "output_path": str(path)}},
+                "nbformat": 4, "nbformat_minor": 5}
+    path.write_text(json.dumps(notebook), encoding="utf-8")
+    settle_notebook_paths(staging, out, None, "default", {str(programme): "programme.yaml",
+                                                          str(reports): "batch-out"})
+    text = path.read_text(encoding="utf-8")
+    assert str(tmp_path) not in text and "site-packages" not in text
+    settled = json.loads(text)
+    assert settled["metadata"]["papermill"]["parameters"] == {"programme": "programme.yaml", "reports": "batch-out",
+                                                              "output_dir": "synthesis"}
+    assert "".join(settled["cells"][0]["source"]) == ('programme = "programme.yaml"\nreports = "batch-out"\n'
+                                                      'output_dir = "synthesis"\n')

@@ -439,7 +439,8 @@ def preview(
     console = _console()
     options = BuildOptions(data_dir=data_dir, out=out, wave=wave, kind=kind, language=language, theme=theme,
                            public=public, min_cell=min_cell, internal=internal)
-    options.resolved()  # a wrong option: exit 2 before anything is served
+    resolved = options.resolved()  # a wrong option: exit 2 before anything is served
+    check_build_paths(resolved.out, resolved.cache_folder, resolved.data_dir)  # nor a report in a data folder
     # Ctrl-C stops the preview, also when the process that started it ignores SIGINT
     # (a background job of a shell, a test runner): an ignored signal is inherited.
     signal.signal(signal.SIGINT, signal.default_int_handler)

@@ -70,8 +70,13 @@ EXIT_SETTLES = ("any_participation", "paid_work")
 
 #: The analyses, in order (``sensitivity`` only with randomization).
 ANALYSES = ("primary", "sensitivity")
-#: The estimators, in order; ``ancova`` is the headline.
+#: The complete-case estimators, in order; ``ancova`` is the headline.
 ESTIMATORS = ("ancova", "ancova_covariates", "change_score")
+#: Every estimator of the table: the complete-case ones, then those for missing T2 answers
+#: (:mod:`via_reports.analysis.effects_missing`; the bounds only for binary outcomes).
+ALL_ESTIMATORS = (*ESTIMATORS, "ancova_ipw", "bound_low", "bound_high")
+#: The outcome the bottom line answers first when study.yaml names none (``primary_outcome``).
+DEFAULT_PRIMARY_OUTCOME = "paid_work"
 #: Covariates of ``ancova_covariates``, in model order.
 COVARIATES = ("female", "age", "born_nl", "education_low", "distance_long")
 #: Power at which the minimum detectable effect is computed.
@@ -81,7 +86,8 @@ GROUPS = ("pilot", "control")
 
 #: Columns of :func:`effects_table` (the CSV of figure ``effects.outcomes``).
 EFFECTS_COLUMNS = ("analysis", "outcome", "estimator", "n_pilot", "n_control", "pilot_t0", "pilot_t2",
-                   "control_t0", "control_t2", "effect", "ci_low", "ci_high", "p_value", "mde", "se")
+                   "control_t0", "control_t2", "effect", "ci_low", "ci_high", "p_value", "mde", "se",
+                   "p_holm")
 #: Columns of :func:`attrition_table`.
 ATTRITION_COLUMNS = ("group", "wave", "measure", "exit_reason", "count", "percent", "n")
 #: Columns of :func:`exit_to_paid_work`.
@@ -134,7 +140,8 @@ def design(dataset: Dataset) -> Design:
     people = dataset.participants
     pilot = people[people["group"] == "pilot"]
     control = people[people["group"] == "control"]
-    has_column = "randomized" in people.columns
+    # the loader gives every contract column, so a column without a single value was not in the data
+    has_column = "randomized" in people.columns and bool(people["randomized"].notna().any())
     if has_column:
         by_lot = people["randomized"].fillna(False).astype(bool)
         pilot_lot, control_lot = _ids(pilot[by_lot[pilot.index]]), _ids(control[by_lot[control.index]])
@@ -148,6 +155,11 @@ def design(dataset: Dataset) -> Design:
     else:
         analyses = (everyone,)
     return Design(randomized, analyses, len(pilot), len(control), len(pilot_lot), len(control_lot), has_column)
+
+
+def primary_outcome(dataset: Dataset) -> str:
+    """study.yaml's ``primary_outcome`` (validated against :data:`OUTCOMES`), default ``paid_work``."""
+    return dataset.study.raw.get("primary_outcome") or DEFAULT_PRIMARY_OUTCOME
 
 
 def _check_scope(scope: Scope) -> tuple[str, str]:
@@ -362,18 +374,43 @@ def outcome_rows(analysis: Analysis, outcome: str, pairs: pd.DataFrame, characte
             for name, e in estimates.items()]
 
 
+def add_holm(table: pd.DataFrame, primary: str) -> pd.DataFrame:
+    """``p_holm``: Holm over the secondary outcomes of one analysis and estimator; the primary's is its p.
+
+    A row without p (no estimate, or a bound) stays out of the family and gets no p_holm.
+    """
+    from via_reports.analysis.multiplicity import holm
+
+    table = table.copy()
+    table["p_holm"] = np.nan
+    for _, rows in table.groupby(["analysis", "estimator"], sort=False):
+        secondary = rows[rows["outcome"] != primary]
+        table.loc[secondary.index, "p_holm"] = holm(secondary["p_value"].to_numpy(dtype=float))
+        first = rows[rows["outcome"] == primary]
+        table.loc[first.index, "p_holm"] = first["p_value"]
+    return table
+
+
 def effects_table(dataset: Dataset, scope: Scope) -> pd.DataFrame:
     """The effects table (columns :data:`EFFECTS_COLUMNS`): analysis × outcome × estimator.
 
     T0 is ``scope.first_wave``, T2 ``scope.last_wave``; intervals at
     1 − ``scope.alpha``. With fewer than 2 people with both values in a group,
     effect, interval, p, se and mde are NaN (the means are still given).
+    Per outcome the complete-case rows come first, then ``ancova_ipw`` and, for
+    a binary outcome, the bounds (:mod:`via_reports.analysis.effects_missing`).
     """
+    from via_reports.analysis.effects_missing import missing_rows
+
     pairs = outcome_pairs(dataset, scope)
     characteristics = person_characteristics(dataset)
-    rows = [row for analysis in design(dataset).analyses for outcome in OUTCOMES
-            for row in outcome_rows(analysis, outcome, pairs, characteristics, scope.alpha)]
-    table = pd.DataFrame(rows, columns=list(EFFECTS_COLUMNS))
+    rows = []
+    for analysis in design(dataset).analyses:
+        for outcome in OUTCOMES:
+            complete = outcome_rows(analysis, outcome, pairs, characteristics, scope.alpha)
+            rows += complete + missing_rows(analysis, outcome, is_binary(outcome), pairs, characteristics,
+                                            scope.alpha, complete[0])
+    table = add_holm(pd.DataFrame(rows, columns=list(EFFECTS_COLUMNS)), primary_outcome(dataset))
     for column in ("analysis", "outcome", "estimator"):
         table[column] = table[column].astype("string")
     table[["n_pilot", "n_control"]] = table[["n_pilot", "n_control"]].astype("int64")

@@ -33,6 +33,7 @@ from via_reports.figures import (
     barriers,
     change,
     effects,
+    effects_flow,
     instruments,
     participants,
     participation,
@@ -190,7 +191,9 @@ CHAPTERS: tuple[ChapterSpec, ...] = (
         "effects", COMPUTED, {"nl": "Effecten: pilot en controlegroep", "en": "Effects: pilot and control group"},
         reports=("final",),
         figures=(
+            FigureSpec("effects.flow", effects_flow.flow),
             FigureSpec("effects.outcomes", effects.outcomes),
+            FigureSpec("effects.means", effects_flow.means),
             FigureSpec("effects.baseline", balance.baseline),
             FigureSpec("effects.nonresponse", balance.nonresponse),
             FigureSpec("effects.attrition", effects.attrition),

@@ -28,6 +28,7 @@ from via_reports.analysis.effects import OUTCOMES, is_binary
 from via_reports.figures.common import HEADERS
 from via_reports.figures.figure import Figure
 from via_reports.figures.public_box import public_box_plot, statistics_of_internal
+from via_reports.figures.public_tables import marked_table
 
 #: The note under every figure of a public edition in which something is withheld.
 WITHHELD_NOTE = {
@@ -241,9 +242,29 @@ def _public_outcomes(data: pd.DataFrame, k: int) -> tuple[pd.DataFrame, list[boo
     return _mask_rows(data, withheld, estimates, ("n_pilot", "n_control"), k), withheld
 
 
+def _public_effects_counts(data: pd.DataFrame, k: int) -> tuple[pd.DataFrame, list[bool]]:
+    """effects.flow (a count of a group, and the rest of the group) and effects.means (a group of n, and a share
+    of a yes/no outcome that is a count): a row is withheld when either is 1 to k−1 people."""
+    if "stage" in data:
+        assigned = {(r["analysis"], r["group"]): int(r["count"]) for _, r in data.iterrows()
+                    if r["stage"] == "assigned"}
+        withheld = [is_small(int(r["count"]), k) or is_small(assigned[r["analysis"], r["group"]] - int(r["count"]), k)
+                    for _, r in data.iterrows()]
+        return _mask_rows(data, withheld, ["count"], ("count",), k), withheld
+    withheld = []
+    for _, row in data.iterrows():
+        n, mean = int(row["n"]), row["mean"]
+        small = n < k
+        if not small and is_binary(row["outcome"]) and pd.notna(mean):
+            count = round(float(mean) * n)
+            small = is_small(count, k) or is_small(n - count, k)
+        withheld.append(small)
+    return _mask_rows(data, withheld, ["mean"], ("n",), k), withheld
+
+
 def _public_balance(data: pd.DataFrame, sides: tuple[str, str], k: int) -> tuple[pd.DataFrame, list[bool]]:
     withheld = _means_withheld(data, sides, is_share, k, "characteristic")
-    values = [f"{side}_mean" for side in sides] + ["smd"]
+    values = [f"{side}_mean" for side in sides] + ["smd"] + (["p_value"] if "p_value" in data else [])
     return _mask_rows(data, withheld, values, tuple(f"n_{side}" for side in sides), k), withheld
 
 
@@ -323,6 +344,9 @@ def public_figure(figure: Figure, k: int) -> Figure:
     elif figure_id == "effects.outcomes":
         data, withheld = _public_outcomes(figure.data, k)
         table = _generic_table(figure, data, withheld)
+    elif figure_id in ("effects.flow", "effects.means"):
+        data, withheld = _public_effects_counts(figure.data, k)
+        table = _generic_table(figure, data, withheld)
     elif figure_id == "effects.baseline":
         data, withheld = _public_balance(figure.data, ("pilot", "control"), k)
         table = _generic_table(figure, data, withheld)
@@ -335,8 +359,8 @@ def public_figure(figure: Figure, k: int) -> Figure:
                                         "ci_low", "ci_high", "p_value", "p_holm"], ("n_a", "count_a", "n_b", "count_b"))
         table = _generic_table(figure, data, withheld)
     elif figure_id == "change.by_wave":
-        data, withheld = _public_tests(figure.data, k, _change_cells, ["n", "value_from", "value_to", "p_value"],
-                                       ("n",))
+        data, withheld = _public_tests(figure.data, k, _change_cells,
+                                       ["n", "value_from", "value_to", "p_value", "p_holm"], ("n",))
         table = _generic_table(figure, data, withheld)
     else:
         raise KeyError(f"no disclosure rule for figure {figure_id}: add one to via_reports/figures/public.py")
@@ -352,7 +376,11 @@ def public_figure(figure: Figure, k: int) -> Figure:
 def _finish(figure: Figure, data: pd.DataFrame, table: pd.DataFrame, withheld: list[bool], notes: list[str],
             k: int) -> Figure:
     n_withheld = is_small(figure.n, k)
-    if any(withheld) or n_withheld:
+    if figure.id == "effects.outcomes" and not n_withheld:  # statistics v3: per outcome, not the whole text
+        from via_reports.figures.effects_public import public_outcomes_text
+
+        text = public_outcomes_text(figure.text, data, figure.language, k, lambda s: _reveals(s, figure.n, k))
+    elif any(withheld) or n_withheld:
         text = [WITHHELD_TEXT[figure.language]]
     else:
         text = [sentence for sentence in figure.text if not _reveals(sentence, figure.n, k)]
@@ -375,9 +403,12 @@ def _public_n_label(n_label: str | None, k: int) -> str | None:
 
 
 def _generic_table(figure: Figure, data: pd.DataFrame, withheld: list[bool]) -> pd.DataFrame:
-    """The figure's own table when nothing is withheld; else the public data with the marker."""
+    """The figure's own table, with the marker where something is withheld (public_tables.py); the
+    public data with the marker only for a table that is not a row per row of the data."""
     if not any(withheld) and data.isna().sum().sum() == figure.data.isna().sum().sum():
         return figure.display_table
+    if len(figure.display_table) == len(figure.data):
+        return marked_table(figure.display_table, figure.data, data.drop(columns=["suppressed"]), withheld)
     shown = data.drop(columns=["suppressed"]).astype(object)
     return shown.where(shown.notna(), MARKER)
 

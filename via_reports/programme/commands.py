@@ -11,6 +11,8 @@ from typing import Annotated, Any, Optional
 
 import typer
 
+from via_reports.output_paths import refuse_in_data_folder
+
 #: The environment variable Dask itself reads for a scheduler's address.
 SCHEDULER_VARIABLE = "DASK_SCHEDULER_ADDRESS"
 
@@ -71,6 +73,9 @@ def batch(
 
     console = _console()
     programme = load_programme(programme_file)  # ParameterError: exit 2 before any cluster starts
+    refuse_in_data_folder(out, None, what="the output folder", option="--out")  # no study's folder is written
+    if cache_dir is not None:
+        refuse_in_data_folder(cache_dir, None, what="the cache folder", option="--cache-dir")
     check_output_folder(out)
     out.mkdir(parents=True, exist_ok=True)
     tasks = batch_tasks(programme, out, cache_dir=cache_dir, cache=not no_cache, force=force)
@@ -160,5 +165,6 @@ def synthesis(
 
     console = _console()
     programme = load_programme(programme_file)
+    refuse_in_data_folder(out, None, what="the output folder", option="--out")
     if not _run_synthesis(console, programme, out, reports or out.resolve().parent):
         raise typer.Exit(1)

@@ -154,6 +154,7 @@ def build_synthesis(programme: Programme, reports: Path, out: Path, theme: str =
     from via_reports.render.assemble import figure_svgs
     from via_reports.render.cache import RenderCache
     from via_reports.report.document import number_document
+    from via_reports.report.notebook_paths import settle_notebook_paths
     from via_reports.report.themes import load_theme
 
     out = Path(out).resolve()
@@ -177,8 +178,9 @@ def build_synthesis(programme: Programme, reports: Path, out: Path, theme: str =
         except Exception as error:
             raise RenderError(f"the synthesis could not be rendered: {type(error).__name__}: {error}") from error
         (staging / "manifest.json").unlink(missing_ok=True)
-        text = executed.read_text(encoding="utf-8").replace(str(staging), str(out))
-        executed.write_text(text, encoding="utf-8")
+        # the executed notebook names no local folder (issue 26): the programme file and reports by name
+        settle_notebook_paths(staging, out, None, theme, {str(programme.path): Path(programme.path).name,
+                                                          str(reports.resolve()): reports.resolve().name})
         outputs = {str(p.relative_to(staging)): file_hash(p) for p in sorted(staging.rglob("*")) if p.is_file()}
         inputs = [{"study": s.study, "report": f"{s.study}/{s.folder.name}", "design": s.design,
                    "build_key": s.build_key} for s in studies]

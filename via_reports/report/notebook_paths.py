@@ -29,10 +29,14 @@ from typing import Any
 from via_reports.resources import templates_dir
 
 
-def recorded_paths(staging: Path, out: Path, data_dir: Path | None, theme: str) -> dict[str, str]:
-    """Each absolute path a chapter ran with, and what the report records instead (longest first)."""
+def recorded_paths(staging: Path, out: Path, data_dir: Path | None, theme: str,
+                   extra: dict[str, str] | None = None) -> dict[str, str]:
+    """Each absolute path a chapter ran with, and what the report records instead (longest first).
+
+    ``extra``: more paths and what to record instead (the synthesis: its programme file and reports).
+    """
     data_name = data_dir.name if data_dir is not None else ""
-    replaced = {str(staging): out.name, str(out): out.name, str(templates_dir()): "templates"}
+    replaced = {str(staging): out.name, str(out): out.name, str(templates_dir()): "templates", **(extra or {})}
     if data_dir is not None:
         replaced[str(data_dir)] = data_name
     theme_path = Path(theme)
@@ -79,11 +83,13 @@ def settle_notebook(path: Path, replaced: dict[str, str], out_name: str) -> None
     path.write_text(json.dumps(notebook, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
-def settle_notebook_paths(staging: Path, out: Path, data_dir: Path | None, theme: str) -> None:
+def settle_notebook_paths(staging: Path, out: Path, data_dir: Path | None, theme: str,
+                          extra: dict[str, str] | None = None) -> None:
     """Every executed notebook in ``staging/notebooks`` names no local folder (the module's docstring).
 
-    ``theme`` is the theme as the chapters were given it (a name, or a folder's absolute path).
+    ``theme`` is the theme as the chapters were given it (a name, or a folder's absolute path);
+    ``extra`` as in :func:`recorded_paths`.
     """
-    replaced = recorded_paths(staging, out, data_dir, theme)
+    replaced = recorded_paths(staging, out, data_dir, theme, extra)
     for path in sorted((staging / "notebooks").glob("*.ipynb")):
         settle_notebook(path, replaced, out.name)

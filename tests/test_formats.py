@@ -1,0 +1,142 @@
+"""Output formats declared once (via_reports/formats.py), chosen with --formats or report.yaml, and the PDF's
+PDF/UA mending (via_reports/render/pdf_ua.py) on a small document laid out by WeasyPrint."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pikepdf
+import pytest
+from via_reports.cli import main
+from via_reports.exceptions import ParameterError
+from via_reports.formats import FORMATS, chosen_formats, unknown_formats
+from via_reports.options import DEFAULT_OPTIONS, check_options, resolve_options
+from via_reports.report.freshness import BuildInputs, BuildOptions
+
+
+def test_the_default_is_pdf_and_html_and_every_format_is_declared_once():
+    assert DEFAULT_OPTIONS["formats"] == ["pdf", "html"]
+    assert [f.name for f in chosen_formats(None)] == ["pdf", "html"]
+    assert [f.name for f in chosen_formats(["docx", "pdf"])] == ["pdf", "docx"]  # the table's order
+    assert {f.filename for f in FORMATS.values()} == {"report.pdf", "report.html", "report.docx"}
+    assert [e for f in chosen_formats(["pdf", "html", "docx"]) for e in f.manifest_entries()] == \
+        ["report.pdf", "report.html", "report.docx"]
+    for chosen in FORMATS.values():  # each renderer is where its declaration says
+        import importlib
+
+        module, function = chosen.renderer.split(":")
+        assert callable(getattr(importlib.import_module(module), function))
+
+
+@pytest.mark.parametrize("value, message", [
+    (["pdf", "odt"], "formats: 'odt' is no output format; choose from pdf, html, docx"),
+    ([], "formats must name at least one"),
+    (["pdf", "pdf"], "formats names one twice"),
+    ("pdf", "formats must be"),
+])
+def test_a_wrong_format_is_a_parameter_error_that_says_what_is_wrong(value, message):
+    with pytest.raises(ParameterError, match=message.replace("(", r"\(")):
+        check_options({"formats": value})
+
+
+def test_report_yaml_chooses_the_formats_and_the_command_line_overrides_it(tmp_path):
+    (tmp_path / "report.yaml").write_text("formats: [pdf, docx]\n", encoding="utf-8")
+    assert resolve_options(tmp_path, {})["formats"] == ["pdf", "docx"]
+    assert resolve_options(tmp_path, {"formats": ["html"]})["formats"] == ["html"]
+    (tmp_path / "report.yaml").write_text("formats: [pdf, rtf]\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match="report.yaml, line 1: formats: 'rtf' is no output format"):
+        resolve_options(tmp_path, {})
+
+
+def test_the_command_line_takes_a_comma_separated_list(tmp_path, capsys):
+    assert main(["build", "--formats", "pdf,word", "--out", str(tmp_path / "r"), "--quiet"]) == 2
+    assert "'word' is no output format" in capsys.readouterr().err
+    assert unknown_formats(["pdf", "html", "docx"]) is None
+
+
+def test_the_formats_are_part_of_the_build_key(tmp_path):
+    def key(formats):
+        return BuildInputs(BuildOptions(out=tmp_path / "r", wave="T1", formats=formats).resolved()).key
+
+    assert key(None) == key(["pdf", "html"]) == key(["html", "pdf"])
+    assert key(["pdf", "html", "docx"]) != key(None)
+
+
+# --------------------------------------------------------------------------- PDF/UA mending
+
+PAGE = """<!DOCTYPE html><html lang="nl-NL"><head><meta charset="utf-8"><title>Proef</title><style>
+@page { size: A5; margin: 20mm; @bottom-center { content: "Lopende titel " counter(page); } }
+</style></head><body>
+<h1>Kop</h1><p>Een alinea.</p>
+<table><thead><tr><th scope="col">Jaar</th><th scope="col">Aantal</th></tr></thead>
+<tbody><tr><th scope="row">2020</th><td>12</td></tr><tr><th scope="row">2021</th><td>14</td></tr></tbody></table>
+<table><tbody><tr><th scope="row">Uitgave</th><td>Gemeente</td></tr></tbody></table>
+</body></html>"""
+
+
+def _elements(pdf):
+    out, stack = [], [pdf.Root.StructTreeRoot]
+    while stack:
+        element = stack.pop(0)
+        kids = element.get("/K")
+        kids = list(kids) if isinstance(kids, pikepdf.Array) else ([] if kids is None else [kids])
+        kids = [k for k in kids if isinstance(k, pikepdf.Dictionary) and k.get("/Type") not in ("/OBJR", "/MCR")]
+        out.append(element)
+        stack[:0] = kids
+    return out
+
+
+def test_header_cells_get_their_scope_and_the_running_footer_becomes_an_artifact():
+    from weasyprint import HTML
+
+    from via_reports.render.pdf_ua import make_accessible
+
+    written = HTML(string=PAGE).write_pdf(pdf_variant="pdf/ua-1")
+    with pikepdf.open(io.BytesIO(written)) as before:  # WeasyPrint alone: no scope, the footer as content
+        headers = [e for e in _elements(before) if e.get("/S") == "/TH"]
+        assert headers and not any("/Scope" in e.A for e in headers)
+        footer_before = _footer_sequences(before)
+    assert footer_before["tagged"] and not footer_before["artifact"]
+
+    with pikepdf.open(io.BytesIO(make_accessible(written))) as after:
+        rows = [e for e in _elements(after) if e.get("/S") == "/TR"]
+        scopes = [[str(c.A.get("/Scope")) if c.get("/S") == "/TH" else None for c in row.K] for row in rows]
+        assert scopes == [["/Column", "/Column"], ["/Row", None], ["/Row", None], ["/Row", None]]
+        footer = _footer_sequences(after)
+        assert footer["artifact"] == footer_before["tagged"] and not footer["tagged"]
+        reachable = {e.objgen for e in _elements(after)}
+        page_mcids = after.Root.StructTreeRoot.ParentTree.Nums[1]
+        assert all(element.objgen in reachable for element in page_mcids)
+        assert len(page_mcids) == footer["mcids"] and footer["mcids_in_order"]
+
+
+def _footer_sequences(pdf) -> dict:
+    """How the page's marked content is marked: tagged (with an MCID) or as a pagination artifact;
+    the footer is the page's last text, drawn in its margin box."""
+    tagged = artifact = 0
+    mcids = []
+    for operands, operator in pikepdf.parse_content_stream(pdf.pages[0]):
+        if str(operator) != "BDC":
+            continue
+        if str(operands[0]) == "/Artifact":
+            artifact += str(operands[1].get("/Type")) == "/Pagination"
+        else:
+            mcids.append(int(operands[1].MCID))
+    reachable = {e.objgen for e in _elements(pdf)}
+    nums = pdf.Root.StructTreeRoot.ParentTree.Nums[1]
+    tagged = sum(1 for m in mcids if nums[m] is not None and nums[m].objgen not in reachable)
+    return {"tagged": tagged, "artifact": artifact, "mcids": len(mcids), "mcids_in_order": mcids == list(range(len(mcids)))}
+
+
+def test_a_format_writes_its_file_into_the_folder(tmp_path, monkeypatch):
+    written = []
+
+    def fake(document, theme, out_path, *, svgs, cache):
+        written.append(Path(out_path))
+
+    import via_reports.render.docx as docx_module
+
+    monkeypatch.setattr(docx_module, "render_docx", fake)
+    FORMATS["docx"].render(None, None, tmp_path, svgs={}, cache=None)
+    assert written == [tmp_path / "report.docx"]
