@@ -4,11 +4,13 @@
     .venv/bin/python scripts/benchmark.py million                  # only the table's 1e6-row build
     .venv/bin/python scripts/benchmark.py validation [--scale 100]
     .venv/bin/python scripts/benchmark.py duplicates [--rows 1000000]
+    .venv/bin/python scripts/benchmark.py memory [--sizes 100000,1000000,10000000]
     .venv/bin/python scripts/benchmark.py build [--jobs 2] [--wave T1]
     .venv/bin/python scripts/benchmark.py notebooks [--wave T1]
     .venv/bin/python scripts/benchmark.py pdf [--wave T1]
     .venv/bin/python scripts/benchmark.py formats [--wave T1] [--runs 3]   # what the Word edition adds
     .venv/bin/python scripts/benchmark.py all
+    .venv/bin/python scripts/benchmark.py batch [--studies 6] [--editions 2]   # builds one by one vs a batch
 
 A script, not a timed test: machines differ, so numbers are measured and
 quoted, never asserted. Wall-clock times with time.perf_counter(); each
@@ -96,6 +98,7 @@ def bench_duplicates(rows: int) -> None:
     from tiny import tiny_tables, write_dataset
 
     from via_reports.data.dataset import validate_folder
+    from via_reports.data.limits import count_violations
 
     study, frames = tiny_tables()
     frames["responses"] = pd.concat([frames["responses"].iloc[[0]]] * rows, ignore_index=True)
@@ -104,9 +107,72 @@ def bench_duplicates(rows: int) -> None:
         started = time.perf_counter()
         result = validate_folder(folder)
         seconds = time.perf_counter() - started
-        duplicates = sum(v.rule == "unique_key" for v in result.violations)
+        listed = sum(v.rule == "unique_key" for v in result.violations)
+        duplicates = count_violations(v for v in result.violations if v.table == "responses")
         print(f"validation of {rows} rows with a duplicate key on every row: {seconds:.1f} s "
-              f"({duplicates} duplicates reported, single run)")
+              f"({duplicates} duplicates counted, {listed} listed, single run)")
+
+
+def _hostile_barriers(folder: Path, rows: int) -> Path:
+    """The tiny dataset with a barriers.csv of ``rows`` rows that all repeat one key (issue 26's attack).
+
+    Written line by line: pandas would need the whole table in memory first.
+    """
+    from tiny import tiny_tables, write_dataset
+
+    study, frames = tiny_tables()
+    folder = write_dataset(folder, study, frames)
+    line = "P1,T0,society,medical,\n"
+    with open(folder / "barriers.csv", "w", encoding="utf-8") as handle:
+        handle.write("participant_id,wave,domain,barrier,other_text\n")
+        chunk = line * 100_000
+        for _ in range(rows // 100_000):
+            handle.write(chunk)
+        handle.write(line * (rows % 100_000))
+    return folder
+
+
+#: Run in a fresh process: validate a folder, print seconds, peak RSS (KB) and the violations it stands for.
+_MEASURE = """
+import resource, sys, time
+from via_reports.data.dataset import validate_folder
+from via_reports.data.limits import count_violations
+validate_folder(None)  # imports and contracts: the baseline, measured before the folder
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+started = time.perf_counter()
+result = validate_folder(sys.argv[1])
+seconds = time.perf_counter() - started
+print(seconds, base, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, len(result.violations),
+      count_violations(result.violations))
+"""
+
+
+def bench_memory(sizes: list[int]) -> None:
+    """Peak memory of `validate` against input size: barriers.csv of 10^5..10^7 rows, every row a repeated key.
+
+    Each size is validated in a fresh process, so its peak RSS is its own; the
+    baseline is that process's peak after validating the embedded demo (imports,
+    contracts). The growth over the baseline is compared with the file's size.
+    """
+    import subprocess
+
+    print(f"load average: {', '.join(f'{x:.1f}' for x in __import__('os').getloadavg())}")
+    print("| rows of barriers.csv | file (MB) | validation (s) | peak RSS (MB) | baseline (MB) | growth / file | "
+          "violations listed | violations counted |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for rows in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = _hostile_barriers(Path(tmp) / "hostile", rows)
+            megabytes = (folder / "barriers.csv").stat().st_size / 1024**2
+            done = subprocess.run([sys.executable, "-c", _MEASURE, str(folder)], capture_output=True, text=True,
+                                  cwd=ROOT)
+            if done.returncode != 0:
+                print(f"| {rows:,} | {megabytes:.1f} | failed: {done.stderr.strip().splitlines()[-1]} |")
+                continue
+            seconds, base, peak, listed, counted = done.stdout.split()
+            base_mb, peak_mb = int(base) / 1024, int(peak) / 1024
+            print(f"| {rows:,} | {megabytes:.1f} | {float(seconds):.1f} | {peak_mb:,.0f} | {base_mb:,.0f} | "
+                  f"{(peak_mb - base_mb) / megabytes:.1f}x | {int(listed):,} | {int(counted):,} |", flush=True)
 
 
 def bench_build(jobs: int, wave: str) -> None:
@@ -265,11 +331,15 @@ def bench_pdf(wave: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=["table", "million", "validation", "duplicates", "build", "notebooks", "pdf",
-                                         "formats", "all"])
+    parser.add_argument("what", choices=["table", "million", "validation", "duplicates", "memory", "build",
+                                         "notebooks", "pdf", "formats", "all", "batch"])
+    parser.add_argument("--studies", type=int, default=6, help="batch: studies of the demo programme")
+    parser.add_argument("--editions", type=int, choices=[1, 2], default=2, help="batch: T1 and T2, or T2 only")
     parser.add_argument("--skip-million", action="store_true", help="table: leave out the 1e6-row build")
     parser.add_argument("--scale", type=int, default=100)
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--sizes", default="100000,1000000,10000000",
+                        help="memory: rows of barriers.csv, comma-separated")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--wave", default="T1")
     parser.add_argument("--runs", type=int, default=3, help="formats: cold builds of each kind")
@@ -286,6 +356,8 @@ def main(argv: list[str] | None = None) -> int:
         bench_validation(args.scale)
     if args.what in ("duplicates", "all"):
         bench_duplicates(args.rows)
+    if args.what in ("memory", "all"):
+        bench_memory([int(size) for size in args.sizes.split(",")])
     if args.what in ("notebooks", "all"):
         bench_notebooks(args.wave)
     if args.what in ("build", "all"):
@@ -294,6 +366,10 @@ def main(argv: list[str] | None = None) -> int:
         bench_pdf(args.wave)
     if args.what == "formats":
         bench_formats(args.wave, args.jobs, args.runs)
+    if args.what == "batch":  # not in "all": it takes minutes
+        from batch_benchmark import batch_benchmark
+
+        batch_benchmark(args.studies, args.editions)
     return 0
 
 

@@ -10,7 +10,7 @@ code under test.
   3 of the 8 control participants with both waves do.
 - **People who left for paid work**: zzpid_p11 (pilot) and zzpid_c9 (control)
   left before the end of T2's fieldwork without answering T2, so they count as
-  1 in ``paid_work_or_exit`` and are not drop-outs; zzpid_p13 answered T2 and
+  1 in ``paid_work`` and ``any_participation`` and are not drop-outs there; zzpid_p13 answered T2 and
   left for work afterwards (still within the fieldwork); zzpid_c11 left for
   work only after T2's fieldwork, so is an ordinary non-respondent.
 - zzpid_p12, zzpid_p14 and zzpid_c10 answered T0 only: drop-outs.
@@ -21,10 +21,12 @@ easy to find.
 
 from __future__ import annotations
 
+from statistics import NormalDist
+
 import numpy as np
 import pandas as pd
 import statsmodels.formula.api as smf
-from scipy import optimize, stats
+from scipy import stats
 from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 from tiny import tiny_tables, write_dataset
 
@@ -166,17 +168,16 @@ def _value(values, column: str) -> float:
 def wave_value(pid: str, wave: int, outcome: str) -> float:
     """The outcome of ``pid`` at T0 (wave 0) or T2 (wave 1) as REPORTS.md defines it, NaN when unknown."""
     values = RESPONSES[pid][wave]
+    exit_date, reason = PEOPLE[pid][6], PEOPLE[pid][7]
+    if outcome in ("any_participation", "paid_work") and wave == 1 and reason == "paid_work" \
+            and exit_date <= T2_FIELDWORK_END:
+        return 1.0  # left for paid work by the end of T2's fieldwork, answered or not
     if outcome == "any_participation":
         parts = [_value(values, c) for c in ("paid_work", "unpaid_work", "volunteer_work", "education")]
         return np.nan if values is None else float(max(parts))
     if outcome in ("ease_society_difficult", "ease_paid_work_difficult"):
         raw = _value(values, outcome.removesuffix("_difficult"))
         return np.nan if np.isnan(raw) else float(raw >= 4)
-    if outcome == "paid_work_or_exit":
-        exit_date, reason = PEOPLE[pid][6], PEOPLE[pid][7]
-        if wave == 1 and reason == "paid_work" and exit_date <= T2_FIELDWORK_END:
-            return 1.0
-        return _value(values, "paid_work")
     return _value(values, outcome)
 
 
@@ -200,27 +201,18 @@ def person_frame(outcome: str, ids: list[str]) -> pd.DataFrame:
 COVARIATES = "female + age + born_nl + education_low + distance_long"
 
 
-def expected_mde(n_pilot: int, n_control: int, sd: float, alpha: float = 0.05, power: float = 0.8) -> float:
-    """Cohen's d at which a two-sided two-sample t-test has ``power``, from the noncentral t, times sd."""
-    df = n_pilot + n_control - 2
-    critical = stats.t.ppf(1 - alpha / 2, df)
-
-    def power_at(d: float) -> float:
-        shift = d * np.sqrt(n_pilot * n_control / (n_pilot + n_control))
-        return stats.nct.sf(critical, df, shift) + stats.nct.cdf(-critical, df, shift)
-
-    high = 0.25  # the smallest power of two (times 1/4) with enough power brackets the root
-    while power_at(high) < power:
-        high *= 2
-    return optimize.brentq(lambda d: power_at(d) - power, 1e-6, high, xtol=1e-14) * sd
+def expected_z_mde(se: float, alpha: float = 0.05, power: float = 0.8) -> float:
+    """(z(1 − alpha/2) + z(power)) × se with the standard library's normal quantiles (not scipy's)."""
+    z = NormalDist().inv_cdf
+    return (z(1 - alpha / 2) + z(power)) * se
 
 
 def independent_estimates(frame: pd.DataFrame) -> dict[str, dict]:
     """Per estimator the expected row of one outcome, from a person frame (y0, y2, pilot, covariates).
 
     statsmodels' formula API for the regressions, its ``CompareMeans`` for
-    Welch's test and scipy's noncentral t for the power: not the product's
-    array API, ``scipy.stats.ttest_ind`` and ``TTestIndPower``.
+    Welch's test and its standard error, NormalDist for the MDE: not the product's
+    array API, ``scipy.stats.ttest_ind`` and ``scipy.stats.norm``.
     """
     frame = frame.dropna(subset=["y0", "y2"])
     in_pilot, in_control = frame[frame["pilot"] == 1], frame[frame["pilot"] == 0]
@@ -229,25 +221,25 @@ def independent_estimates(frame: pd.DataFrame) -> dict[str, dict]:
     baseline = " + y0" if frame["y0"].nunique() > 1 else ""
     fits = {"ancova": smf.ols(f"y2 ~ pilot{baseline}", frame).fit(cov_type="HC3"),
             "ancova_covariates": smf.ols(f"y2 ~ pilot{baseline} + {covariates}", frame).fit(cov_type="HC3")}
-    sd = np.sqrt(((len(in_pilot) - 1) * in_pilot["y2"].var() + (len(in_control) - 1) * in_control["y2"].var())
-                 / (len(frame) - 2))
     common = {"n_pilot": len(in_pilot), "n_control": len(in_control),
               "pilot_t0": in_pilot["y0"].mean(), "pilot_t2": in_pilot["y2"].mean(),
-              "control_t0": in_control["y0"].mean(), "control_t2": in_control["y2"].mean(),
-              "mde": expected_mde(len(in_pilot), len(in_control), sd)}
+              "control_t0": in_control["y0"].mean(), "control_t2": in_control["y2"].mean()}
     rows = {}
     for name, fit in fits.items():
         low, high = fit.conf_int().loc["pilot"]
-        p_value = fit.pvalues["pilot"]
+        p_value, se = fit.pvalues["pilot"], fit.bse["pilot"]
         exog = fit.model.exog
         if np.diag(exog @ np.linalg.pinv(exog)).max() > 1 - 1e-10:
             # someone with leverage 1: HC3 divides 0 by 0, so there is no interval (statsmodels prints noise)
-            low = high = p_value = np.nan
-        rows[name] = {**common, "effect": fit.params["pilot"], "ci_low": low, "ci_high": high, "p_value": p_value}
+            low = high = p_value = se = np.nan
+        rows[name] = {**common, "effect": fit.params["pilot"], "ci_low": low, "ci_high": high, "p_value": p_value,
+                      "se": se, "mde": expected_z_mde(se)}
     welch = CompareMeans(DescrStatsW((in_pilot["y2"] - in_pilot["y0"]).to_numpy()),
                          DescrStatsW((in_control["y2"] - in_control["y0"]).to_numpy()))
     low, high = welch.tconfint_diff(usevar="unequal")
+    se = welch.std_meandiff_separatevar
     rows["change_score"] = {**common, "effect": (in_pilot["y2"] - in_pilot["y0"]).mean()
                             - (in_control["y2"] - in_control["y0"]).mean(),
-                            "ci_low": low, "ci_high": high, "p_value": welch.ttest_ind(usevar="unequal")[1]}
+                            "ci_low": low, "ci_high": high, "p_value": welch.ttest_ind(usevar="unequal")[1],
+                            "se": se, "mde": expected_z_mde(se)}
     return rows

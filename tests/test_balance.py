@@ -41,6 +41,7 @@ def smd(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def assert_rows(rows, first: list[str], second: list[str], names: tuple[str, str]) -> None:
+    rows = rows[rows["characteristic"] != "joint_test"]  # test_joint_test_is_the_lr_test_of_a_logit
     assert list(rows["characteristic"]) == list(CHARACTERISTICS)
     for _, row in rows.iterrows():
         a, b = t0_values(row["characteristic"], first), t0_values(row["characteristic"], second)
@@ -94,3 +95,21 @@ def test_standardised_difference_edge_cases():
     assert standardised_difference(np.zeros(3), np.ones(4)) == -math.inf
     a, b = np.array([1.0, 0, 1, 1]), np.array([0.0, 0, 1])
     assert standardised_difference(a, b) == pytest.approx(smd(a, b), abs=1e-12)
+
+
+def test_joint_test_is_the_lr_test_of_a_logit(study):
+    """Statistics v3: per analysis, llr_pvalue of smf.logit(pilot ~ X) on everyone of the analysis with X known."""
+    import statsmodels.formula.api as smf
+
+    table = baseline_table(study["randomized"], FINAL)
+    lot = [p for p in BY_LOT]
+    for analysis, ids in (("primary", lot), ("sensitivity", PILOT + CONTROL)):
+        frame = person_frame("paid_work", ids).dropna(subset=list(PERSON))
+        varying = [c for c in PERSON if frame[c].nunique() > 1]
+        fit = smf.logit("pilot ~ " + " + ".join(varying), frame).fit(disp=0)
+        row = table[(table["analysis"] == analysis) & (table["characteristic"] == "joint_test")].iloc[0]
+        assert row["p_value"] == pytest.approx(fit.llr_pvalue, abs=1e-9)
+        assert (row["n_pilot"], row["n_control"]) == (int(frame["pilot"].sum()), int((1 - frame["pilot"]).sum()))
+        assert math.isnan(row["smd"]) and math.isnan(row["pilot_mean"])
+    others = table[table["characteristic"] != "joint_test"]
+    assert others["p_value"].isna().all()

@@ -104,6 +104,18 @@ def assert_table(dataset, scope: Scope) -> pd.DataFrame:
             want = (int(known.sum()), x.mean(), y.mean(), wilcoxon_p(x, y))
         got = (row["n"], row["value_from"], row["value_to"], row["p_value"])
         assert got == pytest.approx(want, abs=1e-6), (row["measure"], row["wave_from"], row["wave_to"])
+    # statistics v3: the chapter of each measure, and Holm (step-down, by hand) over one chapter's tests
+    participation = {*TYPES, "participation_any"}
+    assert list(table["chapter"]) == ["participation" if m in participation else "barriers"
+                                      for m in table["measure"]]
+    for _, family in table.groupby("chapter"):
+        known = family.dropna(subset=["p_value"])
+        order = np.argsort(known["p_value"].to_numpy(), kind="mergesort")
+        running, want = 0.0, np.empty(len(known))
+        for rank, index in enumerate(order):
+            running = max(running, min(1.0, (len(known) - rank) * known["p_value"].iloc[index]))
+            want[index] = running
+        assert list(known["p_holm"]) == pytest.approx(list(want), abs=1e-12)
     return table
 
 
@@ -151,7 +163,7 @@ def test_demo_changes_that_are_significant(demo):
 
 def _row(measure, before, after, p, n=124, test="mcnemar") -> pd.Series:
     return pd.Series({"measure": measure, "wave_from": "T0", "wave_to": "T1", "n": n, "value_from": before,
-                      "value_to": after, "test": test, "p_value": p})
+                      "value_to": after, "test": test, "p_value": p, "p_holm": p})
 
 
 def test_a_change_needs_p_below_alpha():
@@ -169,24 +181,46 @@ def test_sentences_for_zero_one_and_many(before, after):
         assert text[0].isalpha() and text[0].isupper()
         assert ("McNemar" in text) and ("p =" in text or "p <" in text)
     nl = change_sentence(_row("volunteer_work", before, after, p), "nl", 0.05)
-    word = {True: "ongeveer gelijk", False: "steeg" if after > before else "daalde"}[before == after]
-    assert word in nl
+    word = {True: "geen duidelijke verandering", False: "steeg" if after > before else "daalde"}[before == after]
+    assert word in nl and "ongeveer gelijk" not in nl
+
+
+def test_a_change_needs_holm_below_alpha_and_a_fall_with_p_below_010_is_named():
+    """Statistics v3: p = 0.01 but p_holm = 0.08 is no clear change; a fall with p < 0.10 is a possible adverse
+    development; a rise of a participation type is not."""
+    fall = _row("volunteer_work", 38, 22, 0.01)
+    fall["p_holm"] = 0.08
+    assert direction(fall, 0.05) == "same"
+    nl = change_sentence(fall, "nl", 0.05)
+    assert "geen duidelijke verandering" in nl and "mogelijk ongunstige ontwikkeling" in nl
+    assert "(38 en 22 van de 124; McNemar-toets, p = 0,010; gecorrigeerd voor het aantal toetsen p = 0,080)" in nl
+    en = change_sentence(fall, "en", 0.05)
+    assert "no clear change" in en and "possible adverse development" in en and "about the same" not in en
+    rise = _row("volunteer_work", 22, 38, 0.01)
+    rise["p_holm"] = 0.08
+    assert "ongunstig" not in change_sentence(rise, "nl", 0.05)
+    barrier_up = _row("barrier_transport", 23, 44, 0.04)
+    barrier_up["p_holm"] = 0.3
+    assert "mogelijk ongunstige ontwikkeling" in change_sentence(barrier_up, "nl", 0.05)
 
 
 def test_ease_sentence_names_wilcoxon():
     same = change_sentence(_row("ease_society", 3.72, 3.91, 0.127, n=116, test="wilcoxon"), "nl", 0.05)
     assert same.startswith("Hoe moeilijk deelnemers het vinden om mee te doen in de maatschappij, veranderde")
-    assert "niet duidelijk" in same and "Wilcoxon-toets, p = 0,127; n=116" in same
+    assert "niet duidelijk" in same and "Wilcoxon-toets, p = 0,127; gecorrigeerd voor het aantal toetsen p = 0,127; n=116" in same
     harder = change_sentence(_row("ease_society", 3.7, 4.2, 0.01, n=116, test="wilcoxon"), "nl", 0.05)
     assert "op T1 gemiddeld moeilijker" in harder
 
 
-def test_unchanged_measures_are_said_to_stay_about_the_same(demo):
+def test_unchanged_measures_are_no_clear_change_with_their_values(demo):
     text = changes_text(change_table(demo, INTERIM), list(TYPES), "participation", INTERIM,
                         always=["participation_any"])
-    assert text[0].startswith("Het aantal deelnemers met minstens één vorm van participatie bleef")
+    assert text[0].startswith("Bij het aantal deelnemers met minstens één vorm van participatie is tussen T0 en "
+                              "T1 geen duidelijke verandering te zien (54 en 53 van de 124;")
     assert "Het aantal deelnemers met vrijwilligerswerk daalde van 38 op T0 naar 22 op T1" in text[1]
-    assert text[2].startswith("Bij betaald werk, onbetaald werk en opleiding of cursus bleef het aantal")
+    assert text[2].startswith("Bij betaald werk (")
+    assert "geen duidelijke verandering te zien" in text[2]
+    assert not any("ongeveer gelijk" in t for t in text)
 
 
 def test_change_figure(tiny, tmp_path):
@@ -199,7 +233,8 @@ def test_change_figure(tiny, tmp_path):
     pd.testing.assert_frame_equal(figure.data, change_table(tiny, FINAL))
     assert figure.write_csv(tmp_path).read_text().splitlines()[0] == ",".join(CHANGE_COLUMNS)
     table = figure.display_table
-    assert list(table.columns) == ["Maat", "Meetmomenten", "n", "Eerste meting", "Tweede meting", "Toets", "p"]
+    assert list(table.columns) == ["Maat", "Meetmomenten", "n", "Eerste meting", "Tweede meting", "Toets", "p",
+                                   "p (Holm)"]
     assert set(table["Toets"]) == {"McNemar-toets", "Wilcoxon-toets"}
     assert table.iloc[0].tolist()[:5] == ["Betaald werk", "T0 → T1", 6, "1 (16,7%)", "1 (16,7%)"]
     assert vl_convert.vegalite_to_svg(figure.chart.to_json()).startswith("<svg")

@@ -156,8 +156,12 @@ def test_a_box_plot_of_fewer_than_k_people_is_withheld(tiny_dataset):
     assert figure.data["value"].isna().all() and figure.n_withheld and figure.caption().endswith("(n<5)")
     assert figure.manifest_entry()["n"] is None
     assert "outlier" not in set(figure.data["statistic"])
+    # from k people on, the n is shown; the quartiles and the mean need 2k (docs/disclosure.md)
     shown = public("participants.years_paid_work", tiny_dataset, 4)
-    assert shown.data["value"].notna().all() and not shown.n_withheld
+    assert shown.data["value"].isna().all() and not shown.n_withheld and shown.caption().endswith("p10–p90)")
+    shown = public("participants.years_paid_work", tiny_dataset, 2)
+    assert shown.data.set_index("statistic")["value"].notna().to_dict() == {
+        "p10": False, "q1": True, "median": True, "q3": True, "p90": False, "mean": True}
 
 
 def test_the_chart_draws_no_withheld_value(tiny_dataset):

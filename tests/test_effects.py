@@ -1,12 +1,12 @@
-"""The effects statistics (REPORTS.md, "Effects (final report, v2)") against an independent computation.
+"""The effects statistics (REPORTS.md, "Effects (final report, v2)" and "Statistics v3") against an independent computation.
 
 The study is the hand-made one of ``effects_data``: a known health effect, a
 known imbalance in paid work at T0, and people who left for paid work. The
 expected rows are computed here from its literal lists with statsmodels'
 *formula* API (``smf.ols("y2 ~ pilot + y0", ...)``), statsmodels'
-``CompareMeans`` for Welch's test and scipy's noncentral t for the power;
-the product uses the array API, ``scipy.stats.ttest_ind`` and
-``TTestIndPower``.
+``CompareMeans`` for Welch's test and its standard error, and the standard
+library's ``NormalDist`` for the z-based MDE; the product uses the array API,
+``scipy.stats.ttest_ind`` and ``scipy.stats.norm``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,16 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.formula.api as smf
-from effects_data import BY_LOT, CONTROL, PILOT, RESPONSES, expected_mde, independent_estimates, load, person_frame
+from effects_data import (
+    BY_LOT,
+    CONTROL,
+    PILOT,
+    RESPONSES,
+    expected_z_mde,
+    independent_estimates,
+    load,
+    person_frame,
+)
 from scipy import stats
 
 from via_reports.analysis.effects import (
@@ -57,7 +66,8 @@ def expected_rows(outcome: str, pilot: list[str], control: list[str]) -> dict[st
 
 
 def assert_analysis(table: pd.DataFrame, analysis: str, pilot: list[str], control: list[str]) -> None:
-    rows = table[table["analysis"] == analysis]
+    rows = table[(table["analysis"] == analysis) & table["estimator"].isin(["ancova", "ancova_covariates",
+                                                                             "change_score"])]
     assert list(rows["outcome"]) == [o for o in OUTCOMES for _ in range(3)]
     assert list(rows["estimator"]) == ["ancova", "ancova_covariates", "change_score"] * len(OUTCOMES)
     for outcome in OUTCOMES:
@@ -103,23 +113,30 @@ def test_known_health_effect_is_found_by_every_estimator(study):
 
 
 def test_baseline_imbalance_separates_ancova_from_change_score(study):
-    """Nobody in the pilot has paid work at T0, 3 of 8 controls do: the change score credits the pilot
-    with the controls' losses; the adjusted estimate does not."""
+    """Nobody in the pilot has paid work at T0, 3 of 9 controls do (c9, who left for work, among the 9):
+    the change score credits the pilot with the controls' losses; the adjusted estimate does not."""
     rows = effects_table(study["plain"], FINAL)
     paid = rows[rows["outcome"] == "paid_work"].set_index("estimator")
-    assert paid.loc["ancova", "pilot_t0"] == 0 and paid.loc["ancova", "control_t0"] == pytest.approx(3 / 8)
+    assert paid.loc["ancova", "pilot_t0"] == 0 and paid.loc["ancova", "control_t0"] == pytest.approx(3 / 9)
     assert paid.loc["change_score", "effect"] > paid.loc["ancova", "effect"]
 
 
 def test_people_who_left_for_work_count_as_successes(study):
+    """Statistics v3: leavers for work are 1 in paid_work and any_participation, in no other outcome."""
     rows = effects_table(study["plain"], FINAL)
-    paid = rows[(rows["outcome"] == "paid_work") & (rows["estimator"] == "ancova")].iloc[0]
-    either = rows[(rows["outcome"] == "paid_work_or_exit") & (rows["estimator"] == "ancova")].iloc[0]
-    # p11 (no T2) joins the pilot, c9 (no T2) the control group; c11 left after T2's fieldwork: not counted
-    assert (either["n_pilot"], either["n_control"]) == (paid["n_pilot"] + 1, paid["n_control"] + 1)
-    # p1, p3, p5, p8 at T2, plus p11 and p13 (answered T2 without paid work, then left for work)
-    assert either["pilot_t2"] == pytest.approx(6 / 12)
-    assert paid["pilot_t2"] == pytest.approx(4 / 11)
+    ancova = rows[rows["estimator"] == "ancova"].set_index("outcome")
+    assert "paid_work_or_exit" not in set(rows["outcome"])
+    for outcome in ("paid_work", "any_participation"):
+        # p11 (no T2) joins the pilot, c9 (no T2) the control group; c11 left after T2's fieldwork: not counted
+        assert (ancova.loc[outcome, "n_pilot"], ancova.loc[outcome, "n_control"]) == (12, 9)
+    # paid work: p1, p3, p5, p8 at T2, plus p11 and p13 (answered T2 without paid work, then left for work)
+    assert ancova.loc["paid_work", "pilot_t2"] == pytest.approx(6 / 12)
+    # any participation: p1 p3 p4 p5 p7 p8 p10 at T2, plus p11 and p13
+    assert ancova.loc["any_participation", "pilot_t2"] == pytest.approx(9 / 12)
+    # c9 counts as working; c1, c3, c5 answered with paid work
+    assert ancova.loc["paid_work", "control_t2"] == pytest.approx(4 / 9)
+    # an outcome work does not settle: p11 and c9 stay missing without a T2 answer
+    assert (ancova.loc["volunteer_work", "n_pilot"], ancova.loc["volunteer_work", "n_control"]) == (11, 8)
 
 
 def test_missing_values_leave_a_person_out_per_outcome(study):
@@ -128,7 +145,7 @@ def test_missing_values_leave_a_person_out_per_outcome(study):
     assert tuple(n.loc["ease_society_difficult"]) == (10, 7)  # p4, c6 miss T0
     assert tuple(n.loc["self_rated_health"]) == (11, 7)  # c7 misses T2
     assert tuple(n.loc["job_search_hours"]) == (10, 7)  # p7, c8 miss T0
-    assert n["n_pilot"].max() == 12 and n["n_control"].max() == 9  # only with the leavers
+    assert n["n_pilot"].max() == 12 and n["n_control"].max() == 9  # only with the leavers (paid work, any)
 
 
 def test_design_checks_the_randomized_flag_of_both_groups(study):
@@ -143,7 +160,7 @@ def test_design_checks_the_randomized_flag_of_both_groups(study):
 def test_without_control_group_the_estimates_are_missing(study):
     table = effects_table(study["pilot_only"], FINAL)
     assert (table["n_control"] == 0).all()
-    assert table[["effect", "ci_low", "ci_high", "p_value", "mde"]].isna().all().all()
+    assert table[["effect", "ci_low", "ci_high", "p_value", "mde", "se"]].isna().all().all()
 
 
 def test_single_wave_scope_is_a_parameter_error(study):
@@ -151,11 +168,24 @@ def test_single_wave_scope_is_a_parameter_error(study):
         effects_table(study["plain"], Scope(waves=("T0",), kind="final"))
 
 
-def test_mde_is_the_effect_with_80_percent_power():
-    pilot, control = np.array([1.0, 3, 2, 5, 4, 2]), np.array([2.0, 2, 3, 1, 4])
-    sd = np.sqrt((5 * pilot.var(ddof=1) + 4 * control.var(ddof=1)) / 9)
-    assert minimum_detectable_effect(pilot, control, 0.05) == pytest.approx(expected_mde(6, 5, sd), abs=1e-6)
-    assert np.isnan(minimum_detectable_effect(np.ones(4), np.ones(3), 0.05))  # no spread, no MDE
+def test_mde_is_the_z_based_effect_with_80_percent_power():
+    """(z(0.975) + z(0.8)) = 1.959964 + 0.841621 = 2.801585 standard errors at alpha 0.05."""
+    assert minimum_detectable_effect(1.0, 0.05) == pytest.approx(2.8015852, abs=1e-6)
+    assert minimum_detectable_effect(0.5, 0.01) == pytest.approx(expected_z_mde(0.5, alpha=0.01), abs=1e-12)
+    assert minimum_detectable_effect(0.5, 0.01) == pytest.approx(0.5 * (2.5758293 + 0.8416212), abs=1e-6)
+    assert np.isnan(minimum_detectable_effect(np.nan, 0.05))  # no standard error, no MDE
+
+
+def test_se_is_the_one_behind_each_interval(study):
+    """The interval of every row is effect ± quantile × se: z for the HC3 ANCOVAs, Welch's t for the change score."""
+    table = effects_table(study["plain"], FINAL).dropna(subset=["ci_low"])
+    z = stats.norm.ppf(0.975)
+    for _, row in table.iterrows():
+        if row["estimator"] == "change_score":
+            assert row["ci_high"] - row["ci_low"] > 2 * z * row["se"]  # t quantile > z
+        else:
+            assert row["ci_high"] - row["effect"] == pytest.approx(z * row["se"], abs=1e-9)
+        assert row["mde"] == pytest.approx(expected_z_mde(row["se"]), abs=1e-12)
 
 
 def test_alpha_sets_the_interval(study, tmp_path):

@@ -57,7 +57,7 @@ def paragraph(text: list[str], outcome: str, language: str = "nl") -> str:
     from via_reports.figures.wording import wording
 
     label = wording("effects", language)["outcomes"][outcome]
-    [found] = [p for p in text if p.startswith(f"**{label}**")]
+    [found] = [p for p in text if p.startswith(f"**{label} (")]  # "(primaire uitkomst)" or "(secundaire ...)"
     return found
 
 
@@ -65,17 +65,37 @@ def paragraph(text: list[str], outcome: str, language: str = "nl") -> str:
 # Words
 
 
-def test_effect_stated_only_where_the_adjusted_interval_excludes_zero(study):
-    table = results(study["plain"]).outcomes
-    headline = table[table["estimator"] == "ancova"].set_index("outcome")
-    text = outcomes_text(results(study["plain"], FINAL))
+def _demonstrable(headline: pd.DataFrame, outcome: str) -> bool:
+    """Statistics v3: the interval excludes 0 and, for a secondary outcome, p_holm < 0.05 too."""
+    row = headline.loc[outcome]
+    excludes = row["ci_low"] > 0 or row["ci_high"] < 0
+    return bool(excludes and (outcome == "paid_work" or row["p_holm"] < 0.05))
+
+
+def test_effect_stated_only_by_lot_where_the_holm_rule_allows(study):
+    table = results(study["randomized"]).outcomes
+    headline = table[(table["estimator"] == "ancova") & (table["analysis"] == "primary")].set_index("outcome")
+    text = outcomes_text(results(study["randomized"], FINAL))
     stated = {o for o in OUTCOMES if "aantoonbaar effect." in paragraph(text, o)
               and "geen aantoonbaar" not in paragraph(text, o)}
-    excludes_zero = {o for o in OUTCOMES if headline.loc[o, "ci_low"] > 0 or headline.loc[o, "ci_high"] < 0}
-    assert stated == excludes_zero and "self_rated_health" in stated
+    assert stated == {o for o in OUTCOMES if _demonstrable(headline, o)}
     for outcome in set(OUTCOMES) - stated:
         assert "geen aantoonbaar effect" in paragraph(text, outcome)
         assert "Effecten kleiner dan" in paragraph(text, outcome)  # the minimum detectable effect
+
+
+def test_without_a_lottery_a_clear_difference_never_an_effect(study):
+    """No randomized column ("plain"): "duidelijk verschil" where the rule allows; never "effect"/"aangetoond"."""
+    table = results(study["plain"]).outcomes
+    headline = table[table["estimator"] == "ancova"].set_index("outcome")
+    text = outcomes_text(results(study["plain"], FINAL))
+    stated = {o for o in OUTCOMES if "**: duidelijk verschil." in paragraph(text, o)}
+    assert stated == {o for o in OUTCOMES if _demonstrable(headline, o)} and "self_rated_health" in stated
+    for outcome in set(OUTCOMES) - stated:
+        assert "geen duidelijk verschil" in paragraph(text, outcome)
+        assert "Verschillen kleiner dan" in paragraph(text, outcome)  # the minimum detectable difference
+    joined = " ".join(text).lower().replace("oorzakelijk effect", "")
+    assert "aangetoond" not in joined and not re.search(r"\beffect", joined)
 
 
 def test_found_sentence_has_direction_size_interval_and_dutch_commas(study):
@@ -89,23 +109,25 @@ def test_found_sentence_has_direction_size_interval_and_dutch_commas(study):
 
 
 def test_disagreeing_estimates_are_named_with_the_baseline_gap():
-    """In the demo nobody by lot in the pilot had paid work at T0 against 13% of the controls: the change
-    score puts the pilot 16.5 points ahead, the adjusted estimate 4.3; the text says why they differ."""
+    """In the demo nobody by lot in the pilot had paid work at T0 against 12% of the controls (those who left
+    for work counted, statistics v3): the change score puts the pilot 17.7 points ahead, the adjusted
+    estimate 5.4; the text says why they differ."""
     from via_reports import load_dataset
 
     demo = load_dataset(None)
     computed = EffectsResults.compute(demo, Scope.for_wave(demo, "T2"))
     paid = paragraph(outcomes_text(computed), "paid_work")
     assert ("Zonder correctie voor de beginsituatie (verschil in verandering, Welch-toets) komt het verschil uit "
-            "op +16,5 procentpunt (95%-BI -0,7 tot 33,8; p = 0,060)") in paid
-    assert "doordat de groepen op T0 al verschilden (0% tegen 13%)" in paid
+            "op +17,7 procentpunt (95%-BI -0,7 tot 36,1; p = 0,059)") in paid
+    assert "doordat de groepen op T0 al verschilden (0% tegen 12%)" in paid
     # where the estimates agree, nothing is added
     assert "Zonder correctie" not in paragraph(outcomes_text(computed), "volunteer_work")
 
 
 def test_design_and_caveats(study):
     plain = " ".join(outcomes_text(results(study["plain"], FINAL)))
-    assert "niet door loting tot stand gekomen" in plain
+    assert "De gegevens leggen niet vast hoe de pilot- en controlegroep zijn gevormd" in plain
+    assert "door loting ingedeeld:" not in plain  # no count of people by lot without the column
     randomized = " ".join(outcomes_text(results(study["randomized"], FINAL)))
     assert "alleen wie door loting is ingedeeld: 8 van de 14 pilotdeelnemers en 8 van de 11 mensen" in randomized
     assert "In de gevoeligheidsanalyse met alle pilotdeelnemers" in randomized
@@ -114,10 +136,12 @@ def test_design_and_caveats(study):
 
 def test_english_wording(study):
     text = outcomes_text(results(study["plain"], ENGLISH))
-    assert "demonstrable effect" in paragraph(text, "self_rated_health", "en")
+    assert "a clear difference" in paragraph(text, "self_rated_health", "en")
     assert "points higher in the pilot group" in paragraph(text, "self_rated_health", "en")
-    assert "Effects smaller than" in paragraph(text, "volunteer_work", "en")
-    assert any("not assigned to the pilot and control groups by lot" in p for p in text)
+    assert "Differences smaller than" in paragraph(text, "volunteer_work", "en")
+    assert any("The data do not record how the pilot and control groups were formed" in p for p in text)
+    randomized = outcomes_text(results(study["randomized"], ENGLISH))
+    assert "Effects smaller than" in paragraph(randomized, "volunteer_work", "en")
 
 
 @pytest.mark.parametrize("name", ["plain", "randomized"])
@@ -180,11 +204,16 @@ def _layers(spec: dict) -> list[dict]:
 
 
 def test_forest_shows_zero_on_every_axis_and_means_start_at_zero(study):
+    """Statistics v3: the forest plot (effects.outcomes) and the means (effects.means) are separate figures."""
+    from via_reports.figures.effects_flow import means
+
     spec = effects.outcomes(study["randomized"], FINAL).chart.to_dict()
     forests = [part for part in _layers(spec) if part.get("mark", {}).get("type") == "rule"
                and part.get("encoding", {}).get("x2")]
     assert len(forests) == 3  # percentage points, scale points, hours
     assert all(part["encoding"]["x"]["scale"]["zero"] for part in forests)
+    assert not [part for part in _layers(spec) if part.get("mark", {}).get("type") == "line"]
+    spec = means(study["randomized"], FINAL).chart.to_dict()
     lines = [part for part in _layers(spec) if part.get("mark", {}).get("type") == "line"]
     domains = [part["encoding"]["y"]["scale"].get("domain") for part in lines]
     assert [0, 100] in domains and [0, 10] in domains

@@ -50,7 +50,7 @@ def test_ease_society_answers_with_missing(tiny):
         (
             "Hoe moeilijk deelnemers het vinden om mee te doen in de maatschappij, veranderde tussen T0 en T1 "
             "niet duidelijk: gemiddeld 3,00 en 3,40 op een schaal van 1 (heel makkelijk) tot 5 (heel moeilijk) "
-            "(Wilcoxon-toets, p = 0,625; n=5)."
+            "(Wilcoxon-toets, p = 0,625; gecorrigeerd voor het aantal toetsen p = 1,000; n=5)."
         ),
     ]
     assert "weet niet / geen antwoord 1 (17%)" in figure.alt_text

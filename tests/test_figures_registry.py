@@ -66,7 +66,8 @@ def all_figures(tiny):
 def test_chapters_and_their_figures():
     assert [c.id for c in CHAPTERS if c.figures] == [*INTERIM_FIGURE_CHAPTERS, "effects", "statistical_tests"]
     assert chapter_spec("satisfaction").figure_ids() == ["satisfaction.overall", "satisfaction.<instrument>"]
-    assert chapter_spec("effects").figure_ids() == ["effects.outcomes", "effects.baseline", "effects.nonresponse",
+    assert chapter_spec("effects").figure_ids() == ["effects.flow", "effects.outcomes", "effects.means",
+                                                    "effects.baseline", "effects.nonresponse",
                                                     "effects.attrition", "effects.exit_paid_work"]
     # the tests behind the chapters' sentences are an appendix of every report
     tests = chapter_spec("statistical_tests")

@@ -21,6 +21,7 @@ from via_reports.chapters.execute import run_chapter
 from via_reports.chapters.notebook import injected_parameters, notebook_parameters
 from via_reports.chapters.registry import NOTEBOOK_PARAMETERS, chapter_spec, check_parameters, computed_chapters
 from via_reports.exceptions import ParameterError
+from via_reports.resources import PROGRAMME_NOTEBOOKS
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "templates" / "notebooks"
@@ -74,7 +75,9 @@ def lint(path: Path) -> list[str]:
 
 
 def test_every_computed_chapter_has_a_notebook_and_every_notebook_a_chapter():
-    assert sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb")) == sorted(computed_chapters())
+    # the programme's synthesis notebook (issue 24) sits beside them and is no chapter
+    assert sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb") if p.stem not in PROGRAMME_NOTEBOOKS) \
+        == sorted(computed_chapters())
 
 
 @pytest.mark.parametrize("chapter", computed_chapters())

@@ -19,8 +19,14 @@ ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
 
 
+#: The token the preview printed at start-up (every request needs it).
+TOKEN = {"value": ""}
+
+
 def _get(port: int, path: str) -> str:
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as response:
+    separator = "&" if "?" in path else "?"
+    url = f"http://127.0.0.1:{port}{path}{separator}token={TOKEN['value']}"
+    with urllib.request.urlopen(url, timeout=30) as response:
         return response.read().decode("utf-8")
 
 
@@ -66,8 +72,9 @@ def test_preview_rebuilds_on_a_text_edit_and_shows_a_broken_text(tmp_path):
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     try:
         line = server.stdout.readline()
-        match = re.search(r"serving http://127\.0\.0\.1:(\d+)/", line)
+        match = re.search(r"serving http://127\.0\.0\.1:(\d+)/\?token=([A-Za-z0-9_-]{32,})", line)
         assert match, line
+        TOKEN["value"] = match.group(2)
         lines: list[str] = []
         reader = _drain(server.stdout, lines)
         port = int(match.group(1))

@@ -28,16 +28,19 @@ from rich.markup import escape
 from rich.table import Table
 
 from via_reports import __version__
+from via_reports.controls import escape_controls
 from via_reports.data.bsn import mask_bsn
 from via_reports.exceptions import (
     EXIT_DATA,
     EXIT_OK,
+    EXIT_RENDER,
     EXIT_USAGE,
     ChapterError,
     ContractError,
     ViaReportsError,
 )
 from via_reports.options import DEFAULT_OPTIONS, REPORT_FILE, check_options
+from via_reports.output_paths import check_build_paths, refuse_in_data_folder, write_failure
 from via_reports.report.freshness import CELL_TIMEOUT
 
 if TYPE_CHECKING:  # the command line starts without pandas: an up-to-date build needs none
@@ -59,14 +62,10 @@ app.add_typer(kernel_app, name="kernel")
 TERMINAL_LIMIT = 50
 
 
-#: Control characters (terminal escape sequences among them) other than tab and newline.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
 def shown(text: object) -> str:
     """Text from the data, safe to print with rich: markup escaped, control characters
     written as ``\\xNN``, BSN-like numbers masked."""
-    plain = _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", str(text))
+    plain = escape_controls(str(text))
     return escape(mask_bsn(plain))
 
 
@@ -78,12 +77,17 @@ def print_violations(console: Console, violations: list[Violation], title: str) 
     table = Table(title=title, show_lines=False, header_style="bold")
     for name in ("table", "file", "row", "column", "value", "rule", "message"):
         table.add_column(name, overflow="fold")
-    for v in violations[:TERMINAL_LIMIT]:
+    from via_reports.data.limits import count_violations
+
+    listed = violations[:TERMINAL_LIMIT]
+    for v in listed:
         table.add_row(shown(v.table), shown(Path(v.file).name), "" if v.row is None else str(v.row),
                       shown(v.column or ""), shown(v.value or ""), shown(v.rule), shown(v.message))
     console.print(table)
-    if len(violations) > TERMINAL_LIMIT:
-        console.print(f"... and {len(violations) - TERMINAL_LIMIT} more: use --report FILE.csv|json for all of them")
+    rest = count_violations(violations) - count_violations(listed)  # exact: "and N more" rows count as N
+    if rest > 0:
+        console.print(f"... and {rest:,} more: use --report FILE.csv|json for them (at most "
+                      "1,000 per table, column and rule are listed, the rest counted)")
 
 
 def _show_version(value: bool) -> None:
@@ -115,6 +119,7 @@ def validate(
     Every violation is reported at once, with table, file, row and column.
     """
     from via_reports.data.dataset import validate_folder
+    from via_reports.data.limits import count_violations
     from via_reports.data.violation_report import check_report_path, write_violation_report
 
     console = _console(quiet)
@@ -134,11 +139,12 @@ def validate(
         write_violation_report(everything, report, data_dir)
     where = "embedded demo data" if data_dir is None else shown(data_dir)
     if result.warnings:
-        print_violations(console, result.warnings, f"{len(result.warnings)} warning(s)")
+        print_violations(console, result.warnings, f"{count_violations(result.warnings)} warning(s)")
     if result.violations:
-        print_violations(console, result.violations, f"{len(result.violations)} violation(s) of the data contract")
+        total = count_violations(result.violations)
+        print_violations(console, result.violations, f"{total} violation(s) of the data contract")
         console.print(f"[red]Invalid:[/red] {where} does not meet the data contract "
-                      f"({len(result.violations)} violation(s), checked in {seconds:.2f} s).")
+                      f"({total} violation(s), checked in {seconds:.2f} s).")
         raise typer.Exit(EXIT_DATA)
     rows = sum(len(t) for t in result.tables.values())
     console.print(f"[green]Valid:[/green] {where} meets the data contract "
@@ -157,6 +163,8 @@ def demo_data(
     from via_reports.data.dataset import validate_folder
     from via_reports.demo.generator import write_demo
 
+    if not out_dir.exists():  # an existing folder is refused below, as such
+        refuse_in_data_folder(out_dir, None, what="the new dataset folder", option="FOLDER")
     console = _console(quiet)
     try:
         write_demo(out_dir)
@@ -169,6 +177,13 @@ def demo_data(
         raise typer.Exit(EXIT_DATA)
     console.print(f"Demo dataset written to {shown(out_dir)} and validated "
                   f"({len(result.tables['participants'])} participants, synthetic).")
+
+
+def whole_number(text: str) -> int:
+    """An integer option as written: "2.0" is refused (typer would take it as 2), as in report.yaml."""
+    if not re.fullmatch(r"[+-]?[0-9]+", str(text).strip()):
+        raise typer.BadParameter(f"{text!r} is not a whole number")
+    return int(text)
 
 
 def _default(name: str, otherwise: str | None = None) -> str:
@@ -190,7 +205,11 @@ PublicOption = Annotated[Optional[bool], typer.Option(
     "--public", help="A public edition: no count from 1 to K-1, nor one that totals give away "
                      f"({_default('public', 'internal')}; public: true in study.yaml makes it public too).")]
 MinCellOption = Annotated[Optional[int], typer.Option(
-    "--min-cell", metavar="K", help=f"Threshold of a public edition, at least 2 ({_default('min_cell')}).")]
+    "--min-cell", metavar="K", parser=whole_number, help=f"Threshold of a public edition, at least 2; given, it makes the edition "
+                                    f"public ({_default('min_cell')}).")]
+InternalOption = Annotated[bool, typer.Option(
+    "--internal", help="The internal edition, even when report.yaml or study.yaml says public: true "
+                       "(recorded in the provenance); not with --public or --min-cell.")]
 FormatsOption = Annotated[Optional[str], typer.Option(
     "--formats", metavar="pdf,html,docx",
     help=f"The files to write, comma-separated: pdf, html, docx ({_default('formats', 'pdf,html')}).")]
@@ -212,16 +231,17 @@ def build(
     language: LanguageOption = None,
     theme: ThemeOption = None,
     jobs: Annotated[Optional[int], typer.Option(
-        "--jobs", "-j", metavar="N", help=f"Chapters run in parallel ({_default('jobs')}).")] = None,
+        "--jobs", "-j", metavar="N", parser=whole_number, help=f"Chapters run in parallel ({_default('jobs')}).")] = None,
     min_n: Annotated[Optional[int], typer.Option(
-        "--min-n", metavar="N", help=f"Fewest users for an instrument's satisfaction figure ({_default('min_n')}).")] = None,
+        "--min-n", metavar="N", parser=whole_number, help=f"Fewest users for an instrument's satisfaction figure ({_default('min_n')}).")] = None,
     alpha: Annotated[Optional[float], typer.Option(
         "--alpha", metavar="P", help=f"Significance threshold of the statistical tests ({_default('alpha')}).")] = None,
     public: PublicOption = None,
     min_cell: MinCellOption = None,
+    internal: InternalOption = False,
     formats: FormatsOption = None,
     timeout: Annotated[float, typer.Option(
-        "--timeout", metavar="SECONDS", min=1,
+        "--timeout", metavar="SECONDS", min=1, max=86_400,
         help="Seconds one notebook cell may run before its chapter counts as hung (600).")] = CELL_TIMEOUT,
     force: Annotated[bool, typer.Option("--force", help="Rebuild even when the output folder is up to date.")] = False,
     cache_dir: Annotated[Optional[Path], typer.Option(
@@ -239,12 +259,15 @@ def build(
     """
     from via_reports.report.freshness import BuildInputs, BuildOptions, is_built
 
+    if timeout != timeout:  # NaN passes click's range (every comparison with it is false)
+        raise typer.BadParameter("must be a number of seconds from 1 to 86400, not nan", param_hint="--timeout")
     console = _console(quiet)
     options = BuildOptions(data_dir=data_dir, out=out, wave=wave, kind=kind, language=language, theme=theme,
                            jobs=jobs, min_n=min_n, alpha=alpha, public=public, min_cell=min_cell,
-                           formats=_format_list(formats), timeout=timeout, force=force, cache_dir=cache_dir,
+                           internal=internal, formats=_format_list(formats), timeout=timeout, force=force, cache_dir=cache_dir,
                            cache=not no_cache, isolated=isolated)
     inputs = BuildInputs(options.resolved())  # a wrong option: exit 2 before any work
+    check_build_paths(out, inputs.options.cache_folder, inputs.data_dir)  # no kernel starts for a refused path
     if is_built(inputs):  # answered before pandas or a kernel is loaded
         _say_up_to_date(console, out.resolve())
         return
@@ -308,7 +331,10 @@ def _run_build(inputs, console: Console, quiet: bool, kernels) -> None:
 def _say_why_not(console: Console, error: ViaReportsError) -> None:
     """Why a build wrote no report: every violation, the failed chapter's notebook, or the error."""
     if isinstance(error, ContractError):
-        print_violations(console, error.violations, f"{len(error.violations)} violation(s) of the data contract")
+        from via_reports.data.limits import count_violations
+
+        print_violations(console, error.violations, f"{count_violations(error.violations)} violation(s) of the "
+                                                    "data contract")
         console.print("[red]No report was built:[/red] the data do not meet the contract.")
         return
     if isinstance(error, ChapterError):
@@ -335,6 +361,8 @@ def init(
     """
     from via_reports.scaffold import scaffold_study
 
+    if not folder.exists():  # an existing folder is refused by the scaffold, as such
+        refuse_in_data_folder(folder, None, what="the new study folder", option="FOLDER")
     written = scaffold_study(folder, language=language, theme=theme)
     console = _console()
     console.print(f"New study in {shown(folder)} ({len(written)} files). Next:")
@@ -357,6 +385,7 @@ def notebooks(
     from via_reports.chapters.registry import computed_chapters
     from via_reports.resources import templates_dir
 
+    refuse_in_data_folder(folder, None, what="the notebooks folder", option="FOLDER")
     sources = [templates_dir() / "notebooks" / f"{chapter}.ipynb" for chapter in computed_chapters()]
     targets = [folder / source.name for source in sources]
     existing = [target for target in targets if target.exists() or target.is_symlink()]  # a link: never written through
@@ -401,6 +430,7 @@ def preview(
     theme: ThemeOption = None,
     public: PublicOption = None,
     min_cell: MinCellOption = None,
+    internal: InternalOption = False,
 ) -> None:
     """Build, serve report.html on 127.0.0.1 and rebuild whenever the data, texts or theme change."""
     from via_reports.preview import preview as serve
@@ -408,12 +438,21 @@ def preview(
 
     console = _console()
     options = BuildOptions(data_dir=data_dir, out=out, wave=wave, kind=kind, language=language, theme=theme,
-                           public=public, min_cell=min_cell)
-    options.resolved()  # a wrong option: exit 2 before anything is served
+                           public=public, min_cell=min_cell, internal=internal)
+    resolved = options.resolved()  # a wrong option: exit 2 before anything is served
+    check_build_paths(resolved.out, resolved.cache_folder, resolved.data_dir)  # nor a report in a data folder
     # Ctrl-C stops the preview, also when the process that started it ignores SIGINT
     # (a background job of a shell, a test runner): an ignored signal is inherited.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     serve(options, port, lambda message: console.print(shown(message)))
+
+
+# The programme level (via_reports/programme/): a layer above the build, its commands registered here.
+from via_reports.programme import commands as _programme  # noqa: E402 - after the app they are added to
+
+app.command("demo-programme")(_programme.demo_programme)
+app.command("batch")(_programme.batch)
+app.command("synthesis")(_programme.synthesis)
 
 
 def _stop_on_sigterm(signum: int, frame: object) -> None:
@@ -442,6 +481,9 @@ def _main(argv: list[str] | None) -> int:
     except ViaReportsError as error:  # raised outside a command's own handling (a refused --report path)
         Console(stderr=True).print(f"[red]{type(error).__name__}:[/red] {shown(error)}")
         return error.exit_code
+    except OSError as error:  # a write that failed where no command expected it (a full disk): no traceback
+        Console(stderr=True).print(f"[red]{type(error).__name__}:[/red] {shown(write_failure(error, 'a file'))}")
+        return EXIT_RENDER
     except typer.Abort:
         return 1
     except typer.TyperException as exc:  # usage errors: bad option, bad value

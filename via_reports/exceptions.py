@@ -47,9 +47,11 @@ class ContractError(ViaReportsError):
     def __init__(self, violations: list[Violation], warnings: list[Violation] | None = None):
         self.violations = list(violations)
         self.warnings = list(warnings or [])
+        from via_reports.data.limits import count_violations  # "and N more" rows count as N
+
         tables = sorted({v.table for v in self.violations})
         super().__init__(
-            f"{len(self.violations)} contract violation(s) in {', '.join(tables) or 'the dataset'}"
+            f"{count_violations(self.violations)} contract violation(s) in {', '.join(tables) or 'the dataset'}"
         )
 
 

@@ -16,6 +16,7 @@ answered wave, the study's language, the report kind that wave implies (see
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from functools import lru_cache
@@ -64,6 +65,8 @@ def _message(error: Any) -> tuple[str, str]:
         return name, f"{name} must be {_TYPE_WORDS.get(schema['type'], schema['type'])}, not {value!r}"
     if error.validator == "minimum":
         return name, f"{name} must be at least {schema['minimum']}, not {value!r}"
+    if error.validator == "maximum":  # a plausible range: --jobs 10**40 is no number of processors
+        return name, f"{name} must be at most {schema['maximum']}, not {_short(value)}"
     if error.validator in ("exclusiveMinimum", "exclusiveMaximum"):
         return name, (f"{name} must lie between {schema['exclusiveMinimum']} and {schema['exclusiveMaximum']}, "
                       f"not {value!r}")
@@ -76,22 +79,45 @@ def _message(error: Any) -> tuple[str, str]:
     return name, f"{name}: {error.message}"
 
 
-def option_problems(values: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """(option, message) for every unknown option and every value the schema does not allow."""
+def _strict_validator():
+    """The schema's validator with a strict ``integer``: 2.0 is a number, not a whole number.
+
+    JSON Schema counts 2.0 as an integer; a threshold written ``min_cell: 2.0``
+    is more likely a slip (or a value meant as 2.5) than a whole number, so it
+    is refused with the option's name, like every other wrong value.
+    """
+    import numbers
+
     import jsonschema
 
+    checker = jsonschema.Draft202012Validator.TYPE_CHECKER.redefine(
+        "integer", lambda _, value: isinstance(value, numbers.Integral) and not isinstance(value, bool))
+    return jsonschema.validators.extend(jsonschema.Draft202012Validator, type_checker=checker)
+
+
+def option_problems(values: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(option, message) for every unknown option and every value the schema does not allow."""
     known = options_schema()["properties"]
     problems = [(str(name), f"unknown option {str(name)!r}; the options are {', '.join(known)}")
                 for name in values if name not in known]
-    validator = jsonschema.Draft202012Validator(options_schema())
+    validator = _strict_validator()(options_schema())
     for error in validator.iter_errors({k: v for k, v in values.items() if k in known}):
         problems.append(_message(error))
+    for name, value in values.items():  # JSON Schema's bounds let NaN through (every comparison is false)
+        if isinstance(value, float) and not math.isfinite(value):
+            problems.append((str(name), f"{name} must be a finite number, not {value!r}"))
     if "formats" in values:
         from via_reports.formats import unknown_formats
 
         message = unknown_formats(values["formats"])
         problems += [("formats", message)] if message else []
     return problems
+
+
+def _short(value: Any) -> str:
+    """A value for a message: a number of 41 digits is named by its length."""
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:20]}… ({len(text)} characters)"
 
 
 def check_options(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -146,17 +172,27 @@ def report_file_error(data_dir: Path, problems: list[tuple[int | None, str]]) ->
                                     for line, message in problems))
 
 
-def resolve_options(data_dir: Path | None, given: Mapping[str, Any]) -> dict[str, Any]:
+def resolve_options(data_dir: Path | None, given: Mapping[str, Any], internal: bool = False) -> dict[str, Any]:
     """Every option: its default, overridden by ``data_dir/report.yaml``, overridden by ``given``.
 
-    A ``None`` in ``given`` means "not given". Every value is checked.
+    A ``None`` in ``given`` means "not given". Every value is checked. A
+    threshold (``min_cell``) asks for a public edition wherever it is given
+    (:func:`via_reports.edition.threshold_means_public`); ``internal`` (``--internal``)
+    sets aside report.yaml's ``public`` and ``min_cell`` and refuses them in ``given``.
     """
+    from via_reports.edition import internal_options, threshold_means_public
+
     from_file: dict[str, Any] = {}
     if data_dir is not None:
         from_file, problems = read_report_file(data_dir)
         if problems:
             raise report_file_error(data_dir, problems)
     chosen = {name: value for name, value in given.items() if value is not None}
+    if internal:
+        from_file, chosen = internal_options(from_file, chosen)
+    else:
+        from_file = threshold_means_public(from_file, str(data_dir / REPORT_FILE) if data_dir else REPORT_FILE)
+        chosen = threshold_means_public(chosen, "the options given")
     return check_options({**DEFAULT_OPTIONS, **from_file, **chosen})
 
 

@@ -42,9 +42,19 @@ def templates_dir() -> Path:
     return _locate("templates")
 
 
+#: Notebooks beside the chapters' that are no chapter of a study's report: the programme's synthesis.
+PROGRAMME_NOTEBOOKS = ("synthesis",)
+
+
 def notebooks_dir() -> Path:
-    """The chapter notebooks: one ``CHAPTER.ipynb`` for each computed chapter of the registry."""
+    """The chapter notebooks: one ``CHAPTER.ipynb`` for each computed chapter of the registry, and the
+    programme's (:data:`PROGRAMME_NOTEBOOKS`)."""
     return templates_dir() / "notebooks"
+
+
+def chapter_notebooks() -> list[Path]:
+    """The notebooks of the chapters (those of :func:`notebooks_dir` that are no programme notebook)."""
+    return sorted(p for p in notebooks_dir().glob("*.ipynb") if p.stem not in PROGRAMME_NOTEBOOKS)
 
 
 def notebook_template(chapter: str) -> Path:

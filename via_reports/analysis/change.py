@@ -13,8 +13,14 @@ Every sentence that says a share rose or fell ("vaker op T1 dan op T0",
   an answer at both waves; the values are their means.
 
 Waves are compared one after the other (T0→T1, T1→T2) and, with more than
-two waves, first against last (T0→T2). :func:`direction` turns a row into
-``up``, ``down`` or ``same``; without p < alpha it is ``same``.
+two waves, first against last (T0→T2).
+
+Statistics v3: every row names its ``chapter`` (``participation`` for the
+participation types and "any", ``barriers`` for the barriers and the ease
+scales) and carries ``p_holm``, Holm-adjusted over the change tests of that
+chapter (:mod:`via_reports.analysis.multiplicity`). :func:`direction` turns a
+row into ``up``, ``down`` or ``same``; without ``p_holm`` < alpha it is
+``same`` ("no clear change", never "about the same").
 
 scipy and statsmodels are imported where a test runs, not with the module: a
 build that only re-renders (a text edit) then never loads them.
@@ -45,7 +51,11 @@ BINARY_MEASURES = (*PARTICIPATION_TYPES, "participation_any", *(f"barrier_{b}" f
 SCALE_MEASURES = ("ease_society", "ease_paid_work")
 MEASURES = (*BINARY_MEASURES, *SCALE_MEASURES)
 
-CHANGE_COLUMNS = ("measure", "wave_from", "wave_to", "n", "value_from", "value_to", "test", "p_value")
+CHANGE_COLUMNS = ("measure", "wave_from", "wave_to", "n", "value_from", "value_to", "test", "p_value", "chapter",
+                  "p_holm")
+#: The chapter of each measure: its sentences are written there, and its tests form one Holm family.
+CHAPTER_OF = {**{m: "participation" for m in (*PARTICIPATION_TYPES, "participation_any")},
+              **{m: "barriers" for m in (*(f"barrier_{b}" for b in BARRIERS), *SCALE_MEASURES)}}
 
 
 def wave_pairs(scope: Scope) -> list[tuple[str, str]]:
@@ -112,19 +122,40 @@ def change_table(dataset: Dataset, scope: Scope) -> pd.DataFrame:
                          "value_to": float(y.mean()) if len(y) else math.nan,
                          "test": "wilcoxon", "p_value": wilcoxon_p(x, y)})
     table = pd.DataFrame(rows, columns=list(CHANGE_COLUMNS))
-    for column in ("measure", "wave_from", "wave_to", "test"):
+    table["chapter"] = table["measure"].map(CHAPTER_OF)
+    table["p_holm"] = math.nan
+    from via_reports.analysis.multiplicity import holm
+
+    for _, family in table.groupby("chapter", sort=False):
+        table.loc[family.index, "p_holm"] = holm(family["p_value"].to_numpy(dtype=float))
+    for column in ("measure", "wave_from", "wave_to", "test", "chapter"):
         table[column] = table[column].astype("string")
     table["n"] = table["n"].astype("int64")
-    table[["value_from", "value_to", "p_value"]] = table[["value_from", "value_to", "p_value"]].astype(float)
+    numbers = ["value_from", "value_to", "p_value", "p_holm"]
+    table[numbers] = table[numbers].astype(float)
     return table
 
 
 def direction(row: pd.Series | dict, alpha: float) -> str:
-    """``up`` or ``down`` when the paired test has p < ``alpha``, otherwise ``same``."""
-    p = row["p_value"]
+    """``up`` or ``down`` when the paired test has ``p_holm`` (else p) < ``alpha``, otherwise ``same``."""
+    p = row["p_holm"] if "p_holm" in row else row["p_value"]
     if p is None or not p < alpha or row["value_to"] == row["value_from"]:
         return "same"
     return "up" if row["value_to"] > row["value_from"] else "down"
+
+
+def is_adverse_change(row: pd.Series | dict) -> bool:
+    """A change against the participants: less participation, more barriers, or finding things more difficult.
+
+    ``barrier_none`` is the exception among barriers: fewer people without barriers is the adverse way.
+    """
+    if row["value_to"] == row["value_from"]:
+        return False
+    rose = row["value_to"] > row["value_from"]
+    measure = row["measure"]
+    if measure in (*PARTICIPATION_TYPES, "participation_any") or measure == "barrier_none":
+        return not rose
+    return rose
 
 
 def change_row(table: pd.DataFrame, measure: str, wave_from: str, wave_to: str) -> pd.Series:

@@ -8,9 +8,10 @@ there is one ``primary`` analysis of all against all, and the text says that
 assignment was not by lot.
 
 **Outcomes** (:data:`OUTCOMES`) at the first (T0) and last wave (T2) of the
-scope, binary ones as 0/1. ``paid_work_or_exit`` at T2 is 1 for whoever left
-for paid work by the end of T2's fieldwork, answered T2 or not, so that the
-people the pilot is for do not drop out of the comparison.
+scope, binary ones as 0/1. ``any_participation`` and ``paid_work`` at T2 are
+1 for whoever left for paid work by the end of T2's fieldwork, answered T2 or
+not (statistics v3), so that the people the pilot is for do not drop out of
+the comparison; the other outcomes stay missing without a T2 answer.
 
 **Estimators**, among the people of an analysis with the outcome known at
 both waves:
@@ -24,7 +25,7 @@ both waves:
 A regressor that does not vary among the people analysed, or that is a
 linear combination of the regressors before it, is left out (for ``y0``:
 then the model compares the T2 means). Every row also carries the minimum
-detectable effect (:func:`minimum_detectable_effect`).
+detectable effect from its own standard error (:func:`minimum_detectable_effect`).
 
 Row-level data never leave this module: tables carry counts, means and test
 statistics only.
@@ -53,7 +54,6 @@ from via_reports.exceptions import ParameterError
 OUTCOMES = (
     "any_participation",
     "paid_work",
-    "paid_work_or_exit",
     "volunteer_work",
     "ease_society_difficult",
     "ease_paid_work_difficult",
@@ -65,11 +65,18 @@ OUTCOMES = (
 #: The unit of each outcome that is not a 0/1 share: ``points`` (a 1–10 scale) or ``hours``.
 #: Every other outcome is binary, its effect a difference in proportions.
 OUTCOME_UNITS = {"self_rated_health": "points", "job_search_hours": "hours"}
+#: The outcomes that leaving for paid work settles at T2 (1 for a leaver, answered or not).
+EXIT_SETTLES = ("any_participation", "paid_work")
 
 #: The analyses, in order (``sensitivity`` only with randomization).
 ANALYSES = ("primary", "sensitivity")
-#: The estimators, in order; ``ancova`` is the headline.
+#: The complete-case estimators, in order; ``ancova`` is the headline.
 ESTIMATORS = ("ancova", "ancova_covariates", "change_score")
+#: Every estimator of the table: the complete-case ones, then those for missing T2 answers
+#: (:mod:`via_reports.analysis.effects_missing`; the bounds only for binary outcomes).
+ALL_ESTIMATORS = (*ESTIMATORS, "ancova_ipw", "bound_low", "bound_high")
+#: The outcome the bottom line answers first when study.yaml names none (``primary_outcome``).
+DEFAULT_PRIMARY_OUTCOME = "paid_work"
 #: Covariates of ``ancova_covariates``, in model order.
 COVARIATES = ("female", "age", "born_nl", "education_low", "distance_long")
 #: Power at which the minimum detectable effect is computed.
@@ -79,7 +86,8 @@ GROUPS = ("pilot", "control")
 
 #: Columns of :func:`effects_table` (the CSV of figure ``effects.outcomes``).
 EFFECTS_COLUMNS = ("analysis", "outcome", "estimator", "n_pilot", "n_control", "pilot_t0", "pilot_t2",
-                   "control_t0", "control_t2", "effect", "ci_low", "ci_high", "p_value", "mde")
+                   "control_t0", "control_t2", "effect", "ci_low", "ci_high", "p_value", "mde", "se",
+                   "p_holm")
 #: Columns of :func:`attrition_table`.
 ATTRITION_COLUMNS = ("group", "wave", "measure", "exit_reason", "count", "percent", "n")
 #: Columns of :func:`exit_to_paid_work`.
@@ -132,7 +140,8 @@ def design(dataset: Dataset) -> Design:
     people = dataset.participants
     pilot = people[people["group"] == "pilot"]
     control = people[people["group"] == "control"]
-    has_column = "randomized" in people.columns
+    # the loader gives every contract column, so a column without a single value was not in the data
+    has_column = "randomized" in people.columns and bool(people["randomized"].notna().any())
     if has_column:
         by_lot = people["randomized"].fillna(False).astype(bool)
         pilot_lot, control_lot = _ids(pilot[by_lot[pilot.index]]), _ids(control[by_lot[control.index]])
@@ -146,6 +155,11 @@ def design(dataset: Dataset) -> Design:
     else:
         analyses = (everyone,)
     return Design(randomized, analyses, len(pilot), len(control), len(pilot_lot), len(control_lot), has_column)
+
+
+def primary_outcome(dataset: Dataset) -> str:
+    """study.yaml's ``primary_outcome`` (validated against :data:`OUTCOMES`), default ``paid_work``."""
+    return dataset.study.raw.get("primary_outcome") or DEFAULT_PRIMARY_OUTCOME
 
 
 def _check_scope(scope: Scope) -> tuple[str, str]:
@@ -166,10 +180,9 @@ def _as_float(series: pd.Series) -> pd.Series:
 
 
 def outcome_values(responses: pd.DataFrame) -> pd.DataFrame:
-    """Per response (participant_id, wave) every outcome measured in a response, as floats (NaN = missing).
+    """Per response (participant_id, wave) every outcome as the response gives it, as floats (NaN = missing).
 
-    ``paid_work_or_exit`` is not among them: it also depends on exits
-    (:func:`outcome_pairs`).
+    Exits to paid work are not in it: :func:`outcome_pairs` adds them at T2.
     """
     any_participation = responses[PARTICIPATION_TYPES[0]].astype("boolean")
     for column in PARTICIPATION_TYPES[1:]:
@@ -199,17 +212,19 @@ def left_for_paid_work(dataset: Dataset, wave: str) -> frozenset[str]:
 
 
 def outcome_pairs(dataset: Dataset, scope: Scope) -> pd.DataFrame:
-    """Every participant × (outcome, ``t0`` | ``t2``), NaN where unknown; index participant_id."""
+    """Every participant × (outcome, ``t0`` | ``t2``), NaN where unknown; index participant_id.
+
+    At T2, :data:`EXIT_SETTLES` are 1 for everyone who left for paid work by
+    the end of T2's fieldwork, whatever (or whether) they answered: having
+    left for a job settles both, and a leaver often no longer answers.
+    """
     t0, t2 = _check_scope(scope)
     everyone = pd.Index(dataset.participants["participant_id"].astype(str), name="participant_id")
     values = outcome_values(dataset.responses)
-    measured = [o for o in OUTCOMES if o != "paid_work_or_exit"]
-    first = values[values["wave"] == t0].set_index("participant_id")[measured].reindex(everyone)
-    last = values[values["wave"] == t2].set_index("participant_id")[measured].reindex(everyone)
-    first["paid_work_or_exit"] = first["paid_work"]
-    last["paid_work_or_exit"] = last["paid_work"]
-    last.loc[last.index.isin(left_for_paid_work(dataset, t2)), "paid_work_or_exit"] = 1.0
-    pairs = pd.concat({"t0": first[list(OUTCOMES)], "t2": last[list(OUTCOMES)]}, axis=1)
+    first = values[values["wave"] == t0].set_index("participant_id")[list(OUTCOMES)].reindex(everyone)
+    last = values[values["wave"] == t2].set_index("participant_id")[list(OUTCOMES)].reindex(everyone)
+    last.loc[last.index.isin(left_for_paid_work(dataset, t2)), list(EXIT_SETTLES)] = 1.0
+    pairs = pd.concat({"t0": first, "t2": last}, axis=1)
     return pairs.swaplevel(axis=1)
 
 
@@ -233,12 +248,13 @@ def person_characteristics(dataset: Dataset) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Estimate:
-    """An effect with its interval and p-value (NaN where they cannot be computed)."""
+    """An effect with its interval, p-value and the standard error behind the interval (NaN where undefined)."""
 
     effect: float
     ci_low: float
     ci_high: float
     p_value: float
+    se: float = math.nan
 
 
 NO_ESTIMATE = Estimate(math.nan, math.nan, math.nan, math.nan)
@@ -278,14 +294,17 @@ def ancova(y2: pd.Series, pilot: pd.Series, regressors: pd.DataFrame, confidence
     if np.any(leverage > 1 - 1e-10) or not np.isfinite(fit.bse["pilot"]):
         return Estimate(effect, math.nan, math.nan, math.nan)
     low, high = fit.conf_int(alpha=1 - confidence).loc["pilot"]
-    return Estimate(effect, float(low), float(high), float(fit.pvalues["pilot"]))
+    return Estimate(effect, float(low), float(high), float(fit.pvalues["pilot"]), float(fit.bse["pilot"]))
 
 
 def change_score(pilot_change: np.ndarray, control_change: np.ndarray, confidence: float) -> Estimate:
     """Mean change in the pilot minus that in the control group, Welch's t-test.
 
+    ``se`` is Welch's standard error of the difference, read back from the
+    interval scipy computes (half its width over the t quantile at Welch's
+    degrees of freedom), so that it is exactly the one behind that interval.
     When neither group has any spread the test is undefined: the difference
-    is still given, interval and p are NaN.
+    is still given, interval, p and se are NaN.
     """
     effect = float(pilot_change.mean() - control_change.mean())
     if np.ptp(pilot_change) == 0 and np.ptp(control_change) == 0:
@@ -296,42 +315,24 @@ def change_score(pilot_change: np.ndarray, control_change: np.ndarray, confidenc
 
         result = stats.ttest_ind(pilot_change, control_change, equal_var=False)
         interval = result.confidence_interval(confidence)
-    return Estimate(effect, float(interval.low), float(interval.high), float(result.pvalue))
+        se = (interval.high - interval.low) / (2 * stats.t.ppf(0.5 + confidence / 2, result.df))
+    return Estimate(effect, float(interval.low), float(interval.high), float(result.pvalue), float(se))
 
 
-def pooled_sd(pilot: np.ndarray, control: np.ndarray) -> float:
-    """sqrt(((n_p − 1)·s_p² + (n_c − 1)·s_c²) / (n_p + n_c − 2)), sample variances."""
-    n_p, n_c = len(pilot), len(control)
-    pooled = ((n_p - 1) * np.var(pilot, ddof=1) + (n_c - 1) * np.var(control, ddof=1)) / (n_p + n_c - 2)
-    return float(np.sqrt(pooled))
+def minimum_detectable_effect(se: float, alpha: float, power: float = POWER) -> float:
+    """(z(1 − alpha/2) + z(power)) × se: the effect a two-sided test at ``alpha`` finds with ``power``.
 
-
-def minimum_detectable_effect(pilot_t2: np.ndarray, control_t2: np.ndarray, alpha: float,
-                              power: float = POWER) -> float:
-    """The smallest effect a two-sided test at ``alpha`` finds with ``power``, in the outcome's unit.
-
-    Cohen's d from :meth:`statsmodels.stats.power.TTestIndPower.solve_power`
-    for the two group sizes, times the pooled SD of the T2 values. NaN when
-    the T2 values do not vary or the power cannot be solved.
+    REPORTS.md (statistics v3): the MDE comes from the estimator's own
+    standard error (HC3 for an ANCOVA, Welch's for the change score), not from
+    a t-test on the raw T2 values, so it shrinks where the baseline explains
+    part of the variance, as the estimate's interval does. z is
+    ``scipy.stats.norm.ppf``. NaN without a standard error.
     """
-    sd = pooled_sd(pilot_t2, control_t2)
-    if not sd > 0:
+    if not (se == se and math.isfinite(se)):
         return math.nan
-    from statsmodels.stats.power import TTestIndPower
+    from scipy.stats import norm
 
-    analysis = TTestIndPower()
-    # statsmodels solves for the effect size with brentq_expanding, to xtol 1e-5 by default; the root is
-    # wanted to the precision the report's tables are checked at
-    analysis.start_bqexp["effect_size"] = {"xtol": 1e-12}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            d = analysis.solve_power(effect_size=None, nobs1=len(pilot_t2), alpha=alpha, power=power,
-                                     ratio=len(control_t2) / len(pilot_t2), alternative="two-sided")
-        except (ValueError, RuntimeError):
-            return math.nan
-    d = float(np.asarray(d).ravel()[0])
-    return d * sd if np.isfinite(d) else math.nan
+    return float((norm.ppf(1 - alpha / 2) + norm.ppf(power)) * se)
 
 
 # ---------------------------------------------------------------------------
@@ -358,7 +359,6 @@ def outcome_rows(analysis: Analysis, outcome: str, pairs: pd.DataFrame, characte
         "control_t0": _mean(control["t0"].to_numpy()), "control_t2": _mean(control["t2"].to_numpy()),
     }
     estimates = dict.fromkeys(ESTIMATORS, NO_ESTIMATE)
-    mde = math.nan
     if len(pilot) >= 2 and len(control) >= 2:
         both = pd.concat([pilot, control])
         in_pilot = pd.Series(both.index.isin(analysis.pilot).astype(float), index=both.index)
@@ -369,9 +369,26 @@ def outcome_rows(analysis: Analysis, outcome: str, pairs: pd.DataFrame, characte
         estimates["ancova_covariates"] = ancova(both["t2"], in_pilot, y0.join(covariates), confidence)
         estimates["change_score"] = change_score((pilot["t2"] - pilot["t0"]).to_numpy(),
                                                  (control["t2"] - control["t0"]).to_numpy(), confidence)
-        mde = minimum_detectable_effect(pilot["t2"].to_numpy(), control["t2"].to_numpy(), alpha)
     return [{**common, "estimator": name, "effect": e.effect, "ci_low": e.ci_low, "ci_high": e.ci_high,
-             "p_value": e.p_value, "mde": mde} for name, e in estimates.items()]
+             "p_value": e.p_value, "mde": minimum_detectable_effect(e.se, alpha), "se": e.se}
+            for name, e in estimates.items()]
+
+
+def add_holm(table: pd.DataFrame, primary: str) -> pd.DataFrame:
+    """``p_holm``: Holm over the secondary outcomes of one analysis and estimator; the primary's is its p.
+
+    A row without p (no estimate, or a bound) stays out of the family and gets no p_holm.
+    """
+    from via_reports.analysis.multiplicity import holm
+
+    table = table.copy()
+    table["p_holm"] = np.nan
+    for _, rows in table.groupby(["analysis", "estimator"], sort=False):
+        secondary = rows[rows["outcome"] != primary]
+        table.loc[secondary.index, "p_holm"] = holm(secondary["p_value"].to_numpy(dtype=float))
+        first = rows[rows["outcome"] == primary]
+        table.loc[first.index, "p_holm"] = first["p_value"]
+    return table
 
 
 def effects_table(dataset: Dataset, scope: Scope) -> pd.DataFrame:
@@ -379,13 +396,21 @@ def effects_table(dataset: Dataset, scope: Scope) -> pd.DataFrame:
 
     T0 is ``scope.first_wave``, T2 ``scope.last_wave``; intervals at
     1 − ``scope.alpha``. With fewer than 2 people with both values in a group,
-    effect, interval, p and mde are NaN (the means are still given).
+    effect, interval, p, se and mde are NaN (the means are still given).
+    Per outcome the complete-case rows come first, then ``ancova_ipw`` and, for
+    a binary outcome, the bounds (:mod:`via_reports.analysis.effects_missing`).
     """
+    from via_reports.analysis.effects_missing import missing_rows
+
     pairs = outcome_pairs(dataset, scope)
     characteristics = person_characteristics(dataset)
-    rows = [row for analysis in design(dataset).analyses for outcome in OUTCOMES
-            for row in outcome_rows(analysis, outcome, pairs, characteristics, scope.alpha)]
-    table = pd.DataFrame(rows, columns=list(EFFECTS_COLUMNS))
+    rows = []
+    for analysis in design(dataset).analyses:
+        for outcome in OUTCOMES:
+            complete = outcome_rows(analysis, outcome, pairs, characteristics, scope.alpha)
+            rows += complete + missing_rows(analysis, outcome, is_binary(outcome), pairs, characteristics,
+                                            scope.alpha, complete[0])
+    table = add_holm(pd.DataFrame(rows, columns=list(EFFECTS_COLUMNS)), primary_outcome(dataset))
     for column in ("analysis", "outcome", "estimator"):
         table[column] = table[column].astype("string")
     table[["n_pilot", "n_control"]] = table[["n_pilot", "n_control"]].astype("int64")

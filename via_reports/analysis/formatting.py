@@ -6,6 +6,12 @@ rounds halves to even (``round(12.5) == 12``), so it is never used for this;
 the arithmetic goes through :class:`decimal.Decimal` so that 1/8 = 12.5 is
 exactly a half and rounds up. Dutch reports write 6,7 and 1.234; English
 reports 6.7 and 1,234.
+
+No number reaches the page unguarded (:func:`printable`): a missing value
+(NaN) is written as the dash the reports use for "none", and an infinite or
+absurdly large one (beyond :data:`LARGEST_PRINTED`; validation's plausible
+ranges keep the data far below it) stops the report with a message naming
+the value, instead of a ``decimal.InvalidOperation`` or 300 digits in a sentence.
 """
 
 from __future__ import annotations
@@ -25,10 +31,36 @@ LOCALES = {"nl": "nl_NL", "en": "en_GB"}
 _OF = {"nl": "van de", "en": "of"}
 
 
+#: No count, share, mean or year of a report comes near this; a value beyond it is a fault in the data.
+LARGEST_PRINTED = 1e12
+#: What the reports print for a value that is not there.
+NO_VALUE = "–"
+
+
+class ImplausibleNumber(ValueError):
+    """A number no report can print: infinite, or beyond :data:`LARGEST_PRINTED`."""
+
+
+def printable(value: float | int | Decimal | None) -> bool:
+    """True for a number to print; False for a missing one (None, NaN); ImplausibleNumber for the rest."""
+    if value is None:
+        return False
+    number = float(value) if not isinstance(value, int) else value
+    if isinstance(number, float) and math.isnan(number):
+        return False
+    if isinstance(number, float) and math.isinf(number) or abs(number) > LARGEST_PRINTED:
+        shown = repr(value) if len(repr(value)) <= 40 else f"{repr(value)[:20]}… ({len(repr(value))} digits)"
+        raise ImplausibleNumber(f"{shown} is not a number a report can print (infinite, or beyond "
+                                f"{LARGEST_PRINTED:.0e}); check the data for an implausible value")
+    return True
+
+
 def round_half_away(value: float | Decimal, decimals: int = 0) -> float:
     """``value`` rounded to ``decimals`` places, halves away from zero (2.5 → 3, -2.5 → -3)."""
     if isinstance(value, float) and not math.isfinite(value):
         return value
+    if abs(value) >= 1e15:  # a float this large has no fraction left to round (and Decimal would overflow)
+        return float(value)
     exact = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
     step = Decimal(1).scaleb(-decimals)
     return float(exact.quantize(step, rounding=ROUND_HALF_UP))
@@ -48,6 +80,8 @@ def whole_percent(count: int, n: int) -> int:
 
 def format_number(value: float, language: str = "nl", decimals: int | None = None) -> str:
     """6.7 → '6,7' (nl) / '6.7' (en); ``decimals`` fixes the number of decimals."""
+    if not printable(value):
+        return NO_VALUE
     if decimals is not None:
         value = round_half_away(value, decimals)
         pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
@@ -57,12 +91,16 @@ def format_number(value: float, language: str = "nl", decimals: int | None = Non
 
 def format_rounded(value: float, language: str = "nl", decimals: int = 1) -> str:
     """At most ``decimals`` decimals, no trailing zeros: 3.0 → '3', 6.5 → '6,5', 10.25 → '10,3'."""
+    if not printable(value):
+        return NO_VALUE
     pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
     return format_decimal(round_half_away(value, decimals), format=pattern, locale=LOCALES[language])
 
 
 def format_count(value: int, language: str = "nl") -> str:
     """A whole number for running text: '124', '2021', '12.345' / '12,345' (grouped from five digits on)."""
+    if not printable(value):
+        return NO_VALUE
     pattern = "#,##0" if abs(value) >= 10_000 else "0"
     return format_decimal(value, format=pattern, locale=LOCALES[language])
 

@@ -261,6 +261,28 @@ class WarmKernels:
         stop_kernel(manager)
         self._start_one()
 
+    def release_ended_threads(self) -> None:
+        """Let go of the clients of threads that have ended; one per kernel stays for the next thread.
+
+        For a program that runs build after build on the same kernels (a batch
+        worker, :mod:`via_reports.programme.warm_worker`): each build's chapter
+        threads end with it. The client of an ended thread is handed on like
+        the warm-up client (:func:`thread_client`); the others are closed, so
+        clients do not pile up build after build.
+        """
+        alive = {thread.ident for thread in threading.enumerate()}
+        with self._ready_changed:
+            idle = [item for item in self._ready if not isinstance(item, Exception)]
+            self._last = {ident: kernel for ident, kernel in self._last.items() if ident in alive}
+        for manager in idle:
+            clients = manager.thread_clients
+            for ident in [ident for ident in clients if ident != WARM_UP_CLIENT and ident not in alive]:
+                client = clients.pop(ident)
+                if WARM_UP_CLIENT not in clients:
+                    clients[WARM_UP_CLIENT] = client
+                else:
+                    client.stop_channels()
+
     def close(self, wait: bool = True) -> None:
         """Stop every kernel (also those still starting, as soon as they are up), all at once.
 

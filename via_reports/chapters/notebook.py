@@ -47,8 +47,11 @@ from via_reports.chapters.registry import (
     figure_spec,
 )
 from via_reports.data.dataset import Dataset
+from via_reports.edition import is_public
+from via_reports.options import DEFAULT_OPTIONS
 from via_reports.data.snapshot import validated_dataset
 from via_reports.exceptions import ContractError, ParameterError
+from via_reports.output_paths import refuse_in_data_folder
 from via_reports.figures.figure import Figure
 
 #: Where figures and manifest go when the notebook's ``output_dir`` is empty:
@@ -178,16 +181,24 @@ class ChapterRun:
         """Check the notebook's parameters, validate the data, fix the scope, show the header."""
         values = notebook_parameters(namespace)
         chapter_spec(chapter)
+        output_dir = Path(values["output_dir"]) if values["output_dir"] else DEFAULT_OUTPUT_DIR
+        refuse_in_data_folder(output_dir, values["data_dir"], what="the output folder", option="output_dir")
+        # a threshold given (papermill -p min_cell K, or changed by hand) asks for a public edition
+        threshold = "min_cell" in injected_parameters(namespace.get("In") or []) \
+            or values["min_cell"] != DEFAULT_OPTIONS["min_cell"]
+        if values["internal"] and (threshold or values["public"]):
+            given = "public" if values["public"] else "min_cell"
+            raise ParameterError(f"internal and {given} contradict each other: internal is the internal edition, "
+                                 f"{given} asks for a public one; give one of them")
         try:
             dataset = validated_dataset(values["data_dir"] or "", values["language"] or "")
         except ContractError as error:
             _display_violations(error)
             raise
-        public = values["public"] or dataset.study.get("public") is True
+        public = is_public(values["public"] or threshold, values["internal"], dataset.study)
         scope = Scope.for_wave(dataset, values["wave"] or None, language=values["language"] or None,
                                min_n=int(values["min_n"]), alpha=float(values["alpha"]),
                                kind=values["kind"] or None, min_cell=values["min_cell"] if public else None)
-        output_dir = Path(values["output_dir"]) if values["output_dir"] else DEFAULT_OUTPUT_DIR
         run = cls(chapter, dataset, scope, output_dir, values)
         _Manifest(output_dir).start(chapter)
         run._show_header()

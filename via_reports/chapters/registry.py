@@ -33,6 +33,7 @@ from via_reports.figures import (
     barriers,
     change,
     effects,
+    effects_flow,
     instruments,
     participants,
     participation,
@@ -190,7 +191,9 @@ CHAPTERS: tuple[ChapterSpec, ...] = (
         "effects", COMPUTED, {"nl": "Effecten: pilot en controlegroep", "en": "Effects: pilot and control group"},
         reports=("final",),
         figures=(
+            FigureSpec("effects.flow", effects_flow.flow),
             FigureSpec("effects.outcomes", effects.outcomes),
+            FigureSpec("effects.means", effects_flow.means),
             FigureSpec("effects.baseline", balance.baseline),
             FigureSpec("effects.nonresponse", balance.nonresponse),
             FigureSpec("effects.attrition", effects.attrition),
@@ -244,6 +247,7 @@ NOTEBOOK_PARAMETERS: tuple[Parameter, ...] = (
     Parameter("theme", DEFAULT_OPTIONS["theme"], "chart colours and font: a theme under templates/pdf/themes"),
     Parameter("public", DEFAULT_OPTIONS["public"], "a public edition: no count below min_cell (docs/disclosure.md)"),
     Parameter("min_cell", DEFAULT_OPTIONS["min_cell"], "threshold of a public edition"),
+    Parameter("internal", False, "the internal edition, even when study.yaml says public: true"),
 )
 
 

@@ -20,6 +20,7 @@ from via_reports.data.contracts import TABLES, contract_version, load_contract
 from via_reports.data.loading import RawDataset, TableSource, raw_from_frames, read_dataset
 from via_reports.data.messages import message
 from via_reports.data.study import Study
+from via_reports.data.limits import sort_listed
 from via_reports.data.validation import ValidationResult, Violation, sort_violations, validate_raw
 from via_reports.exceptions import ContractError
 
@@ -116,8 +117,8 @@ def validate_folder(data_dir: str | Path | None = None, language: str | None = N
         _, problems = read_report_file(Path(data_dir))
         result.violations += [Violation("report", str(Path(data_dir) / REPORT_FILE), line, None, None,
                                         "report_option", message) for line, message in problems]
-    result.violations = sort_violations(result.violations)
-    result.warnings = sort_violations(result.warnings)
+    result.violations = sort_listed(result.violations, sort_violations)  # each "and N more" after its table
+    result.warnings = sort_listed(result.warnings, sort_violations)
     return result
 
 

@@ -23,6 +23,7 @@ import yaml
 
 from via_reports.data.codebook import load_codebook
 from via_reports.data.contracts import TABLES, ColumnSpec, load_contract
+from via_reports.data.limits import MORE_RULE, check_width
 from via_reports.files import InputRefused, check_size, read_small_yaml, refuse_link
 
 #: File suffixes per format, in the order they are looked for.
@@ -124,23 +125,32 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, list[tuple[int, str]]]:
     file; a row with more or fewer fields than the header is reported, never
     silently shifted or padded; a column name given twice is reported.
     """
+    import collections
     import csv
 
-    problems: list[tuple[int, str]] = []
+    from via_reports.data.limits import MAX_PER_RULE
+
+    problems: list[tuple[int | None, str]] = []
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle)
         header = next(reader, None)
         if header is None:
             raise pd.errors.EmptyDataError("no header")
         names = [name.strip() for name in header]
-        for name in sorted({n for n in names if names.count(n) > 1}):
-            problems.append((1, f"column {name!r} appears {names.count(name)} times in the header"))
-        record_start = 2
+        counts = collections.Counter(names)  # not names.count per name: 200,000 columns took hours
+        for name in sorted(n for n, times in counts.items() if times > 1):
+            problems.append((1, f"column {name!r} appears {counts[name]} times in the header"))
+        record_start, wrong = 2, 0
         for record in reader:
             if record and len(record) != len(header):
-                problems.append((record_start, f"row has {len(record)} fields, the header has {len(header)} "
-                                               "(a comma inside a value needs quotes)"))
+                wrong += 1
+                if wrong <= MAX_PER_RULE:  # the rest is counted (bounded work, data/limits.py)
+                    problems.append((record_start, f"row has {len(record)} fields, the header has "
+                                                   f"{len(header)} (a comma inside a value needs quotes)"))
             record_start = reader.line_num + 1
+        if wrong > MAX_PER_RULE:  # the count travels as the problem's row; validation makes it a "more" row
+            problems.append((-(wrong - MAX_PER_RULE), f"and {wrong - MAX_PER_RULE:,} more rows with a wrong "
+                                                      "number of fields, not listed one by one"))
     if problems:
         return pd.DataFrame(columns=list(dict.fromkeys(names))), problems
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", sep=",",
@@ -332,6 +342,7 @@ def read_dataset(folder: str | Path) -> RawDataset:
                 refuse_link(path, what="table file")
                 check_size(path, MAX_FILE_BYTES, what="table file")
                 _check_unpacked_table(path, fmt)
+                check_width(path, fmt)  # 200,000 columns: refused before they are parsed
         except InputRefused as refused:
             raw.read_problems.append((table, str(path), "file", str(refused), None))
             continue
@@ -342,7 +353,8 @@ def read_dataset(folder: str | Path) -> RawDataset:
             if fmt == "csv":
                 frame, shape_problems = _read_csv(path)
                 for row, message in shape_problems:
-                    raw.read_problems.append((table, str(path), "row_shape", message, row))
+                    rule = "row_shape" if row is None or row > 0 else MORE_RULE  # a negative row: how many more
+                    raw.read_problems.append((table, str(path), rule, message, row if rule != MORE_RULE else -row))
                 if shape_problems:
                     continue
             elif fmt == "parquet":

@@ -25,8 +25,10 @@ import numpy as np
 import pandas as pd
 
 from via_reports.data.bsn import looks_like_bsn, mask_bsn
+from via_reports.data.cells import SHOWN_LENGTH, Cells as _Cells, shown_value as _shown_value  # noqa: F401
 from via_reports.data.codebook import load_codebook
 from via_reports.data.contracts import TABLES, ColumnSpec, RuleSpec, TableContract, load_contracts
+from via_reports.data.limits import MORE_RULE, CheckCaps, Counter, first_true
 from via_reports.data.loading import BOOLEAN_WORDS, RawDataset, TableSource, factorize_values, take_distinct
 from via_reports.data.messages import message
 from via_reports.data.study import CONTROL_CHARACTERS, Study, parse_study
@@ -66,24 +68,6 @@ class Violation:
 
 
 VIOLATION_FIELDS = tuple(Violation.__dataclass_fields__)
-
-
-#: A value longer than this is shown cut short, with its length.
-SHOWN_LENGTH = 200
-
-
-def _shown_value(value: Any, spec: ColumnSpec | None) -> str | None:
-    """The offending value as text; free text is never echoed, only its length."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    if spec is not None and spec.personal == "free_text":
-        return f"<free text, {len(str(value))} characters>"
-    if isinstance(value, (pd.Timestamp, dt.datetime)):
-        return value.date().isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    text = str(value)
-    return text if len(text) <= SHOWN_LENGTH else f"{text[:SHOWN_LENGTH]}… ({len(text):,} characters)"
 
 
 # --------------------------------------------------------------------------- parse
@@ -161,29 +145,6 @@ class _Context:
     sources: dict[str, TableSource]
     study: Study | None
     language: str
-
-
-class _Cells:
-    """The cells of a table by (row index, column), in constant time.
-
-    Explaining a violation looks up a few cells of its row. pandas' ``.at``
-    costs microseconds a call, which adds up to minutes when each of a million
-    rows is a violation, so a column becomes a plain list on first use (the
-    typed tables are indexed 0..n-1: the index is the position).
-    """
-
-    def __init__(self, frame: pd.DataFrame):
-        self._frame = frame
-        self._positional = frame.index.equals(pd.RangeIndex(len(frame)))
-        self._columns: dict[str, Any] = {}
-
-    def __call__(self, index: int, column: str) -> Any:
-        values = self._columns.get(column)
-        if values is None:
-            listed = self._frame[column].tolist()
-            values = listed if self._positional else dict(zip(self._frame.index, listed))
-            self._columns[column] = values
-        return values[index]
 
 
 def _keys_in(frame: pd.DataFrame, target: pd.DataFrame, columns: list[str]) -> pd.Series:
@@ -437,7 +398,7 @@ def _build_schema(contract: TableContract, frame: pd.DataFrame, ctx: _Context,
         if duplicated.any():
             check_name = f"{key[-1]}:unique_key"
             shown_key = " + ".join(key)
-            cell = _duplicate_cells(frame, key, duplicated, ctx.sources[contract.table])
+            cell = _duplicate_cells(frame, key, first_true(duplicated), ctx.sources[contract.table])
             infos[check_name] = _CheckInfo(
                 "unique_key", ", ".join(key), "error",
                 lambda i, v: {"key": shown_key, "other_row": int(cell(i, "first_seen")), "value": cell(i, "key_text")},
@@ -504,6 +465,7 @@ def _table_violations(contract: TableContract, text: pd.DataFrame, source: Table
                                message("no_rows", language)))
     typed: dict[str, pd.Series] = {}
     unparsable: set[tuple[int, str]] = set()
+    counter = Counter()
     for name, spec in contract.columns.items():
         if name not in present:
             typed[name] = pd.Series([None] * len(text), index=text.index, dtype=_PARSERS.get(spec.type, (None, "string"))[1])
@@ -512,10 +474,11 @@ def _table_violations(contract: TableContract, text: pd.DataFrame, source: Table
         hint = f" {message('spss_missing_code', language)}" if source.format == "spss" else ""
         for index, value, rule in bad:
             unparsable.add((index, name))
-            found.append(Violation(contract.table, source.path, source.row(index), name,
-                                   _shown_value(value, spec), rule,
-                                   message(rule, language, value=_shown_value(value, spec)) + hint))
-    return pd.DataFrame(typed, index=text.index), present, found, unparsable
+            if counter.admit(contract.table, source.path, name, rule):  # the rest is counted: bounded work
+                found.append(Violation(contract.table, source.path, source.row(index), name,
+                                       _shown_value(value, spec), rule,
+                                       message(rule, language, value=_shown_value(value, spec)) + hint))
+    return pd.DataFrame(typed, index=text.index), present, found + counter.more(language), unparsable
 
 
 def validate_raw(raw: RawDataset, language: str | None = None) -> ValidationResult:
@@ -524,8 +487,9 @@ def validate_raw(raw: RawDataset, language: str | None = None) -> ValidationResu
     study_path = f"{raw.folder}/study.yaml"
     study, problems = (None, []) if raw.study is None else parse_study(raw.study)
     language = language or (study.language if study else None) or _language_hint(raw.study)
-    for table, path, rule, detail, row in raw.read_problems:
-        found.append(Violation(table, path, row, None, None, rule, message("file", language, detail=detail)))
+    for table, path, rule, detail, row in raw.read_problems:  # a "more" row's count comes as its row
+        found.append(Violation(table, path, None if rule == MORE_RULE else row, None,
+                               str(row) if rule == MORE_RULE else None, rule, message("file", language, detail=detail)))
     for p in problems:
         found.append(Violation("study", study_path, None, p.path or None,
                                None if p.value is None else str(p.value), p.rule,
@@ -565,12 +529,13 @@ def _check_table(contract: TableContract, frame: pd.DataFrame, present: list[str
                  unparsable: set[tuple[int, str]], ctx: _Context) -> list[Violation]:
     import pandera.pandas as pa
     schema, infos = _build_schema(contract, frame, ctx, present)
+    caps = CheckCaps(unparsable)  # each check lists at most MAX_PER_RULE failures; pandera collects no more
     try:
-        schema.validate(frame, lazy=True)
+        caps.cap_schema(schema).validate(frame, lazy=True)
         return []
     except pa.errors.SchemaErrors as errors:
         cases = errors.failure_cases
-    source = ctx.sources[contract.table]
+    source, counter = ctx.sources[contract.table], Counter()
     cell = _Cells(frame)
     out: list[Violation] = []
     seen: set[tuple[Any, ...]] = set()
@@ -589,10 +554,13 @@ def _check_table(contract: TableContract, frame: pd.DataFrame, present: list[str
         spec = contract.columns.get(column)
         value = _shown_value(cell(index, column), spec)
         details = {"value": value, **info.details(index, value)}
-        out.append(Violation(contract.table, source.path, source.row(index), info.column,
-                             details["value"], info.rule, message(info.rule, ctx.language, **details),
-                             info.severity))
-    return out
+        if counter.admit(contract.table, source.path, info.column, info.rule, info.severity):
+            out.append(Violation(contract.table, source.path, source.row(index), info.column, details["value"],
+                                 info.rule, message(info.rule, ctx.language, **details), info.severity))
+    for check, omitted in caps.omitted.items():  # beyond the cap: counted, not listed
+        counter.add(contract.table, source.path, infos[check].column, infos[check].rule, omitted,
+                    infos[check].severity)
+    return out + counter.more(ctx.language)
 
 
 def sort_violations(violations: list[Violation]) -> list[Violation]:

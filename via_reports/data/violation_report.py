@@ -3,7 +3,10 @@
 The file never lands in the data folder or on a file of the user's (only an
 earlier report is replaced), and a value that a spreadsheet would run as a
 formula is written as text (OWASP's advice on CSV injection), in CSV and JSON
-alike. BSN-like numbers are already masked in each
+alike. A control character of a cell (ESC, BEL, a C1 code, a bidirectional
+override) is written out (:mod:`via_reports.controls`), never raw: ``cat errors.csv``
+must not let a cell retitle the terminal or move its cursor (and JSON would
+leave the C1 codes raw). BSN-like numbers are already masked in each
 :class:`~via_reports.data.validation.Violation`.
 """
 
@@ -13,9 +16,11 @@ import os
 from pathlib import Path
 from typing import Any
 
+from via_reports.controls import escape_controls
 from via_reports.data.validation import VIOLATION_FIELDS, Violation
 from via_reports.exceptions import ParameterError
 from via_reports.files import current_umask
+from via_reports.output_paths import is_device_fault, refuse_in_data_folder, write_failure
 
 #: Report columns of the violation files (CSV header, JSON keys), in order.
 _REPORT_HEADER = ",".join(VIOLATION_FIELDS)
@@ -40,12 +45,7 @@ def check_report_path(path: str | Path, data_dir: str | Path | None) -> Path:
     target = Path(path)
     if target.suffix.lower() not in (".csv", ".json"):
         raise ParameterError(f"the report file must end in .csv or .json, not {target.name!r}")
-    resolved = target.resolve()
-    if data_dir not in (None, ""):
-        data = Path(data_dir).resolve()
-        if resolved == data or data in resolved.parents:
-            raise ParameterError(f"the report file {target} lies in the data folder {data}; input folders "
-                                 "are never written: choose a path outside it")
+    refuse_in_data_folder(target, data_dir, what="the report file", option="--report")
     if target.is_symlink():
         raise ParameterError(f"the report file {target} is a symbolic link; choose a plain file name")
     if target.exists() and not _is_violation_report(target):
@@ -79,10 +79,13 @@ def write_violation_report(violations: list[Violation], path: str | Path,
     import tempfile
 
     target = check_report_path(path, data_dir)
-    rows = [{key: neutralise_formula(value) for key, value in v.as_dict().items()} for v in violations]
+    rows = [{key: neutralise_formula(escape_controls(value)) for key, value in v.as_dict().items()}
+            for v in violations]
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
-    except OSError as error:
+    except OSError as error:  # a folder that is not there or not ours is the path's fault (exit 2)
+        if is_device_fault(error):
+            raise write_failure(error, f"the report file {target}") from None
         raise ParameterError(f"cannot write the report file {target}: {error.strerror or error}") from None
     try:
         with os.fdopen(handle, "w", newline="", encoding="utf-8") as stream:
@@ -94,9 +97,9 @@ def write_violation_report(violations: list[Violation], path: str | Path,
                 writer.writerows(rows)
         os.chmod(temporary, 0o666 & ~current_umask())
         os.replace(temporary, target)
-    except OSError as error:
+    except OSError as error:  # a full disk while writing: exit 5, and no half-written file
         Path(temporary).unlink(missing_ok=True)
-        raise ParameterError(f"cannot write the report file {target}: {error.strerror or error}") from None
+        raise write_failure(error, f"the report file {target}") from None
     return target
 
 

@@ -241,16 +241,16 @@ def assign_randomized(rng: np.random.Generator, people: list[Person]) -> None:
 # Control group
 # ---------------------------------------------------------------------------
 
-def control_people(rng: np.random.Generator, pilot: list[Person]) -> list[Person]:
-    """68 controls with a profile like the pilot's: each copies the background
-    characteristics of a different pilot participant, lives elsewhere in
+def control_people(rng: np.random.Generator, pilot: list[Person], size: int = CONTROL_SIZE) -> list[Person]:
+    """68 controls (``size``: a pilot of a demo programme has its own) with a profile like the
+    pilot's: each copies the background characteristics of a different pilot participant, lives elsewhere in
     Enschede and was drawn by lot (randomized = true)."""
     copied = ("sex", "birth_year", "birth_country", "generation", "education_nl", "foreign_diploma_valued",
               "prior_paid_work_nl", "years_paid_work_nl", "years_since_paid_work_nl", "distance",
               "_age_group", "_origin")
     ordered = sorted(pilot, key=lambda p: p["participant_id"])
     people = []
-    for index in sorted(rng.choice(len(ordered), size=CONTROL_SIZE, replace=False)):
+    for index in sorted(rng.choice(len(ordered), size=size, replace=False)):
         source = ordered[index]
         person = {key: source[key] for key in copied}
         person.update(group="control", neighbourhood=CONTROL_NEIGHBOURHOOD, randomized=True,

@@ -351,11 +351,12 @@ def fill_remaining_responses(rng: np.random.Generator, people: list[Person], res
 
 
 def choose_active_at_t2(rng: np.random.Generator, people: list[Person],
-                        responses: Responses) -> set[str]:
+                        responses: Responses, active_share: dict | None = None) -> set[str]:
     """Who participates at T2: in each cell (group x randomized x active at T0) of the T2
-    respondents, a fixed share ``T2_ACTIVE_SHARE`` (rounded) of the people."""
+    respondents, a fixed share ``T2_ACTIVE_SHARE`` (rounded) of the people. A pilot of a demo
+    programme gives its own shares (``active_share``): their difference is its true effect."""
     chosen: set[str] = set()
-    for group, shares in T2_ACTIVE_SHARE.items():
+    for group, shares in (active_share or T2_ACTIVE_SHARE).items():
         for randomized in (False, True):
             for was_active in (False, True):
                 cell = [p for p in people if p["group"] == group and p["randomized"] == randomized

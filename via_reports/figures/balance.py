@@ -18,6 +18,7 @@ import altair as alt
 import pandas as pd
 
 from via_reports.analysis.balance import IMBALANCE, is_share
+from via_reports.analysis.formatting import p_value_number
 from via_reports.analysis.scope import Scope
 from via_reports.data.dataset import Dataset
 from via_reports.figures.charts import DEFAULT_STYLE, ChartStyle, configure, plain_values
@@ -62,6 +63,8 @@ def _balance_figure(figure_id: str, results: EffectsResults, table: pd.DataFrame
                     counts: dict[str, int], style: ChartStyle) -> Figure:
     """A love plot of ``table``'s standardised differences per ``series`` (analysis or group) and its table."""
     words, head, language = results.words, results.words["table"], results.language
+    full = table
+    table = table[table["characteristic"] != "joint_test"]  # a test of all characteristics, not a dot
     labels = [characteristic_label(results, c) for c in dict.fromkeys(table["characteristic"])]
     frame = pd.DataFrame({"characteristic": [characteristic_label(results, c) for c in table["characteristic"]],
                           series: [series_label(v) for v in table[series]], "smd": table["smd"].astype(float)})
@@ -77,7 +80,16 @@ def _balance_figure(figure_id: str, results: EffectsResults, table: pd.DataFrame
         head["smd"]: smd_text(row["smd"], language),
         head["flag"]: head["flagged"] if abs(row["smd"]) > IMBALANCE else "",
     } for _, row in table.iterrows()])
-    return Figure(id=figure_id, title=title, n=sum(counts.values()), data=table, chart=configure(chart, style),
+    joint = full[full["characteristic"] == "joint_test"]
+    if len(joint):
+        display = pd.concat([display, pd.DataFrame([{
+            head["characteristic"]: words["characteristics"]["joint_test"],
+            head[series]: series_label(row[series]),
+            head[f"n_{first}"]: int(row[f"n_{first}"]), head[f"n_{second}"]: int(row[f"n_{second}"]),
+            **{head[side]: "–" for side in sides}, head["smd"]: "–",
+            head["flag"]: f"p = {p_value_number(row['p_value'], language, 0.01)}",
+        } for _, row in joint.iterrows()])], ignore_index=True)
+    return Figure(id=figure_id, title=title, n=sum(counts.values()), data=full, chart=configure(chart, style),
                   alt_text=_alt_text(results, frame, series), language=language, text=text, table=display,
                   n_label=group_n_label(counts, language))
 

@@ -2,8 +2,11 @@
 
 Every sentence that says a number rose or fell is made here from one row of
 :func:`~via_reports.analysis.change.change_table`, so it names its paired
-test and p-value; without p < alpha it says the number stayed about the
-same. Wording comes from ``templates/pdf/wording/change.yaml``.
+test, its p-value and its Holm-adjusted p over the chapter's change tests;
+without an adjusted p < alpha it says there was no clear change, with both
+values and p (statistics v3: never "about the same"). A change against the
+participants with p < 0.10 is named as a possible adverse development.
+Wording comes from ``templates/pdf/wording/change.yaml``.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
-from via_reports.analysis.change import SCALE_MEASURES, change_table, direction, wave_pairs
+from via_reports.analysis.change import SCALE_MEASURES, change_table, direction, is_adverse_change, wave_pairs
 from via_reports.analysis.formatting import (
     capitalize_first,
     format_number,
@@ -36,17 +39,36 @@ def measure_words(measure: str, language: str) -> dict[str, str]:
 
 
 def change_sentence(row: pd.Series, language: str, alpha: float) -> str:
-    """The sentence of one paired test: rose, fell or stayed about the same, with the test and p."""
+    """The sentence of one paired test: rose, fell or no clear change, with the test, p and Holm's p."""
     words = wording("change", language)
     way = direction(row, alpha)
     measure = measure_words(row["measure"], language)
     common = {"from": row["wave_from"], "to": row["wave_to"], "n": int(row["n"]),
-              "p": p_value_text(row["p_value"], language, alpha)}
+              "p": p_value_text(row["p_value"], language, alpha), "holm": holm_text(row, language, alpha)}
     if row["test"] == "wilcoxon":
-        return words["scale"][way].format(topic=measure["topic"], mean_from=number(row["value_from"], language, 2),
-                                          mean_to=number(row["value_to"], language, 2), **common)
-    return words["binary"][way].format(**{"with": measure["with"]}, count_from=int(row["value_from"]),
-                                       count_to=int(row["value_to"]), **common)
+        sentence = words["scale"][way].format(topic=measure["topic"], mean_to=number(row["value_to"], language, 2),
+                                              mean_from=number(row["value_from"], language, 2), **common)
+    else:
+        sentence = words["binary"][way].format(**{"with": measure["with"]}, count_from=int(row["value_from"]),
+                                               count_to=int(row["value_to"]), **common)
+    return f"{sentence} {adverse_text(row, language, alpha)}".strip()
+
+
+def holm_text(row: pd.Series, language: str, alpha: float) -> str:
+    """'gecorrigeerd voor het aantal toetsen p = 0,210' ('' for a row made before statistics v3)."""
+    if "p_holm" not in row:
+        return ""
+    return wording("change", language)["holm"].format(p_holm=p_value_text(row["p_holm"], language, alpha))
+
+
+def adverse_text(row: pd.Series, language: str, alpha: float) -> str:
+    """The possible adverse development (a change against participants, p < 0.10, not a clear change)."""
+    from via_reports.figures.effects_checks import ADVERSE_P
+
+    p = row["p_value"]
+    if direction(row, alpha) != "same" or pd.isna(p) or not p < ADVERSE_P or not is_adverse_change(row):
+        return ""
+    return wording("change", language)["adverse"].format(p=p_value_text(p, language, alpha))
 
 
 def changes_text(table: pd.DataFrame, measures: Sequence[str], kind: str, scope: Scope,
@@ -62,15 +84,18 @@ def changes_text(table: pd.DataFrame, measures: Sequence[str], kind: str, scope:
         for measure in [*always, *[m for m in measures if m not in always]]:
             row = rows.loc[measure].copy()
             row["measure"] = measure
-            if measure in always or direction(row, scope.alpha) != "same":
+            if measure in always or direction(row, scope.alpha) != "same" or adverse_text(row, language,
+                                                                                            scope.alpha):
                 sentences.append(change_sentence(row, language, scope.alpha))
             else:
                 same.append(row)
         if same:
-            items = join_words([measure_words(r["measure"], language)["noun"] for r in same], language)
-            p = p_value_text(same[0]["p_value"], language, scope.alpha)
+            items = join_words([words["rest_item"].format(
+                noun=measure_words(r["measure"], language)["noun"], count_from=int(r["value_from"]),
+                count_to=int(r["value_to"]), n=int(r["n"]), p=p_value_text(r["p_value"], language, scope.alpha))
+                for r in same], language)
             sentences.append(plural(words["rest_same"], len(same)).format(
-                items=items, p=p, kind=words["kind"][kind], alpha=format_number(scope.alpha, language, 2),
+                items=items, kind=words["kind"][kind], alpha=format_number(scope.alpha, language, 2),
                 **{"from": wave_from, "to": wave_to}))
     return sentences
 
@@ -145,6 +170,7 @@ def by_wave(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) -> 
         head["n"]: int(r["n"]), head["value_from"]: _value(r, "from", language),
         head["value_to"]: _value(r, "to", language), head["test"]: words["tests"][r["test"]],
         head["p"]: p_value_number(r["p_value"], language, scope.alpha),
+        head["p_holm"]: p_value_number(r["p_holm"], language, scope.alpha),
     } for _, r in table.iterrows()])
     return Figure(
         id="change.by_wave",

@@ -2,8 +2,8 @@
 
 - ``effects.outcomes``: forest plot of the adjusted (``ancova``) effects of
   both analyses, one axis per unit (percentage points, scale points, hours)
-  with 0 marked, and the T0/T2 means per group on axes that start at zero
-  (binary outcomes on 0–100%); its text is the verdict per outcome.
+  with 0 marked; its text is the verdict per outcome. The T0/T2 means per
+  group are figure ``effects.means`` (:mod:`via_reports.figures.effects_flow`).
 - ``effects.baseline``: balance of the groups at T0 (standardised differences).
 - ``effects.nonresponse``: who did and did not answer T2, per group.
 - ``effects.attrition``: response and exits per group and wave.
@@ -127,45 +127,8 @@ def _forest_panel(frame: pd.DataFrame, *, title: str, analyses: list[str], outco
     return alt.layer(interval, point, zero).properties(width=style.width, height=height)
 
 
-def _means_frame(results: EffectsResults) -> pd.DataFrame:
-    groups = results.words["groups"]
-    rows = []
-    for outcome, row in results.estimates().iterrows():
-        for group in GROUPS:
-            n = int(row[f"n_{group}"])
-            for wave, column in ((results.first_wave, f"{group}_t0"), (results.last_wave, f"{group}_t2")):
-                value = row[column]
-                if is_binary(outcome) and n and pd.notna(value):
-                    value = percent_value(round(value * n), n)  # a share of n, from its count
-                rows.append({"outcome": results.words["outcomes"][outcome], "unit": unit(outcome),
-                             "group": groups[group], "wave": wave, "value": value, "n": n})
-    return pd.DataFrame(rows)
-
-
-#: The y scale of the means per unit: shares on 0–100%, the 1–10 scale on 0–10, hours from 0.
-_MEANS_DOMAIN = {"proportion": [0, 100], "points": [0, 10], "hours": None}
-
-
-def _means_panel(frame: pd.DataFrame, unit_code: str, results: EffectsResults, style: ChartStyle):
-    groups = [results.words["groups"][g] for g in GROUPS]
-    colours = [style.palette[i % len(style.palette)] for i in range(len(groups))]
-    domain = _MEANS_DOMAIN[unit_code]
-    y_scale = alt.Scale(domain=domain) if domain else alt.Scale(zero=True, nice=True)
-    outcomes = list(dict.fromkeys(frame["outcome"]))
-    chart = alt.Chart(plain_values(frame)).mark_line(point=True).encode(
-        x=alt.X("wave:O", sort=[results.first_wave, results.last_wave], title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("value:Q", title=results.words["axis"][unit_code] if unit_code != "proportion" else "%",
-                scale=y_scale),
-        color=alt.Color("group:N", sort=groups, title=None, scale=alt.Scale(domain=groups, range=colours),
-                        legend=alt.Legend(orient="bottom")),
-        tooltip=["group:N", "wave:O", alt.Tooltip("value:Q", format=".1f"), "n:Q"],
-    ).properties(width=130, height=90)
-    return chart.facet(facet=alt.Facet("outcome:N", sort=outcomes, title=None,
-                                       header=alt.Header(labelFontSize=style.font_size, labelLimit=175)),
-                       columns=4)
-
-
 def _outcomes_chart(results: EffectsResults, style: ChartStyle) -> alt.TopLevelMixin:
+    """The forest plot alone, one panel per unit; the means are figure ``effects.means`` (statistics v3)."""
     forest = _forest_frame(results)
     analyses = [analysis_label(results, a) for a in ANALYSES if a in set(results.outcomes["analysis"])]
     panels = []
@@ -178,14 +141,7 @@ def _outcomes_chart(results: EffectsResults, style: ChartStyle) -> alt.TopLevelM
                                     outcomes=outcomes, style=style))
     forests = alt.vconcat(*panels, title=results.words["forest_title"].format(t2=results.last_wave)
                           ).resolve_scale(x="independent")
-    means = _means_frame(results)
-    shares, *others = [_means_panel(means[means["unit"] == u], u, results, style) for u in UNITS
-                       if not means[means["unit"] == u].empty]
-    rows = [shares, alt.hconcat(*others).resolve_scale(y="independent")] if others else [shares]
-    analysis = analysis_label(results, "primary", "analysis_in_text")
-    trend = alt.vconcat(*rows, title=results.words["means_title"].format(
-        t0=results.first_wave, t2=results.last_wave, analysis=analysis)).resolve_scale(y="independent")
-    return configure(alt.vconcat(forests, trend).resolve_scale(color="independent"), style)
+    return configure(forests, style)
 
 
 def _outcomes_alt_text(results: EffectsResults) -> str:
@@ -233,6 +189,7 @@ def _outcomes_table(results: EffectsResults) -> pd.DataFrame:
             head["ci"]: "–" if pd.isna(row["ci_low"]) else interval(row["ci_low"] * factor, row["ci_high"] * factor,
                                                                     language, places),
             head["p"]: p_value_number(row["p_value"], language, results.alpha),
+            head["p_holm"]: p_value_number(row["p_holm"], language, results.alpha),
             head["mde"]: "–" if pd.isna(row["mde"]) else f"{number(row['mde'] * factor, language, places)}\u00a0{short}",
         })
     return pd.DataFrame(rows)

@@ -28,8 +28,9 @@ from typing import Any
 
 import pandas as pd
 
-from via_reports.analysis.balance import IMBALANCE, baseline_table, is_share, nonresponse_table
+from via_reports.analysis.balance import IMBALANCE, baseline_table, is_share, nonresponse_table, separated_analyses
 from via_reports.analysis.effects import (
+    DEFAULT_PRIMARY_OUTCOME,
     OUTCOME_UNITS,
     OUTCOMES,
     attrition_table,
@@ -37,16 +38,27 @@ from via_reports.analysis.effects import (
     effects_table,
     exit_to_paid_work,
     is_binary,
+    primary_outcome,
 )
 from via_reports.analysis.formatting import join_words, p_value_text, percent_text, whole_percent
 from via_reports.analysis.scope import Scope
 from via_reports.data.dataset import Dataset
+from via_reports.figures import effects_checks as checks
 from via_reports.figures.wording import lower_first, number, plural, signed, smd_text, wording
 
 #: Below this many people per group (with both waves) the text calls the groups small.
 SMALL_GROUP = 100
 #: How many characteristics a sentence about imbalance or drop-out names at most.
 MAX_ITEMS = 3
+
+
+def _overlay(base: dict, over: dict) -> dict:
+    """``base`` with ``over``'s keys replacing its own, mapping by mapping."""
+    merged = dict(base)
+    for key, value in over.items():
+        merged[key] = _overlay(base[key], value) if isinstance(value, dict) and isinstance(base.get(key), dict) \
+            and not {"one", "other"} >= set(value) else value
+    return merged
 
 
 def unit(outcome: str) -> str:
@@ -85,6 +97,14 @@ class EffectsResults:
     caseworkers: int | None = None
     #: With a ``randomized`` column that is not true in both groups: (pilot, control) counts by lot.
     one_sided_lottery: tuple[int, int] | None = None
+    #: study.yaml's primary_outcome (statistics v3): answered first; the others are secondary.
+    primary_outcome: str = DEFAULT_PRIMARY_OUTCOME
+    #: Whether participants carry ``randomized`` (None: not known, as for the bottom line made from figures).
+    has_column: bool | None = None
+    #: The analyses whose groups the joint test's model separates perfectly.
+    separated: frozenset[str] = frozenset()
+    #: The threshold k of a public edition (None internally): withheld outcomes are named with it.
+    min_cell: int | None = None
     _estimates: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -95,21 +115,31 @@ class EffectsResults:
             one_sided = (plan.n_pilot_randomized, plan.n_control_randomized)
         return cls(effects_table(dataset, scope), baseline_table(dataset, scope), nonresponse_table(dataset, scope),
                    attrition_table(dataset, scope), scope.first_wave, scope.last_wave, scope.language, scope.alpha,
-                   scope.min_n, dataset.study.raw.get("caseworkers"), one_sided)
+                   scope.min_n, dataset.study.raw.get("caseworkers"), one_sided, primary_outcome(dataset),
+                   plan.has_column, separated_analyses(dataset))
 
     @classmethod
     def from_figures(cls, figures: dict[str, Any], language: str, first_wave: str, last_wave: str,
-                     alpha: float, min_n: int, caseworkers: int | None) -> "EffectsResults | None":
+                     alpha: float, min_n: int, caseworkers: int | None,
+                     primary: str | None = None, min_cell: int | None = None) -> "EffectsResults | None":
         """From the data of the effects figures of a report (None when there is no effects.outcomes)."""
         needed = ("effects.outcomes", "effects.baseline", "effects.nonresponse", "effects.attrition")
         if not all(figure_id in figures for figure_id in needed):
             return None
         data = [figures[figure_id].data for figure_id in needed]
-        return cls(*data, first_wave, last_wave, language, alpha, min_n, caseworkers)
+        return cls(*data, first_wave, last_wave, language, alpha, min_n, caseworkers, None,
+                   primary or DEFAULT_PRIMARY_OUTCOME, min_cell=min_cell)
 
     @property
     def words(self) -> dict[str, Any]:
-        return wording("effects", self.language, self.alpha)
+        """effects.yaml's wording; without assignment by lot with effects_v3.yaml's ``not_by_lot`` laid over it."""
+        key = ("words", self.randomized)
+        if key not in self._estimates:
+            words = wording("effects", self.language, self.alpha)
+            if not self.randomized:
+                words = _overlay(words, wording("effects_v3", self.language, self.alpha)["not_by_lot"])
+            self._estimates[key] = words
+        return self._estimates[key]
 
     @property
     def randomized(self) -> bool:
@@ -175,11 +205,14 @@ def _design_text(results: EffectsResults) -> list[str]:
         pilot_all, control_all = results.assigned("sensitivity")
         paragraphs = [text["randomized"].format(pilot=pilot, pilot_all=pilot_all, control=control,
                                                 control_all=control_all)]
+    elif results.has_column is False:
+        paragraphs = [checks.v3_words(results)["no_column"].format(t0=t0)]  # no count of people by lot
     else:
         paragraphs = [text["not_randomized"].format(t0=t0)]
         if results.one_sided_lottery is not None:
             lot_pilot, lot_control = results.one_sided_lottery
             paragraphs[0] += " " + text["lottery_one_sided"].format(pilot=lot_pilot, control=lot_control)
+    paragraphs.append(checks.estimand_text(results))
     if results.caseworkers:
         count = int(results.caseworkers)
         paragraphs.append(plural(text["caseworkers"], count).format(count=count))
@@ -237,14 +270,14 @@ def outcome_paragraph(results: EffectsResults, outcome: str) -> str:
     """The verdict on one outcome of the primary analysis, with its numbers and where estimates disagree."""
     words, text = results.words, results.words["text"]
     row = results.estimates().loc[outcome]
-    common = {"label": words["outcomes"][outcome], "n_pilot": int(row["n_pilot"]),
+    common = {"label": checks.outcome_label(results, outcome), "n_pilot": int(row["n_pilot"]),
               "n_control": int(row["n_control"]), "t0": results.first_wave, "t2": results.last_wave}
     if row["n_pilot"] < results.min_n or row["n_control"] < results.min_n:
         return text["outcome_too_few"].format(**common)
     if pd.isna(row["ci_low"]) or pd.isna(row["ci_high"]) or pd.isna(row["effect"]):
         return text["outcome_no_interval"].format(**common)
     values = results.values(outcome, row)
-    if excludes_zero(row):
+    if checks.demonstrable(results, outcome, row):
         direction = text["direction"]["up" if row["effect"] > 0 else "down"]
         sentences = [text["found"].format(**common, **values, direction=direction,
                                           measure=text["measure"][unit(outcome)])]
@@ -254,6 +287,7 @@ def outcome_paragraph(results: EffectsResults, outcome: str) -> str:
             sentences.append(text["mde"].format(**values))
     sentences.append(_means_sentence(results, outcome, row))
     sentences += _other_estimates(results, outcome, row)
+    sentences += checks.outcome_extras(results, outcome, row)
     return " ".join(sentences)
 
 
@@ -263,8 +297,10 @@ def _usable(results: EffectsResults, analysis: str = "primary") -> pd.DataFrame:
 
 
 def found_outcomes(results: EffectsResults, analysis: str = "primary") -> list[str]:
-    """The outcomes with a demonstrable effect (headline interval excludes 0, groups large enough)."""
-    return [outcome for outcome, row in _usable(results, analysis).iterrows() if excludes_zero(row)]
+    """The outcomes with a demonstrable effect (headline interval excludes 0, groups large enough;
+    for a secondary outcome also p_holm < alpha)."""
+    return [outcome for outcome, row in _usable(results, analysis).iterrows()
+            if checks.demonstrable(results, outcome, row)]
 
 
 def too_small_note(results: EffectsResults) -> str | None:
@@ -285,7 +321,11 @@ def outcomes_text(results: EffectsResults) -> list[str]:
     if too_small:
         return paragraphs + [too_small]
     pilot, control = results.analysed()
-    paragraphs += [outcome_paragraph(results, outcome) for outcome in results.estimates().index]
+    outcomes = checks.primary_first(list(results.estimates().index), results.primary_outcome)
+    if results.primary_outcome in outcomes:
+        paragraphs.append(checks.primary_intro(results))
+    paragraphs.append(checks.v3_words(results)["missing_intro"].format(t2=t2))
+    paragraphs += [outcome_paragraph(results, outcome) for outcome in outcomes]
     if results.randomized:
         found = [lower_first(words["outcomes"][o]) for o in found_outcomes(results, "sensitivity")]
         key = "sensitivity_some" if found else "sensitivity_none"
@@ -302,7 +342,7 @@ def outcomes_text(results: EffectsResults) -> list[str]:
 def balance_items(results: EffectsResults, rows: pd.DataFrame, first: str, second: str,
                    template: str, limit: int | None = None) -> list[str]:
     """'betaald werk (0% tegen 12%; −0,51)' for the most imbalanced rows (|smd| > 0.1), largest first."""
-    rows = rows[(rows["smd"].abs() > IMBALANCE) & (rows["characteristic"] != "paid_work_or_exit")]
+    rows = rows[rows["smd"].abs() > IMBALANCE]
     rows = rows.reindex(rows["smd"].abs().sort_values(ascending=False, kind="mergesort").index)
     if limit is not None:
         rows = rows.head(limit)
@@ -331,7 +371,7 @@ def baseline_text(results: EffectsResults) -> list[str]:
         else:
             paragraphs.append(text["balanced"].format(**common))
     paragraphs.append(text["balance_adjusted"].format(t0=results.first_wave))
-    return paragraphs
+    return paragraphs + checks.joint_test_text(results)
 
 
 def nonresponse_text(results: EffectsResults) -> list[str]:

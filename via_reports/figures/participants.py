@@ -33,6 +33,7 @@ from via_reports.figures.common import (
     label,
 )
 from via_reports.figures.figure import Figure
+from via_reports.figures.public_box import public_box_plot, public_box_statistics
 
 ORIGIN_MEASURES = ("born", "background", "born_or_background")
 TOP_COUNTRIES = 5
@@ -544,7 +545,7 @@ def box_plot_figure(
         if not pd.isna(r.value)
     ]
     alt_text = describe("box", language, [", ".join(parts) or EMPTY_POPULATION[language].rstrip(".")])
-    return Figure(
+    figure = Figure(
         id=figure_id,
         title=TITLES[figure_id][language],
         n=n,
@@ -557,6 +558,9 @@ def box_plot_figure(
         table=display_table(data if len(outliers) else data.drop(columns="count"), language,
                             {"statistic": statistic_label}),
     )
+    if scope.public:  # no single person's value, nothing of fewer than k people (figures/public_box.py)
+        return public_box_plot(figure, public_box_statistics(values, scope.min_cell), scope.min_cell, style)
+    return figure
 
 
 def box_plot_text(statistics: dict[str, float], outliers: int, n: int, language: str) -> list[str]:

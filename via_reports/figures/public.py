@@ -27,6 +27,8 @@ from via_reports.analysis.disclosure import MARKER, is_small, suppress
 from via_reports.analysis.effects import OUTCOMES, is_binary
 from via_reports.figures.common import HEADERS
 from via_reports.figures.figure import Figure
+from via_reports.figures.public_box import public_box_plot, statistics_of_internal
+from via_reports.figures.public_tables import marked_table
 
 #: The note under every figure of a public edition in which something is withheld.
 WITHHELD_NOTE = {
@@ -44,10 +46,6 @@ WITHHELD_TEXT = {
 WITHHELD_FIGURE = {
     "nl": "Deze figuur gaat over minder dan {k} personen en wordt in de openbare editie niet getoond.",
     "en": "This figure is about fewer than {k} people and is not shown in the public edition.",
-}
-OUTLIERS_LEFT_OUT = {
-    "nl": "De uitschieters (waarden van één persoon) zijn in de openbare editie weggelaten.",
-    "en": "The outliers (values of a single person) are left out of the public edition.",
 }
 
 #: What ``change()`` says when a public edition withholds the test (a cell of 1 to k−1 people).
@@ -83,6 +81,10 @@ class CountRule:
     binary: bool = False
     by: tuple[str, ...] = ()
     dims: tuple[str, ...] = ()
+    #: Statistics computed from the cells of several rows (a test's p-value): withheld in every row of
+    #: the rows with equal ``derived_by`` values as soon as one of them is withheld (docs/disclosure.md).
+    derived: tuple[str, ...] = ()
+    derived_by: tuple[str, ...] = ()
 
 
 #: Per figure id (or id prefix ending in "."): the totals a reader knows.
@@ -101,7 +103,8 @@ COUNT_RULES: dict[str, CountRule] = {
     "barriers.ease_paid_work": CountRule(by=("wave",), dims=("answer",)),
     "barriers.by_wave": CountRule(binary=True),
     "satisfaction.": CountRule(dims=("answer",)),
-    "effects.exit_paid_work": CountRule(binary=True),
+    # Fisher's p of an analysis is computed from both groups' counts: a withheld count withholds it
+    "effects.exit_paid_work": CountRule(binary=True, derived=("p_value",), derived_by=("analysis",)),
 }
 
 
@@ -159,18 +162,46 @@ def _public_counts(figure: Figure, k: int) -> tuple[pd.DataFrame, list[bool], bo
     small_n = data["n"].map(lambda n: is_small(n, k))
     data["n"] = data["n"].astype("Int64").mask(small_n)
     data["suppressed"] = withheld
+    if rule.derived:
+        derived = derived_withheld(data, rule)
+        for column in rule.derived:
+            data[column] = data[column].astype("float64").mask(derived)
+        data["suppressed"] = list(flags | derived)
     return data, withheld, whole
 
 
+def derived_withheld(data: pd.DataFrame, rule: CountRule) -> pd.Series:
+    """Per row: is a statistic computed from its group's cells withheld (a cell of the group is)?"""
+    flags = data["suppressed"].astype(bool)
+    if not rule.derived_by:
+        return pd.Series(bool(flags.any()), index=data.index)
+    return flags.groupby([data[c] for c in rule.derived_by], sort=False).transform("any").astype(bool)
+
+
 def _count_table(figure: Figure, withheld: list[bool], data: pd.DataFrame) -> pd.DataFrame:
-    """The appendix table with the marker in every withheld cell (its rows are the data's rows)."""
+    """The appendix table with the marker in every withheld cell (its rows are the data's rows).
+
+    A column is found by its header (``Aantal``, ``Percentage``, ``n``); a
+    figure with headers of its own (the effects chapter's) has its table's
+    columns in the order of its data, and is read by position.
+    """
     table = figure.display_table.copy().reset_index(drop=True)
     language = figure.language
-    for column, hidden in (("count", withheld), ("percent", withheld), ("n", list(data["n"].isna()))):
-        header = HEADERS[column][language]
-        if header in table.columns:
-            table[header] = table[header].astype(object)
-            table.loc[hidden, header] = MARKER
+    rule = count_rule(figure.id)
+    by_position = dict(zip(figure.data.columns, table.columns)) if len(table.columns) == len(figure.data.columns) \
+        else {}
+    hidden_values = [data[c].isna() & figure.data[c].notna() for c in rule.derived] if rule else []
+    columns = [("count", withheld), ("percent", withheld), ("n", list(data["n"].isna())),
+               *zip(rule.derived if rule else (), (list(h) for h in hidden_values))]
+    for column, hidden in columns:
+        header = HEADERS[column][language] if column in HEADERS else None
+        header = header if header in table.columns else by_position.get(column)
+        if header is None:
+            if any(hidden):
+                raise KeyError(f"{figure.id}: no column of its table shows {column}; name it in figures/public.py")
+            continue
+        table[header] = table[header].astype(object)
+        table.loc[hidden, header] = MARKER
     return table
 
 
@@ -211,9 +242,29 @@ def _public_outcomes(data: pd.DataFrame, k: int) -> tuple[pd.DataFrame, list[boo
     return _mask_rows(data, withheld, estimates, ("n_pilot", "n_control"), k), withheld
 
 
+def _public_effects_counts(data: pd.DataFrame, k: int) -> tuple[pd.DataFrame, list[bool]]:
+    """effects.flow (a count of a group, and the rest of the group) and effects.means (a group of n, and a share
+    of a yes/no outcome that is a count): a row is withheld when either is 1 to k−1 people."""
+    if "stage" in data:
+        assigned = {(r["analysis"], r["group"]): int(r["count"]) for _, r in data.iterrows()
+                    if r["stage"] == "assigned"}
+        withheld = [is_small(int(r["count"]), k) or is_small(assigned[r["analysis"], r["group"]] - int(r["count"]), k)
+                    for _, r in data.iterrows()]
+        return _mask_rows(data, withheld, ["count"], ("count",), k), withheld
+    withheld = []
+    for _, row in data.iterrows():
+        n, mean = int(row["n"]), row["mean"]
+        small = n < k
+        if not small and is_binary(row["outcome"]) and pd.notna(mean):
+            count = round(float(mean) * n)
+            small = is_small(count, k) or is_small(n - count, k)
+        withheld.append(small)
+    return _mask_rows(data, withheld, ["mean"], ("n",), k), withheld
+
+
 def _public_balance(data: pd.DataFrame, sides: tuple[str, str], k: int) -> tuple[pd.DataFrame, list[bool]]:
     withheld = _means_withheld(data, sides, is_share, k, "characteristic")
-    values = [f"{side}_mean" for side in sides] + ["smd"]
+    values = [f"{side}_mean" for side in sides] + ["smd"] + (["p_value"] if "p_value" in data else [])
     return _mask_rows(data, withheld, values, tuple(f"n_{side}" for side in sides), k), withheld
 
 
@@ -279,8 +330,8 @@ def public_figure(figure: Figure, k: int) -> Figure:
     """``figure`` as the public edition with threshold ``k`` shows it."""
     figure_id = figure.id
     whole = False
-    if figure_id.startswith("participants.years_"):
-        return _public_box_plot(figure, k)
+    if figure_id.startswith("participants.years_"):  # made public by its own function, which has the values
+        return figure if figure.min_cell == k else public_box_plot(figure, statistics_of_internal(figure, k), k)
     if figure_id == "effects.attrition":
         cells, margins = _attrition_margins(figure.data)
         result = suppress(cells, margins, k)
@@ -292,6 +343,9 @@ def public_figure(figure: Figure, k: int) -> Figure:
         table = _count_table(figure, withheld, data)
     elif figure_id == "effects.outcomes":
         data, withheld = _public_outcomes(figure.data, k)
+        table = _generic_table(figure, data, withheld)
+    elif figure_id in ("effects.flow", "effects.means"):
+        data, withheld = _public_effects_counts(figure.data, k)
         table = _generic_table(figure, data, withheld)
     elif figure_id == "effects.baseline":
         data, withheld = _public_balance(figure.data, ("pilot", "control"), k)
@@ -305,8 +359,8 @@ def public_figure(figure: Figure, k: int) -> Figure:
                                         "ci_low", "ci_high", "p_value", "p_holm"], ("n_a", "count_a", "n_b", "count_b"))
         table = _generic_table(figure, data, withheld)
     elif figure_id == "change.by_wave":
-        data, withheld = _public_tests(figure.data, k, _change_cells, ["n", "value_from", "value_to", "p_value"],
-                                       ("n",))
+        data, withheld = _public_tests(figure.data, k, _change_cells,
+                                       ["n", "value_from", "value_to", "p_value", "p_holm"], ("n",))
         table = _generic_table(figure, data, withheld)
     else:
         raise KeyError(f"no disclosure rule for figure {figure_id}: add one to via_reports/figures/public.py")
@@ -322,7 +376,11 @@ def public_figure(figure: Figure, k: int) -> Figure:
 def _finish(figure: Figure, data: pd.DataFrame, table: pd.DataFrame, withheld: list[bool], notes: list[str],
             k: int) -> Figure:
     n_withheld = is_small(figure.n, k)
-    if any(withheld) or n_withheld:
+    if figure.id == "effects.outcomes" and not n_withheld:  # statistics v3: per outcome, not the whole text
+        from via_reports.figures.effects_public import public_outcomes_text
+
+        text = public_outcomes_text(figure.text, data, figure.language, k, lambda s: _reveals(s, figure.n, k))
+    elif any(withheld) or n_withheld:
         text = [WITHHELD_TEXT[figure.language]]
     else:
         text = [sentence for sentence in figure.text if not _reveals(sentence, figure.n, k)]
@@ -344,31 +402,13 @@ def _public_n_label(n_label: str | None, k: int) -> str | None:
     return _N_IN_LABEL.sub(lambda m: f"n<{k}" if is_small(int(m.group(1)), k) else m.group(0), n_label)
 
 
-def _public_box_plot(figure: Figure, k: int) -> Figure:
-    """A box plot of k people or more without its outliers; below k people, withheld."""
-    data = figure.data[figure.data["statistic"] != "outlier"].drop(columns="count").reset_index(drop=True)
-    notes = list(figure.notes)
-    withheld = is_small(figure.n, k)
-    if withheld:
-        data = data.assign(value=np.nan, n=pd.array([pd.NA] * len(data), dtype="Int64"))
-        notes.append(WITHHELD_FIGURE[figure.language].format(k=k))
-    elif len(data) < len(figure.data):
-        notes.append(OUTLIERS_LEFT_OUT[figure.language])
-    data = data.assign(suppressed=withheld)
-    kept = len(data)
-    table = figure.display_table.iloc[:kept].drop(columns=HEADERS["count"][figure.language], errors="ignore")
-    table = table.reset_index(drop=True)
-    if withheld:
-        value = HEADERS["value"][figure.language]
-        table[value] = MARKER
-        table[HEADERS["n"][figure.language]] = MARKER
-    return _finish(figure, data, table, [withheld] * kept, notes, k)
-
-
 def _generic_table(figure: Figure, data: pd.DataFrame, withheld: list[bool]) -> pd.DataFrame:
-    """The figure's own table when nothing is withheld; else the public data with the marker."""
+    """The figure's own table, with the marker where something is withheld (public_tables.py); the
+    public data with the marker only for a table that is not a row per row of the data."""
     if not any(withheld) and data.isna().sum().sum() == figure.data.isna().sum().sum():
         return figure.display_table
+    if len(figure.display_table) == len(figure.data):
+        return marked_table(figure.display_table, figure.data, data.drop(columns=["suppressed"]), withheld)
     shown = data.drop(columns=["suppressed"]).astype(object)
     return shown.where(shown.notna(), MARKER)
 
@@ -456,7 +496,9 @@ def _plain(value: Any) -> Any:
 
 def _alt_text(figure: Figure, table: pd.DataFrame) -> str:
     """The text alternative of the public figure: its table, row by row."""
-    head = figure.alt_text.split(". ", 1)[0]
+    # only the kind of chart of the internal alt text ("Staafdiagram"): what follows it holds the internal numbers
+    head = re.split(r"[.,:;(]", figure.alt_text, maxsplit=1)[0].strip()
+    head = head if head and not any(c.isdigit() for c in head) else figure.title
     rows = ["; ".join(f"{column} {value}" for column, value in zip(table.columns, record))
             for record in table.astype(str).itertuples(index=False, name=None)]
     return f"{head}. " + " | ".join(rows) + "."

@@ -84,6 +84,10 @@ def report_publisher(doc: ReportDocument, theme: Theme) -> Publisher | None:
                      phone=given.get("phone"), email=given.get("email"), web=given.get("web"))
 
 
+#: The methods page the colophon names (labels.yaml ``methods``; in the repository and the installed package).
+METHODS_DOCUMENT = "docs/methods.md"
+
+
 def _colophon(doc: ReportDocument, theme: Theme) -> dict[str, Any]:
     labels = labels_for(doc.language)
     study = doc.study
@@ -123,6 +127,9 @@ def _colophon(doc: ReportDocument, theme: Theme) -> dict[str, Any]:
         "synthetic": labels["synthetic_text"] if doc.synthetic else None,
         "synthetic_note": study.get("synthetic_note") if doc.synthetic else None,
         "built_with": built_with,
+        # the methods page ships inside the package (pyproject: docs -> via_reports/_data/docs), so the
+        # reference holds offline and for the version that made the report
+        "methods": labels["methods"].format(version=f" {version}" if version else ""),
         "public_edition": _public_edition(doc, labels),
     }
 

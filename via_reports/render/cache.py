@@ -111,10 +111,12 @@ def kernel_cache() -> RenderCache:
 
 def chart_svg(spec: dict, theme: Theme, language: str, cache: RenderCache) -> str:
     """A chart's SVG (:func:`~via_reports.render.svg.render_svg`), kept in ``cache`` by the SHA-256 of
-    the language, the theme's fonts, the vl-convert version and the spec."""
+    the language, the theme's fonts and page (the chart is drawn to fit it), the vl-convert version and
+    the spec."""
     import vl_convert as vlc
 
-    parts = [language, theme_fonts_hash(theme), vlc.__version__, json.dumps(spec, sort_keys=True, default=str)]
+    parts = [language, theme_fonts_hash(theme), f"fit-1:{theme.page_size}:{theme.page_margin}", vlc.__version__,
+             json.dumps(spec, sort_keys=True, default=str)]
     return cache.get("svg", parts, lambda: render_svg(spec, theme, language=language))
 
 

@@ -43,17 +43,26 @@ def _vl_version(spec: dict[str, Any]) -> str | None:
 
 
 def render_svg(chart: Any, theme: Theme, *, language: str = "nl") -> str:
-    """One chart (an Altair chart or its Vega-Lite spec) as vector SVG, in the theme's fonts."""
+    """One chart (an Altair chart or its Vega-Lite spec) as vector SVG, in the theme's fonts, drawn to
+    fit the theme's printed page (:mod:`via_reports.render.fit`)."""
     import vl_convert as vlc
+
+    from via_reports.render.fit import chart_box_px, fitted_spec
 
     register_fonts(theme)
     spec = chart.to_dict() if hasattr(chart, "to_dict") else chart
     family = theme.body_font.family
-    try:
-        svg = vlc.vegalite_to_svg(spec, vl_version=_vl_version(spec),
-                                  format_locale="nl-NL" if language == "nl" else "en-GB")
-    except Exception as error:  # vl-convert raises ValueError with the Vega message
-        raise RenderError(f"vl-convert could not render a chart: {error}") from error
+
+    def render(spec: dict[str, Any]) -> tuple[str, tuple[float, float]]:
+        try:
+            svg = vlc.vegalite_to_svg(spec, vl_version=_vl_version(spec),
+                                      format_locale="nl-NL" if language == "nl" else "en-GB")
+        except Exception as error:  # vl-convert raises ValueError with the Vega message
+            raise RenderError(f"vl-convert could not render a chart: {error}") from error
+        return svg, svg_size(svg)
+
+    # drawn to fit the printed page, so that report.css never shrinks it and its text (render/fit.py)
+    svg = fitted_spec(spec, chart_box_px(theme.page_size, theme.page_margin), render)
     families = set(re.findall(r'font-family="([^"]*)"', svg))
     wrong = sorted(f for f in families if f.strip("'\" ") != family)
     if wrong:

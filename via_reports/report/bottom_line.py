@@ -10,16 +10,19 @@ and the caveats that apply. Texts call it through their placeholders
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 
 from via_reports.analysis.formatting import join_words, whole_percent
+from via_reports.figures import effects_checks as checks
+from via_reports.figures.effects_public import withheld_outcomes
 from via_reports.figures.effects_text import (
     MAX_ITEMS,
     SMALL_GROUP,
     EffectsResults,
     balance_items,
     disagreeing_estimators,
-    excludes_zero,
     found_outcomes,
     sensitivity_differs,
     unit,
@@ -32,9 +35,18 @@ def _words(results: EffectsResults) -> dict:
 
 
 def intro(results: EffectsResults) -> str:
+    """Who is compared, then the answer for the primary outcome (statistics v3: it is answered first)."""
     pilot, control = results.assigned("primary")
     key = "intro_randomized" if results.randomized else "intro_not_randomized"
-    return _words(results)[key].format(pilot=pilot, control=control)
+    text = _words(results)[key].format(pilot=pilot, control=control)
+    primary = results.primary_outcome
+    if primary not in results.estimates().index:
+        return text
+    words = checks.v3_words(results)
+    item = outcome_items(results)[0]  # the primary outcome's, without its label
+    answer = item.split(": ", 1)[1] if ": " in item else item
+    label = lower_first(results.words["outcomes"][primary])
+    return f"{text} {words['primary_answer'].format(label=label)} {answer}"
 
 
 def verdict(results: EffectsResults) -> str:
@@ -51,18 +63,24 @@ def verdict(results: EffectsResults) -> str:
     return plural(words["some_found"], rest).format(found=join_words(labels, results.language), count=rest)
 
 
+def _ordered(results: EffectsResults):
+    """The primary analysis' headline rows, the primary outcome first (statistics v3)."""
+    rows = results.estimates()
+    return rows.reindex(checks.primary_first(list(rows.index), results.primary_outcome)).iterrows()
+
+
 def outcome_items(results: EffectsResults) -> list[str]:
-    """One line per outcome: adjusted effect, interval and verdict or minimum detectable effect."""
+    """One line per outcome, the primary first: adjusted effect, interval and verdict or minimum detectable effect."""
     words = _words(results)
     items = []
-    for outcome, row in results.estimates().iterrows():
-        label = results.words["outcomes"][outcome]
+    for outcome, row in _ordered(results):
+        label = checks.outcome_label(results, outcome)
         too_few = row["n_pilot"] < results.min_n or row["n_control"] < results.min_n
         if too_few or pd.isna(row["ci_low"]) or pd.isna(row["effect"]):
             items.append(words["item_no_estimate"].format(label=label, n_pilot=int(row["n_pilot"]),
                                                          n_control=int(row["n_control"])))
             continue
-        key = "item_found" if excludes_zero(row) else "item_not_found"
+        key = "item_found" if checks.demonstrable(results, outcome, row) else "item_not_found"
         items.append(words[key].format(label=label, **results.values(outcome, row)))
     return items
 
@@ -72,15 +90,15 @@ def outcome_table(results: EffectsResults) -> str:
     words = _words(results)["table"]
     lines = [f"| {words['outcome']} | {words['effect']} | {words['ci']} | {words['mde']} | {words['verdict']} |",
              "| --- | ---: | ---: | ---: | --- |"]
-    for outcome, row in results.estimates().iterrows():
-        label = results.words["outcomes"][outcome]
+    for outcome, row in _ordered(results):
+        label = checks.outcome_label(results, outcome)
         too_few = row["n_pilot"] < results.min_n or row["n_control"] < results.min_n
         if too_few or pd.isna(row["ci_low"]) or pd.isna(row["effect"]):
             lines.append(f"| {label} | – | – | – | {words['no_estimate']} |")
             continue
         values = results.values(outcome, row)
         short = results.words["short_units"][unit(outcome)]
-        verdict_word = words["found"] if excludes_zero(row) else words["not_found"]
+        verdict_word = words["found"] if checks.demonstrable(results, outcome, row) else words["not_found"]
         lines.append(f"| {label} | {values['effect']}\u00a0{short} | {values['low']}\u00a0–\u00a0{values['high']} | "
                      f"{values['mde']}\u00a0{short} | {verdict_word} |")
     return "\n".join(lines)
@@ -97,6 +115,28 @@ def disagreement(results: EffectsResults) -> str:
     labels = [lower_first(results.words["outcomes"][o]) for o in differing]
     return plural(words["disagreement"], len(differing)).format(
         outcomes=join_words(labels, results.language), chapter="{chap:effects}")
+
+
+def checks_v3(results: EffectsResults) -> list[str]:
+    """The lottery warning, the primary outcome at the bounds, and every possible adverse development."""
+    words = checks.v3_words(results)
+    sentences = []
+    warning = checks.lottery_warning(results)
+    if warning:
+        sentences.append(warning)
+    primary = results.primary_outcome
+    holds = checks.bounds_hold(results, primary) if primary in results.estimates().index else None
+    if holds is not None:
+        low = results.estimates("primary", "bound_low").loc[primary]
+        high = results.estimates("primary", "bound_high").loc[primary]
+        values = {"low": results.values(primary, low)["effect"], "high": results.values(primary, high)["effect"]}
+        sentences.append(words["bounds_primary_hold" if holds else "bounds_primary_fail"].format(
+            t2=results.last_wave, label=lower_first(results.words["outcomes"][primary]),
+            unit=results.values(primary, low)["unit"], **values))
+    for outcome in checks.adverse_outcomes(results):
+        row = results.estimates().loc[outcome]
+        sentences.append(checks.adverse_sentence(results, outcome, row))
+    return sentences
 
 
 def caveats(results: EffectsResults) -> list[str]:
@@ -142,22 +182,40 @@ def _answered_shares(results: EffectsResults) -> dict[str, str] | None:
     shares, everyone = {}, True
     for group in ("pilot", "control"):
         part = rows[rows["group"] == group].set_index("measure")
-        if part.empty:
-            return None
+        if part.empty or part.loc[["started", "responded"], "count"].isna().any():
+            return None  # a public edition withheld the count
         started, responded = int(part.loc["started", "count"]), int(part.loc["responded", "count"])
         everyone &= started == responded
         shares[group] = f"{whole_percent(responded, started)}%" if started else "–"
     return None if everyone else shares
 
 
+def _publishable(results: EffectsResults) -> tuple[EffectsResults, list[str]]:
+    """A public edition's results without the withheld outcomes, and those outcomes' lines naming them as withheld.
+
+    Statistics v3: the bottom line, the MDE and the caveats stay for every
+    publishable outcome; a withheld outcome is named, none of its numbers.
+    """
+    withheld = withheld_outcomes(results.outcomes)
+    if not withheld:
+        return results, []
+    k = results.min_cell or 0
+    words = checks.v3_words(results)
+    kept = results.outcomes[~results.outcomes["outcome"].isin(withheld)]
+    lines = [words["withheld_item"].format(label=checks.outcome_label(results, o), k=k) for o in withheld]
+    return dataclasses.replace(results, outcomes=kept, _estimates={}), lines
+
+
 def summary(results: EffectsResults | None, language: str) -> str:
     """The bottom line for the summary: verdict, one line per outcome, disagreement, caveats."""
     if results is None:
         return wording("effects", language)["bottom_line"]["no_effects"]
+    results, withheld = _publishable(results)
     words = _words(results)
     lines = [f"{intro(results)} {verdict(results)} {words['per_outcome'].format(t2=results.last_wave)}", ""]
-    lines += [f"- {item}" for item in outcome_items(results)]
-    lines += ["", disagreement(results), "", f"{words['caveats_title']} {' '.join(caveats(results))}"]
+    lines += [f"- {item}" for item in outcome_items(results) + withheld]
+    lines += ["", disagreement(results), "", *[f"{s}\n" for s in checks_v3(results)],
+              f"{words['caveats_title']} {' '.join(caveats(results))}"]
     return "\n".join(lines)
 
 
@@ -165,8 +223,10 @@ def conclusions(results: EffectsResults | None, language: str) -> str:
     """The bottom line for the conclusions: verdict, a table per outcome, disagreement, caveats as a list."""
     if results is None:
         return wording("effects", language)["bottom_line"]["no_effects"]
+    results, withheld = _publishable(results)
     words = _words(results)
-    lines = [f"{intro(results)} {verdict(results)}", "", outcome_table(results), "", disagreement(results), "",
-             words["caveats_title"], ""]
+    lines = [f"{intro(results)} {verdict(results)}", "", outcome_table(results), "",
+             *[f"{line}\n" for line in withheld], disagreement(results), "",
+             *[f"{s}\n" for s in checks_v3(results)], words["caveats_title"], ""]
     lines += [f"- {caveat}" for caveat in caveats(results)]
     return "\n".join(lines)

@@ -38,19 +38,23 @@ from pathlib import Path
 from typing import Any
 
 from via_reports import __version__
+from via_reports.analysis.design import recorded_design
 from via_reports.analysis.scope import Scope
 from via_reports.chapters.collect import CollectedChapter
 from via_reports.chapters.registry import TEXT_APPENDICES, chapters_for, computed_chapters
 from via_reports.data.dataset import Dataset, load_dataset
 from via_reports.data.validation import Violation
+from via_reports.edition import is_public
 from via_reports.exceptions import ContractError, ParameterError, RenderError
 from via_reports.files import current_umask, process_is_alive
 from via_reports.fingerprints import file_hash
 from via_reports.formats import chosen_formats
 from via_reports.memory import return_freed_memory
+from via_reports.output_paths import check_build_paths, is_device_fault, write_failure, writing
 from via_reports.report.chapter_runs import ChapterRuns, Progress
 from via_reports.report.kernel_start import BuildKernels, theme_parameter
 from via_reports.report.facts import text_context
+from via_reports.report.notebook_paths import settle_notebook_paths
 from via_reports.report.freshness import (BuildInputs, BuildOptions, foreign_files, is_up_to_date,
                                           previous_manifest)
 from via_reports.report.text import load_text, text_path
@@ -81,6 +85,7 @@ def _check_paths(options: BuildOptions) -> tuple[Path, Path | None]:
     if data is not None and (out == data or data in out.parents or out in data.parents):
         raise ParameterError(f"the output folder {out} and the data folder {data} overlap; "
                              "input folders are never written: choose another --out")
+    check_build_paths(out, options.cache_folder, data)  # nor in any other data folder; nor the cache
     if out.exists() and not out.is_dir():
         raise ParameterError(f"{out} exists and is not a folder")
     if out in (Path.cwd().resolve(), *Path.cwd().resolve().parents, Path.home().resolve()):
@@ -156,7 +161,8 @@ def _provenance(dataset: Dataset, scope: Scope, options: BuildOptions) -> dict[s
         "data": None if dataset.is_demo else Path(dataset.folder).name,  # None: the built-in demo data
         "parameters": {"wave": scope.last_wave, "kind": scope.kind, "language": scope.language,
                        "min_n": scope.min_n, "alpha": scope.alpha, "theme": Path(options.theme).name,
-                       **({"public": True, "min_cell": scope.min_cell} if scope.public else {})},
+                       **({"public": True, "min_cell": scope.min_cell} if scope.public else {}),
+                       **({"internal": True} if options.internal else {})},
         "publication_date": _study_for_report(dataset.study, scope).publication_date.isoformat(),
     }
 
@@ -210,7 +216,8 @@ def build_report(options: BuildOptions | None = None, progress: Progress | None 
 
     renderer = Renderer(parallel=options.jobs >= 2)  # its second process starts once the data are valid
     try:
-        return _build(inputs, out, data_dir, theme, renderer, progress, timings, kernels)
+        with writing(f"the report {out}"):  # a full disk mid-build: exit 5 with its reason, never a traceback
+            return _build(inputs, out, data_dir, theme, renderer, progress, timings, kernels)
     finally:
         renderer.close()
 
@@ -227,7 +234,7 @@ def _build(inputs: BuildInputs, out: Path, data_dir: Path | None, theme, rendere
         started = time.perf_counter()
         dataset = load_dataset(data_dir, options.language)  # ContractError: nothing written yet
         return_freed_memory(runs.data_bytes)  # validation's temporary frames: gone, their pages still held
-        public = options.public or dataset.study.get("public") is True
+        public = is_public(options.public, options.internal, dataset.study)
         scope = Scope.for_wave(dataset, options.wave, language=options.language, min_n=options.min_n,
                                alpha=options.alpha, kind=options.kind, min_cell=options.min_cell if public else None)
         timings["validation"] = time.perf_counter() - started
@@ -254,7 +261,10 @@ def _build(inputs: BuildInputs, out: Path, data_dir: Path | None, theme, rendere
         parameters = {"data_dir": str(data_dir) if data_dir else "", "wave": scope.last_wave,
                       "output_dir": str(staging), "language": scope.language, "min_n": scope.min_n,
                       "alpha": scope.alpha, "kind": scope.kind, "theme": theme_parameter(options.theme),
-                      "public": scope.public, "min_cell": options.min_cell}
+                      "public": scope.public,
+                      # a threshold asks a notebook for a public edition: given only to a public one
+                      **({"min_cell": options.min_cell} if scope.public else {}),
+                      **({"internal": True} if options.internal else {})}
         try:
             # While the kernels work, their snapshot is the only copy of the rows: a large
             # dataset is not held twice (here and in a kernel). The texts need it back after.
@@ -306,8 +316,8 @@ def _build(inputs: BuildInputs, out: Path, data_dir: Path | None, theme, rendere
         progress("PDF and HTML", "done", timings["render"])
 
         (staging / ".manifest.lock").unlink(missing_ok=True)
-        _settle_notebook_paths(staging, out)
-        _write_manifest(staging, document, numbering, key, options.formats)
+        settle_notebook_paths(staging, out, data_dir, theme_parameter(options.theme))  # no local folder named
+        _write_manifest(staging, document, numbering, key, options.formats, recorded_design(dataset.participants))
         _move_into_place(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -351,14 +361,17 @@ def _render(document, theme, staging: Path, options: BuildOptions, renderer, tim
             gc.unfreeze()
 
 
-def _write_manifest(staging: Path, document, numbering, key: str, formats: list[str] | None) -> None:
-    """manifest.json: the report, its figures, and every file the build wrote with its SHA-256."""
+def _write_manifest(staging: Path, document, numbering, key: str, formats: list[str] | None, design: str) -> None:
+    """manifest.json: the report, its figures, and every file the build wrote with its SHA-256.
+
+    ``design``: how the groups were formed (:mod:`via_reports.analysis.design`), for a synthesis across studies.
+    """
     outputs = {str(p.relative_to(staging)): file_hash(p) for p in sorted(staging.rglob("*"))
                if p.is_file() and p != staging / "manifest.json"}  # the chapters' own entries are replaced here
     manifest = {
         "report": {"kind": document.kind, "language": document.language, "title": document.title,
                    "subtitle": document.subtitle, "synthetic": document.synthetic, **document.provenance,
-                   "build_key": key},
+                   "design": design, "build_key": key},
         "files": [name for chosen in chosen_formats(formats) for name in chosen.manifest_entries()],
         "figures": numbering.manifest(document),
         "outputs": outputs,
@@ -396,6 +409,8 @@ def _staging_folder(out: Path) -> Path:
         _remove_stale_staging(out)
         return Path(tempfile.mkdtemp(prefix=f".{out.name}.building-{os.getpid()}-", dir=out.parent))
     except OSError as error:
+        if is_device_fault(error):
+            raise write_failure(error, f"the report {out}") from None
         raise ParameterError(f"cannot write the report to {out}: {error.strerror or error}") from None
 
 
@@ -422,10 +437,3 @@ def _move_into_place(staging: Path, out: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-
-
-def _settle_notebook_paths(staging: Path, out: Path) -> None:
-    """The executed notebooks name the final folder, not the staging folder they ran in."""
-    for path in (staging / "notebooks").glob("*.ipynb"):
-        text = path.read_text(encoding="utf-8")
-        path.write_text(text.replace(str(staging), str(out)), encoding="utf-8")

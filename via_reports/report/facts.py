@@ -16,6 +16,7 @@ from via_reports.analysis.populations import panel, pilot, respondent_ids
 from via_reports.analysis.scope import Scope
 from via_reports.data.dataset import Dataset
 from via_reports.figures.figure import Figure
+from via_reports.report.design_facts import design_facts
 from via_reports.report.text import TextContext
 
 
@@ -62,6 +63,9 @@ def study_facts(dataset: Dataset, scope: Scope) -> dict[str, Any]:
         "study_start": month_year(dataset.study.study_start, scope.language),
         "study_end": month_year(dataset.study.study_end, scope.language),
         "synthetic": dataset.study.synthetic,
+        # where the groups live, who is outside the target group, the lottery (authored texts state
+        # none of these as prose: the data could contradict it)
+        **design_facts(dataset, scope),
     }
 
 

@@ -57,8 +57,10 @@ class BuildOptions:
     alpha: float | None = None
     #: A public edition (statistical disclosure control, docs/disclosure.md); also when study.yaml says ``public: true``.
     public: bool | None = None
-    #: The threshold k of a public edition: no count from 1 to k−1 is shown.
+    #: The threshold k of a public edition: no count from 1 to k−1 is shown; given alone, it asks for one.
     min_cell: int | None = None
+    #: The internal edition even when report.yaml or study.yaml asks for a public one (``--internal``).
+    internal: bool = False
     #: The files to write, by format name (via_reports/formats.py): pdf, html, docx.
     formats: list[str] | None = None
     #: Rebuild even when the output folder is up to date.
@@ -83,7 +85,7 @@ class BuildOptions:
 
         data_dir = Path(self.data_dir) if self.data_dir is not None else None
         given = {name: getattr(self, name) for name in DEFAULT_OPTIONS}
-        options = resolve_options(data_dir, given)
+        options = resolve_options(data_dir, given, internal=bool(self.internal))
         theme_folder(options["theme"])  # a theme that does not exist: refused before anything runs
         return dataclasses.replace(self, data_dir=data_dir, out=Path(self.out), **options)
 
@@ -151,7 +153,7 @@ class BuildInputs:
             "data": self.data.files,
             "paths": [str(self.data_dir), str(theme.resolve()) if theme.is_dir() else None],
             "parameters": [options.wave, options.kind, self.language, options.min_n, options.alpha,
-                           options.public, options.min_cell],
+                           options.public, options.min_cell, *(["internal"] if options.internal else [])],
             "theme": self.theme,
             "formats": [chosen.key_part() for chosen in chosen_formats(options.formats)],
             "code": code_hash(),

@@ -33,7 +33,7 @@ from via_reports.data.snapshot import SNAPSHOT_VARIABLE
 from via_reports.files import process_is_alive
 from via_reports.options import CACHE_FOLDER_VARIABLE
 from via_reports.report.freshness import BuildInputs
-from via_reports.resources import notebook_template, notebooks_dir
+from via_reports.resources import chapter_notebooks, notebook_template
 
 #: Above this many bytes of data tables (the files at the top of the data folder, the
 #: texts not counted), a build runs its chapters on one kernel: each kernel holds the data.
@@ -52,7 +52,7 @@ def chapter_inputs(inputs: BuildInputs) -> dict[str, Any]:
     return {"data_dir": str(inputs.data_dir) if inputs.data_dir else "", "data": inputs.data.without_texts,
             "wave": options.wave, "kind": options.kind, "language": inputs.language, "min_n": options.min_n,
             "alpha": options.alpha, "public": options.public, "min_cell": options.min_cell,
-            "theme": theme_parameter(options.theme)}
+            "theme": theme_parameter(options.theme), **({"internal": True} if options.internal else {})}
 
 
 def data_bytes(data_dir: Path | None) -> int:
@@ -182,7 +182,7 @@ def start_for_cold_build(inputs: BuildInputs) -> BuildKernels | None:
     options = inputs.options
     if options.isolated:
         return None
-    chapters = sorted(path.stem for path in notebooks_dir().glob("*.ipynb"))
+    chapters = [path.stem for path in chapter_notebooks()]
     cache = ChapterCache(options.cache_folder)
     if not chapters or any(cache.has(key) for key in chapter_keys(inputs, chapters).values()):
         return None

@@ -61,13 +61,13 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 import pandas as pd
 
-from via_reports.analysis.disclosure import Withheld, is_small
+from via_reports.analysis.disclosure import MARKER, Withheld, is_small
 from via_reports.analysis.formatting import format_count, format_number, whole_percent
 from via_reports.data.codebook import load_codebook
 from via_reports.data.loading import MAX_TEXT_BYTES
 from via_reports.exceptions import TextError
 from via_reports.figures.figure import Figure
-from via_reports.figures.public import WITHHELD_CHANGE, WITHHELD_EFFECTS, any_suppressed
+from via_reports.figures.public import WITHHELD_CHANGE, any_suppressed
 from via_reports.files import InputRefused, check_size, file_in_folder
 from via_reports.resources import templates_dir
 
@@ -119,7 +119,6 @@ class TextContext:
     def _withheld(self, count: Any) -> bool:
         return self.min_cell is not None and (isinstance(count, Withheld) or is_small(count, self.min_cell))
 
-
     def _figure(self, figure_id: str) -> Figure:
         try:
             return self.figures[figure_id]
@@ -169,9 +168,9 @@ class TextContext:
             rows = rows[~rows[column].astype(str).isin([str(e) for e in exclude])]
         if rows.empty:
             raise TextError(f"{figure_id} has no rows matching {where} to pick the highest from")
-        if any_suppressed(rows) and rows["suppressed"].astype(bool).all():
-            raise TextError(f"{figure_id}: every row matching {where} is withheld in this public edition")
-        row = rows.loc[rows["count"].astype(float).idxmax()]  # the highest count shown
+        if any_suppressed(rows):  # a withheld row may be the highest: no row can be named (docs/disclosure.md)
+            return TopRow(code=Withheld(), label=Withheld(), count=Withheld(), percent=Withheld())
+        row = rows.loc[rows["count"].astype(float).idxmax()]
         code = str(row[column])
         code_list = CODE_LISTS.get(column)
         label = load_codebook().label(code_list, code, self.language) if code_list else code
@@ -198,11 +197,12 @@ class TextContext:
         from via_reports.figures.change import change_sentence
 
         wave_from, wave_to = wave_from or self.scope["first_wave"], wave_to or self.scope["last_wave"]
+        withheld = self.min_cell is not None and MARKER in str(measure)  # named by a withheld top() row
         try:
-            row = change_row(self._figure("change.by_wave").data, measure, wave_from, wave_to)
+            row = None if withheld else change_row(self._figure("change.by_wave").data, measure, wave_from, wave_to)
         except KeyError as error:
             raise TextError(str(error.args[0])) from None
-        if any_suppressed(row):
+        if withheld or any_suppressed(row):
             return Change("same", WITHHELD_CHANGE[self.language].format(k=self.min_cell))
         alpha = self.scope["alpha"]
         return Change(direction(row, alpha), change_sentence(row, self.language, alpha))
@@ -212,25 +212,18 @@ class TextContext:
 
         return EffectsResults.from_figures(self.figures, self.language, self.scope["first_wave"],
                                            self.scope["last_wave"], self.scope["alpha"], self.scope["min_n"],
-                                           self.study.get("caseworkers"))
-
-    def _effects_withheld(self) -> bool:
-        """A public edition withholds part of the effects figures: their words would need the withheld numbers."""
-        return any(any_suppressed(figure.data) for figure_id, figure in self.figures.items()
-                   if figure_id.startswith("effects."))
+                                           self.study.get("caseworkers"), self.study.get("primary_outcome"),
+                                           self.min_cell)
 
     def effects_bottom_line(self) -> str:
+        """Per outcome also in a public edition: withheld outcomes are named (statistics v3)."""
         from via_reports.report import bottom_line
 
-        if self._effects_withheld():
-            return WITHHELD_EFFECTS[self.language].format(k=self.min_cell)
         return bottom_line.summary(self._effects(), self.language)
 
     def effects_conclusions(self) -> str:
         from via_reports.report import bottom_line
 
-        if self._effects_withheld():
-            return WITHHELD_EFFECTS[self.language].format(k=self.min_cell)
         return bottom_line.conclusions(self._effects(), self.language)
 
     def namespace(self) -> dict[str, Any]:

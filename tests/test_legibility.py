@@ -1,0 +1,130 @@
+"""No chart text below 7 pt on paper (REPORTS.md, "Charts"), measured, in every figure of a built report.
+
+A text's printed size is its font size in the chart's SVG times the scale at
+which the PDF prints the chart; that scale is read from WeasyPrint's layout of
+the chart with the report's stylesheet and the theme's page
+(:mod:`via_reports.render.legibility`). The figures are the ones the build's
+notebooks made, so the test covers whatever figures a report has.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from test_build import tiny_neutral_report  # noqa: F401 - the tiny dataset in the neutral theme, built once
+
+from via_reports.render.fit import fitted_spec, page_mm, shrunk, text_block_px, with_stacked_legends
+from via_reports.render.legibility import MIN_PRINTED_PT, chart_texts, printed_sizes
+
+# --------------------------------------------------------------------------- the measurement itself (fast)
+
+
+def test_chart_texts_reads_every_text_with_its_font_size():
+    svg = ('<svg width="400" height="100"><text font-size="10px">Betaald &amp; werk</text>'
+           '<text font-family="Lato" font-size="8px" fill="#000"><tspan>two</tspan> <tspan>lines</tspan></text>'
+           '<text font-size="9pt">nine points</text><text>no size</text><text font-size="10px"> </text></svg>')
+    texts = chart_texts(svg)
+    assert [(t.text, t.size_px) for t in texts] == [
+        ("Betaald & werk", 10.0), ("two lines", 8.0), ("nine points", 12.0), ("no size", 16.0)]
+
+
+def test_printed_size_is_font_size_times_printed_scale_in_points():
+    svg = '<svg width="800" height="100"><text font-size="10px">a</text></svg>'
+    # printed at 600 of 800 px: 10 px x 0.75 x 0.75 pt/px = 5.625 pt
+    ((text, pt),) = printed_sizes(svg, 600.0)
+    assert text.text == "a" and pt == pytest.approx(10 * 600 / 800 * 72 / 96)
+    ((_, full),) = printed_sizes(svg, 800.0)
+    assert full == pytest.approx(7.5)
+
+
+@pytest.mark.parametrize("size, margin, expected_mm", [
+    ("A4", "24mm 22mm 27mm 24mm", (164.0, 246.0)),
+    ("A4", "25mm", (160.0, 247.0)),
+    ("A4 landscape", "20mm 10mm", (277.0, 170.0)),
+    ("170mm 240mm", "2cm 1cm 2cm 1cm", (150.0, 200.0)),
+    ("letter", "1in", (215.9 - 50.8, 279.4 - 50.8)),
+    ("A5", "10% 5%", (148 - 2 * 7.4, 210 - 2 * 21.0)),
+])
+def test_text_block_of_a_page(size, margin, expected_mm):
+    width, height = text_block_px(size, margin)
+    assert (width * 25.4 / 96, height * 25.4 / 96) == pytest.approx(expected_mm)
+    assert page_mm("A4") == (210, 297)
+
+
+def test_a_chart_too_wide_is_drawn_again_with_a_narrower_plot():
+    spec = {"vconcat": [{"width": 400, "height": 100}, {"width": 400, "height": 50}],
+            "config": {"legend": {"orient": "bottom"}}}
+    drawn = []
+
+    def render(s):  # a chart 250 px wider than its plots (labels) and 60 px higher
+        drawn.append(s)
+        width = max(v["width"] for v in s.get("vconcat", [s])) + 250
+        height = sum(v["height"] for v in s.get("vconcat", [s])) + 60
+        return f"<svg {width}x{height}>", (width, height)
+
+    assert fitted_spec(spec, (600.0, 500.0), render) == "<svg 599.5x210>"
+    assert [v["width"] for v in drawn[-1]["vconcat"]] == [349.5, 349.5]
+    assert drawn[0]["config"]["legend"]["layout"]["bottom"]["direction"] == "vertical"
+    assert spec["vconcat"][0]["width"] == 400  # the figure's own spec is not changed
+    # a plot never goes below half its width: then the chart stays as it is (and the test below reports it)
+    assert shrunk(spec, "width", 300, spec) is None
+    assert fitted_spec({"width": 100, "height": 50}, (200.0, 500.0), render) == "<svg 350x110>"
+
+
+def test_the_legends_of_a_chart_without_bottom_legends_are_left_alone():
+    spec = {"width": 10, "config": {"legend": {"orient": "right"}}}
+    assert with_stacked_legends(spec) is spec
+
+
+# --------------------------------------------------------------------------- every figure of built reports
+
+#: Figures known to be illegible, and until when. effects.outcomes draws the forest plot and the means in
+#: one chart (issue 22, part a, splits it into effects.outcomes and effects.means); once a report has
+#: effects.means, effects.outcomes is measured like every other figure.
+def _known_illegible(figure_ids: set[str]) -> set[str]:
+    return set() if "effects.means" in figure_ids else {"effects.outcomes"}
+
+
+def report_svgs(report: Path) -> tuple[dict[str, str], str]:
+    """Every figure of a built report as the PDF prints it (SVG), and the theme it was built in."""
+    import json
+
+    from via_reports.chapters.collect import collect_chapter
+    from via_reports.render.svg import render_svg
+    from via_reports.report.themes import load_theme
+
+    manifest = json.loads((report / "manifest.json").read_text(encoding="utf-8"))
+    theme = load_theme(manifest["report"]["parameters"]["theme"])
+    svgs = {}
+    for notebook in sorted((report / "notebooks").glob("*.ipynb")):
+        for figure in collect_chapter(notebook.stem, notebook).figures:
+            svgs[figure.id] = render_svg(figure.chart, theme, language=figure.language)
+    return svgs, theme
+
+
+@pytest.fixture(scope="session")
+def demo_final_neutral_en(made_once, demo_data):
+    """The demo's final report in English in the neutral theme (a smaller chart font, a narrower page)."""
+    from via_reports.report.build import BuildOptions, build_report
+
+    return made_once("demo-final-neutral-en", lambda folder: build_report(BuildOptions(
+        data_dir=demo_data, out=folder / "report", wave="T2", language="en", theme="neutral"))) / "report"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("report", ["demo_final_nl", "demo_final_neutral_en", "tiny_neutral_report"])
+def test_no_chart_text_is_printed_below_7_pt(report, request, edition):
+    from via_reports.render.legibility import illegible_texts
+
+    if report == "demo_final_nl":
+        folder = edition("demo", "T2", "nl")
+    else:
+        folder = request.getfixturevalue(report)
+    svgs, theme = report_svgs(folder)
+    assert len(svgs) >= 15
+    known = _known_illegible(set(svgs))
+    problems = illegible_texts({k: v for k, v in svgs.items() if k not in known}, theme)
+    assert not problems, "\n".join(problems)
+    assert MIN_PRINTED_PT == 7.0
