@@ -110,10 +110,13 @@ def test_demo_final_report_states_the_bottom_line_with_numbers(datasets, text):
     paid = headline.loc["paid_work"]
     effect, low, high, mde = (_dutch(100 * paid[c], 1, c == "effect") for c in ("effect", "ci_low", "ci_high", "mde"))
     if text == "summary":
-        assert f"Betaald werk: {effect} procentpunt (95%-BI {low} tot {high}); effecten kleiner dan {mde}" in body
+        assert (f"Betaald werk (primaire uitkomst): {effect} procentpunt (95%-BI {low} tot {high}); effecten "
+                f"kleiner dan {mde}") in body
+        assert body.index("Eerst de primaire uitkomst, betaald werk") < body.index("- Betaald werk (primaire")
         assert "Kanttekeningen:" in body
     else:
-        assert f"| Betaald werk | {effect}\u00a0%-punt | {low}\u00a0–\u00a0{high} | {mde}\u00a0%-punt | niet aantoonbaar |" in body
+        assert (f"| Betaald werk (primaire uitkomst) | {effect}\u00a0%-punt | {low}\u00a0–\u00a0{high} | "
+                f"{mde}\u00a0%-punt | niet aantoonbaar |") in body
     assert "Gecorrigeerd voor de beginsituatie is bij geen van de 9 uitkomsten een effect van de pilot aangetoond" \
         in body
     # where the estimates disagree: paid work (imbalance at T0) and discrimination

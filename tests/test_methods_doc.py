@@ -97,4 +97,5 @@ def test_the_built_pdf_names_the_methods_page_in_its_colophon(report, words, req
 
     folder = request.getfixturevalue(report)
     last = " ".join((PdfReader(str(folder / "report.pdf")).pages[-1].extract_text() or "").split())
-    assert words in last and "docs/methods.md" in last
+    # a line may break after the path's slash (not inside a word: the line is not hyphenated)
+    assert words in last and "docs/methods.md" in last.replace("/ ", "/")

@@ -124,14 +124,24 @@ def test_every_public_table_is_the_internal_table_with_withheld_cells_marked(dem
     assert set(public) == set(internal) and len(public) >= 20
     marked_somewhere = set()
     for table_id, rows in public.items():
+        if table_id.startswith("tab-participants-years"):
+            # a box plot's public table leaves out its outliers and their count column by rule
+            # (docs/disclosure.md): what it shows is the internal table's, column for column
+            columns = [internal[table_id][0].index(c) for c in rows[0]]
+            assert {tuple(r) for r in rows[1:]} <= {tuple(r[i] for i in columns) for r in internal[table_id][1:]}
+            continue
         assert rows[0] == internal[table_id][0], f"{table_id}: columns differ from the internal edition"
-        assert len(rows) == len(internal[table_id]), table_id
-        for row, internal_row in zip(rows[1:], internal[table_id][1:]):
-            for cell, internal_cell in zip(row, internal_row):
-                assert cell in (internal_cell, MARKER), f"{table_id}: {cell!r} where the internal edition " \
-                                                        f"has {internal_cell!r}"
-                if cell == MARKER and internal_cell != MARKER:
-                    marked_somewhere.add(table_id)
+        # each public row is an internal row, in order, with cells marked; only subgroups.comparisons
+        # leaves rows out (a comparison with a small cell is not made in a public edition, upstream)
+        if table_id != "tab-subgroups-comparisons":
+            assert len(rows) == len(internal[table_id]), table_id
+        remaining = iter(internal[table_id][1:])
+        for row in rows[1:]:
+            internal_row = next((r for r in remaining if all(
+                cell in (other, MARKER) for cell, other in zip(row, r))), None)
+            assert internal_row is not None, f"{table_id}: {row} is no internal row with cells marked"
+            if any(cell == MARKER != other for cell, other in zip(row, internal_row)):
+                marked_somewhere.add(table_id)
     # the table: the effects per outcome, with withheld outcomes at k = 10, each still named
     assert "tab-effects-outcomes" in marked_somewhere
     for row in public["tab-effects-outcomes"][1:]:
@@ -140,9 +150,10 @@ def test_every_public_table_is_the_internal_table_with_withheld_cells_marked(dem
 
 @pytest.mark.slow
 def test_no_public_table_shows_a_code_or_a_raw_number(demo_public_k10):
-    from editions import raw_names
+    from editions import raw_names, vocabulary
 
-    names = raw_names(sorted((demo_public_k10 / "figures").glob("*.csv")))
+    # a code that is also a word of the report's own (Dutch) labels, such as "vmbo", reads as a label
+    names = raw_names(sorted((demo_public_k10 / "figures").glob("*.csv"))) - vocabulary("nl")
     raw_float = re.compile(r"^-?\d+[.,]\d{4,}$")
     for table_id, rows in appendix_tables(demo_public_k10).items():
         for row in rows:

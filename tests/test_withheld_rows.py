@@ -106,3 +106,28 @@ def test_top_names_no_row_when_a_withheld_row_may_be_higher(demo):
     assert top(5).code == "medical"
     withheld = top(30)
     assert (withheld.code, withheld.label, withheld.count, withheld.percent) == ("×",) * 4
+
+
+@pytest.mark.parametrize(("wave", "k"), [("T1", 10), ("T2", 10)])
+def test_no_shown_holm_p_of_a_subgroup_comparison_is_a_left_out_comparisons_term(demo, wave, k):
+    """Holm's adjusted p of a shown comparison is its own term or a shown one's, never a left-out one's."""
+    internal = build_figure("subgroups.comparisons", demo, Scope.for_wave(demo, wave)).data
+    public = next(f for f in public_figures(demo, wave, k) if f.id == "subgroups.comparisons").data
+    keys = ["chapter", "outcome", "split"]
+    shown_keys = set(map(tuple, public[keys].astype(str).to_numpy()))
+    checked = withheld = 0
+    for _, family in internal.groupby("chapter", sort=False):
+        m = len(family)
+        ranks = family["p_value"].rank(method="first").astype(int)
+        terms = {tuple(map(str, row[keys])): min(1.0, (m - ranks[i] + 1) * row["p_value"])
+                 for i, row in family.iterrows()}
+        shown_terms = {round(term, 12) for key, term in terms.items() if key in shown_keys}
+        for _, row in public[public["chapter"] == family["chapter"].iloc[0]].iterrows():
+            if pd.isna(row["p_holm"]):
+                withheld += 1
+                continue
+            checked += 1
+            assert round(row["p_holm"], 12) in shown_terms, dict(row)
+    assert checked > 0
+    if (wave, k) == ("T1", 10):  # instruments, age: its Holm p was the left-out background_MA's term
+        assert withheld > 0

@@ -107,6 +107,9 @@ class Comparison:
     p_value: float
     #: Holm-adjusted over the chapter's family (set by :func:`chapter_comparisons`).
     p_holm: float = float("nan")
+    #: A public edition withholds ``p_holm`` when it is the term of a comparison it leaves out
+    #: (:func:`public_comparisons`); the verdict (below alpha or not) stays, the number goes.
+    holm_withheld: bool = False
 
     def reportable(self, min_cell: int | None) -> bool:
         """A public edition (threshold ``min_cell``) reports it only when no cell holds 1 to min_cell − 1 people."""
@@ -125,9 +128,30 @@ class Comparison:
         return self.p_holm < alpha
 
     def row(self) -> dict:
-        """The row of figure ``subgroups.comparisons``."""
+        """The row of figure ``subgroups.comparisons`` (a withheld Holm p empty)."""
         values = asdict(self)
+        if self.holm_withheld:
+            values["p_holm"] = float("nan")
         return {column: values[column] for column in COMPARISON_COLUMNS}
+
+
+def public_comparisons(comparisons: Sequence[Comparison], min_cell: int | None) -> list[Comparison]:
+    """The comparisons of one Holm family that an edition with threshold ``min_cell`` shows.
+
+    A comparison with a cell of 1 to ``min_cell`` − 1 people is left out; a shown
+    comparison whose Holm p is a left-out comparison's term (Holm's running
+    maximum) gets ``holm_withheld``, since that number is the left-out p times a
+    known factor (docs/disclosure.md). The internal edition (None) shows all.
+    """
+    if min_cell is None:
+        return list(comparisons)
+    from via_reports.analysis.holm_disclosure import holm_borrowed
+
+    left_out = pd.Series([not c.reportable(min_cell) for c in comparisons], dtype=bool)
+    borrowed = holm_borrowed(pd.Series([c.p_value for c in comparisons], dtype="float64"),
+                             pd.Series([c.p_holm for c in comparisons], dtype="float64"), left_out)
+    return [replace(c, holm_withheld=True) if flag else c
+            for c, out, flag in zip(comparisons, left_out, borrowed) if not out]
 
 
 # ---------------------------------------------------------------------------

@@ -309,13 +309,14 @@ class ChapterRun:
         """Display the subgroup comparisons: why they are exploratory, one sentence each, their numbers."""
         from IPython.display import Markdown, display
 
+        from via_reports.analysis.subgroups import public_comparisons
         from via_reports.figures.subgroups import chapter_intro, comparison_sentence, heading, not_reported
 
         if not self.comparisons:
             return
         language, alpha, k = self.scope.language, self.scope.alpha, self.scope.min_cell
         title, intro = heading(language), chapter_intro(self.comparisons, language, alpha)
-        shown = [c for c in self.comparisons if c.reportable(k)]
+        shown = public_comparisons(self.comparisons, k)
         if len(shown) < len(self.comparisons):
             intro += " " + not_reported(len(self.comparisons) - len(shown), k, language)
         sentences = [comparison_sentence(c, language, alpha) for c in shown]

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from via_reports.analysis import subgroups
+from via_reports.analysis.subgroups import public_comparisons
 from via_reports.analysis.scope import Scope
 from via_reports.data.dataset import Dataset
 from via_reports.exceptions import ParameterError
@@ -149,8 +150,9 @@ def report_comparisons(dataset: Dataset, scope: Scope, style: ChartStyle | None 
     is given the comparisons and the chapter titles.
     """
     chapters = [spec for spec in chapters_for(scope.kind) if spec.comparisons is not None]
-    found = [c for spec in chapters for c in spec.comparisons(dataset, scope)
-             if c is not None and c.reportable(scope.min_cell)]
+    found = [c for spec in chapters
+             for c in public_comparisons([c for c in spec.comparisons(dataset, scope) if c is not None],
+                                         scope.min_cell)]
     if not found:
         return None
     titles = {spec.id: spec.title[scope.language] for spec in chapters}

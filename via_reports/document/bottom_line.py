@@ -206,10 +206,21 @@ def _publishable(results: EffectsResults) -> tuple[EffectsResults, list[str]]:
     return dataclasses.replace(results, outcomes=kept, _estimates={}), lines
 
 
+def _groups_withheld(results: EffectsResults) -> str | None:
+    """In a public edition whose primary analysis has a group of 1 to k−1 people: the one thing to say."""
+    rows = results.baseline[(results.baseline["analysis"] == "primary")
+                            & (results.baseline["characteristic"] == "female")]
+    if results.min_cell is None or (len(rows) and not rows[["n_pilot", "n_control"]].isna().any(axis=None)):
+        return None
+    return checks.v3_words(results)["withheld_groups"].format(k=results.min_cell)
+
+
 def summary(results: EffectsResults | None, language: str) -> str:
     """The bottom line for the summary: verdict, one line per outcome, disagreement, caveats."""
     if results is None:
         return wording("effects", language)["bottom_line"]["no_effects"]
+    if _groups_withheld(results):
+        return _groups_withheld(results)
     results, withheld = _publishable(results)
     words = _words(results)
     lines = [f"{intro(results)} {verdict(results)} {words['per_outcome'].format(t2=results.last_wave)}", ""]
@@ -223,6 +234,8 @@ def conclusions(results: EffectsResults | None, language: str) -> str:
     """The bottom line for the conclusions: verdict, a table per outcome, disagreement, caveats as a list."""
     if results is None:
         return wording("effects", language)["bottom_line"]["no_effects"]
+    if _groups_withheld(results):
+        return _groups_withheld(results)
     results, withheld = _publishable(results)
     words = _words(results)
     lines = [f"{intro(results)} {verdict(results)}", "", outcome_table(results), "",

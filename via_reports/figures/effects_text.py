@@ -96,8 +96,8 @@ class EffectsResults:
     def compute(cls, dataset: Dataset, scope: Scope) -> "EffectsResults":
         plan = design(dataset)
         one_sided = None
-        if plan.has_column and not plan.randomized:
-            one_sided = (plan.n_pilot_randomized, plan.n_control_randomized)
+        if plan.has_column and not plan.randomized and (plan.n_pilot_randomized or plan.n_control_randomized):
+            one_sided = (plan.n_pilot_randomized, plan.n_control_randomized)  # a lottery in one group only
         return cls(effects_table(dataset, scope), baseline_table(dataset, scope), nonresponse_table(dataset, scope),
                    attrition_table(dataset, scope), scope.first_wave, scope.last_wave, scope.language, scope.alpha,
                    scope.min_n, dataset.study.raw.get("caseworkers"), one_sided, primary_outcome(dataset),

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
+from via_reports.analysis.disclosure import MARKER
 from via_reports.analysis.formatting import capitalize_first, format_number, p_value_number, p_value_text, whole_percent
 from via_reports.analysis.scope import Scope
 from via_reports.analysis.subgroups import SMALL_GROUP, Comparison, comparisons_frame
@@ -61,7 +62,14 @@ def _numbers(comparison: Comparison, language: str, alpha: float) -> str:
     return words["numbers"].format(
         share_a=share["a"], share_b=share["b"], difference=signed(comparison.difference, language, 1),
         low=number(comparison.ci_low, language, 1), high=number(comparison.ci_high, language, 1),
-        p=p_value_text(comparison.p_value, language, alpha), p_holm=p_value_text(comparison.p_holm, language, alpha))
+        p=p_value_text(comparison.p_value, language, alpha), p_holm=_holm_text(comparison, language, alpha))
+
+
+def _holm_text(comparison: Comparison, language: str, alpha: float) -> str:
+    """'p = 0,031', or 'p = ×' when a public edition withholds it (a left-out comparison's term)."""
+    if comparison.holm_withheld:
+        return f"p = {MARKER}"
+    return p_value_text(comparison.p_holm, language, alpha)
 
 
 def comparison_sentence(comparison: Comparison, language: str, alpha: float) -> str:
@@ -75,7 +83,11 @@ def comparison_sentence(comparison: Comparison, language: str, alpha: float) -> 
         claim = outcome["differs"].format(group=group, other=other, comparative=comparative)
         sentence = words["differs"].format(sentence=capitalize_first(claim), numbers=numbers)
     else:
-        sentence = words["no_difference"].format(group=group, other=other, noun=outcome["noun"], numbers=numbers)
+        # statistics v3: an interval that excludes 0 without Holm's p below alpha is "does not hold up after
+        # correction", not "no difference"
+        excludes_zero = comparison.ci_low > 0 or comparison.ci_high < 0
+        key = "not_held" if excludes_zero else "no_difference"
+        sentence = words[key].format(group=group, other=other, noun=outcome["noun"], numbers=numbers)
         sentence = capitalize_first(sentence)
     if comparison.small:
         sentence += " " + words["small"].format(limit=SMALL_GROUP)
@@ -179,7 +191,7 @@ def comparisons_figure(comparisons: Sequence[Comparison], chapter_titles: dict[s
         head["difference"]: signed(c.difference, language, 1),
         head["ci"]: interval(c.ci_low, c.ci_high, language, 1),
         head["p"]: p_value_number(c.p_value, language, scope.alpha),
-        head["p_holm"]: p_value_number(c.p_holm, language, scope.alpha),
+        head["p_holm"]: MARKER if c.holm_withheld else p_value_number(c.p_holm, language, scope.alpha),
     } for c in comparisons], columns=[head[k] for k in ("chapter", "outcome", "group_a", "group_b", "share_a",
                                                         "share_b", "difference", "ci", "p", "p_holm")])
     return Figure(
