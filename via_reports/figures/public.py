@@ -524,6 +524,7 @@ def _alt_text(figure: Figure, table: pd.DataFrame) -> str:
     # only the kind of chart of the internal alt text ("Staafdiagram"): what follows it holds the internal numbers
     head = re.split(r"[.,:;(]", figure.alt_text, maxsplit=1)[0].strip()
     head = head if head and not any(c.isdigit() for c in head) else figure.title
-    rows = ["; ".join(f"{column} {value}" for column, value in zip(table.columns, record))
+    # an empty cell (a flag not set) names no value: "Verschil > 0,1" alone, no stray space
+    rows = ["; ".join(f"{column} {value}".strip() for column, value in zip(table.columns, record))
             for record in table.astype(str).itertuples(index=False, name=None)]
     return f"{head}. " + " | ".join(rows) + "."
