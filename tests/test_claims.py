@@ -29,6 +29,8 @@ CLAIMS = {
     "en": [r"relatively (more|less) often", r"\b(rose|fell|increased|decreased)\b", r"\bmore often (at|on) T\d",
            r"\bless often (at|on) T\d", r"\b(more difficult|easier)\b", r"\b(higher|lower) (in|than)\b"],
 }
+#: A sentence that says of itself that its difference is not demonstrable claims none.
+NOT_DEMONSTRABLE = {"nl": r"niet statistisch aantoonbaar", "en": r"not statistically demonstrable"}
 P_VALUE = re.compile(r"\bp (=|<) (\d+[.,]\d+)")
 ALPHA = 0.05
 
@@ -43,6 +45,8 @@ def unsupported(text: str, language: str) -> list[str]:
     for sentence in sentences(text):
         if not any(re.search(pattern, sentence) for pattern in CLAIMS[language]):
             continue
+        if re.search(NOT_DEMONSTRABLE[language], sentence):
+            continue  # a possible adverse development, named as not demonstrable in the same sentence (v3)
         values = P_VALUE.findall(sentence)
         if not values:
             found.append(sentence)

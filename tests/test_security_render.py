@@ -136,7 +136,8 @@ def test_markup_from_data_and_texts_is_text(hostile_pages, mode):
         assert scripts == []
     else:
         assert all(s in ('<script>', '<script type="application/json" class="vega-spec" data-target='
-                                     '"vis-fig-instruments-use">', '<script type="application/json" id="vega-locale">')
+                                     '"vis-fig-instruments-use">', '<script type="application/json" id="vega-locale">',
+                                     '<script type="application/json" id="chart-words">')
                    for s in scripts), scripts
     assert "&lt;b&gt;" in page, "HTML entities in a text stay text"
 

@@ -131,3 +131,34 @@ def test_no_shown_holm_p_of_a_subgroup_comparison_is_a_left_out_comparisons_term
     assert checked > 0
     if (wave, k) == ("T1", 10):  # instruments, age: its Holm p was the left-out background_MA's term
         assert withheld > 0
+
+
+def test_a_shown_test_of_change_loses_a_holm_p_that_a_withheld_test_set(demo):
+    """change.by_wave keeps its rows; a shown row whose Holm p is a withheld row's term loses it, and
+    change() then reports that test as not reported instead of reading a verdict from a missing p."""
+    import dataclasses
+
+    from statsmodels.stats.multitest import multipletests
+
+    from via_reports.figures.public import public_figure
+    from via_reports.figures.wording import wording
+
+    internal = build_figure("change.by_wave", demo, Scope.for_wave(demo, "T1"))
+    shown_at_10 = ~public_figure(internal, 10).data["suppressed"].astype(bool)
+    data = internal.data.copy()
+    family = data.index[data["chapter"] == data.loc[~shown_at_10, "chapter"].iloc[0]]
+    hidden = [i for i in family if not shown_at_10[i]][0]
+    shown = [i for i in family if shown_at_10[i]][0]
+    m = len(family)
+    data.loc[family, "p_value"] = 0.5
+    data.loc[hidden, "p_value"] = 0.001  # ranked first: term 0.001 * m
+    data.loc[shown, "p_value"] = 0.0011  # ranked second: own term 0.0011 * (m - 1) < 0.001 * m
+    data.loc[family, "p_holm"] = multipletests(data.loc[family, "p_value"], method="holm")[1]
+    assert data.at[shown, "p_holm"] == pytest.approx(0.001 * m)
+    public = public_figure(dataclasses.replace(internal, data=data), 10)
+    assert not public.data.at[shown, "suppressed"] and pd.isna(public.data.at[shown, "p_holm"])
+    assert public.data.at[shown, "p_value"] == pytest.approx(0.0011)
+    others = [i for i in family if i not in (hidden, shown) and shown_at_10[i]]
+    assert all(public.data.at[i, "p_holm"] == pytest.approx(data.at[i, "p_holm"]) for i in others)
+    column = wording("change", public.language)["table"]["p_holm"]
+    assert public.table[column].iloc[list(data.index).index(shown)] == "×"

@@ -145,7 +145,7 @@ def caveats(results: EffectsResults) -> list[str]:
     t0, t2 = results.first_wave, results.last_wave
     found = []
     pilot, control = results.analysed()
-    if min(pilot, control) < SMALL_GROUP:
+    if not all(isinstance(n, int) and n >= SMALL_GROUP for n in (pilot, control)):  # words: withheld, so small
         found.append(words["caveat_small_groups"].format(pilot=pilot, control=control))
     answered = _answered_shares(results)
     if answered is not None:

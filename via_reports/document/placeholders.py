@@ -154,7 +154,10 @@ class TextContext:
             row = None if withheld else change_row(self._figure("change.by_wave").data, measure, wave_from, wave_to)
         except KeyError as error:
             raise TextError(str(error.args[0])) from None
-        if withheld or any_suppressed(row):
+        # a shown test whose Holm p a withheld test set has lost that p (figures/public.py): its verdict goes too
+        holm_withheld = self.min_cell is not None and row is not None and "p_holm" in row \
+            and pd.isna(row["p_holm"]) and pd.notna(row["p_value"])
+        if withheld or any_suppressed(row) or holm_withheld:
             return Change("same", WITHHELD_CHANGE[self.language].format(k=self.min_cell))
         alpha = self.scope["alpha"]
         return Change(direction(row, alpha), change_sentence(row, self.language, alpha))

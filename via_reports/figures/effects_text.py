@@ -45,6 +45,9 @@ from via_reports.figures import effects_checks as checks
 from via_reports.figures.effects_units import decimals, scale, unit
 from via_reports.figures.wording import lower_first, number, plural, signed, smd_text, wording
 
+#: A group size a public edition withholds, in words (it is 1 to k−1 people).
+FEWER_THAN = {"nl": "minder dan {k}", "en": "fewer than {k}"}
+
 #: Below this many people per group (with both waves) the text calls the groups small.
 SMALL_GROUP = 100
 #: How many characteristics a sentence about imbalance or drop-out names at most.
@@ -144,10 +147,19 @@ class EffectsResults:
         row = self.baseline[(self.baseline["analysis"] == analysis) & (self.baseline["characteristic"] == "female")]
         return int(row["n_pilot"].iloc[0]), int(row["n_control"].iloc[0])
 
-    def analysed(self) -> tuple[int, int]:
-        """The most people per group with an outcome at both waves, in the primary analysis."""
+    def analysed(self) -> tuple[int | str, int | str]:
+        """The most people per group with an outcome at both waves, in the primary analysis.
+
+        A group size that a public edition withholds (1 to k−1 people) comes back as words,
+        "minder dan k" / "fewer than k": it is small, and its number is not shown.
+        """
         rows = self.estimates()
-        return int(rows["n_pilot"].max()), int(rows["n_control"].max())
+
+        def most(column: str) -> int | str:
+            value = pd.to_numeric(rows[column], errors="coerce").max()
+            return FEWER_THAN[self.language].format(k=self.min_cell) if pd.isna(value) else int(value)
+
+        return most("n_pilot"), most("n_control")
 
     def analysis_name(self, analysis: str) -> str:
         key = "primary_randomized" if analysis == "primary" and self.randomized else analysis
@@ -291,7 +303,7 @@ def found_outcomes(results: EffectsResults, analysis: str = "primary") -> list[s
 def too_small_note(results: EffectsResults) -> str | None:
     """The "too small to draw conclusions from" sentence, when a group has fewer than min_n people."""
     pilot, control = results.analysed()
-    if pilot >= results.min_n and control >= results.min_n:
+    if all(isinstance(n, int) and n >= results.min_n for n in (pilot, control)):
         return None
     return results.words["text"]["too_small"].format(t0=results.first_wave, t2=results.last_wave,
                                                      min_n=results.min_n, pilot=pilot, control=control)

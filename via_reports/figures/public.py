@@ -243,6 +243,31 @@ def _public_tests(data: pd.DataFrame, k: int, cells: Callable[[pd.Series], list[
     return _mask_rows(data, withheld, values, counts, k), withheld
 
 
+def _without_borrowed_holm(figure: Figure, data: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
+    """A shown test's Holm p that is a withheld test's term is withheld too (analysis/holm_disclosure.py).
+
+    One Holm family per chapter (statistics v3). ``data`` loses the value in place (so ``change()``
+    reports the test as not reported); the table gets the marker in its Holm column.
+    """
+    from via_reports.analysis.holm_disclosure import holm_borrowed
+    from via_reports.figures.wording import wording
+
+    if "chapter" not in figure.data.columns or "p_holm" not in figure.data.columns:
+        return table
+    withheld = data["suppressed"].astype(bool)
+    borrowed = pd.Series(False, index=data.index)
+    for _, rows in figure.data.groupby("chapter", sort=False):
+        borrowed[rows.index] = holm_borrowed(rows["p_value"], rows["p_holm"], withheld[rows.index])
+    if not borrowed.any():
+        return table
+    data.loc[borrowed, "p_holm"] = np.nan
+    column = wording("change", figure.language)["table"]["p_holm"]
+    table = table.copy()
+    if column in table.columns and len(table) == len(data):
+        table.loc[borrowed.to_numpy(), column] = MARKER
+    return table
+
+
 def _mask_rows(data: pd.DataFrame, withheld: list[bool], values: list[str], counts: tuple[str, ...],
                k: int) -> pd.DataFrame:
     """``values`` of withheld rows empty, every count column empty where it is 1 to k−1; a ``suppressed`` column."""
@@ -329,7 +354,7 @@ def public_figure(figure: Figure, k: int) -> Figure:
     elif figure_id == "change.by_wave":
         data, withheld = _public_tests(figure.data, k, _change_cells,
                                        ["n", "value_from", "value_to", "p_value", "p_holm"], ("n",))
-        table = _generic_table(figure, data, withheld)
+        table = _without_borrowed_holm(figure, data, _generic_table(figure, data, withheld))
     else:
         raise KeyError(f"no disclosure rule for figure {figure_id}: add one to via_reports/figures/public.py")
     n_withheld = is_small(figure.n, k)
@@ -467,6 +492,7 @@ def _alt_text(figure: Figure, table: pd.DataFrame) -> str:
     # only the kind of chart of the internal alt text ("Staafdiagram"): what follows it holds the internal numbers
     head = re.split(r"[.,:;(]", figure.alt_text, maxsplit=1)[0].strip()
     head = head if head and not any(c.isdigit() for c in head) else figure.title
-    rows = ["; ".join(f"{column} {value}" for column, value in zip(table.columns, record))
+    # an empty cell (a flag not set) names no value: "Verschil > 0,1" alone, no stray space
+    rows = ["; ".join(f"{column} {value}".strip() for column, value in zip(table.columns, record))
             for record in table.astype(str).itertuples(index=False, name=None)]
     return f"{head}. " + " | ".join(rows) + "."
