@@ -29,7 +29,7 @@ from via_reports.analysis.subgroups import public_comparisons
 from via_reports.analysis.scope import Scope
 from via_reports.data.dataset import Dataset
 from via_reports.exceptions import ParameterError
-from via_reports.figures import (
+from via_reports.figures import (  # noqa: F401 - imported for their declarations (figures.declaration)
     balance,
     barriers,
     change,
@@ -42,6 +42,7 @@ from via_reports.figures import (
 )
 from via_reports.figures import subgroups as subgroup_figures
 from via_reports.figures.charts import ChartStyle
+from via_reports.figures.declaration import declared_in
 from via_reports.figures.figure import Figure
 from via_reports.figures.public import public_figure
 from via_reports.options import DEFAULT_OPTIONS, KINDS, check_options
@@ -138,6 +139,22 @@ class ChapterSpec:
         return calls + [f"chapter.{call}" for call in self.extra_calls]
 
 
+def declared_figures(chapter: str, bound: dict[str, FigureBuilder] | None = None) -> tuple[FigureSpec, ...]:
+    """The figures the figure modules declare for ``chapter`` (:mod:`via_reports.figures.declaration`), in order.
+
+    ``bound`` gives the builder of a declared figure whose function lives here, above the figures
+    layer (``subgroups.comparisons``, which needs the report's chapters).
+    """
+    bound = bound or {}
+    specs = []
+    for declared in declared_in(chapter):
+        build = bound.get(declared.id, declared.build)
+        if build is None:
+            raise ParameterError(f"figure {declared.id} is declared without a function and none is bound to it")
+        specs.append(FigureSpec(declared.id, build, declared.members))
+    return tuple(specs)
+
+
 def report_comparisons(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) -> Figure | None:
     """Figure ``subgroups.comparisons`` of a report: every chapter's family, in chapter order.
 
@@ -165,71 +182,38 @@ CHAPTERS: tuple[ChapterSpec, ...] = (
     ChapterSpec("approach", TEXT, {"nl": "Beschrijving van de pilot", "en": "The pilot"}),
     ChapterSpec(
         "participants", COMPUTED, {"nl": "Beschrijving van de deelnemers", "en": "The participants"},
-        figures=(
-            FigureSpec("participants.origin", participants.origin),
-            FigureSpec("participants.age_sex", participants.age_sex),
-            FigureSpec("participants.education", participants.education),
-            FigureSpec("participants.no_nl_diploma_age", participants.no_nl_diploma_age),
-            FigureSpec("participants.born_nl_prior_work", participants.born_nl_prior_work),
-            FigureSpec("participants.years_paid_work", participants.years_paid_work),
-            FigureSpec("participants.years_since_work", participants.years_since_work),
-        ),
+        figures=declared_figures("participants"),
         comparisons=subgroups.participants_comparisons,
     ),
     ChapterSpec(
         "participation", COMPUTED, {"nl": "Participatie per meetmoment", "en": "Participation per wave"},
-        figures=(
-            FigureSpec("participation.by_wave", participation.by_wave),
-            FigureSpec("participation.all_waves", participation.all_waves),
-        ),
+        figures=declared_figures("participation"),
         comparisons=subgroups.participation_comparisons,
     ),
     ChapterSpec(
         "instruments", COMPUTED, {"nl": "Inzet van instrumenten", "en": "Use of instruments"},
-        figures=(
-            FigureSpec("instruments.use", instruments.use),
-            FigureSpec("instruments.non_use_reasons", instruments.non_use_reasons),
-        ),
+        figures=declared_figures("instruments"),
         comparisons=subgroups.instruments_comparisons,
     ),
     ChapterSpec(
         "barriers", COMPUTED, {"nl": "Ervaren belemmeringen", "en": "Experienced barriers"},
-        figures=(
-            FigureSpec("barriers.ease_society", barriers.ease_society),
-            FigureSpec("barriers.ease_paid_work", barriers.ease_paid_work),
-            FigureSpec("barriers.by_wave", barriers.by_wave),
-        ),
+        figures=declared_figures("barriers"),
         comparisons=subgroups.barriers_comparisons,
     ),
     ChapterSpec(
         "satisfaction", COMPUTED, {"nl": "Tevredenheid per instrument", "en": "Satisfaction per instrument"},
-        figures=(
-            FigureSpec("satisfaction.overall", satisfaction.overall),
-            FigureSpec("satisfaction.<instrument>", satisfaction.instrument_satisfaction,
-                       members=satisfaction.instruments_with_enough_users),
-        ),
+        figures=declared_figures("satisfaction"),
     ),
     ChapterSpec(
         "effects", COMPUTED, {"nl": "Effecten: pilot en controlegroep", "en": "Effects: pilot and control group"},
         reports=("final",),
-        figures=(
-            FigureSpec("effects.flow", effects_flow.flow),
-            FigureSpec("effects.outcomes", effects.outcomes),
-            FigureSpec("effects.means", effects_flow.means),
-            FigureSpec("effects.baseline", balance.baseline),
-            FigureSpec("effects.nonresponse", balance.nonresponse),
-            FigureSpec("effects.attrition", effects.attrition),
-            FigureSpec("effects.exit_paid_work", effects.exit_paid_work),
-        ),
+        figures=declared_figures("effects"),
         extra_calls=("show_effects_text()",),
     ),
     ChapterSpec("conclusions", TEXT, {"nl": "Conclusie en suggesties", "en": "Conclusions and suggestions"}),
     ChapterSpec(
         "statistical_tests", COMPUTED, {"nl": "Statistische toetsen", "en": "Statistical tests"},
-        figures=(
-            FigureSpec("subgroups.comparisons", report_comparisons),
-            FigureSpec("change.by_wave", change.by_wave),
-        ),
+        figures=declared_figures("statistical_tests", {"subgroups.comparisons": report_comparisons}),
         appendix=True,
     ),
 )

@@ -38,6 +38,7 @@ from typing import Any, Union
 
 from via_reports.data.study import Study
 from via_reports.exceptions import RenderError
+from via_reports.figures.declaration import chart_field_names
 from via_reports.figures.figure import Figure
 from via_reports.options import KINDS, LANGUAGES
 
@@ -116,6 +117,10 @@ class ReportDocument:
     title: str | None = None
     subtitle: str | None = None
     synthetic: bool | None = None
+    #: The names for readers of the chart fields the figures declare (figures.declaration), beyond the
+    #: shared ``chart_fields`` of labels.yaml; None: those of the figure modules imported so far. Kept
+    #: with the document so that the renderer's process never imports the figure modules.
+    chart_fields: dict[str, str | None] | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -130,6 +135,8 @@ class ReportDocument:
             self.subtitle = self.study.get(f"subtitle_{self.kind}") or ""
         if self.synthetic is None:
             self.synthetic = self.study.synthetic
+        if self.chart_fields is None:
+            self.chart_fields = chart_field_names(self.language)
         unknown = [a for a in self.generated_appendices if a not in GENERATED_APPENDICES]
         if unknown:
             raise RenderError(f"unknown generated appendix {', '.join(unknown)}; "

@@ -17,13 +17,14 @@ import math
 import altair as alt
 import pandas as pd
 
-from via_reports.analysis.balance import IMBALANCE, is_share
+from via_reports.analysis.balance import BASELINE_COLUMNS, IMBALANCE, NONRESPONSE_COLUMNS, is_share
 from via_reports.analysis.formatting import p_value_number
 from via_reports.analysis.scope import Scope
 from via_reports.data.dataset import Dataset
 from via_reports.figures.charts import DEFAULT_STYLE, ChartStyle, configure, plain_values
 from via_reports.figures.effects import analysis_label, group_n_label, has_both_groups, results_for, table_value
 from via_reports.figures.effects_text import EffectsResults, baseline_text, nonresponse_text
+from via_reports.figures.declaration import figure
 from via_reports.figures.figure import Figure
 from via_reports.figures.wording import smd_text
 
@@ -94,6 +95,8 @@ def _balance_figure(figure_id: str, results: EffectsResults, table: pd.DataFrame
                   n_label=group_n_label(counts, language))
 
 
+@figure("effects.baseline", chapter="effects", order=40, columns=dict.fromkeys(BASELINE_COLUMNS), disclosure="balance",
+        caption="templates/pdf/wording/effects.yaml: baseline_title")
 def baseline(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) -> Figure | None:
     """Figure ``effects.baseline``: balance at T0, pilot against control, per analysis (None without both groups)."""
     if not has_both_groups(dataset):
@@ -107,6 +110,8 @@ def baseline(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) ->
         style=style or DEFAULT_STYLE)
 
 
+@figure("effects.nonresponse", chapter="effects", order=50, columns=dict.fromkeys(NONRESPONSE_COLUMNS), disclosure="nonresponse",
+        caption="templates/pdf/wording/effects.yaml: nonresponse_title")
 def nonresponse(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) -> Figure | None:
     """Figure ``effects.nonresponse``: T0 characteristics of who did and did not answer T2, per group."""
     if not has_both_groups(dataset):

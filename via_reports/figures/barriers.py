@@ -41,6 +41,7 @@ from via_reports.figures.common import (
     panel_note,
     sum_counts,
 )
+from via_reports.figures.declaration import ANSWER, COUNTS, WAVE, CountRule, figure
 from via_reports.figures.figure import Figure
 
 DIFFICULT = ("4", "5")
@@ -140,14 +141,23 @@ def ease_text(data: pd.DataFrame, n: int, column: str, scope: Scope) -> list[str
     ]
 
 
+@figure("barriers.ease_society", chapter="barriers", order=1, caption=TITLES["barriers.ease_society"],
+        columns={"wave": WAVE, "answer": ANSWER, **COUNTS}, chart_fields={"answer_label": ANSWER},
+        disclosure=CountRule(by=("wave",), dims=("answer",)))
 def ease_society(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) -> Figure:
     return ease_figure(dataset, scope, "barriers.ease_society", "ease_society", style)
 
 
+@figure("barriers.ease_paid_work", chapter="barriers", order=2, caption=TITLES["barriers.ease_paid_work"],
+        columns={"wave": WAVE, "answer": ANSWER, **COUNTS}, chart_fields={"answer_label": ANSWER},
+        disclosure=CountRule(by=("wave",), dims=("answer",)))
 def ease_paid_work(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) -> Figure:
     return ease_figure(dataset, scope, "barriers.ease_paid_work", "ease_paid_work", style)
 
 
+@figure("barriers.by_wave", chapter="barriers", order=3, caption=TITLES["barriers.by_wave"],
+        columns={"wave": WAVE, "barrier": {"nl": "Belemmering", "en": "Barrier"}, **COUNTS},
+        chart_fields={"barrier_label": {"nl": "Belemmering", "en": "Barrier"}}, disclosure=CountRule(binary=True))
 def by_wave(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) -> Figure:
     language = scope.language
     people = panel(dataset, scope.waves)

@@ -16,8 +16,13 @@ from via_reports.analysis.scope import Scope
 from via_reports.figures import charts
 from via_reports.figures.charts import ChartStyle
 from via_reports.figures.common import EMPTY_POPULATION, PARTICIPANTS, describe, dict_labeller, display_table
+from via_reports.figures.declaration import COUNTS
 from via_reports.figures.figure import Figure
 from via_reports.figures.public_box import public_box_plot, public_box_statistics
+
+#: The CSV columns of a box plot figure with their appendix headers (its declaration's ``columns``).
+BOX_COLUMNS = {"statistic": {"nl": "Statistiek", "en": "Statistic"}, "value": {"nl": "Waarde", "en": "Value"},
+               "count": COUNTS["count"], "n": COUNTS["n"]}
 
 BOX_STATISTICS = ("min", "q1", "median", "q3", "max", "mean", "whisker_low", "whisker_high")
 

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
-from via_reports.analysis.change import SCALE_MEASURES, change_table, direction, is_adverse_change, wave_pairs
+from via_reports.analysis.change import CHANGE_COLUMNS, SCALE_MEASURES, change_table, direction, is_adverse_change, wave_pairs
 from via_reports.analysis.formatting import (
     capitalize_first,
     format_number,
@@ -28,6 +28,7 @@ from via_reports.analysis.formatting import (
 from via_reports.analysis.scope import Scope
 from via_reports.data.dataset import Dataset
 from via_reports.figures.charts import DEFAULT_STYLE, ChartStyle, configure, plain_values
+from via_reports.figures.declaration import figure
 from via_reports.figures.figure import Figure
 from via_reports.figures.wording import barrier_words, number, plural, signed, wording
 
@@ -128,6 +129,8 @@ def _value(row: pd.Series, side: str, language: str) -> str:
         if row["n"] else str(int(value))
 
 
+@figure("change.by_wave", chapter="statistical_tests", order=2, columns=dict.fromkeys(CHANGE_COLUMNS), disclosure="change",
+        caption="templates/pdf/wording/change.yaml: title")
 def by_wave(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) -> Figure | None:
     """Figure ``change.by_wave``: every paired test behind a sentence about change (None with one wave)."""
     if len(scope.waves) < 2:

@@ -17,35 +17,13 @@ import pandas as pd
 from via_reports.analysis.formatting import format_number, join_words, percent_value, whole_percent
 from via_reports.data.codebook import load_codebook
 from via_reports.data.dataset import Dataset
+from via_reports.figures.declaration import HEADERS as DECLARED_HEADERS
 
 #: Answers of a 1–5 scale as written in the ``answer`` column, then ``missing``.
 ANSWERS = ("1", "2", "3", "4", "5", "missing")
 
-#: Column headers of the appendix tables.
-HEADERS = {
-    "country": {"nl": "Land", "en": "Country"},
-    "measure": {"nl": "Kenmerk", "en": "Measure"},
-    "count": {"nl": "Aantal", "en": "Number"},
-    "percent": {"nl": "Percentage", "en": "Percentage"},
-    "n": {"nl": "n", "en": "n"},
-    "age_group": {"nl": "Leeftijdsgroep", "en": "Age group"},
-    "sex": {"nl": "Geslacht", "en": "Sex"},
-    "education_nl": {"nl": "Opleiding in Nederland", "en": "Education in the Netherlands"},
-    "foreign_diploma_valued": {"nl": "Buitenlands diploma gewaardeerd", "en": "Foreign diploma valued"},
-    "born_nl": {"nl": "Geboren in Nederland", "en": "Born in the Netherlands"},
-    "prior_paid_work_nl": {
-        "nl": "Eerder betaald werk in Nederland",
-        "en": "Prior paid work in the Netherlands",
-    },
-    "statistic": {"nl": "Statistiek", "en": "Statistic"},
-    "value": {"nl": "Waarde", "en": "Value"},
-    "wave": {"nl": "Meetmoment", "en": "Wave"},
-    "type": {"nl": "Vorm van participatie", "en": "Type of participation"},
-    "instrument": {"nl": "Instrument", "en": "Instrument"},
-    "reason": {"nl": "Reden", "en": "Reason"},
-    "answer": {"nl": "Antwoord", "en": "Answer"},
-    "barrier": {"nl": "Belemmering", "en": "Barrier"},
-}
+#: Column headers of the appendix tables: what the figures declare with their columns.
+HEADERS = DECLARED_HEADERS
 
 #: Value axis titles.
 COUNT_TITLE = {"nl": "Aantal deelnemers", "en": "Number of participants"}

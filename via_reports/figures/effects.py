@@ -26,6 +26,9 @@ import pandas as pd
 from via_reports.analysis.balance import IMBALANCE
 from via_reports.analysis.effects import (
     ANALYSES,
+    ATTRITION_COLUMNS,
+    EFFECTS_COLUMNS,
+    EXIT_COLUMNS,
     GROUPS,
     OUTCOMES,
     exit_to_paid_work,
@@ -51,6 +54,7 @@ from via_reports.figures.effects_text import (
     too_small_note,
     unit,
 )
+from via_reports.figures.declaration import CountRule, figure
 from via_reports.figures.figure import Figure
 from via_reports.figures.wording import interval, number, signed, wording
 
@@ -195,6 +199,8 @@ def _outcomes_table(results: EffectsResults) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+@figure("effects.outcomes", chapter="effects", order=20, columns=dict.fromkeys(EFFECTS_COLUMNS), disclosure="outcomes",
+        caption="templates/pdf/wording/effects.yaml: title")
 def outcomes(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) -> Figure | None:
     """Figure ``effects.outcomes``: forest plot of the adjusted effects plus T0/T2 means per group.
 
@@ -249,6 +255,8 @@ def _attrition_statuses(results: EffectsResults) -> tuple[list[str], list[str]]:
     return reasons, labels
 
 
+@figure("effects.attrition", chapter="effects", order=60, columns=dict.fromkeys(ATTRITION_COLUMNS), disclosure="attrition",
+        caption="templates/pdf/wording/effects.yaml: attrition_title")
 def attrition(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) -> Figure:
     """Figure ``effects.attrition``: response, non-response and exits per group and wave."""
     style = style or DEFAULT_STYLE
@@ -306,6 +314,10 @@ def _attrition_table(results: EffectsResults, table: pd.DataFrame) -> pd.DataFra
     return pd.DataFrame(rows)
 
 
+@figure("effects.exit_paid_work", chapter="effects", order=70, columns=dict.fromkeys(EXIT_COLUMNS),
+        caption="templates/pdf/wording/effects.yaml: exit_title",
+        # Fisher's p of an analysis is computed from both groups' counts: a withheld count withholds it
+        disclosure=CountRule(binary=True, derived=("p_value",), derived_by=("analysis",)))
 def exit_paid_work(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) -> Figure | None:
     """Figure ``effects.exit_paid_work``: share leaving for paid work per group (None without both groups)."""
     if not has_both_groups(dataset):

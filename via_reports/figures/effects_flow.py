@@ -27,6 +27,7 @@ from via_reports.data.dataset import Dataset
 from via_reports.figures.charts import DEFAULT_STYLE, ChartStyle, configure, plain_values
 from via_reports.figures.effects import analysis_label, group_n_label, has_both_groups, results_for, table_value
 from via_reports.figures.effects_text import unit
+from via_reports.figures.declaration import figure
 from via_reports.figures.figure import Figure
 from via_reports.figures.wording import wording
 
@@ -73,6 +74,8 @@ def means_table(outcomes: pd.DataFrame, first_wave: str, last_wave: str) -> pd.D
     return table
 
 
+@figure("effects.flow", chapter="effects", order=10, columns=dict.fromkeys(FLOW_COLUMNS), disclosure="effects_counts",
+        caption="templates/pdf/wording/effects_v3.yaml: flow_title")
 def flow(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) -> Figure | None:
     """Figure ``effects.flow``: a box per group and stage with its count, per analysis (None without both groups)."""
     if not has_both_groups(dataset):
@@ -133,6 +136,8 @@ def _means_panel(frame: pd.DataFrame, unit_code: str, groups: list[str], waves: 
                        columns=3)
 
 
+@figure("effects.means", chapter="effects", order=30, columns=dict.fromkeys(MEANS_COLUMNS), disclosure="effects_counts",
+        caption="templates/pdf/wording/effects.yaml: means_title")
 def means(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) -> Figure | None:
     """Figure ``effects.means``: per outcome the T0 and T2 share or mean of each group, primary analysis."""
     if not has_both_groups(dataset):

@@ -27,6 +27,7 @@ from via_reports.figures.common import (
     instrument_labels,
     label,
 )
+from via_reports.figures.declaration import COUNTS, CountRule, figure
 from via_reports.figures.figure import Figure
 
 REASONS = ("health", "not_suitable", "not_offered", "no_time", "has_income", "other")
@@ -54,6 +55,9 @@ def catalogue(dataset: Dataset) -> list[str]:
     return list(dataset.instruments["instrument"])
 
 
+@figure("instruments.use", chapter="instruments", order=1, caption=TITLES["instruments.use"],
+        columns={"instrument": {"nl": "Instrument", "en": "Instrument"}, **COUNTS},
+        chart_fields={"instrument_label": {"nl": "Instrument", "en": "Instrument"}}, disclosure=CountRule(binary=True))
 def use(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) -> Figure:
     language, wave = scope.language, scope.last_wave
     people = respondents(dataset, wave)
@@ -120,6 +124,9 @@ def use_text(
     return text
 
 
+@figure("instruments.non_use_reasons", chapter="instruments", order=2, caption=TITLES["instruments.non_use_reasons"],
+        columns={"reason": {"nl": "Reden", "en": "Reason"}, **COUNTS},
+        chart_fields={"reason_label": {"nl": "Reden", "en": "Reason"}}, disclosure=CountRule(binary=True))
 def non_use_reasons(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) -> Figure:
     language, wave = scope.language, scope.last_wave
     everyone = respondents(dataset, wave)

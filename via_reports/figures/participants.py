@@ -32,7 +32,8 @@ from via_reports.figures.common import (
     display_table,
     label,
 )
-from via_reports.figures.box_plot import box_plot_figure
+from via_reports.figures.box_plot import BOX_COLUMNS, box_plot_figure
+from via_reports.figures.declaration import COUNTS, CountRule, figure
 from via_reports.figures.figure import Figure
 
 SEXES = ("female", "male", "other")
@@ -111,6 +112,11 @@ def cross_counts(first: pd.Series, first_codes, second: pd.Series, second_codes)
 # ---------------------------------------------------------------------------
 
 
+@figure("participants.origin", chapter="participants", order=1, caption=TITLES["participants.origin"],
+        columns={"country": {"nl": "Land", "en": "Country"}, "measure": {"nl": "Kenmerk", "en": "Measure"}, **COUNTS},
+        chart_fields={"country_label": {"nl": "Land", "en": "Country"}, "measure_label": {"nl": "Maat", "en": "Measure"}},
+        # measures overlap (born / background / either), so each count is only known against n
+        disclosure=CountRule(binary=True))
 def origin(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) -> Figure:
     language = scope.language
     people = pilot(dataset)
@@ -184,6 +190,10 @@ def origin_text(data: pd.DataFrame, n: int, top: list[str], language: str) -> li
 # ---------------------------------------------------------------------------
 
 
+@figure("participants.age_sex", chapter="participants", order=2, caption=TITLES["participants.age_sex"],
+        columns={"age_group": {"nl": "Leeftijdsgroep", "en": "Age group"}, "sex": {"nl": "Geslacht", "en": "Sex"}, **COUNTS},
+        chart_fields={"age_label": {"nl": "Leeftijd", "en": "Age"}, "sex_label": {"nl": "Geslacht", "en": "Sex"}},
+        disclosure=CountRule(dims=("age_group", "sex")))
 def age_sex(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) -> Figure:
     language = scope.language
     people = pilot(dataset)
@@ -245,6 +255,10 @@ def age_sex_text(data: pd.DataFrame, n: int, language: str) -> list[str]:
 # ---------------------------------------------------------------------------
 
 
+@figure("participants.education", chapter="participants", order=3, caption=TITLES["participants.education"],
+        columns={"education_nl": {"nl": "Opleiding in Nederland", "en": "Education in the Netherlands"}, **COUNTS},
+        chart_fields={"education_label": {"nl": "Opleiding", "en": "Education"}},
+        disclosure=CountRule(dims=("education_nl",)))
 def education(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) -> Figure:
     language = scope.language
     people = pilot(dataset)
@@ -298,6 +312,12 @@ def education_text(data: pd.DataFrame, people: pd.DataFrame, n: int, language: s
 # ---------------------------------------------------------------------------
 
 
+@figure("participants.no_nl_diploma_age", chapter="participants", order=4,
+        caption=TITLES["participants.no_nl_diploma_age"],
+        columns={"age_group": {"nl": "Leeftijdsgroep", "en": "Age group"}, "foreign_diploma_valued": {"nl": "Buitenlands diploma gewaardeerd",
+                                                    "en": "Foreign diploma valued"}, **COUNTS},
+        chart_fields={"age_label": {"nl": "Leeftijd", "en": "Age"}, "diploma_label": {"nl": "Diploma", "en": "Diploma"}},
+        disclosure=CountRule(dims=("age_group", "foreign_diploma_valued")))
 def no_nl_diploma_age(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) -> Figure:
     language = scope.language
     everyone = pilot(dataset)
@@ -379,6 +399,14 @@ def no_nl_diploma_text(
 # ---------------------------------------------------------------------------
 
 
+@figure("participants.born_nl_prior_work", chapter="participants", order=5,
+        caption=TITLES["participants.born_nl_prior_work"],
+        columns={"born_nl": {"nl": "Geboren in Nederland", "en": "Born in the Netherlands"},
+                 "prior_paid_work_nl": {"nl": "Eerder betaald werk in Nederland",
+                                        "en": "Prior paid work in the Netherlands"}, **COUNTS},
+        chart_fields={"born_label": {"nl": "Geboren", "en": "Born"},
+                      "work_label": {"nl": "Eerder betaald werk", "en": "Prior paid work"}},
+        disclosure=CountRule(dims=("born_nl", "prior_paid_work_nl")))
 def born_nl_prior_work(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) -> Figure:
     language = scope.language
     people = pilot(dataset)
@@ -448,11 +476,15 @@ def born_nl_prior_work_text(data: pd.DataFrame, n: int, language: str) -> list[s
 # ---------------------------------------------------------------------------
 
 
+@figure("participants.years_paid_work", chapter="participants", order=6, caption=TITLES["participants.years_paid_work"],
+        columns=BOX_COLUMNS, disclosure="box_plot")
 def years_paid_work(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) -> Figure:
     figure_id = "participants.years_paid_work"
     return box_plot_figure(pilot(dataset)["years_paid_work_nl"], scope, figure_id, TITLES[figure_id], style)
 
 
+@figure("participants.years_since_work", chapter="participants", order=7,
+        caption=TITLES["participants.years_since_work"], columns=BOX_COLUMNS, disclosure="box_plot")
 def years_since_work(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) -> Figure:
     figure_id = "participants.years_since_work"
     values = pilot(dataset)["years_since_paid_work_nl"]

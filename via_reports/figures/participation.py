@@ -32,6 +32,7 @@ from via_reports.figures.common import (
     display_table,
     panel_note,
 )
+from via_reports.figures.declaration import COUNTS, WAVE, CountRule, figure
 from via_reports.figures.figure import Figure
 
 TYPES = (*PARTICIPATION_TYPES, "any")
@@ -62,6 +63,9 @@ def participation_in_wave(dataset: Dataset, people: pd.DataFrame, wave: str) -> 
     return table
 
 
+@figure("participation.by_wave", chapter="participation", order=1, caption=TITLES["participation.by_wave"],
+        columns={"wave": WAVE, "type": {"nl": "Vorm van participatie", "en": "Type of participation"}, **COUNTS}, chart_fields={"type_label": {"nl": "Vorm", "en": "Type"}},
+        disclosure=CountRule(binary=True))
 def by_wave(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) -> Figure:
     language = scope.language
     people = panel(dataset, scope.waves)
@@ -145,6 +149,8 @@ def by_wave_text(data: pd.DataFrame, n: int, scope: Scope) -> list[str]:
     return text
 
 
+@figure("participation.all_waves", chapter="participation", order=2, caption=TITLES["participation.all_waves"],
+        columns={"type": {"nl": "Vorm van participatie", "en": "Type of participation"}, **COUNTS}, chart_fields={"type_label": {"nl": "Vorm", "en": "Type"}}, disclosure=CountRule(binary=True))
 def all_waves(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) -> Figure:
     language = scope.language
     people = panel(dataset, scope.waves)

@@ -4,7 +4,7 @@
 the internal edition into the one a public edition shows (``--public``,
 threshold ``--min-cell k``). Which cells it withholds follows the rule of
 :mod:`via_reports.analysis.disclosure`, with the margins a reader of this
-figure knows (declared per figure in :data:`COUNT_RULES`); everything shown
+figure knows (its declaration's ``disclosure``, :mod:`via_reports.figures.declaration`); everything shown
 is then made from the withheld data, so data, CSV, table, chart, alt text
 and sentences cannot disagree. The rule and what it does not protect
 against are in docs/disclosure.md.
@@ -16,7 +16,6 @@ import dataclasses
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -26,6 +25,7 @@ from via_reports.analysis.balance import is_share
 from via_reports.analysis.disclosure import MARKER, is_small, suppress
 from via_reports.analysis.effects import OUTCOMES, is_binary
 from via_reports.figures.common import HEADERS
+from via_reports.figures.declaration import CountRule, declaration_of
 from via_reports.figures.figure import Figure
 from via_reports.figures.public_box import public_box_plot, statistics_of_internal
 from via_reports.figures.public_tables import marked_table
@@ -35,52 +35,19 @@ from via_reports.figures.withheld import WITHHELD_FIGURE, WITHHELD_NOTE, WITHHEL
 COUNT_VALUES = ("count", "percent")
 
 
-@dataclass(frozen=True)
-class CountRule:
-    """Which totals a reader of a count figure knows.
-
-    ``binary``: each row is the number who have something out of its ``n``,
-    so the number who have not (n − count) is known too. Otherwise the rows
-    with equal ``by`` values form one table whose counts add up to its n
-    (what does not add up is an unseen remainder), and a cross table has a
-    total per value of each of its ``dims`` (rows and columns).
-    """
-
-    binary: bool = False
-    by: tuple[str, ...] = ()
-    dims: tuple[str, ...] = ()
-    #: Statistics computed from the cells of several rows (a test's p-value): withheld in every row of
-    #: the rows with equal ``derived_by`` values as soon as one of them is withheld (docs/disclosure.md).
-    derived: tuple[str, ...] = ()
-    derived_by: tuple[str, ...] = ()
-
-
-#: Per figure id (or id prefix ending in "."): the totals a reader knows.
-COUNT_RULES: dict[str, CountRule] = {
-    # measures overlap (born / background / either), so each count is only known against n
-    "participants.origin": CountRule(binary=True),
-    "participants.age_sex": CountRule(dims=("age_group", "sex")),
-    "participants.education": CountRule(dims=("education_nl",)),
-    "participants.no_nl_diploma_age": CountRule(dims=("age_group", "foreign_diploma_valued")),
-    "participants.born_nl_prior_work": CountRule(dims=("born_nl", "prior_paid_work_nl")),
-    "participation.by_wave": CountRule(binary=True),
-    "participation.all_waves": CountRule(binary=True),
-    "instruments.use": CountRule(binary=True),
-    "instruments.non_use_reasons": CountRule(binary=True),
-    "barriers.ease_society": CountRule(by=("wave",), dims=("answer",)),
-    "barriers.ease_paid_work": CountRule(by=("wave",), dims=("answer",)),
-    "barriers.by_wave": CountRule(binary=True),
-    "satisfaction.": CountRule(dims=("answer",)),
-    # Fisher's p of an analysis is computed from both groups' counts: a withheld count withholds it
-    "effects.exit_paid_work": CountRule(binary=True, derived=("p_value",), derived_by=("analysis",)),
-}
-
-
 def count_rule(figure_id: str) -> CountRule | None:
-    if figure_id in COUNT_RULES:
-        return COUNT_RULES[figure_id]
-    prefixes = [p for p in COUNT_RULES if p.endswith(".") and figure_id.startswith(p)]
-    return COUNT_RULES[prefixes[0]] if prefixes else None
+    """The count rule the figure declares (:mod:`via_reports.figures.declaration`), or None for a special rule."""
+    declared = declaration_of(figure_id)
+    return declared.disclosure if declared is not None and isinstance(declared.disclosure, CountRule) else None
+
+
+def disclosure_rule(figure_id: str) -> CountRule | str:
+    """The figure's declared disclosure rule; a figure without one cannot have a public edition."""
+    declared = declaration_of(figure_id)
+    if declared is None or declared.disclosure is None:
+        raise KeyError(f"no disclosure rule for figure {figure_id}: declare one with its figure "
+                       "(disclosure=..., see via_reports/figures/declaration.py)")
+    return declared.disclosure
 
 
 # --------------------------------------------------------------------------- count figures
@@ -166,7 +133,7 @@ def _count_table(figure: Figure, withheld: list[bool], data: pd.DataFrame) -> pd
         header = header if header in table.columns else by_position.get(column)
         if header is None:
             if any(hidden):
-                raise KeyError(f"{figure.id}: no column of its table shows {column}; name it in figures/public.py")
+                raise KeyError(f"{figure.id}: no column of its table shows {column}; declare its header with the figure")
             continue
         table[header] = table[header].astype(object)
         table.loc[hidden, header] = MARKER
@@ -322,41 +289,42 @@ def any_suppressed(rows: pd.DataFrame | pd.Series) -> bool:
 def public_figure(figure: Figure, k: int) -> Figure:
     """``figure`` as the public edition with threshold ``k`` shows it."""
     figure_id = figure.id
+    rule = disclosure_rule(figure_id)
     whole = False
-    if figure_id.startswith("participants.years_"):  # made public by its own function, which has the values
+    if rule == "box_plot":  # made public by its own function, which has the values
         return figure if figure.min_cell == k else public_box_plot(figure, statistics_of_internal(figure, k), k)
-    if figure_id == "effects.attrition":
+    if rule == "attrition":
         cells, margins = _attrition_margins(figure.data)
         result = suppress(cells, margins, k)
         withheld, whole = list(result.withheld[:len(figure.data)]), result.table_withheld
         data = _mask_rows(figure.data, withheld, ["count", "percent"], ("count", "n"), k)
         table = _generic_table(figure, data, withheld)
-    elif count_rule(figure_id) is not None:
+    elif isinstance(rule, CountRule):
         data, withheld, whole = _public_counts(figure, k)
         table = _count_table(figure, withheld, data)
-    elif figure_id == "effects.outcomes":
+    elif rule == "outcomes":
         data, withheld = _public_outcomes(figure.data, k)
         table = _generic_table(figure, data, withheld)
-    elif figure_id in ("effects.flow", "effects.means"):
+    elif rule == "effects_counts":
         data, withheld = _public_effects_counts(figure.data, k)
         table = _generic_table(figure, data, withheld)
-    elif figure_id == "effects.baseline":
+    elif rule == "balance":
         data, withheld = _public_balance(figure.data, ("pilot", "control"), k)
         table = _generic_table(figure, data, withheld)
-    elif figure_id == "effects.nonresponse":
+    elif rule == "nonresponse":
         data, withheld = _public_balance(figure.data, ("responded", "not_responded"), k)
         table = _generic_table(figure, data, withheld)
-    elif figure_id == "subgroups.comparisons":
+    elif rule == "comparisons":
         data, withheld = _public_tests(figure.data, k, _comparison_cells,
                                        ["n_a", "count_a", "n_b", "count_b", "percent_a", "percent_b", "difference",
                                         "ci_low", "ci_high", "p_value", "p_holm"], ("n_a", "count_a", "n_b", "count_b"))
         table = _generic_table(figure, data, withheld)
-    elif figure_id == "change.by_wave":
+    elif rule == "change":
         data, withheld = _public_tests(figure.data, k, _change_cells,
                                        ["n", "value_from", "value_to", "p_value", "p_holm"], ("n",))
         table = _without_borrowed_holm(figure, data, _generic_table(figure, data, withheld))
     else:
-        raise KeyError(f"no disclosure rule for figure {figure_id}: add one to via_reports/figures/public.py")
+        raise KeyError(f"figure {figure_id}: its disclosure rule {rule!r} is not one of public_figure's")
     n_withheld = is_small(figure.n, k)
     notes = [note for note in figure.notes if not _reveals(note, figure.n, k)]
     if any(withheld) or n_withheld:

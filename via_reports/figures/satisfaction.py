@@ -34,9 +34,12 @@ from via_reports.figures.common import (
     instrument_labels,
     sum_counts,
 )
+from via_reports.figures.declaration import ANSWER, COUNTS, CountRule, FigureDeclaration, declare, figure
 from via_reports.figures.figure import Figure
 
 SATISFIED = ("4", "5")
+#: What the satisfaction charts draw beside the shared fields (an answer, its sort order).
+SATISFACTION_FIELDS = {"answer_label": ANSWER}
 DISSATISFIED = ("1", "2")
 
 TITLES = {
@@ -145,6 +148,8 @@ def instrument_users_in_last_wave(dataset: Dataset, scope: Scope) -> pd.DataFram
     return people[people.index.isin(instrument_user_ids(dataset, scope.last_wave))]
 
 
+@figure("satisfaction.overall", chapter="satisfaction", order=1, caption=TITLES["overall"],
+        columns={"answer": ANSWER, **COUNTS}, chart_fields=SATISFACTION_FIELDS, disclosure=CountRule(dims=("answer",)))
 def overall(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) -> Figure:
     people = instrument_users_in_last_wave(dataset, scope)
     answers = responses_in_wave(dataset, people, scope.last_wave)["satisfaction_overall"]
@@ -179,3 +184,10 @@ def instruments_with_enough_users(dataset: Dataset, scope: Scope) -> list[str]:
         for code in dataset.instruments["instrument"]
         if len(instrument_user_ids(dataset, scope.last_wave, code) & people) >= scope.min_n
     ]
+
+
+#: The family ``satisfaction.<instrument>``: declared below its members' function, which it names.
+declare(FigureDeclaration(
+    "satisfaction.<instrument>", chapter="satisfaction", order=2, caption=TITLES["instrument"],
+    columns={"answer": ANSWER, **COUNTS}, chart_fields=SATISFACTION_FIELDS, disclosure=CountRule(dims=("answer",)),
+    build=instrument_satisfaction, members=instruments_with_enough_users))

@@ -20,9 +20,10 @@ import pandas as pd
 from via_reports.analysis.disclosure import MARKER
 from via_reports.analysis.formatting import capitalize_first, format_number, p_value_number, p_value_text, whole_percent
 from via_reports.analysis.scope import Scope
-from via_reports.analysis.subgroups import SMALL_GROUP, Comparison, comparisons_frame
+from via_reports.analysis.subgroups import COMPARISON_COLUMNS, SMALL_GROUP, Comparison, comparisons_frame
 from via_reports.data.codebook import load_codebook
 from via_reports.figures.charts import DEFAULT_STYLE, ChartStyle, configure, plain_values
+from via_reports.figures.declaration import FigureDeclaration, declare
 from via_reports.figures.figure import Figure
 from via_reports.figures.wording import (
     barrier_words,
@@ -205,3 +206,10 @@ def comparisons_figure(comparisons: Sequence[Comparison], chapter_titles: dict[s
         table=table,
         n_label=f"k={len(comparisons)}",
     )
+
+
+#: Built by the chapter registry (``report_comparisons``), which knows the report's chapters and hands
+#: their comparisons to :func:`comparisons_figure`.
+declare(FigureDeclaration(
+    "subgroups.comparisons", chapter="statistical_tests", order=1, columns=dict.fromkeys(COMPARISON_COLUMNS),
+    disclosure="comparisons", caption="templates/pdf/wording/subgroups.yaml: title"))

@@ -3,7 +3,7 @@
 Every mark gets a tooltip and a screen-reader label (its ``aria-label``) that
 name the chart's fields in the report's words (``Land: Turkije; Aantal: 33``),
 never the data's own names (``country_label``). The words come from
-``chart_fields`` in ``templates/pdf/labels.yaml``; numbers are formatted by
+``chart_fields`` in ``templates/pdf/labels.yaml`` and the figures' declarations; numbers are formatted by
 the page's d3 locale (``12,5`` in Dutch). Axes and legends are left out of the
 screen reader's way: Vega describes them in English ("X-axis for a linear
 scale ..."), and the figure's own alt text says what they show.
@@ -77,8 +77,8 @@ def _describe(unit: dict[str, Any], encoding: dict[str, Any], names: dict[str, s
         if field not in names and isinstance(definition.get("title"), str) and definition["title"].strip():
             names = {**names, field: definition["title"]}  # the axis or legend already names it for readers
         if field not in names:
-            raise RenderError(f"the chart field {field!r} has no name for readers: add it to chart_fields "
-                              "in templates/pdf/labels.yaml")
+            raise RenderError(f"the chart field {field!r} has no name for readers: name it in the figure's "
+                              "declaration (chart_fields=...) or, shared, in templates/pdf/labels.yaml")
         if names[field] is None:
             continue
         kind = definition.get("type") or ("quantitative" if channel in ("x2", "y2") else "nominal")

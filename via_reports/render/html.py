@@ -178,7 +178,7 @@ def interactive_html(doc: ReportDocument, theme: Theme, numbering: Numbering,
     context["css"] = Markup(_css_inline_fonts(theme, context, cache))
     for key, path in (("logo_uri", theme.logo), ("cover_image_uri", theme.cover_image)):
         context[key] = _data_uri(path) if path else None
-    names = labels_for(doc.language)["chart_fields"]
+    names = {**labels_for(doc.language)["chart_fields"], **doc.chart_fields}
     context["specs"] = [
         (f"vis-{numbering.figure_anchor(f.id)}", Markup(_script_json(interactive_spec(f.chart.to_dict(), names))))
         for f in doc.figures()

@@ -44,6 +44,7 @@ from via_reports.chapters.registry import TEXT_APPENDICES, chapters_for, compute
 from via_reports.data.dataset import Dataset, load_dataset
 from via_reports.data.validation import Violation
 from via_reports.edition import is_public
+from via_reports.figures.declaration import chart_field_names
 from via_reports.exceptions import ContractError, ParameterError, RenderError
 from via_reports.files import current_umask, process_is_alive
 from via_reports.fingerprints import file_hash
@@ -300,7 +301,7 @@ def _build(inputs: BuildInputs, out: Path, data_dir: Path | None, theme, rendere
         study = _study_for_report(dataset.study, scope)
         document = ReportDocument(kind=scope.kind, study=study, chapters=chapters, summary=summary,
                                   appendices=appendices, provenance=_provenance(dataset, scope, options),
-                                  language=scope.language)
+                                  language=scope.language, chart_fields=chart_field_names(scope.language))
         numbering = number_document(document)
         timings["collection"] = time.perf_counter() - started
 
