@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from effects_data import independent_estimates
 from pypdf import PdfReader
+from registry_numbers import figure_number
 
 from via_reports.report.build import BuildOptions, build_report
 
@@ -192,5 +193,5 @@ def test_english_final_report_title_and_date(edition):
     text = pdf_text(out / "report.pdf")
     assert "Final report on the study of the VIA pilot in Enschede" in text
     assert "Utrecht, November 2021" in text
-    assert "Figure 3.2. Participants by age group and sex (n=134)" in text
+    assert f"Figure {figure_number('participants.age_sex', 'final')}. Participants by age group and sex (n=134)" in text
     assert "Contents" in text and "Colophon" in text and "Inhoud" not in text

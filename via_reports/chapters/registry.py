@@ -122,6 +122,10 @@ class ChapterSpec:
     extra_calls: tuple[str, ...] = ()
     #: Set as an appendix (after the authored appendices), not as a numbered chapter.
     appendix: bool = False
+    #: Seconds its notebook typically takes on a warm kernel with the demo data (wave T2, measured
+    #: 2026-12-06 on a 2-core machine), for a cache that has not yet seen it run: only the order
+    #: matters (:func:`via_reports.report.chapter_runs.schedule` runs the longest first).
+    seconds: float = 0.0
 
     @property
     def is_computed(self) -> bool:
@@ -184,37 +188,44 @@ CHAPTERS: tuple[ChapterSpec, ...] = (
         "participants", COMPUTED, {"nl": "Beschrijving van de deelnemers", "en": "The participants"},
         figures=declared_figures("participants"),
         comparisons=subgroups.participants_comparisons,
+        seconds=2.6,
     ),
     ChapterSpec(
         "participation", COMPUTED, {"nl": "Participatie per meetmoment", "en": "Participation per wave"},
         figures=declared_figures("participation"),
         comparisons=subgroups.participation_comparisons,
+        seconds=1.7,
     ),
     ChapterSpec(
         "instruments", COMPUTED, {"nl": "Inzet van instrumenten", "en": "Use of instruments"},
         figures=declared_figures("instruments"),
         comparisons=subgroups.instruments_comparisons,
+        seconds=0.7,
     ),
     ChapterSpec(
         "barriers", COMPUTED, {"nl": "Ervaren belemmeringen", "en": "Experienced barriers"},
         figures=declared_figures("barriers"),
         comparisons=subgroups.barriers_comparisons,
+        seconds=1.2,
     ),
     ChapterSpec(
         "satisfaction", COMPUTED, {"nl": "Tevredenheid per instrument", "en": "Satisfaction per instrument"},
         figures=declared_figures("satisfaction"),
+        seconds=0.7,
     ),
     ChapterSpec(
         "effects", COMPUTED, {"nl": "Effecten: pilot en controlegroep", "en": "Effects: pilot and control group"},
         reports=("final",),
         figures=declared_figures("effects"),
         extra_calls=("show_effects_text()",),
+        seconds=3.2,
     ),
     ChapterSpec("conclusions", TEXT, {"nl": "Conclusie en suggesties", "en": "Conclusions and suggestions"}),
     ChapterSpec(
         "statistical_tests", COMPUTED, {"nl": "Statistische toetsen", "en": "Statistical tests"},
         figures=declared_figures("statistical_tests", {"subgroups.comparisons": report_comparisons}),
         appendix=True,
+        seconds=1.5,
     ),
 )
 
@@ -296,6 +307,11 @@ def chapter_spec(chapter_id: str) -> ChapterSpec:
         if spec.id == chapter_id:
             return spec
     raise ParameterError(f"unknown chapter {chapter_id!r}; chapters are {', '.join(c.id for c in CHAPTERS)}")
+
+
+def typical_seconds(chapter_id: str) -> float:
+    """The chapter's declared typical seconds; 0.0 for a chapter the registry does not know."""
+    return next((spec.seconds for spec in CHAPTERS if spec.id == chapter_id), 0.0)
 
 
 def chapters_for(kind: str) -> list[ChapterSpec]:

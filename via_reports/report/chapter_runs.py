@@ -36,7 +36,7 @@ from via_reports.chapters.cache import ChapterCache
 from via_reports.chapters.collect import CollectedChapter, collect_chapter
 from via_reports.chapters.engine import WarmKernels
 from via_reports.chapters.execute import run_chapter
-from via_reports.chapters.registry import computed_chapters
+from via_reports.chapters.registry import computed_chapters, typical_seconds
 from via_reports.data.dataset import Dataset
 from via_reports.data.snapshot import read_snapshot, write_snapshot
 from via_reports.exceptions import ChapterError
@@ -46,30 +46,17 @@ from via_reports.report.kernel_start import BuildKernels, chapter_keys
 #: Progress callbacks: (chapter, event, seconds) with event "queued" | "start" | "done" | "failed" | "cached".
 Progress = Callable[[str, str, float], None]
 
-#: Seconds a chapter's notebook takes on a warm kernel with the demo data (wave T2, measured
-#: 2026-12-06 on a 2-core machine), for a cache that has not yet seen the chapter run. Only
-#: their order matters: see :func:`schedule`.
-TYPICAL_SECONDS = {
-    "effects": 3.2,
-    "participants": 2.6,
-    "participation": 1.7,
-    "statistical_tests": 1.5,
-    "barriers": 1.2,
-    "instruments": 0.7,
-    "satisfaction": 0.7,
-}
-
-
 def schedule(chapters: list[str], seconds: dict[str, float]) -> list[str]:
     """``chapters`` in the order to run them: the longest first, by ``seconds`` (the cache's record of
-    the last runs), else :data:`TYPICAL_SECONDS`, else last; equals keep the report's order.
+    the last runs), else the registry's typical ``seconds`` of the chapter, else last; equals keep
+    the report's order.
 
     With two kernels, the report's order ran the 1.5 s statistical tests last while the
     other kernel sat idle; longest first ("LPT" scheduling) packs the kernels so that
     the last chapters to finish are short ones.
     """
     def expected(chapter: str) -> float:
-        return seconds.get(chapter, TYPICAL_SECONDS.get(chapter, 0.0))
+        return seconds.get(chapter, typical_seconds(chapter))
 
     return sorted(chapters, key=lambda chapter: -expected(chapter))
 
