@@ -140,3 +140,19 @@ def test_a_format_writes_its_file_into_the_folder(tmp_path, monkeypatch):
     monkeypatch.setattr(docx_module, "render_docx", fake)
     FORMATS["docx"].render(None, None, tmp_path, svgs={}, cache=None)
     assert written == [tmp_path / "report.docx"]
+
+
+def test_the_renderer_process_takes_its_work_from_the_formats_a_build_asks_for():
+    """No format is named in the renderer's process: it imports the chosen formats' renderers and runs their prepare."""
+    from via_reports.render.process import Renderer
+
+    assert Renderer(parallel=False, formats=["pdf"]).formats == []
+    chosen = Renderer(parallel=False, formats=["docx", "pdf", "html"]).formats
+    assert [f.name for f in chosen] == [f.name for f in FORMATS.values() if f.second_process]
+    assert [f.module for f in chosen] == [f.renderer.split(":")[0] for f in chosen]
+    prepares = [f.prepare for f in FORMATS.values() if f.prepare]
+    assert prepares and all(callable(__import__("importlib").import_module(p.split(":")[0]).__dict__[p.split(":")[1]])
+                            for p in prepares)
+    source = (Path(__file__).resolve().parents[1] / "via_reports" / "render" / "process.py").read_text()
+    code = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("#", '"', "'")))
+    assert not [name for name in FORMATS if f'"{name}"' in code or f"render.{name}" in code]

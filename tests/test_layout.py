@@ -80,7 +80,11 @@ def test_readme_and_architecture_describe_the_layout_that_exists():
                and not (ROOT / path.split(" ")[0]).exists()]
     assert missing == []
     # a module named in the text as ``layer.module`` (e.g. ``chapters.execute.run_chapter``) exists;
-    # `report.pdf` and `report.html` are the output files, `report.yaml` a dataset's options
+    # the output formats' files (`report.pdf`, ...: via_reports/formats.py) and `report.yaml`, a
+    # dataset's options, are files, not modules
+    from via_reports.formats import FORMATS
+
+    files = "|".join(re.escape(f.filename.split(".", 1)[1]) for f in FORMATS.values())
     layers = "|".join(p.rstrip("/").split("/")[1] for p in packages)
-    for layer, module in re.findall(rf"`({layers})\.(?!(?:pdf|html|yaml)`)(\w+)", architecture):
+    for layer, module in re.findall(rf"`({layers})\.(?!(?:{files}|yaml)`)(\w+)", architecture):
         assert (ROOT / "via_reports" / layer / f"{module}.py").is_file(), f"{layer}.{module}"

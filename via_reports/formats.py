@@ -19,7 +19,13 @@ declaration says:
   in the build's own;
 * ``packages``: the distributions whose versions change its bytes for the
   same inputs; with the name they are its part of the build key
-  (:meth:`OutputFormat.key_part`, read by :mod:`via_reports.report.freshness`).
+  (:meth:`OutputFormat.key_part`, read by :mod:`via_reports.report.freshness`);
+* ``prepare``: optionally ``"module:function"`` ``(theme, date, cache_folder)``, work the second
+  process may do before the document exists, while the chapters run (the HTML's fonts).
+
+The renderer's second process imports the renderers of the formats a build asks
+for and runs their ``prepare`` (:class:`~via_reports.render.process.Renderer`);
+nothing there names a format.
 
 Adding a format: its module under ``via_reports/render/``, one line in
 :data:`FORMATS` and its test. The table lives beside the layers, not in
@@ -42,6 +48,12 @@ class OutputFormat:
     renderer: str
     second_process: bool
     packages: tuple[str, ...] = ()
+    prepare: str | None = None
+
+    @property
+    def module(self) -> str:
+        """The module of its renderer (what the second process imports while the chapters run)."""
+        return self.renderer.split(":")[0]
 
     def key_part(self) -> list[str]:
         """The format's name and the versions of the packages that write it."""
@@ -69,7 +81,8 @@ class OutputFormat:
 #: Every output format, in the order the manifest lists their files.
 FORMATS: dict[str, OutputFormat] = {f.name: f for f in (
     OutputFormat("pdf", "report.pdf", "via_reports.render.pdf:render_pdf", False, ("weasyprint", "pikepdf")),
-    OutputFormat("html", "report.html", "via_reports.render.html:render_html", True, ("vl-convert-python",)),
+    OutputFormat("html", "report.html", "via_reports.render.html:render_html", True, ("vl-convert-python",),
+                 prepare="via_reports.render.html:prepare_fonts"),
     OutputFormat("docx", "report.docx", "via_reports.render.docx:render_docx", True,
                  ("pypandoc-binary", "python-docx", "vl-convert-python")),
 )}
@@ -84,6 +97,12 @@ def unknown_formats(names: Any) -> str | None:
         return None
     return (f"formats: {', '.join(repr(u) for u in unknown)} is no output format; "
             f"choose from {', '.join(FORMATS)}")
+
+
+def call(target: str, *args: Any) -> Any:
+    """Import ``"module:function"`` and call it with ``args``."""
+    module, function = target.split(":")
+    return getattr(importlib.import_module(module), function)(*args)
 
 
 def render_format(name: str, document: Any, theme: Any, folder: Path, svgs: dict[str, str], cache: Any) -> Any:

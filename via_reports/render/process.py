@@ -25,10 +25,15 @@ deadlock the child.
 
 from __future__ import annotations
 
+import importlib
 import os
 import threading
 import time
 from typing import Any, Callable
+
+from via_reports.formats import call
+from via_reports.options import chosen_formats
+from via_reports.theme.cache import RenderCache
 
 #: Linux's prctl option: the signal this process gets when its parent dies.
 _PR_SET_PDEATHSIG = 1
@@ -68,17 +73,18 @@ def lower_priority(niceness: int = PREPARE_NICENESS) -> None:
         pass
 
 
-def _start_second_process(parent: int) -> None:
+def _start_second_process(parent: int, modules: tuple[str, ...]) -> None:
     die_with_parent(parent)
     lower_priority()
-    import via_reports.render.html  # noqa: F401  (the imports, while the chapters run)
+    for module in modules:  # the renderers' imports, while the chapters run
+        importlib.import_module(module)
 
 
-def _prepare_html(theme: Any, date: Any, cache_folder: Any) -> None:
-    from via_reports.theme.cache import RenderCache
-    from via_reports.render.html import prepare_fonts
-
-    prepare_fonts(theme, date, RenderCache(cache_folder))
+def _prepare(targets: tuple[str, ...], theme: Any, date: Any, cache_folder: Any) -> None:
+    """Each format's ``prepare`` (:class:`~via_reports.formats.OutputFormat`), in the second process."""
+    cache = RenderCache(cache_folder)
+    for target in targets:
+        call(target, theme, date, cache)
 
 
 def _import_pdf_libraries() -> None:
@@ -106,26 +112,32 @@ def _import_pdf_libraries() -> None:
 
 
 class Renderer:
-    """The render of one build; ``parallel``: the HTML in a second process (``jobs`` > 1).
+    """The render of one build; ``parallel``: the formats that may, in a second process (``jobs`` > 1).
 
-    :meth:`close` ends the second process; call it on every way out of the build.
+    ``formats``: the names of the formats the build asks for (default: the default ones); the second
+    process imports their renderers and runs their ``prepare``. :meth:`close` ends the second process;
+    call it on every way out of the build.
     """
 
-    def __init__(self, parallel: bool):
+    def __init__(self, parallel: bool, formats: list[str] | None = None):
         self.pool = None
+        self.formats = [f for f in chosen_formats(formats) if f.second_process]
         threading.Thread(target=_import_pdf_libraries, name="via-reports-import").start()
         if parallel:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
             self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                            initializer=_start_second_process, initargs=(os.getpid(),))
+                                            initializer=_start_second_process,
+                                            initargs=(os.getpid(), tuple(f.module for f in self.formats)))
 
     def prepare(self, theme: Any, date: Any, cache_folder: Any) -> None:
-        """Once the study is known (its date is stamped into the fonts): the HTML's fonts, in the second process."""
-        if self.pool is not None:
+        """Once the study is known (its date is stamped into the HTML's fonts): each format's ``prepare``,
+        in the second process."""
+        targets = tuple(f.prepare for f in self.formats if f.prepare)
+        if self.pool is not None and targets:
             try:
-                self.pool.submit(_prepare_html, theme, date, cache_folder)  # its errors: the render's to report
+                self.pool.submit(_prepare, targets, theme, date, cache_folder)  # its errors: the render's to report
             except Exception:  # noqa: BLE001 - only a head start: the render itself reports a broken process
                 pass
 

@@ -26,6 +26,7 @@ dies with the build that started it.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import gc
 import json
 import os
@@ -34,6 +35,7 @@ import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -48,17 +50,24 @@ from via_reports.figures.declaration import chart_field_names
 from via_reports.exceptions import ContractError, ParameterError, RenderError
 from via_reports.files import current_umask, process_is_alive
 from via_reports.fingerprints import file_hash
+from via_reports.formats import render_format
 from via_reports.memory import return_freed_memory
 from via_reports.options import chosen_formats
 from via_reports.output_paths import check_build_paths, is_device_fault, write_failure, writing
 from via_reports.report.chapter_runs import ChapterRuns, Progress
 from via_reports.report.kernel_start import BuildKernels, theme_parameter
 from via_reports.document.facts import text_context
+from via_reports.document.model import (Chapter, FigureBlock, MarkdownBlock, QuoteBlock, ReportDocument,
+                                        number_document)
 from via_reports.report.notebook_paths import settle_notebook_paths
 from via_reports.report.freshness import (BuildInputs, BuildOptions, foreign_files, is_up_to_date,
                                           previous_manifest)
 from via_reports.document.text_files import load_text, text_path
+from via_reports.render.assemble import figure_svgs
+from via_reports.render.process import Renderer
 from via_reports.report.text_check import check_texts
+from via_reports.theme.cache import RenderCache
+from via_reports.theme.themes import load_theme
 from via_reports.version import __version__
 
 #: A quotation in authored Markdown: a blockquote whose first line is the bold speaker line.
@@ -108,7 +117,6 @@ def _check_paths(options: BuildOptions) -> tuple[Path, Path | None]:
 
 def _split_quotes(markdown: str) -> list[Any]:
     """Authored Markdown into Markdown and quotation blocks."""
-    from via_reports.document.model import MarkdownBlock, QuoteBlock
 
     blocks: list[Any] = []
     position = 0
@@ -125,7 +133,6 @@ def _split_quotes(markdown: str) -> list[Any]:
 
 def _computed_chapter_blocks(collected: CollectedChapter, scope: Scope, context, data_dir) -> list[Any]:
     """Figures with their generated sentences, then the subgroup comparisons."""
-    from via_reports.document.model import FigureBlock, MarkdownBlock
 
     blocks: list[Any] = []
     intro = text_path(collected.chapter, scope.language, data_dir)
@@ -144,8 +151,6 @@ def _computed_chapter_blocks(collected: CollectedChapter, scope: Scope, context,
 
 def _study_for_report(study, scope: Scope):
     """The study as this report shows it: a final report carries the final report's date."""
-    import dataclasses
-    import datetime as dt
 
     final_date = study.get("final_publication_date")
     if scope.kind == "final" and final_date:
@@ -199,8 +204,6 @@ def build_report(options: BuildOptions | None = None, progress: Progress | None 
     :class:`~via_reports.exceptions.TextError` (a chapter) and
     :class:`~via_reports.exceptions.RenderError` (PDF or HTML).
     """
-    from via_reports.theme.themes import load_theme
-
     if sum((options is not None, inputs is not None, bool(settings))) > 1:
         raise TypeError("give the options as a BuildOptions, as BuildInputs or as keywords, not several")
     inputs = inputs or BuildInputs((options or BuildOptions(**settings)).resolved())
@@ -213,9 +216,8 @@ def build_report(options: BuildOptions | None = None, progress: Progress | None 
         files = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
         return BuildResult(out=out, scope=None, timings=timings, files=files, up_to_date=True)
     theme = load_theme(options.theme)  # a bad theme fails before any work
-    from via_reports.render.process import Renderer
 
-    renderer = Renderer(parallel=options.jobs >= 2)  # its second process starts once the data are valid
+    renderer = Renderer(parallel=options.jobs >= 2, formats=options.formats)  # its second process starts once the data are valid
     try:
         with writing(f"the report {out}"):  # a full disk mid-build: exit 5 with its reason, never a traceback
             return _build(inputs, out, data_dir, theme, renderer, progress, timings, kernels)
@@ -226,8 +228,6 @@ def build_report(options: BuildOptions | None = None, progress: Progress | None 
 def _build(inputs: BuildInputs, out: Path, data_dir: Path | None, theme, renderer, progress: Progress,
            timings: dict[str, float], kernels: BuildKernels | None) -> BuildResult:
     """The build once it is known to be needed: validate, run the chapters, write the report."""
-    from via_reports.document.model import Chapter, MarkdownBlock, ReportDocument, number_document
-
     options, key = inputs.options, inputs.key
     runs = ChapterRuns(inputs, progress, timings, kernels)
     try:
@@ -337,12 +337,6 @@ def _render(document, theme, staging: Path, options: BuildOptions, renderer, tim
     (:class:`~via_reports.render.process.Renderer`). That process dies with the build
     (:func:`~via_reports.render.process.die_with_parent`), also when the build is killed.
     """
-    from functools import partial
-
-    from via_reports.formats import render_format
-    from via_reports.render.assemble import figure_svgs
-    from via_reports.theme.cache import RenderCache
-
     cache = RenderCache(options.cache_folder)
     started = time.perf_counter()
     svgs = figure_svgs(document, theme, cache)
