@@ -17,6 +17,7 @@ import sys
 
 import nbformat
 
+from via_reports.chapters.cell_ids import assign_cell_ids
 from via_reports.chapters.registry import NOTEBOOK_PARAMETERS, ChapterSpec, chapter_spec
 from via_reports.resources import templates_dir
 
@@ -68,9 +69,7 @@ def chapter_notebook(spec: ChapterSpec) -> nbformat.NotebookNode:
         "kernelspec": {"name": "via-reports", "display_name": "Python (via-reports)", "language": "python"},
         "language_info": {"name": "python"},
     }
-    for number, cell in enumerate(notebook.cells):
-        cell["id"] = f"{spec.id}-{number}"
-    return notebook
+    return assign_cell_ids(notebook)  # each id from what its cell shows: none picked by hand
 
 
 def main(argv: list[str]) -> int:

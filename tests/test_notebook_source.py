@@ -17,6 +17,7 @@ import nbformat
 import papermill
 import pytest
 
+from via_reports.chapters.cell_ids import VALID_ID, derived_cell_ids
 from via_reports.chapters.execute import run_chapter
 from via_reports.chapters.notebook import injected_parameters, notebook_parameters
 from via_reports.chapters.registry import NOTEBOOK_PARAMETERS, chapter_spec, check_parameters, computed_chapters
@@ -71,6 +72,11 @@ def lint(path: Path) -> list[str]:
         before = notebook.cells[index - 1]
         if before.cell_type != "markdown" or not before.source.startswith("## "):
             problems.append(f"cell {index} has no '## ' Markdown heading above it")
+    derived = derived_cell_ids(notebook.cells)
+    for index, (cell, cell_id) in enumerate(zip(notebook.cells, derived)):
+        if cell.get("id") != cell_id:
+            problems.append(f"cell {index} has the id {cell.get('id')!r}, not {cell_id!r} (what it shows): "
+                            "run scripts/notebook_cell_ids.py on the notebook")
     return problems
 
 
@@ -101,6 +107,33 @@ def test_lint_finds_what_it_should(tmp_path):
     assert "alpha has no comment" in problems
     assert "outputs" in problems
     assert "no '## ' Markdown heading" in problems
+    assert "has the id" not in problems  # the cells' contents changed, not what they show
+
+
+def test_a_cell_id_is_derived_from_what_the_cell_shows(tmp_path):
+    notebook = nbformat.read(str(NOTEBOOKS / "barriers.ipynb"), as_version=4)
+    ids = [cell.id for cell in notebook.cells]
+    assert len(set(ids)) == len(ids) and all(VALID_ID.match(i) for i in ids)
+    show = next(i for i, c in enumerate(notebook.cells) if c.source == 'chapter.show("barriers.by_wave")')
+    assert ids[show] == "barriers-by_wave" and ids[show - 1] == "barriers-by_wave-about"
+    assert ids[:4] == ["title", "parameters", "setup-about", "setup"]
+    # a new figure cell (and its heading) inserted before it: the other cells keep their ids
+    notebook.cells[show - 1:show - 1] = [nbformat.v4.new_markdown_cell("## Nieuw"),
+                                         nbformat.v4.new_code_cell('chapter.show("barriers.count_per_person")')]
+    derived = derived_cell_ids(notebook.cells)
+    assert derived[show - 1:show + 1] == ["barriers-count_per_person-about", "barriers-count_per_person"]
+    assert [d for d in derived if "count_per_person" not in d] == ids
+    # a hand-picked id is named by the lint
+    notebook.cells[show - 1:show + 1] = []
+    notebook.cells[show].id = "my-cell"
+    path = tmp_path / "barriers.ipynb"
+    nbformat.write(notebook, str(path))
+    assert any("has the id 'my-cell', not 'barriers-by_wave'" in p for p in lint(path))
+    # two headings above one cell, and a family
+    two = [nbformat.v4.new_markdown_cell("# T"), nbformat.v4.new_markdown_cell("a"), nbformat.v4.new_markdown_cell("b"),
+           nbformat.v4.new_code_cell('chapter.show("satisfaction.<instrument>")'), nbformat.v4.new_markdown_cell("z")]
+    assert derived_cell_ids(two) == ["title", "satisfaction-instrument-about", "satisfaction-instrument-about-2",
+                                     "satisfaction-instrument", "end"]
 
 
 # --------------------------------------------------------------------------- the parameter check
