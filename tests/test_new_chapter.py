@@ -1,10 +1,22 @@
-"""Adding a computed chapter: one registry entry, one figures module, one notebook (docs/architecture.md).
+"""The three recipes of docs/architecture.md, "How to add", kept honest: a toy figure, chapter and format.
 
-The test makes a copy of the package and its templates, adds a toy chapter
-the way a developer would (a figures module, its entry in the registry, a
-notebook started with scripts/new_chapter_notebook.py) and builds a report
-with the copy: the toy figure is in the PDF, the manifest and figures/, with
-the counts of tests/tiny.py (pilot P1..P8 all answered T0; P1..P6 answered T1).
+The test copies the package and its templates, then adds, through the
+documented files only (and checks that no other file changed):
+
+* a **figure** in an existing chapter, ``barriers.panel_by_sex``: its function
+  and declaration in ``via_reports/figures/barriers.py`` and a cell in
+  ``templates/notebooks/barriers.ipynb`` (its id given by
+  ``scripts/notebook_cell_ids.py``);
+* a **chapter**, ``toy``: ``via_reports/figures/toy.py``, one entry in
+  ``via_reports/chapters/registry.py`` and ``templates/notebooks/toy.ipynb``
+  (started with ``scripts/new_chapter_notebook.py``);
+* a **format**, a plain-text list of the figures: ``via_reports/render/toy_text.py``
+  and one line in ``via_reports/formats.py``.
+
+Then it builds the tiny study's interim report with the copy, and its public
+edition: both succeed, and the toy figures and file are where they belong, with
+the counts of tests/tiny.py (pilot P1..P8 answered T0, P1..P6 also T1; the
+panel P1..P6 is 3 women, 2 men, 1 other). Slow (two builds), so one wave, one build per edition.
 """
 
 from __future__ import annotations
@@ -32,12 +44,15 @@ from via_reports.analysis.scope import Scope
 from via_reports.data.dataset import Dataset
 from via_reports.figures import charts
 from via_reports.figures.charts import ChartStyle
-from via_reports.figures.common import count_rows
+from via_reports.figures.common import count_rows, display_table
+from via_reports.figures.declaration import COUNTS, WAVE, CountRule, figure
 from via_reports.figures.figure import Figure
 
 TITLE = {"nl": "Respondenten per meetmoment", "en": "Respondents per wave"}
 
 
+@figure("toy.respondents", chapter="toy", order=1, caption=TITLE, columns={"wave": WAVE, **COUNTS},
+        disclosure=CountRule(binary=True))
 def respondents(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) -> Figure:
     people = set(pilot(dataset).index)
     counts = [len(respondent_ids(dataset, wave) & people) for wave in scope.waves]
@@ -47,25 +62,94 @@ def respondents(dataset: Dataset, scope: Scope, style: ChartStyle | None = None)
     described = "; ".join(f"{wave}: {count}" for wave, count in zip(scope.waves, counts))
     return Figure(id="toy.respondents", title=TITLE[scope.language], n=len(people), data=data, chart=chart,
                   alt_text=f"{TITLE[scope.language]}: {described}.", language=scope.language,
-                  text=[f"{TITLE[scope.language]}: {described}."])
+                  text=[f"{TITLE[scope.language]}: {described}."], table=display_table(data, scope.language))
 '''
 
 TOY_ENTRY = '''    ChapterSpec(
         "toy", COMPUTED, {"nl": "Respons per meetmoment", "en": "Response per wave"},
-        figures=(FigureSpec("toy.respondents", toy.respondents),),
+        figures=declared_figures("toy"), seconds=0.5,
     ),
 '''
 
+#: Appended to via_reports/figures/barriers.py: a figure of an existing chapter.
+PANEL_FIGURE = '''
 
-def add_toy_chapter(repo: Path) -> None:
+PANEL_TITLE = {"nl": "Panel naar geslacht", "en": "Panel by sex"}
+SEX_GROUP = {"nl": "Geslacht in de proef", "en": "Sex in the trial"}
+
+
+@figure("barriers.panel_by_sex", chapter="barriers", order=4, caption=PANEL_TITLE,
+        columns={"sex": {"nl": "Geslacht", "en": "Sex"}, **COUNTS}, chart_fields={"sex_group": SEX_GROUP},
+        disclosure=CountRule(dims=("sex",)))
+def panel_by_sex(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) -> Figure:
+    people = panel(dataset, scope.waves)
+    sexes = ("female", "male", "other")
+    data = count_rows([{"sex": s} for s in sexes], [int((people["sex"] == s).sum()) for s in sexes], len(people))
+    plot = data.assign(sex_group=[label("sex", s, scope.language) for s in sexes])
+    chart = charts.bar_chart(plot, category="sex_group", value="count", category_order=list(plot["sex_group"]),
+                             value_title=COUNT_TITLE[scope.language], style=style)
+    parts = [f"{row.sex_group} {row.count}" for row in plot.itertuples()]
+    return Figure(id="barriers.panel_by_sex", title=PANEL_TITLE[scope.language], n=len(people), data=data,
+                  chart=chart, alt_text=describe("bar", scope.language, parts), language=scope.language,
+                  text=[], table=display_table(data, scope.language, {"sex": code_labeller("sex", scope.language)}))
+'''
+
+TOY_FORMAT = '''"""A plain-text list of a report's figures: each one's id, caption and n (the toy format of tests/test_new_chapter.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def render_text(document, theme, out_path, *, svgs, cache) -> Path:
+    lines = [document.title, ""] + [f"{f.id}: {f.title} (n={f.n})" for f in document.figures()]
+    Path(out_path).write_text("\\n".join(lines) + "\\n", encoding="utf-8")
+    return Path(out_path)
+'''
+
+TOY_FORMAT_LINE = '''    OutputFormat("txt", "report.txt", "via_reports.render.toy_text:render_text", True),
+'''
+
+#: The documented files of the three recipes, and nothing else (tests excepted).
+DOCUMENTED = ["templates/notebooks/barriers.ipynb", "templates/notebooks/toy.ipynb",
+              "via_reports/chapters/registry.py", "via_reports/figures/barriers.py", "via_reports/figures/toy.py",
+              "via_reports/formats.py", "via_reports/render/toy_text.py"]
+
+
+def _replace(path: Path, anchor: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(anchor) == 1, anchor
+    path.write_text(text.replace(anchor, new), encoding="utf-8")
+
+
+def add_toy_figure(repo: Path, run) -> None:
+    """The figure recipe: the function with its declaration, and its cell in the chapter's notebook."""
+    with (repo / "via_reports" / "figures" / "barriers.py").open("a", encoding="utf-8") as module:
+        module.write(PANEL_FIGURE)
+    import nbformat
+
+    path = repo / "templates" / "notebooks" / "barriers.ipynb"
+    notebook = nbformat.read(str(path), as_version=4)
+    last = max(i for i, c in enumerate(notebook.cells) if c.source.startswith('chapter.show("barriers.'))
+    notebook.cells[last + 1:last + 1] = [nbformat.v4.new_markdown_cell("## Panel naar geslacht\n\n`barriers.panel_by_sex`"),
+                                         nbformat.v4.new_code_cell('chapter.show("barriers.panel_by_sex")')]
+    path.write_text(nbformat.writes(notebook) + "\n", encoding="utf-8")
+    run(str(repo / "scripts" / "notebook_cell_ids.py"), str(path))
+
+
+def add_toy_chapter(repo: Path, run) -> None:
+    """The chapter recipe: its figures module, its registry entry, its notebook."""
     (repo / "via_reports" / "figures" / "toy.py").write_text(TOY_FIGURES, encoding="utf-8")
     registry = repo / "via_reports" / "chapters" / "registry.py"
-    text = registry.read_text(encoding="utf-8")
-    anchor = '    ChapterSpec("conclusions", TEXT'
-    imports = "from via_reports.figures.charts import ChartStyle"
-    assert anchor in text and imports in text
-    text = text.replace(imports, "from via_reports.figures import toy\n" + imports).replace(anchor, TOY_ENTRY + anchor)
-    registry.write_text(text, encoding="utf-8")
+    _replace(registry, "    balance,\n    barriers,\n", "    balance,\n    barriers,\n    toy,\n")
+    _replace(registry, '    ChapterSpec("conclusions", TEXT', TOY_ENTRY + '    ChapterSpec("conclusions", TEXT')
+    run(str(repo / "scripts" / "new_chapter_notebook.py"), "toy")
+
+
+def add_toy_format(repo: Path) -> None:
+    """The format recipe: its module and its line in the formats table."""
+    (repo / "via_reports" / "render" / "toy_text.py").write_text(TOY_FORMAT, encoding="utf-8")
+    _replace(repo / "via_reports" / "formats.py", "    OutputFormat(\"docx\",", TOY_FORMAT_LINE + "    OutputFormat(\"docx\",")
 
 
 def changed_files(copy: Path, original: Path) -> list[str]:
@@ -80,13 +164,13 @@ def changed_files(copy: Path, original: Path) -> list[str]:
     return sorted(changed)
 
 
-def test_a_toy_chapter_is_built_into_the_report(tmp_path):
+def test_a_toy_figure_chapter_and_format_are_built_into_the_report(tmp_path):
     from tiny import tiny_tables, write_dataset
 
     repo = tmp_path / "checkout"
     for folder in ("via_reports", "templates", "data_contracts", "scripts", "tests"):
         shutil.copytree(ROOT / folder, repo / folder, ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
-    env = {**os.environ, "PYTHONPATH": str(repo)}  # the copy's package, templates and kernel code
+    env = {**os.environ, "PYTHONPATH": f"{repo}{os.pathsep}{repo / 'tests'}"}  # the copy's package and templates
     env.pop("VIA_REPORTS_TEMPLATES", None)
 
     def run(*args: str) -> subprocess.CompletedProcess:
@@ -94,26 +178,49 @@ def test_a_toy_chapter_is_built_into_the_report(tmp_path):
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
         return result
 
-    add_toy_chapter(repo)
-    run(str(repo / "scripts" / "new_chapter_notebook.py"), "toy")
-    assert changed_files(repo, ROOT) == ["templates/notebooks/toy.ipynb", "via_reports/chapters/registry.py",
-                                         "via_reports/figures/toy.py"]
-    lint = run("-c", "import sys; from pathlib import Path; sys.path.insert(0, 'checkout/tests'); "
-                     "from test_notebook_source import lint; "
-                     "print(lint(Path('checkout/templates/notebooks/toy.ipynb')))")
-    assert lint.stdout.strip() == "[]"
+    add_toy_figure(repo, run)
+    add_toy_chapter(repo, run)
+    add_toy_format(repo)
+    assert changed_files(repo, ROOT) == DOCUMENTED
+    checks = run("-c", "from pathlib import Path; from test_notebook_source import lint; "
+                       "from test_figure_declarations import problems, DECLARED; "
+                       "import via_reports.chapters.registry; from registry_numbers import figure_number; "
+                       "print([lint(Path(f'checkout/templates/notebooks/{c}.ipynb')) for c in ('toy', 'barriers')]); "
+                       "print([problems(DECLARED[i]) for i in ('toy.respondents', 'barriers.panel_by_sex')]); "
+                       "print(figure_number('toy.respondents', 'interim'), figure_number('barriers.panel_by_sex', 'interim'))")
+    lints, declared, numbers = checks.stdout.strip().splitlines()
+    assert lints == "[[], []]" and declared == "[[], []]"
+    toy_number, panel_number = numbers.split()
 
     data = write_dataset(tmp_path / "data", *tiny_tables())
-    run("-m", "via_reports", "build", str(data), "--wave", "T1", "--out", str(tmp_path / "report"), "--quiet")
     report = tmp_path / "report"
+    run("-m", "via_reports", "build", str(data), "--wave", "T1", "--out", str(report), "--formats", "pdf,html,txt",
+        "--quiet")
     manifest = json.loads((report / "manifest.json").read_text())
-    toy = next(entry for entry in manifest["figures"] if entry["id"] == "toy.respondents")
-    # interim chapters: introduction 1, approach 2, participants 3 ... satisfaction 7, toy 8, conclusions 9
-    assert toy["number"] == "8.1" and toy["caption"] == "Figuur 8.1. Respondenten per meetmoment (n=8)"
+    assert "report.txt" in manifest["files"]
+    by_id = {entry["id"]: entry for entry in manifest["figures"]}
+    assert by_id["toy.respondents"]["number"] == toy_number
+    assert by_id["toy.respondents"]["caption"] == f"Figuur {toy_number}. Respondenten per meetmoment (n=8)"
+    assert by_id["barriers.panel_by_sex"]["caption"] == f"Figuur {panel_number}. Panel naar geslacht (n=6)"
     assert (report / "figures" / "toy.respondents.csv").read_text().splitlines() == [
         "wave,count,percent,n", "T0,8,100.0,8", "T1,6,75.0,8"]
+    assert (report / "figures" / "barriers.panel_by_sex.csv").read_text().splitlines() == [
+        "sex,count,percent,n", "female,3,50.0,6", "male,2,33.3,6", "other,1,16.7,6"]
+    text = (report / "report.txt").read_text(encoding="utf-8").splitlines()
+    assert "toy.respondents: Respondenten per meetmoment (n=8)" in text
+    assert "barriers.panel_by_sex: Panel naar geslacht (n=6)" in text
+    assert "Geslacht in de proef: " in (report / "report.html").read_text(encoding="utf-8")  # its declared field name
     pdf_text = " ".join(subprocess.run(["pdftotext", str(report / "report.pdf"), "-"], capture_output=True,
                                        text=True).stdout.split())
-    assert re.search(r"\b8 Respons per meetmoment[ .]+\d+ 9 Conclusie", pdf_text)  # in the contents
-    assert "Figuur 8.1. Respondenten per meetmoment (n=8)" in pdf_text
+    chapter = toy_number.split(".")[0]
+    assert re.search(rf"\b{chapter} Respons per meetmoment[ .]+\d+ {int(chapter) + 1} Conclusie", pdf_text)
+    assert f"Figuur {toy_number}. Respondenten per meetmoment (n=8)" in pdf_text
     assert (report / "notebooks" / "toy.ipynb").is_file()
+
+    public = tmp_path / "public"  # the declared disclosure rules: the public edition builds too
+    run("-m", "via_reports", "build", str(data), "--wave", "T1", "--out", str(public), "--public", "--min-cell", "3",
+        "--formats", "html,txt", "--quiet")
+    rows = (public / "figures" / "barriers.panel_by_sex.csv").read_text().splitlines()
+    assert rows[0] == "sex,count,percent,n,suppressed"
+    assert rows[1] == "female,3,50.0,6,false" and rows[3].startswith("other,,,6,true")  # 1 < 3: withheld
+    assert "barriers.panel_by_sex" in (public / "report.txt").read_text(encoding="utf-8")
