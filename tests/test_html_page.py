@@ -28,6 +28,14 @@ from via_reports.render.labels import labels_for
 
 pytestmark = pytest.mark.slow
 
+
+def field_names(language: str) -> dict:
+    """What the HTML calls the charts' fields: labels.yaml's shared names and those the figures declare."""
+    import via_reports.chapters.registry  # noqa: F401 - imports the figure modules, with their declarations
+    from via_reports.figures.declaration import chart_field_names
+
+    return {**labels_for(language)["chart_fields"], **chart_field_names(language)}
+
 MEASURE = """<script>
 window.addEventListener("load", function () {
   setTimeout(function () {
@@ -92,7 +100,7 @@ def test_the_page_fits_the_screen_and_every_chart_is_drawn(edition, tmp_path, wa
 
     # every mark's screen-reader label names the fields in the report's words, numbers as the edition writes them
     labels = measured["labels"]
-    names = labels_for(language)["chart_fields"]
+    names = field_names(language)
     marks = [label for label in labels if any(label.startswith(f"{name}: ") for name in names.values() if name)]
     assert len(marks) > 100, labels[:10]
     field = re.compile(rf"(^|; )({'|'.join(map(re.escape, names))}): ")
@@ -109,7 +117,7 @@ def test_every_chart_gets_tooltips_in_the_reports_words():
 
     chart = alt.Chart(pd.DataFrame({"country_label": ["Turkije", "Irak"], "count": [33, 19]})).mark_bar().encode(
         y=alt.Y("country_label:N", title=None), x=alt.X("count:Q", title=None))
-    spec = interactive_spec(chart.to_dict(), labels_for("nl")["chart_fields"])
+    spec = interactive_spec(chart.to_dict(), field_names("nl"))
     assert spec["encoding"]["tooltip"] == [
         {"field": "country_label", "type": "nominal", "title": "Land"},
         {"field": "count", "type": "quantitative", "title": "Aantal", "format": ",d"}]
@@ -123,7 +131,7 @@ def test_a_chart_field_without_a_name_is_refused():
 
     spec = {"mark": "bar", "encoding": {"x": {"field": "secret_column", "type": "quantitative"}}}
     with pytest.raises(RenderError, match="secret_column"):
-        interactive_spec(spec, labels_for("en")["chart_fields"])
+        interactive_spec(spec, field_names("en"))
 
 
 def test_the_points_of_a_line_carry_the_same_label():
@@ -134,6 +142,6 @@ def test_the_points_of_a_line_carry_the_same_label():
 
     chart = alt.Chart(pd.DataFrame({"wave": ["T0", "T2"], "value": [44.1, 14.7], "group": ["VIA-pilot"] * 2})) \
         .mark_line(point=True).encode(x="wave:O", y=alt.Y("value:Q", title="%"), color="group:N")
-    svg = vlc.vegalite_to_svg(interactive_spec(chart.to_dict(), labels_for("nl")["chart_fields"]))
+    svg = vlc.vegalite_to_svg(interactive_spec(chart.to_dict(), field_names("nl")))
     labels = re.findall(r'aria-label="([^"]*)"', svg)
     assert labels and all(label.startswith("Waarde: ") for label in labels), labels
