@@ -2,7 +2,7 @@
 
 A declaration without a disclosure rule, a chart field the chart does not draw
 (or draws without a name), CSV columns that differ from what the figure writes
-or from docs/figures.md: each fails here with the figure's id and the fact,
+or from the generated catalogue (scripts/figure_catalogue.py): each fails here with the figure's id and the fact,
 instead of as a KeyError in a public build or a RenderError deep in a full one.
 """
 
@@ -20,6 +20,7 @@ import via_reports.chapters.registry as registry
 from via_reports.analysis.scope import Scope
 from via_reports.figures.common import HEADERS, display_table
 from via_reports.figures.declaration import (
+    COUNTS,
     DECLARED,
     CountRule,
     FigureDeclaration,
@@ -138,18 +139,58 @@ def test_the_appendix_headers_are_the_declared_ones():
     assert list(frame.columns) == [words["en"] for words in origin.columns.values()]
 
 
-def test_docs_figures_md_lists_the_declared_columns():
-    """docs/figures.md, "The CSV of each figure": one row per figure (or pair), its columns in declared order."""
+def catalogue_rows() -> dict[str, str]:
+    """The generated catalogue's rows by figure id (scripts/figure_catalogue.py prints the same text)."""
+    from via_reports.chapters.figure_catalogue import figure_catalogue
+
+    rows = {}
+    for line in figure_catalogue().splitlines():
+        found = re.match(r"\| `([^`]+)` \| (.*) \|$", line)
+        if found:
+            assert found.group(1) not in rows, f"{found.group(1)} listed twice"
+            rows[found.group(1)] = found.group(2)
+    return rows
+
+
+def test_the_generated_catalogue_lists_each_figure_with_its_columns_and_headers_in_order():
+    rows = catalogue_rows()
+    assert list(rows) == [spec.id for spec in registry.figure_specs()]  # report order
+    for figure_id, row in rows.items():
+        declared = DECLARED[figure_id]
+        caption, columns, rule = row.split(" | ")
+        expected = [f"`{c}` ({'its own appendix table' if w is None else w['nl'] + ' / ' + w['en']})"
+                    for c, w in declared.columns.items()]
+        assert columns.split("<br>") == expected, figure_id
+        if isinstance(declared.caption, dict):
+            assert caption == f"{declared.caption['nl']} / {declared.caption['en']}", figure_id
+        assert rule != "none declared", figure_id
+
+
+def test_a_new_declaration_appears_in_the_catalogue_and_a_pipe_stays_in_its_cell(monkeypatch):
+    toy = FigureDeclaration("participants.toy", chapter="participants", order=99,
+                            columns={"colour": {"nl": "Kleur | tint", "en": "Colour"}, "n": COUNTS["n"]},
+                            caption={"nl": "Speelgoed", "en": "Toy"}, disclosure=CountRule(binary=True))
+    monkeypatch.setitem(DECLARED, toy.id, toy)
+    row = catalogue_rows()["participants.toy"]
+    assert row == ("Speelgoed / Toy | `colour` (Kleur \\| tint / Colour)<br>`n` (n / n) | "
+                   "counts out of n (n − count known)")
+
+
+def test_the_catalogue_script_prints_the_generated_catalogue():
+    import subprocess
+    import sys
+
+    from via_reports.chapters.figure_catalogue import figure_catalogue
+
+    printed = subprocess.run([sys.executable, str(ROOT / "scripts" / "figure_catalogue.py")],
+                             capture_output=True, text=True, check=True).stdout
+    assert printed == figure_catalogue()
+
+
+def test_docs_figures_md_names_only_declared_figures():
+    """docs/figures.md keeps the prose; every figure id it names must still exist (no stale definitions)."""
     text = (ROOT / "docs" / "figures.md").read_text(encoding="utf-8")
-    section = text.split("## The CSV of each figure", 1)[1]
-    rows = [line for line in section.splitlines() if line.startswith("| `")]
-    documented: dict[str, str] = {}
-    for row in rows:
-        ids_cell, columns_cell = row.split(" | ", 1)
-        for figure_id in re.findall(r"`([^`]+)`", ids_cell):
-            documented[figure_id] = columns_cell
-    assert set(documented) == set(DECLARED)
-    for figure_id, cell in documented.items():
-        named = [token for token in re.findall(r"`([^`]+)`", re.sub(r"\([^)]*\)", "", cell))]
-        declared = list(DECLARED[figure_id].columns)
-        assert [token for token in named if token in declared][:len(declared)] == declared, figure_id
+    named = set(re.findall(r"`((?:participants|participation|instruments|barriers|satisfaction|effects|subgroups"
+                           r"|change)\.[a-z_<>]+)`", text))
+    assert named, "docs/figures.md names no figure"
+    assert sorted(named - set(DECLARED)) == []

@@ -15,7 +15,7 @@ figures the computed chapters produced; the summary is one of them.
 
 Adding a computed chapter is one :class:`ChapterSpec` in :data:`CHAPTERS`,
 one figures module, its notebook and its tests: see ``docs/architecture.md``.
-The figure ids and their columns are listed in ``docs/figures.md``.
+The figure ids and their CSV columns are listed by ``scripts/figure_catalogue.py``.
 """
 
 from __future__ import annotations

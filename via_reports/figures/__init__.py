@@ -11,5 +11,6 @@ figure id, and in which chapter, is declared in the chapter registry
     figure = build_figure("participants.age_sex", dataset, scope)
     figures = chapter_figures("satisfaction", dataset, scope)
 
-The figure ids, their populations and CSV columns are listed in ``docs/figures.md``.
+The figure ids and their populations are defined in ``docs/figures.md``; their CSV columns are
+listed by ``scripts/figure_catalogue.py``, generated from the declarations.
 """

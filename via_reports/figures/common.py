@@ -1,7 +1,7 @@
 """Shared pieces of the figure modules: tidy count tables, labels, display tables, alt text.
 
 A figure's ``data`` is a tidy frame with the codes of the contract and the
-columns of docs/figures.md; everything a reader sees (chart labels, appendix table,
+columns of its declaration; everything a reader sees (chart labels, appendix table,
 alt text, sentences) is derived from it with labels from the codebook.
 """
 

@@ -26,7 +26,7 @@ class Figure:
     title: str
     #: The population size stated in the caption.
     n: int
-    #: Tidy data, columns exactly as in the figure catalogue (docs/figures.md).
+    #: Tidy data, columns exactly as declared (``scripts/figure_catalogue.py`` lists them).
     data: pd.DataFrame
     #: An Altair chart built from aggregated data only (never row-level records).
     chart: Any
