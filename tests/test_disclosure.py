@@ -103,6 +103,19 @@ def test_what_does_not_add_up_to_n_is_an_unseen_cell():
     assert withheld_counts(data, CountRule(dims=("answer",)), 5) == ([True, False], False)
 
 
+def test_a_table_per_wave_has_its_own_margin_and_no_pandas4_warning():
+    """One ``by`` column: a margin per wave, rows in order of appearance (grouped by name, not a 1-list)."""
+    import warnings
+
+    data = pd.DataFrame({"wave": ["T0", "T0", "T1", "T1"], "answer": ["1", "2", "1", "2"],
+                         "count": [4, 5, 6, 2], "percent": 0.0, "n": [10, 10, 8, 8]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cells, margins = count_margins(data, CountRule(by=("wave",)))
+    # T0: 4 + 5 of 10 leaves 1 unseen (cell 4); T1: 6 + 2 of 8 adds up
+    assert cells == [4, 5, 6, 2, 1] and margins == [[0, 1, 4], [2, 3]]
+
+
 def test_every_figure_of_the_registry_has_a_disclosure_rule():
     """Each figure declares its rule; the special ones are those public_figure implements by name."""
     from via_reports.figures.declaration import SPECIAL_RULES, declaration_of

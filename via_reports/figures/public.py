@@ -63,7 +63,10 @@ def count_margins(data: pd.DataFrame, rule: CountRule) -> tuple[list[int], list[
             margins.append([row, len(cells) - 1])
         return cells, margins
     positions = pd.Series(range(len(data)), index=data.index)
-    groups = data.groupby(list(rule.by), sort=False).groups.values() if rule.by else [data.index]
+    # One column by its name, not as a one-element list: pandas 4 changes the keys of the latter's
+    # ``groups`` (only their values, the rows, are used here; their order is the same).
+    by = rule.by[0] if len(rule.by) == 1 else list(rule.by)
+    groups = data.groupby(by, sort=False).groups.values() if rule.by else [data.index]
     for index in groups:
         rows = [int(positions[i]) for i in index]
         margin = list(rows)
