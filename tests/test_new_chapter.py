@@ -3,15 +3,18 @@
 The test copies the package and its templates, then adds, through the
 documented files only (and checks that no other file changed):
 
-* a **figure** in an existing chapter, ``barriers.panel_by_sex``: its function
-  and declaration in ``via_reports/figures/barriers.py`` and a cell in
+* a **figure** in an existing chapter, ``barriers.panel_by_sex`` (3 files): its function
+  and declaration in ``via_reports/figures/barriers.py``, a cell in
   ``templates/notebooks/barriers.ipynb`` (its id given by
-  ``scripts/notebook_cell_ids.py``);
-* a **chapter**, ``toy``: ``via_reports/figures/toy.py``, one entry in
-  ``via_reports/chapters/registry.py`` and ``templates/notebooks/toy.ipynb``
-  (started with ``scripts/new_chapter_notebook.py``);
-* a **format**, a plain-text list of the figures: ``via_reports/render/toy_text.py``
-  and one line in ``via_reports/formats.py``.
+  ``scripts/notebook_cell_ids.py``) and its test in ``tests/test_figures_barriers.py``;
+* a **chapter**, ``toy`` (4 files): ``via_reports/figures/toy.py``, one entry in
+  ``via_reports/chapters/registry.py``, ``templates/notebooks/toy.ipynb``
+  (started with ``scripts/new_chapter_notebook.py``) and ``tests/test_figures_toy.py``;
+* a **format**, a plain-text list of the figures (3 files): ``via_reports/render/toy_text.py``,
+  one line in ``via_reports/formats.py`` and ``tests/test_toy_text.py``.
+
+docs/ is copied too, so a recipe that needed a line there (the figure catalogue is generated from
+the declarations, ``scripts/figure_catalogue.py``) would fail here; the toy tests run in the copy.
 
 Then it builds the tiny study's interim report with the copy, and its public
 edition: both succeed, and the toy figures and file are where they belong, with
@@ -110,10 +113,51 @@ def render_text(document, theme, out_path, *, svgs, cache) -> Path:
 TOY_FORMAT_LINE = '''    OutputFormat("txt", "report.txt", "via_reports.render.toy_text:render_text", True),
 '''
 
-#: The documented files of the three recipes, and nothing else (tests excepted).
-DOCUMENTED = ["templates/notebooks/barriers.ipynb", "templates/notebooks/toy.ipynb",
-              "via_reports/chapters/registry.py", "via_reports/figures/barriers.py", "via_reports/figures/toy.py",
-              "via_reports/formats.py", "via_reports/render/toy_text.py"]
+#: The toy figure's test, appended to tests/test_figures_barriers.py: the tiny panel P1..P6 by sex.
+PANEL_TEST = """
+
+
+def test_toy_panel_by_sex_counts_the_tiny_panel(tmp_path):
+    from tiny import load_tiny
+
+    from via_reports.analysis.scope import Scope
+    from via_reports.figures.barriers import panel_by_sex
+
+    figure = panel_by_sex(load_tiny(tmp_path), Scope(waves=("T0", "T1"), min_n=3))
+    assert figure.data["count"].tolist() == [3, 2, 1] and figure.n == 6
+"""
+
+#: The toy chapter's test: P1..P8 answered T0, P1..P6 T1.
+TOY_TEST = """from tiny import load_tiny
+
+from via_reports.analysis.scope import Scope
+from via_reports.figures.toy import respondents
+
+
+def test_toy_respondents_counts_each_wave(tmp_path):
+    figure = respondents(load_tiny(tmp_path), Scope(waves=("T0", "T1"), min_n=3))
+    assert figure.data["count"].tolist() == [8, 6] and figure.n == 8
+"""
+
+#: The toy format's test: registered under its name, and the lines it writes.
+TOY_FORMAT_TEST = """from types import SimpleNamespace
+
+from via_reports.formats import FORMATS
+from via_reports.render.toy_text import render_text
+
+
+def test_toy_text_is_registered_and_lists_each_figure(tmp_path):
+    assert FORMATS["txt"].manifest_entries() == ["report.txt"]
+    document = SimpleNamespace(title="Rapport", figures=lambda: [SimpleNamespace(id="a.b", title="Iets", n=3)])
+    render_text(document, None, tmp_path / "report.txt", svgs={}, cache=None)
+    assert (tmp_path / "report.txt").read_text(encoding="utf-8") == "Rapport\\n\\na.b: Iets (n=3)\\n"
+"""
+
+#: The documented files of each recipe (docs/architecture.md, "How to add"), and nothing else.
+FIGURE_FILES = ["templates/notebooks/barriers.ipynb", "tests/test_figures_barriers.py", "via_reports/figures/barriers.py"]
+CHAPTER_FILES = ["templates/notebooks/toy.ipynb", "tests/test_figures_toy.py", "via_reports/chapters/registry.py",
+                 "via_reports/figures/toy.py"]
+FORMAT_FILES = ["tests/test_toy_text.py", "via_reports/formats.py", "via_reports/render/toy_text.py"]
 
 
 def _replace(path: Path, anchor: str, new: str) -> None:
@@ -135,6 +179,8 @@ def add_toy_figure(repo: Path, run) -> None:
                                          nbformat.v4.new_code_cell('chapter.show("barriers.panel_by_sex")')]
     path.write_text(nbformat.writes(notebook) + "\n", encoding="utf-8")
     run(str(repo / "scripts" / "notebook_cell_ids.py"), str(path))
+    with (repo / "tests" / "test_figures_barriers.py").open("a", encoding="utf-8") as tests:
+        tests.write(PANEL_TEST)
 
 
 def add_toy_chapter(repo: Path, run) -> None:
@@ -144,11 +190,13 @@ def add_toy_chapter(repo: Path, run) -> None:
     _replace(registry, "    balance,\n    barriers,\n", "    balance,\n    barriers,\n    toy,\n")
     _replace(registry, '    ChapterSpec("conclusions", TEXT', TOY_ENTRY + '    ChapterSpec("conclusions", TEXT')
     run(str(repo / "scripts" / "new_chapter_notebook.py"), "toy")
+    (repo / "tests" / "test_figures_toy.py").write_text(TOY_TEST, encoding="utf-8")
 
 
 def add_toy_format(repo: Path) -> None:
-    """The format recipe: its module and its line in the formats table."""
+    """The format recipe: its module, its line in the formats table and its test."""
     (repo / "via_reports" / "render" / "toy_text.py").write_text(TOY_FORMAT, encoding="utf-8")
+    (repo / "tests" / "test_toy_text.py").write_text(TOY_FORMAT_TEST, encoding="utf-8")
     _replace(repo / "via_reports" / "formats.py", "    OutputFormat(\"docx\",", TOY_FORMAT_LINE + "    OutputFormat(\"docx\",")
 
 
@@ -168,7 +216,7 @@ def test_a_toy_figure_chapter_and_format_are_built_into_the_report(tmp_path):
     from tiny import tiny_tables, write_dataset
 
     repo = tmp_path / "checkout"
-    for folder in ("via_reports", "templates", "data_contracts", "scripts", "tests"):
+    for folder in ("via_reports", "templates", "data_contracts", "scripts", "tests", "docs"):
         shutil.copytree(ROOT / folder, repo / folder, ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"))
     env = {**os.environ, "PYTHONPATH": f"{repo}{os.pathsep}{repo / 'tests'}"}  # the copy's package and templates
     env.pop("VIA_REPORTS_TEMPLATES", None)
@@ -179,9 +227,17 @@ def test_a_toy_figure_chapter_and_format_are_built_into_the_report(tmp_path):
         return result
 
     add_toy_figure(repo, run)
+    assert changed_files(repo, ROOT) == FIGURE_FILES
     add_toy_chapter(repo, run)
+    assert changed_files(repo, ROOT) == sorted(FIGURE_FILES + CHAPTER_FILES)
     add_toy_format(repo)
-    assert changed_files(repo, ROOT) == DOCUMENTED
+    assert changed_files(repo, ROOT) == sorted(FIGURE_FILES + CHAPTER_FILES + FORMAT_FILES)
+    assert (len(FIGURE_FILES), len(CHAPTER_FILES), len(FORMAT_FILES)) == (3, 4, 3)  # the issue's limits
+    run("-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=", str(repo / "tests" / "test_toy_text.py"),
+        str(repo / "tests" / "test_figures_toy.py"), f"{repo / 'tests' / 'test_figures_barriers.py'}::"
+        "test_toy_panel_by_sex_counts_the_tiny_panel")
+    catalogue = run(str(repo / "scripts" / "figure_catalogue.py")).stdout
+    assert "| `barriers.panel_by_sex` |" in catalogue and "| `toy.respondents` |" in catalogue
     checks = run("-c", "from pathlib import Path; from test_notebook_source import lint; "
                        "from test_figure_declarations import problems, DECLARED; "
                        "import via_reports.chapters.registry; from registry_numbers import figure_number; "
