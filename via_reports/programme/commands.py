@@ -11,6 +11,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
+from via_reports.command_options import CacheDirOption, ForceOption, NoCacheOption
 from via_reports.output_paths import refuse_in_data_folder
 
 #: The environment variable Dask itself reads for a scheduler's address.
@@ -52,11 +53,9 @@ def batch(
         help="An existing Dask scheduler (default: an embedded cluster, one worker per core).")] = None,
     workers: Annotated[Optional[int], typer.Option(
         "--workers", metavar="N", min=1, help="Workers of the embedded cluster (default: one per core).")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Rebuild reports that are up to date.")] = False,
-    cache_dir: Annotated[Optional[Path], typer.Option(
-        "--cache-dir", metavar="FOLDER", help="Chapter cache of the builds (default: $XDG_CACHE_HOME/via-reports).",
-        show_default=False)] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Use no chapter cache.")] = False,
+    force: ForceOption = False,
+    cache_dir: CacheDirOption = None,
+    no_cache: NoCacheOption = False,
     no_synthesis: Annotated[bool, typer.Option("--no-synthesis", help="Do not build the synthesis.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars; the last line still counts.")] = False,
 ) -> None:

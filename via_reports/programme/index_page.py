@@ -14,21 +14,7 @@ from html import escape
 from typing import Any
 
 from via_reports.analysis.formatting import format_number
-
-WORDS = {
-    "nl": {"title": "Rapporten van het programma", "study": "Studie", "edition": "Editie", "status": "Status",
-           "n": "n", "bottom": "Primaire uitkomst (verschil, 95%-interval)", "links": "Bestanden",
-           "built": "gebouwd", "up_to_date": "actueel", "failed": "mislukt", "withheld": "niet gepubliceerd",
-           "synthesis": "Synthese over de studies", "public": "openbaar", "none": "–", "seconds": "s",
-           "counted": "{built} gebouwd, {up_to_date} actueel, {failed} mislukt van {total} rapporten",
-           "pp": "procentpunt", "points": "punten", "hours": "uur"},
-    "en": {"title": "Reports of the programme", "study": "Study", "edition": "Edition", "status": "Status",
-           "n": "n", "bottom": "Primary outcome (difference, 95% interval)", "links": "Files",
-           "built": "built", "up_to_date": "up to date", "failed": "failed", "withheld": "not published",
-           "synthesis": "Synthesis across the studies", "public": "public", "none": "–", "seconds": "s",
-           "counted": "{built} built, {up_to_date} up to date, {failed} failed of {total} reports",
-           "pp": "percentage points", "points": "points", "hours": "hours"},
-}
+from via_reports.figures.wording import wording
 
 STYLE = """
 body { font-family: sans-serif; margin: 2rem; color: #1a1a1a; }
@@ -49,13 +35,11 @@ def counts(results: list[dict[str, Any]]) -> dict[str, int]:
 
 def _outcome(code: str, language: str) -> str:
     """An outcome's name in the page's language (its code when it has none)."""
-    from via_reports.figures.wording import wording
-
     return wording("effects", language)["outcomes"].get(code, code)
 
 
 def _bottom_line(numbers: dict[str, Any] | None, language: str) -> str:
-    words = WORDS[language]
+    words = _words(language)
     if not numbers or numbers.get("outcome") is None:
         return words["none"]
     if numbers.get("effect") is None:
@@ -73,7 +57,7 @@ def _bottom_line(numbers: dict[str, Any] | None, language: str) -> str:
 
 def index_html(title: str, results: list[dict[str, Any]], language: str, synthesis: bool) -> str:
     """The page (see the module); ``synthesis``: link the synthesis report in ``synthesis/``."""
-    words = WORDS[language]
+    words = _words(language)
     rows = []
     for result in sorted(results, key=lambda r: (r["study"], r["folder"] or r["wave"])):
         edition = escape(result["wave"] + " " + (result.get("language") or "")
@@ -117,3 +101,8 @@ def index_html(title: str, results: list[dict[str, Any]], language: str, synthes
 </body>
 </html>
 """
+
+
+def _words(language: str) -> dict:
+    """This module's fixed words in ``language``, from templates/pdf/wording/programme.yaml."""
+    return wording("programme", language)["index_page"]

@@ -26,24 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from via_reports.exceptions import ChapterError, ParameterError, RenderError
+from via_reports.figures.wording import wording
 from via_reports.programme.programme_file import Programme
 from via_reports.programme.synthesis_notebook import CHAPTER
 from via_reports.version import __version__
-
-WORDS = {
-    "nl": {"subtitle": "Synthese over {k} studies", "chapter": "Synthese over de studies",
-           "outcomes": "Uitkomst voor uitkomst", "appendix": "Studies en hun rapporten",
-           "appendix_intro": "Elke studie is gelezen uit één van haar gebouwde rapporten; de bouwsleutel "
-                             "identificeert precies dat rapport.",
-           "columns": ("Studie", "Opzet", "Toegewezen (pilot / controle)", "Rapport", "Bouwsleutel"),
-           "designs": {"by_lot": "loting", "not_by_lot": "geen loting", "not_recorded": "niet vastgelegd"}},
-    "en": {"subtitle": "Synthesis across {k} studies", "chapter": "Synthesis across the studies",
-           "outcomes": "Outcome by outcome", "appendix": "Studies and their reports",
-           "appendix_intro": "Each study was read from one of its built reports; the build key identifies "
-                             "exactly that report.",
-           "columns": ("Study", "Design", "Assigned (pilot / control)", "Report", "Build key"),
-           "designs": {"by_lot": "by lot", "not_by_lot": "not by lot", "not_recorded": "not recorded"}},
-}
 
 
 @dataclass(frozen=True)
@@ -84,7 +70,7 @@ def _document(programme: Programme, collected, studies, language: str):
     from via_reports.programme.synthesis_data import outcomes_of
     from via_reports.document.model import Chapter, FigureBlock, MarkdownBlock, ReportDocument
 
-    words = WORDS[language]
+    words = _words(language)
     figures = {figure.id: figure for figure in collected.figures}
     texts = [markdown for _, markdown in collected.texts]
     synthetic = any(study.synthetic for study in studies)
@@ -203,3 +189,8 @@ def build_synthesis(programme: Programme, reports: Path, out: Path, theme: str =
         raise
     files = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
     return SynthesisResult(out, len(studies), files)
+
+
+def _words(language: str) -> dict:
+    """This module's fixed words in ``language``, from templates/pdf/wording/programme.yaml."""
+    return wording("programme", language)["synthesis"]
