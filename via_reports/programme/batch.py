@@ -95,8 +95,9 @@ def run_tasks(client: Any, tasks: list[BuildTask],
     from via_reports.programme.warm_worker import WarmWorker
 
     client.register_plugin(WarmWorker())
+    priorities = longest_first(tasks)
     futures = {client.submit(build_one, asdict(task), key=f"via-reports-{task.study}-{index}",
-                             retries=TASK_RETRIES, pure=False): index
+                             retries=TASK_RETRIES, pure=False, priority=priorities[index]): index
                for index, task in enumerate(tasks)}
     results: dict[int, dict[str, Any]] = {}
     for future in as_completed(futures):
@@ -109,6 +110,26 @@ def run_tasks(client: Any, tasks: list[BuildTask],
     return [results[index] for index in range(len(tasks))]
 
 
+def longest_first(tasks: list[BuildTask]) -> list[int]:
+    """Dask priorities (higher runs first) that start the costliest reports first.
+
+    With a few reports per worker, the batch ends when its last report does:
+    a large final report started last keeps one worker busy while the others
+    idle. Longest first (the classic LPT order) leaves only short reports for
+    the end. The cost is estimated without reading a row: a later wave first
+    (a final report adds the effects chapter), then the larger dataset (its
+    tables' bytes on disk), then the programme's order.
+    """
+    from via_reports.report.kernel_start import data_bytes
+
+    sizes = {task.data: data_bytes(Path(task.data)) for task in tasks}
+    order = sorted(range(len(tasks)), key=lambda i: (tasks[i].wave, sizes[tasks[i].data], -i), reverse=True)
+    priorities = [0] * len(tasks)
+    for rank, index in enumerate(order):
+        priorities[index] = len(tasks) - rank
+    return priorities
+
+
 def write_batch_record(out: Path, programme: Programme, results: list[dict[str, Any]]) -> None:
     """DIR/batch.json (every task's study, edition, status, seconds, build key, error) and DIR/index.html."""
     from via_reports.programme.index_page import counts, index_html
@@ -116,7 +137,7 @@ def write_batch_record(out: Path, programme: Programme, results: list[dict[str, 
     record = {"programme": programme.title, "counts": counts(results),
               "tasks": [{key: result.get(key) for key in ("study", "wave", "language", "public", "folder", "status",
                                                           "seconds", "build_key", "error", "key_numbers",
-                                                          "peak_mb", "pid", "kernel_starts")}
+                                                          "peak_mb", "pid", "kernel_starts", "worker_builds")}
                         for result in results]}
     _write_atomically(out / "batch.json", json.dumps(record, ensure_ascii=False, indent=2) + "\n")
     synthesis = (out / "synthesis" / "report.html").is_file()
