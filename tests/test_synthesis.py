@@ -171,3 +171,12 @@ def test_the_synthesis_report(programme, tmp_path):
     assert not [p for p in out.parent.iterdir() if ".building-" in p.name]
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "delta" in html and "by_lot-alpha" in html
+
+
+@pytest.mark.parametrize("language, one, more", [("nl", "Deze studie telt", "Deze studies tellen"),
+                                                 ("en", "This study counts", "These studies count")])
+def test_the_studies_not_by_lot_are_counted_in_the_sentence(language, one, more):
+    from via_reports.programme.synthesis_text import intro
+
+    assert one in intro(6, ["zuidhaven"], [], 5, language) and more not in intro(6, ["zuidhaven"], [], 5, language)
+    assert more in intro(6, ["zuidhaven", "beekstad"], [], 4, language)

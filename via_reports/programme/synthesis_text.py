@@ -20,7 +20,7 @@ import math
 import pandas as pd
 
 from via_reports.analysis.formatting import format_number, p_value_number
-from via_reports.figures.wording import wording
+from via_reports.figures.wording import plural, wording
 from via_reports.programme.synthesis_figures import factor_of, unit_of
 
 #: Heterogeneity is named from this I² on ...
@@ -40,7 +40,7 @@ def intro(k: int, not_by_lot: list[str], missing: list[str], by_lot: int, langua
     words = _words(language)
     parts = [words["intro"].format(k=k)]
     if not_by_lot:
-        parts.append(words["not_by_lot"].format(studies=", ".join(not_by_lot)))
+        parts.append(plural(words["not_by_lot"], len(not_by_lot)).format(studies=", ".join(not_by_lot)))
     if missing:
         parts.append(words["missing"].format(studies=", ".join(missing)))
     text = " ".join(parts)
