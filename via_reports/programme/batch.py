@@ -17,6 +17,13 @@ numbers. Row data never go through the scheduler.
 (:mod:`.warm_worker`), so a batch starts a kernel once per worker, not once
 per report.
 
+**Up to date, and order.** A report whose build key is unchanged is settled
+in the calling process before any cluster is started or contacted
+(:func:`run_batch`), so an unchanged programme's rerun takes seconds. The
+others are submitted with Dask priorities that start the costliest first
+(:func:`longest_first`), so the batch does not end on one large report while
+the other workers idle.
+
 **Failures.** A build that fails (invalid data, a chapter, the render) fails
 its own task, with its message; the other tasks go on. A task whose worker
 died is run again elsewhere by the scheduler (up to its ``allowed-failures``),
@@ -71,6 +78,29 @@ def dask_client(scheduler: str | None, workers: int | None = None) -> Iterator[A
                                dashboard_address=None, silence_logs=logging.ERROR)
     with cluster, Client(cluster) as client:
         yield client
+
+
+def run_batch(tasks: list[BuildTask], scheduler: str | None, workers: int | None = None,
+              done: Callable[[dict[str, Any]], None] = lambda result: None) -> list[dict[str, Any]]:
+    """Every task's result, in the order of ``tasks``: the up-to-date ones settled here, the others on Dask.
+
+    A report that is up to date is answered in this process (:func:`~.tasks.up_to_date_result`), so a
+    rerun of an unchanged programme starts no cluster (on a laptop that start is most of its time) and
+    sends nothing to an existing one.
+    """
+    from via_reports.programme.tasks import up_to_date_result
+
+    results: dict[int, dict[str, Any]] = {}
+    for index, task in enumerate(tasks):
+        settled = up_to_date_result(task)
+        if settled is not None:
+            results[index] = settled
+            done(settled)
+    stale = [index for index in range(len(tasks)) if index not in results]
+    if stale:
+        with dask_client(scheduler, workers) as client:
+            results.update(zip(stale, run_tasks(client, [tasks[index] for index in stale], done)))
+    return [results[index] for index in range(len(tasks))]
 
 
 def _lost(task: BuildTask, error: BaseException) -> dict[str, Any]:

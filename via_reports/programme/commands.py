@@ -65,8 +65,7 @@ def batch(
     failed; the last line counts them.
     """
     from via_reports.terminal import console as _console, shown
-    from via_reports.programme.batch import (batch_tasks, check_output_folder, dask_client, run_tasks,
-                                             write_batch_record)
+    from via_reports.programme.batch import batch_tasks, check_output_folder, run_batch, write_batch_record
     from via_reports.programme.index_page import counts
     from via_reports.programme.programme_file import load_programme
 
@@ -78,8 +77,8 @@ def batch(
     check_output_folder(out)
     out.mkdir(parents=True, exist_ok=True)
     tasks = batch_tasks(programme, out, cache_dir=cache_dir, cache=not no_cache, force=force)
-    with _progress(console, quiet, programme) as done, dask_client(scheduler, workers) as client:
-        results = run_tasks(client, tasks, done)
+    with _progress(console, quiet, programme) as done:
+        results = run_batch(tasks, scheduler, workers, done)
     for result in results:
         if result["status"] == "failed":
             console.print(f"[red]failed:[/red] {shown(result['study'])} {shown(_edition(result))}: "
@@ -143,7 +142,10 @@ def _run_synthesis(console: Any, programme: Any, out: Path, reports: Path) -> bo
     except ViaReportsError as error:
         console.print(f"[red]synthesis not built:[/red] {shown(error)}")
         return False
-    console.print(f"Synthesis of {built.studies} studies written to {shown(out)}.")
+    if built.up_to_date:
+        console.print(f"Synthesis of {built.studies} studies up to date: {shown(out)}.")
+    else:
+        console.print(f"Synthesis of {built.studies} studies written to {shown(out)}.")
     return True
 
 

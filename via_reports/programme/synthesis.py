@@ -37,6 +37,8 @@ class SynthesisResult:
     out: Path
     studies: int
     files: list[str]
+    #: True when ``out`` already held this synthesis (same key, files as written) and nothing was built.
+    up_to_date: bool = False
 
 
 def _run_notebook(programme: Programme, reports: Path, staging: Path, language: str) -> Path:
@@ -148,6 +150,11 @@ def build_synthesis(programme: Programme, reports: Path, out: Path, theme: str =
     _replaceable(out)
     studies, _ = read_programme(programme, reports)  # no study to pool: a ParameterError before any work
     language = programme.language
+    inputs = [{"study": s.study, "report": f"{s.study}/{s.folder.name}", "design": s.design,
+               "build_key": s.build_key} for s in studies]
+    key = synthesis_key(programme, language, theme, inputs)
+    if _is_current(out, key):
+        return SynthesisResult(out, len(studies), _files(out), up_to_date=True)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-{os.getpid()}-", dir=out.parent))
     try:
@@ -169,9 +176,6 @@ def build_synthesis(programme: Programme, reports: Path, out: Path, theme: str =
         settle_notebook_paths(staging, out, None, theme, {str(programme.path): Path(programme.path).name,
                                                           str(reports.resolve()): reports.resolve().name})
         outputs = {str(p.relative_to(staging)): file_hash(p) for p in sorted(staging.rglob("*")) if p.is_file()}
-        inputs = [{"study": s.study, "report": f"{s.study}/{s.folder.name}", "design": s.design,
-                   "build_key": s.build_key} for s in studies]
-        key = hashlib.sha256(json.dumps([programme.title, language, inputs], sort_keys=True).encode()).hexdigest()
         manifest = {"report": {"kind": "synthesis", "language": language, "title": programme.title,
                                "synthetic": document.synthetic, "studies": inputs, "build_key": key},
                     "files": ["report.pdf", "report.html"], "figures": numbering.manifest(document),
@@ -187,8 +191,34 @@ def build_synthesis(programme: Programme, reports: Path, out: Path, theme: str =
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    files = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
-    return SynthesisResult(out, len(studies), files)
+    return SynthesisResult(out, len(studies), _files(out))
+
+
+def synthesis_key(programme: Programme, language: str, theme: str, inputs: list[dict]) -> str:
+    """Everything a synthesis depends on: the programme file as written (title, studies, outcomes,
+    analysis), the language and theme, each study report it reads (by that report's build key, which
+    changes with the report's data and options) and the package's code and templates."""
+    from via_reports.fingerprints import code_hash, file_hash
+
+    parts = [file_hash(Path(programme.path)), language, theme, inputs, code_hash()]
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def _is_current(out: Path, key: str) -> bool:
+    """``out`` holds the synthesis of ``key`` with every file as its manifest recorded it (SHA-256)."""
+    from via_reports.fingerprints import file_hash
+
+    try:
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        if manifest["report"].get("build_key") != key or not manifest["outputs"]:
+            return False
+        return all(file_hash(out / name) == digest for name, digest in manifest["outputs"].items())
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return False
+
+
+def _files(out: Path) -> list[str]:
+    return sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
 
 
 def _words(language: str) -> dict:
