@@ -138,6 +138,7 @@ def batch_benchmark(studies: int = 6, editions: int = 2) -> dict:
     pids = {task["pid"] for task in tasks}
     workers, reports = len(pids), len(walls)
     first, warm = _first_and_warm(tasks)
+    first, warm = round(first, 1), (round(warm, 1) if warm is not None else None)
     mean_load = round(statistics.mean(load_a + load_b), 2)
     result = {
         "reports": reports, "studies": studies, "editions": editions, "workers": workers, "cores": cores,
