@@ -16,6 +16,7 @@ that an earlier synthesis wrote.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -30,6 +31,9 @@ from via_reports.figures.wording import wording
 from via_reports.programme.programme_file import Programme
 from via_reports.programme.synthesis_notebook import CHAPTER
 from via_reports.version import __version__
+
+#: study.yaml's place while a programme gives none; replaced by "" (the cover and colophon then show no place).
+NO_PLACE = "-"
 
 
 @dataclass(frozen=True)
@@ -79,17 +83,22 @@ def _document(programme: Programme, collected, studies, language: str):
     # no clock in a report (the same inputs give the same PDF): the date of the latest study report
     dates = sorted(s.publication_date for s in studies if s.publication_date)
     today = dt.date.fromisoformat(dates[-1]) if dates else dt.date(2000, 1, 1)
+    # the colophon is made as a study report's: the copyright is the theme's publisher's, else the authors'
+    # (programme.yaml's, else via-reports); the place only where programme.yaml gives one
     raw = {"contract_version": 1, "report_language": language, "title": programme.title,
-           "pilot_name": programme.title, "client": programme.title, "authors": ["via-reports"], "place": "via-reports",
+           "pilot_name": programme.title, "client": programme.title,
+           "authors": list(programme.authors) or ["via-reports"], "place": programme.place or NO_PLACE,
            "publication_date": today.isoformat(), "study_period": {"start": today.isoformat(), "end": today.isoformat()},
            "reference_date": today.isoformat(), "waves": {"T0": {"fieldwork": [today.isoformat()] * 2}},
-           "synthetic": synthetic, "publisher": {"name": "via-reports"}}
+           "synthetic": synthetic}
     if synthetic:
         raw["synthetic_note"] = {"nl": "Gepoold uit synthetische studies.",
                                  "en": "Pooled from synthetic studies."}[language]
     study, problems = parse_study(raw)
     if study is None:
         raise ParameterError("; ".join(problem.message for problem in problems))
+    if not programme.place:  # study.yaml requires a place; the synthesis shows none rather than a made-up one
+        study = dataclasses.replace(study, place="")
     blocks = [MarkdownBlock(texts[0]), FigureBlock(figures["synthesis.studies"]),
               FigureBlock(figures["synthesis.pooled"]), MarkdownBlock(f"## {words['outcomes']}")]
     for text, outcome in zip(texts[1:], outcomes_of(programme, studies)):  # the notebook's order: text, forest

@@ -1,0 +1,45 @@
+"""The synthesis as a document, without running its notebook or rendering it: the colophon,
+the provenance table and the forest plots' data tables, built from small hand-made study reports
+(the ``programme`` fixture of test_synthesis.py)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from test_synthesis import programme  # noqa: F401 (a fixture)
+
+from via_reports.programme.programme_file import load_programme
+from via_reports.programme.synthesis import _document
+from via_reports.programme.synthesis_data import read_programme
+from via_reports.programme.synthesis_notebook import SynthesisRun
+from via_reports.render.assemble import _colophon, page_context  # noqa: F401
+from via_reports.theme.themes import load_theme
+
+
+def synthesis_document(path, reports, language: str, extra: str = ""):
+    """The synthesis' ReportDocument of the programme file ``path`` (``extra`` appended to it)."""
+    if extra:
+        path.write_text(path.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    run = SynthesisRun.from_parameters(str(path), str(reports), str(path.parent / "nb"), language)
+    figures = [run.figure("synthesis.studies"), run.figure("synthesis.pooled")]
+    figures += [run.figure(f"synthesis.forest.{outcome}") for outcome in run.outcomes]
+    texts = [run.introduction()] + [f"text of {outcome}" for outcome in run.outcomes]
+    collected = SimpleNamespace(figures=[f for f in figures if f is not None], texts=[(None, t) for t in texts])
+    loaded = load_programme(path)
+    studies, _ = read_programme(loaded, reports)
+    return _document(loaded, collected, studies, language), run
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_colophon_names_its_owner_once_and_the_place_only_when_given(programme, tmp_path, language):  # noqa: F811
+    doc, _ = synthesis_document(programme, tmp_path / "out", language)
+    colophon = _colophon(doc, load_theme("default"))
+    assert colophon["copyright_line"] == f"© via-reports, {'november' if language == 'nl' else 'November'} 2021."
+    assert "via-reports, via-reports" not in str(colophon)
+    given, _ = synthesis_document(programme, tmp_path / "out", language,
+                                  "authors: [A. Voorbeeld, B. Voorbeeld]\nplace: Utrecht\n")
+    colophon = _colophon(given, load_theme("default"))
+    both = "A. Voorbeeld en B. Voorbeeld" if language == "nl" else "A. Voorbeeld and B. Voorbeeld"
+    assert colophon["copyright_line"].startswith(f"© {both}, Utrecht, ")
+    assert ("Auteurs" if language == "nl" else "Authors", ["A. Voorbeeld", "B. Voorbeeld"]) in colophon["rows"]
