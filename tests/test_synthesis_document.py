@@ -43,3 +43,15 @@ def test_the_colophon_names_its_owner_once_and_the_place_only_when_given(program
     both = "A. Voorbeeld en B. Voorbeeld" if language == "nl" else "A. Voorbeeld and B. Voorbeeld"
     assert colophon["copyright_line"].startswith(f"© {both}, Utrecht, ")
     assert ("Auteurs" if language == "nl" else "Authors", ["A. Voorbeeld", "B. Voorbeeld"]) in colophon["rows"]
+
+
+@pytest.mark.parametrize("language, row", [("nl", ("Gepoolde analyse", "Studies met loting")),
+                                           ("en", ("Pooled analysis", "Studies by lot"))])
+def test_the_provenance_names_the_pooled_analysis_in_words(programme, tmp_path, language, row):  # noqa: F811
+    from via_reports.render.appendices import _provenance_rows
+    from via_reports.render.labels import labels_for
+
+    doc, _ = synthesis_document(programme, tmp_path / "out", language)
+    rows = _provenance_rows(doc, labels_for(language))
+    assert row in rows
+    assert not [r for r in rows if "primary" in r[0] + r[1] or r[0] == "analysis"]

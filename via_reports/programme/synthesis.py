@@ -110,8 +110,9 @@ def _document(programme: Programme, collected, studies, language: str):
                    f"{s.study}/{s.folder.name} | "
                    f"{s.build_key[:16]}… |\n" for s in studies)
     appendix = Chapter("studies", words["appendix"], [MarkdownBlock(f"{words['appendix_intro']}\n\n{header}{rows}")])
-    provenance = {"package_version": __version__,
-                  "parameters": {"language": language, "analysis": programme.analysis}}
+    # the pooled analysis in the reader's words (labels.yaml provenance_keys.analysis), never its key
+    analysis = wording("programme", language)["synthesis_figures"]["analyses"][programme.analysis]
+    provenance = {"package_version": __version__, "parameters": {"language": language, "analysis": analysis}}
     return ReportDocument(kind="final", study=study, chapters=[Chapter(CHAPTER, words["chapter"], blocks)],
                           appendices=[appendix], generated_appendices=("data_tables", "provenance"),
                           provenance=provenance, language=language, title=programme.title,
