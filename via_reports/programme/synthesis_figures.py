@@ -144,7 +144,26 @@ def forest_figure(outcome: str, studies: pd.DataFrame, pooled: pd.DataFrame, lan
     alt_text = words["alt_forest"].format(outcome=label, k=len(rows))
     csv = rows[list(STUDY_COLUMNS)].reset_index(drop=True)
     return Figure(f"synthesis.forest.{outcome}", words["forest_title"].format(outcome=label), _n(rows), csv,
-                  configure(chart, style), alt_text, language)
+                  configure(chart, style), alt_text, language, table=_forest_table(csv, primary, words))
+
+
+def _forest_table(csv: pd.DataFrame, primary: pd.DataFrame, words: dict) -> pd.DataFrame:
+    """The forest plot's data table as the plot reads: the studies, then the pooled row and the
+    prediction interval (its bounds in ci_low and ci_high) where the primary pooling has them.
+    The CSV keeps the studies alone (its columns are the studies'); the pooled numbers' own CSV
+    is ``synthesis.pooled``."""
+    if primary.empty:
+        return csv
+    p = primary.iloc[0]
+    extra = [{"study": words["pooled_kind"], "outcome": p["outcome"], "randomized": True, "n_pilot": None,
+              "n_control": None, "effect": p["effect"], "ci_low": p["ci_low"], "ci_high": p["ci_high"],
+              "se": None}]
+    if pd.notna(p["pi_low"]):
+        extra.append({"study": words["prediction_kind"], "outcome": p["outcome"], "randomized": True,
+                      "n_pilot": None, "n_control": None, "effect": None, "ci_low": p["pi_low"],
+                      "ci_high": p["pi_high"], "se": None})
+    table = csv.astype(object)
+    return pd.concat([table, pd.DataFrame(extra, columns=list(STUDY_COLUMNS)).astype(object)], ignore_index=True)
 
 
 def _words(language: str) -> dict:
