@@ -14,7 +14,7 @@ from html import escape
 from typing import Any
 
 from via_reports.analysis.formatting import format_number
-from via_reports.figures.wording import wording
+from via_reports.figures.wording import interval, signed, wording
 
 STYLE = """
 body { font-family: sans-serif; margin: 2rem; color: #1a1a1a; }
@@ -47,12 +47,14 @@ def _bottom_line(numbers: dict[str, Any] | None, language: str) -> str:
     proportion = numbers["unit"] == "proportion"
     scale = 100 if proportion else 1
 
-    def shown(value: float | None) -> str:
-        return "×" if value is None else format_number(value * scale, language, decimals=1)
+    def scaled(value: float | None) -> float | None:
+        return None if value is None else value * scale
 
+    # the reports' own formatters (figures.wording): a signed difference as in their text, the
+    # interval as in their tables (no line break inside, '–' where there is none)
     unit = words["pp"] if proportion else words[numbers["unit"]]
-    return (f"{escape(_outcome(numbers['outcome'], language))}: {shown(numbers['effect'])} {unit} "
-            f"({shown(numbers['ci_low'])} – {shown(numbers['ci_high'])})")
+    return (f"{escape(_outcome(numbers['outcome'], language))}: {signed(scaled(numbers['effect']), language, 1)} "
+            f"{unit} ({interval(scaled(numbers['ci_low']), scaled(numbers['ci_high']), language, 1)})")
 
 
 def index_html(title: str, results: list[dict[str, Any]], language: str, synthesis: bool) -> str:
