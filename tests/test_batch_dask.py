@@ -196,3 +196,14 @@ def test_the_embedded_cluster_builds_reports_index_and_synthesis(programme_folde
     page = (out / "index.html").read_text(encoding="utf-8")
     assert 'href="synthesis/report.html"' in page and 'href="zuidhaven/T2-nl/report.html"' in page
     assert not _half_written(out) and not [p for p in out.iterdir() if ".building-" in p.name]
+
+    # a rerun of the unchanged programme: settled in the batch's own process, no cluster started, no synthesis built
+    again = subprocess.run([str(BIN / "via-reports"), "batch", str(programme), "--out", str(out), "--workers", "2",
+                            "--cache-dir", str(tmp_path / "cache"), "--quiet"], capture_output=True, text=True,
+                           timeout=BATCH_TIMEOUT, env={**os.environ, "COLUMNS": "200"})
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert again.stdout.strip().splitlines()[-1].startswith("0 built, 2 up to date, 0 failed of 2 reports")
+    assert "Synthesis of 2 studies up to date" in again.stdout
+    rerun = json.loads((out / "batch.json").read_text(encoding="utf-8"))["tasks"]
+    assert len({task["pid"] for task in rerun}) == 1 and all(task["kernel_starts"] == 0 for task in rerun)
+    assert [task["build_key"] for task in rerun] == [task["build_key"] for task in record["tasks"]]

@@ -48,9 +48,29 @@ def test_the_page_is_offline_escaped_and_shows_what_each_edition_publishes():
     page = index_html("Programme <b>x</b>", results, "en", synthesis=True)
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "Programme &lt;b&gt;x&lt;/b&gt;" in page
-    assert "Paid work: 4.3 percentage points (-10.0 – 19.0)" in page
+    assert "Paid work: +4.3 percentage points (-10.0\u00a0–\u00a019.0)" in page  # as the reports print it
     assert "Paid work: not published" in page  # the public edition withholds it: so does the page
     assert 'href="alpha/T2-nl-public/report.pdf"' in page and 'href="synthesis/report.html"' in page
     assert "2 built, 1 up to date, 1 failed of 4 reports" in page
     assert "http" not in page.replace('http-equiv', '')  # nothing loaded from elsewhere
     assert "default-src 'none'" in page
+
+
+def test_the_bottom_line_is_formatted_as_the_reports_format_it():
+    """A signed difference as the reports' text writes it ('+8,9', '-4,3'), the interval as their tables
+    do (babel's number format, no line break inside: '-17,4 – 8,8' with no-break spaces)."""
+    from via_reports.figures.wording import interval, signed
+
+    numbers = {"n": 80, "outcome": "paid_work", "unit": "proportion", "effect": -0.0431, "ci_low": -0.174,
+               "ci_high": 0.088}
+    page = index_html("P", [result("alpha", numbers=numbers)], "nl", synthesis=False)
+    assert "Betaald werk: -4,3 procentpunt (-17,4\u00a0–\u00a08,8)" in page
+    assert "(-17,4 – 8,8)" not in page  # no break possible between the bounds
+    assert signed(-4.31, "nl", 1) + " procentpunt (" + interval(-17.4, 8.8, "nl", 1) + ")" in page
+    hours = {**numbers, "outcome": "job_search_hours", "unit": "hours", "effect": 1.25, "ci_low": 0.05,
+             "ci_high": 2.45}
+    page = index_html("P", [result("alpha", numbers=hours)], "en", synthesis=False)
+    assert "+1.3 hours (0.1\u00a0–\u00a02.5)" in page  # halves away from zero, as the reports round
+    withheld_bound = {**numbers, "ci_low": None, "ci_high": None}
+    page = index_html("P", [result("alpha", numbers=withheld_bound)], "en", synthesis=False)
+    assert "-4.3 percentage points (–)" in page

@@ -117,3 +117,16 @@ def test_batch_never_overwrites_a_file_of_the_user(tmp_path, capsys):
     assert main(["batch", str(path), "--out", str(tmp_path / "out")]) == 2
     assert "exists and was not written by via-reports batch" in " ".join(capsys.readouterr().err.split())
     assert (tmp_path / "out" / "index.html").read_text(encoding="utf-8") == "mine"
+
+
+def test_the_readme_programme_file_is_valid(tmp_path):
+    """The programme.yaml the README shows is one that `batch` accepts, with the editions it describes."""
+    import re
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## A programme of studies"):]
+    block = re.search(r"^```yaml\n(.*?)^```", section, re.MULTILINE | re.DOTALL).group(1)
+    programme = load_programme(write(tmp_path, block))
+    assert [study.id for study in programme.studies] == ["enschede", "oostvoorde"]
+    assert [(e.wave, e.language, e.public) for e in programme.editions] == [
+        ("T1", None, False), ("T2", None, False), ("T2", "en", False), ("T2", None, True)]

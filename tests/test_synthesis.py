@@ -171,3 +171,42 @@ def test_the_synthesis_report(programme, tmp_path):
     assert not [p for p in out.parent.iterdir() if ".building-" in p.name]
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "delta" in html and "by_lot-alpha" in html
+    assert not result.up_to_date
+    pdf_written = (out / "report.pdf").stat().st_mtime_ns
+    again = build_synthesis(load_programme(programme), tmp_path / "out", out)  # same inputs: nothing to do
+    assert again.up_to_date and (out / "report.pdf").stat().st_mtime_ns == pdf_written
+    assert again.files == result.files
+
+
+@pytest.mark.parametrize("language, one, more", [("nl", "Deze studie telt", "Deze studies tellen"),
+                                                 ("en", "This study counts", "These studies count")])
+def test_the_studies_not_by_lot_are_counted_in_the_sentence(language, one, more):
+    from via_reports.programme.synthesis_text import intro
+
+    assert one in intro(6, ["zuidhaven"], [], 5, language) and more not in intro(6, ["zuidhaven"], [], 5, language)
+    assert more in intro(6, ["zuidhaven", "beekstad"], [], 4, language)
+
+
+def test_a_synthesis_is_current_only_with_its_key_and_its_files_as_written(programme, tmp_path):
+    from via_reports.fingerprints import file_hash
+    from via_reports.programme.programme_file import load_programme
+    from via_reports.programme.synthesis import _is_current, synthesis_key
+
+    loaded = load_programme(programme)
+    inputs = [{"study": "alpha", "report": "alpha/T2-nl", "design": "by_lot", "build_key": "k1"}]
+    key = synthesis_key(loaded, "nl", "default", inputs)
+    assert key != synthesis_key(loaded, "en", "default", inputs)
+    assert key != synthesis_key(loaded, "nl", "default", [{**inputs[0], "build_key": "k2"}])  # a study rebuilt
+    out = tmp_path / "synthesis"
+    out.mkdir()
+    (out / "report.pdf").write_bytes(b"%PDF as written")
+    manifest = {"report": {"kind": "synthesis", "build_key": key},
+                "outputs": {"report.pdf": file_hash(out / "report.pdf")}}
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert _is_current(out, key)
+    assert not _is_current(out, "another key")
+    (out / "report.pdf").write_bytes(b"%PDF changed by hand")
+    assert not _is_current(out, key)
+    (out / "report.pdf").unlink()
+    assert not _is_current(out, key)
+    assert not _is_current(tmp_path / "nothing", key)

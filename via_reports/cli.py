@@ -26,6 +26,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from via_reports.command_options import CacheDirOption, ForceOption, NoCacheOption
 from via_reports.exceptions import (
     EXIT_DATA,
     EXIT_OK,
@@ -230,11 +231,9 @@ def build(
     timeout: Annotated[float, typer.Option(
         "--timeout", metavar="SECONDS", min=1, max=86_400,
         help="Seconds one notebook cell may run before its chapter counts as hung (600).")] = CELL_TIMEOUT,
-    force: Annotated[bool, typer.Option("--force", help="Rebuild even when the output folder is up to date.")] = False,
-    cache_dir: Annotated[Optional[Path], typer.Option(
-        "--cache-dir", metavar="FOLDER", help="Where finished chapters are kept (default: $XDG_CACHE_HOME/via-reports).",
-        show_default=False)] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Use no cache: run every chapter.")] = False,
+    force: ForceOption = False,
+    cache_dir: CacheDirOption = None,
+    no_cache: NoCacheOption = False,
     isolated: Annotated[bool, typer.Option("--isolated", help="Run each chapter in a fresh kernel of its own.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output; an error is still shown.")] = False,
 ) -> None:

@@ -17,6 +17,13 @@ numbers. Row data never go through the scheduler.
 (:mod:`.warm_worker`), so a batch starts a kernel once per worker, not once
 per report.
 
+**Up to date, and order.** A report whose build key is unchanged is settled
+in the calling process before any cluster is started or contacted
+(:func:`run_batch`), so an unchanged programme's rerun takes seconds. The
+others are submitted with Dask priorities that start the costliest first
+(:func:`longest_first`), so the batch does not end on one large report while
+the other workers idle.
+
 **Failures.** A build that fails (invalid data, a chapter, the render) fails
 its own task, with its message; the other tasks go on. A task whose worker
 died is run again elsewhere by the scheduler (up to its ``allowed-failures``),
@@ -73,6 +80,29 @@ def dask_client(scheduler: str | None, workers: int | None = None) -> Iterator[A
         yield client
 
 
+def run_batch(tasks: list[BuildTask], scheduler: str | None, workers: int | None = None,
+              done: Callable[[dict[str, Any]], None] = lambda result: None) -> list[dict[str, Any]]:
+    """Every task's result, in the order of ``tasks``: the up-to-date ones settled here, the others on Dask.
+
+    A report that is up to date is answered in this process (:func:`~.tasks.up_to_date_result`), so a
+    rerun of an unchanged programme starts no cluster (on a laptop that start is most of its time) and
+    sends nothing to an existing one.
+    """
+    from via_reports.programme.tasks import up_to_date_result
+
+    results: dict[int, dict[str, Any]] = {}
+    for index, task in enumerate(tasks):
+        settled = up_to_date_result(task)
+        if settled is not None:
+            results[index] = settled
+            done(settled)
+    stale = [index for index in range(len(tasks)) if index not in results]
+    if stale:
+        with dask_client(scheduler, workers) as client:
+            results.update(zip(stale, run_tasks(client, [tasks[index] for index in stale], done)))
+    return [results[index] for index in range(len(tasks))]
+
+
 def _lost(task: BuildTask, error: BaseException) -> dict[str, Any]:
     """The result of a task that never returned one (its worker died too often, a bug)."""
     from via_reports.programme.tasks import failure_message
@@ -95,8 +125,9 @@ def run_tasks(client: Any, tasks: list[BuildTask],
     from via_reports.programme.warm_worker import WarmWorker
 
     client.register_plugin(WarmWorker())
+    priorities = longest_first(tasks)
     futures = {client.submit(build_one, asdict(task), key=f"via-reports-{task.study}-{index}",
-                             retries=TASK_RETRIES, pure=False): index
+                             retries=TASK_RETRIES, pure=False, priority=priorities[index]): index
                for index, task in enumerate(tasks)}
     results: dict[int, dict[str, Any]] = {}
     for future in as_completed(futures):
@@ -109,6 +140,26 @@ def run_tasks(client: Any, tasks: list[BuildTask],
     return [results[index] for index in range(len(tasks))]
 
 
+def longest_first(tasks: list[BuildTask]) -> list[int]:
+    """Dask priorities (higher runs first) that start the costliest reports first.
+
+    With a few reports per worker, the batch ends when its last report does:
+    a large final report started last keeps one worker busy while the others
+    idle. Longest first (the classic LPT order) leaves only short reports for
+    the end. The cost is estimated without reading a row: a later wave first
+    (a final report adds the effects chapter), then the larger dataset (its
+    tables' bytes on disk), then the programme's order.
+    """
+    from via_reports.report.kernel_start import data_bytes
+
+    sizes = {task.data: data_bytes(Path(task.data)) for task in tasks}
+    order = sorted(range(len(tasks)), key=lambda i: (tasks[i].wave, sizes[tasks[i].data], -i), reverse=True)
+    priorities = [0] * len(tasks)
+    for rank, index in enumerate(order):
+        priorities[index] = len(tasks) - rank
+    return priorities
+
+
 def write_batch_record(out: Path, programme: Programme, results: list[dict[str, Any]]) -> None:
     """DIR/batch.json (every task's study, edition, status, seconds, build key, error) and DIR/index.html."""
     from via_reports.programme.index_page import counts, index_html
@@ -116,7 +167,7 @@ def write_batch_record(out: Path, programme: Programme, results: list[dict[str, 
     record = {"programme": programme.title, "counts": counts(results),
               "tasks": [{key: result.get(key) for key in ("study", "wave", "language", "public", "folder", "status",
                                                           "seconds", "build_key", "error", "key_numbers",
-                                                          "peak_mb", "pid", "kernel_starts")}
+                                                          "peak_mb", "pid", "kernel_starts", "worker_builds")}
                         for result in results]}
     _write_atomically(out / "batch.json", json.dumps(record, ensure_ascii=False, indent=2) + "\n")
     synthesis = (out / "synthesis" / "report.html").is_file()

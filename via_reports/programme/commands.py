@@ -11,6 +11,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
+from via_reports.command_options import CacheDirOption, ForceOption, NoCacheOption
 from via_reports.output_paths import refuse_in_data_folder
 
 #: The environment variable Dask itself reads for a scheduler's address.
@@ -52,11 +53,9 @@ def batch(
         help="An existing Dask scheduler (default: an embedded cluster, one worker per core).")] = None,
     workers: Annotated[Optional[int], typer.Option(
         "--workers", metavar="N", min=1, help="Workers of the embedded cluster (default: one per core).")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Rebuild reports that are up to date.")] = False,
-    cache_dir: Annotated[Optional[Path], typer.Option(
-        "--cache-dir", metavar="FOLDER", help="Chapter cache of the builds (default: $XDG_CACHE_HOME/via-reports).",
-        show_default=False)] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Use no chapter cache.")] = False,
+    force: ForceOption = False,
+    cache_dir: CacheDirOption = None,
+    no_cache: NoCacheOption = False,
     no_synthesis: Annotated[bool, typer.Option("--no-synthesis", help="Do not build the synthesis.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars; the last line still counts.")] = False,
 ) -> None:
@@ -66,8 +65,7 @@ def batch(
     failed; the last line counts them.
     """
     from via_reports.terminal import console as _console, shown
-    from via_reports.programme.batch import (batch_tasks, check_output_folder, dask_client, run_tasks,
-                                             write_batch_record)
+    from via_reports.programme.batch import batch_tasks, check_output_folder, run_batch, write_batch_record
     from via_reports.programme.index_page import counts
     from via_reports.programme.programme_file import load_programme
 
@@ -79,8 +77,8 @@ def batch(
     check_output_folder(out)
     out.mkdir(parents=True, exist_ok=True)
     tasks = batch_tasks(programme, out, cache_dir=cache_dir, cache=not no_cache, force=force)
-    with _progress(console, quiet, programme) as done, dask_client(scheduler, workers) as client:
-        results = run_tasks(client, tasks, done)
+    with _progress(console, quiet, programme) as done:
+        results = run_batch(tasks, scheduler, workers, done)
     for result in results:
         if result["status"] == "failed":
             console.print(f"[red]failed:[/red] {shown(result['study'])} {shown(_edition(result))}: "
@@ -144,7 +142,10 @@ def _run_synthesis(console: Any, programme: Any, out: Path, reports: Path) -> bo
     except ViaReportsError as error:
         console.print(f"[red]synthesis not built:[/red] {shown(error)}")
         return False
-    console.print(f"Synthesis of {built.studies} studies written to {shown(out)}.")
+    if built.up_to_date:
+        console.print(f"Synthesis of {built.studies} studies up to date: {shown(out)}.")
+    else:
+        console.print(f"Synthesis of {built.studies} studies written to {shown(out)}.")
     return True
 
 

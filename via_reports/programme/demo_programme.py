@@ -23,6 +23,8 @@ def programme_text(study_ids: list[str], editions: tuple[str, ...] = DEFAULT_EDI
     lines = ["# A programme of synthetic pilots (via-reports demo-programme): no real persons.",
              "# via-reports batch programme.yaml --out DIR builds every study x edition and the synthesis.",
              f"title: {title}",
+             "authors: [A. Voorbeeld, B. Voorbeeld]     # made up, as the demo study's",
+             "place: Utrecht",
              "studies:"]
     lines += [f"  - {{id: {study_id}, data: {study_id}}}" for study_id in study_ids]
     lines += ["editions:                 # built for every study"]

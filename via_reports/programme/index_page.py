@@ -14,21 +14,7 @@ from html import escape
 from typing import Any
 
 from via_reports.analysis.formatting import format_number
-
-WORDS = {
-    "nl": {"title": "Rapporten van het programma", "study": "Studie", "edition": "Editie", "status": "Status",
-           "n": "n", "bottom": "Primaire uitkomst (verschil, 95%-interval)", "links": "Bestanden",
-           "built": "gebouwd", "up_to_date": "actueel", "failed": "mislukt", "withheld": "niet gepubliceerd",
-           "synthesis": "Synthese over de studies", "public": "openbaar", "none": "–", "seconds": "s",
-           "counted": "{built} gebouwd, {up_to_date} actueel, {failed} mislukt van {total} rapporten",
-           "pp": "procentpunt", "points": "punten", "hours": "uur"},
-    "en": {"title": "Reports of the programme", "study": "Study", "edition": "Edition", "status": "Status",
-           "n": "n", "bottom": "Primary outcome (difference, 95% interval)", "links": "Files",
-           "built": "built", "up_to_date": "up to date", "failed": "failed", "withheld": "not published",
-           "synthesis": "Synthesis across the studies", "public": "public", "none": "–", "seconds": "s",
-           "counted": "{built} built, {up_to_date} up to date, {failed} failed of {total} reports",
-           "pp": "percentage points", "points": "points", "hours": "hours"},
-}
+from via_reports.figures.wording import interval, signed, wording
 
 STYLE = """
 body { font-family: sans-serif; margin: 2rem; color: #1a1a1a; }
@@ -49,13 +35,11 @@ def counts(results: list[dict[str, Any]]) -> dict[str, int]:
 
 def _outcome(code: str, language: str) -> str:
     """An outcome's name in the page's language (its code when it has none)."""
-    from via_reports.figures.wording import wording
-
     return wording("effects", language)["outcomes"].get(code, code)
 
 
 def _bottom_line(numbers: dict[str, Any] | None, language: str) -> str:
-    words = WORDS[language]
+    words = _words(language)
     if not numbers or numbers.get("outcome") is None:
         return words["none"]
     if numbers.get("effect") is None:
@@ -63,17 +47,19 @@ def _bottom_line(numbers: dict[str, Any] | None, language: str) -> str:
     proportion = numbers["unit"] == "proportion"
     scale = 100 if proportion else 1
 
-    def shown(value: float | None) -> str:
-        return "×" if value is None else format_number(value * scale, language, decimals=1)
+    def scaled(value: float | None) -> float | None:
+        return None if value is None else value * scale
 
+    # the reports' own formatters (figures.wording): a signed difference as in their text, the
+    # interval as in their tables (no line break inside, '–' where there is none)
     unit = words["pp"] if proportion else words[numbers["unit"]]
-    return (f"{escape(_outcome(numbers['outcome'], language))}: {shown(numbers['effect'])} {unit} "
-            f"({shown(numbers['ci_low'])} – {shown(numbers['ci_high'])})")
+    return (f"{escape(_outcome(numbers['outcome'], language))}: {signed(scaled(numbers['effect']), language, 1)} "
+            f"{unit} ({interval(scaled(numbers['ci_low']), scaled(numbers['ci_high']), language, 1)})")
 
 
 def index_html(title: str, results: list[dict[str, Any]], language: str, synthesis: bool) -> str:
     """The page (see the module); ``synthesis``: link the synthesis report in ``synthesis/``."""
-    words = WORDS[language]
+    words = _words(language)
     rows = []
     for result in sorted(results, key=lambda r: (r["study"], r["folder"] or r["wave"])):
         edition = escape(result["wave"] + " " + (result.get("language") or "")
@@ -117,3 +103,8 @@ def index_html(title: str, results: list[dict[str, Any]], language: str, synthes
 </body>
 </html>
 """
+
+
+def _words(language: str) -> dict:
+    """This module's fixed words in ``language``, from templates/pdf/wording/programme.yaml."""
+    return wording("programme", language)["index_page"]

@@ -33,7 +33,9 @@ def primary_outcome(data_dir: Path) -> str:
     return named if isinstance(named, str) and named else DEFAULT_PRIMARY_OUTCOME
 
 
-def _number(text: str | None) -> float | None:
+def csv_number(text: str | None) -> float | None:
+    """A number from a published CSV cell; None for an empty cell (a withheld or missing number), text
+    that is no number, or an infinite or NaN value, so a reader never pools or shows one of those."""
     try:
         value = float(text) if text not in (None, "") else None
     except ValueError:
@@ -62,7 +64,7 @@ def key_numbers(report: Path, data_dir: Path) -> dict[str, Any]:
         for row in csv.DictReader(handle):
             if row.get("analysis") == "primary" and row.get("estimator") == "ancova" and row.get("outcome") == outcome:
                 numbers.update(outcome=outcome, unit=SCALE_UNITS.get(outcome, "proportion"),
-                               effect=_number(row.get("effect")), ci_low=_number(row.get("ci_low")),
-                               ci_high=_number(row.get("ci_high")))
+                               effect=csv_number(row.get("effect")), ci_low=csv_number(row.get("ci_low")),
+                               ci_high=csv_number(row.get("ci_high")))
                 break
     return numbers

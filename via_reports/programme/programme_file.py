@@ -63,6 +63,9 @@ class Programme:
     editions: tuple[Edition, ...]
     outcomes: str | tuple[str, ...]
     analysis: str
+    #: The synthesis report's authors and place of publication (cover, colophon); () / None: not given.
+    authors: tuple[str, ...] = ()
+    place: str | None = None
 
     def study(self, study_id: str) -> Study:
         return next(study for study in self.studies if study.id == study_id)
@@ -175,4 +178,6 @@ def load_programme(path: str | Path) -> Programme:
                        for e in data["editions"]),
         outcomes=outcomes if outcomes == ALL_OUTCOMES else tuple(outcomes),
         analysis=synthesis.get("analysis", "primary"),
+        authors=tuple(data.get("authors") or ()),
+        place=data.get("place"),
     )

@@ -16,6 +16,7 @@ that an earlier synthesis wrote.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -26,24 +27,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from via_reports.exceptions import ChapterError, ParameterError, RenderError
+from via_reports.figures.wording import wording
 from via_reports.programme.programme_file import Programme
 from via_reports.programme.synthesis_notebook import CHAPTER
 from via_reports.version import __version__
 
-WORDS = {
-    "nl": {"subtitle": "Synthese over {k} studies", "chapter": "Synthese over de studies",
-           "outcomes": "Uitkomst voor uitkomst", "appendix": "Studies en hun rapporten",
-           "appendix_intro": "Elke studie is gelezen uit één van haar gebouwde rapporten; de bouwsleutel "
-                             "identificeert precies dat rapport.",
-           "columns": ("Studie", "Opzet", "Toegewezen (pilot / controle)", "Rapport", "Bouwsleutel"),
-           "designs": {"by_lot": "loting", "not_by_lot": "geen loting", "not_recorded": "niet vastgelegd"}},
-    "en": {"subtitle": "Synthesis across {k} studies", "chapter": "Synthesis across the studies",
-           "outcomes": "Outcome by outcome", "appendix": "Studies and their reports",
-           "appendix_intro": "Each study was read from one of its built reports; the build key identifies "
-                             "exactly that report.",
-           "columns": ("Study", "Design", "Assigned (pilot / control)", "Report", "Build key"),
-           "designs": {"by_lot": "by lot", "not_by_lot": "not by lot", "not_recorded": "not recorded"}},
-}
+#: study.yaml's place while a programme gives none; replaced by "" (the cover and colophon then show no place).
+NO_PLACE = "-"
 
 
 @dataclass(frozen=True)
@@ -51,6 +41,8 @@ class SynthesisResult:
     out: Path
     studies: int
     files: list[str]
+    #: True when ``out`` already held this synthesis (same key, files as written) and nothing was built.
+    up_to_date: bool = False
 
 
 def _run_notebook(programme: Programme, reports: Path, staging: Path, language: str) -> Path:
@@ -84,24 +76,29 @@ def _document(programme: Programme, collected, studies, language: str):
     from via_reports.programme.synthesis_data import outcomes_of
     from via_reports.document.model import Chapter, FigureBlock, MarkdownBlock, ReportDocument
 
-    words = WORDS[language]
+    words = _words(language)
     figures = {figure.id: figure for figure in collected.figures}
     texts = [markdown for _, markdown in collected.texts]
     synthetic = any(study.synthetic for study in studies)
     # no clock in a report (the same inputs give the same PDF): the date of the latest study report
     dates = sorted(s.publication_date for s in studies if s.publication_date)
     today = dt.date.fromisoformat(dates[-1]) if dates else dt.date(2000, 1, 1)
+    # the colophon is made as a study report's: the copyright is the theme's publisher's, else the authors'
+    # (programme.yaml's, else via-reports); the place only where programme.yaml gives one
     raw = {"contract_version": 1, "report_language": language, "title": programme.title,
-           "pilot_name": programme.title, "client": programme.title, "authors": ["via-reports"], "place": "via-reports",
+           "pilot_name": programme.title, "client": programme.title,
+           "authors": list(programme.authors) or ["via-reports"], "place": programme.place or NO_PLACE,
            "publication_date": today.isoformat(), "study_period": {"start": today.isoformat(), "end": today.isoformat()},
            "reference_date": today.isoformat(), "waves": {"T0": {"fieldwork": [today.isoformat()] * 2}},
-           "synthetic": synthetic, "publisher": {"name": "via-reports"}}
+           "synthetic": synthetic}
     if synthetic:
         raw["synthetic_note"] = {"nl": "Gepoold uit synthetische studies.",
                                  "en": "Pooled from synthetic studies."}[language]
     study, problems = parse_study(raw)
     if study is None:
         raise ParameterError("; ".join(problem.message for problem in problems))
+    if not programme.place:  # study.yaml requires a place; the synthesis shows none rather than a made-up one
+        study = dataclasses.replace(study, place="")
     blocks = [MarkdownBlock(texts[0]), FigureBlock(figures["synthesis.studies"]),
               FigureBlock(figures["synthesis.pooled"]), MarkdownBlock(f"## {words['outcomes']}")]
     for text, outcome in zip(texts[1:], outcomes_of(programme, studies)):  # the notebook's order: text, forest
@@ -113,8 +110,9 @@ def _document(programme: Programme, collected, studies, language: str):
                    f"{s.study}/{s.folder.name} | "
                    f"{s.build_key[:16]}… |\n" for s in studies)
     appendix = Chapter("studies", words["appendix"], [MarkdownBlock(f"{words['appendix_intro']}\n\n{header}{rows}")])
-    provenance = {"package_version": __version__,
-                  "parameters": {"language": language, "analysis": programme.analysis}}
+    # the pooled analysis in the reader's words (labels.yaml provenance_keys.analysis), never its key
+    analysis = wording("programme", language)["synthesis_figures"]["analyses"][programme.analysis]
+    provenance = {"package_version": __version__, "parameters": {"language": language, "analysis": analysis}}
     return ReportDocument(kind="final", study=study, chapters=[Chapter(CHAPTER, words["chapter"], blocks)],
                           appendices=[appendix], generated_appendices=("data_tables", "provenance"),
                           provenance=provenance, language=language, title=programme.title,
@@ -162,6 +160,11 @@ def build_synthesis(programme: Programme, reports: Path, out: Path, theme: str =
     _replaceable(out)
     studies, _ = read_programme(programme, reports)  # no study to pool: a ParameterError before any work
     language = programme.language
+    inputs = [{"study": s.study, "report": f"{s.study}/{s.folder.name}", "design": s.design,
+               "build_key": s.build_key} for s in studies]
+    key = synthesis_key(programme, language, theme, inputs)
+    if _is_current(out, key):
+        return SynthesisResult(out, len(studies), _files(out), up_to_date=True)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-{os.getpid()}-", dir=out.parent))
     try:
@@ -183,9 +186,6 @@ def build_synthesis(programme: Programme, reports: Path, out: Path, theme: str =
         settle_notebook_paths(staging, out, None, theme, {str(programme.path): Path(programme.path).name,
                                                           str(reports.resolve()): reports.resolve().name})
         outputs = {str(p.relative_to(staging)): file_hash(p) for p in sorted(staging.rglob("*")) if p.is_file()}
-        inputs = [{"study": s.study, "report": f"{s.study}/{s.folder.name}", "design": s.design,
-                   "build_key": s.build_key} for s in studies]
-        key = hashlib.sha256(json.dumps([programme.title, language, inputs], sort_keys=True).encode()).hexdigest()
         manifest = {"report": {"kind": "synthesis", "language": language, "title": programme.title,
                                "synthetic": document.synthetic, "studies": inputs, "build_key": key},
                     "files": ["report.pdf", "report.html"], "figures": numbering.manifest(document),
@@ -201,5 +201,36 @@ def build_synthesis(programme: Programme, reports: Path, out: Path, theme: str =
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    files = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
-    return SynthesisResult(out, len(studies), files)
+    return SynthesisResult(out, len(studies), _files(out))
+
+
+def synthesis_key(programme: Programme, language: str, theme: str, inputs: list[dict]) -> str:
+    """Everything a synthesis depends on: the programme file as written (title, studies, outcomes,
+    analysis), the language and theme, each study report it reads (by that report's build key, which
+    changes with the report's data and options) and the package's code and templates."""
+    from via_reports.fingerprints import code_hash, file_hash
+
+    parts = [file_hash(Path(programme.path)), language, theme, inputs, code_hash()]
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def _is_current(out: Path, key: str) -> bool:
+    """``out`` holds the synthesis of ``key`` with every file as its manifest recorded it (SHA-256)."""
+    from via_reports.fingerprints import file_hash
+
+    try:
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        if manifest["report"].get("build_key") != key or not manifest["outputs"]:
+            return False
+        return all(file_hash(out / name) == digest for name, digest in manifest["outputs"].items())
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return False
+
+
+def _files(out: Path) -> list[str]:
+    return sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+
+
+def _words(language: str) -> dict:
+    """This module's fixed words in ``language``, from templates/pdf/wording/programme.yaml."""
+    return wording("programme", language)["synthesis"]

@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import csv
 import json
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from via_reports.exceptions import ParameterError
+from via_reports.programme.key_numbers import csv_number
 from via_reports.programme.programme_file import ALL_OUTCOMES, Programme
 
 #: Columns of the figure ``synthesis.studies``.
@@ -54,14 +54,6 @@ class StudyReport:
     @property
     def randomized(self) -> bool:
         return self.design == "by_lot"
-
-
-def _number(text: str | None) -> float | None:
-    try:
-        value = float(text) if text not in (None, "") else None
-    except ValueError:
-        return None
-    return value if value is not None and math.isfinite(value) else None
 
 
 def _candidates(study_folder: Path, language: str) -> list[Path]:
@@ -100,10 +92,10 @@ def read_study(study_id: str, reports: Path, language: str, analysis: str = "pri
 
 def standard_error(row: dict[str, str]) -> float | None:
     """The row's ``se``, else the one behind its normal 95 % interval (see the module)."""
-    se = _number(row.get("se"))
+    se = csv_number(row.get("se"))
     if se is not None:
         return se
-    low, high = _number(row.get("ci_low")), _number(row.get("ci_high"))
+    low, high = csv_number(row.get("ci_low")), csv_number(row.get("ci_high"))
     return None if low is None or high is None else (high - low) / (2 * Z_95)
 
 
@@ -137,10 +129,10 @@ def study_rows(studies: list[StudyReport], outcomes: list[str]) -> list[dict[str
             row = study.rows.get(outcome)
             if row is None:
                 continue
-            n_pilot, n_control = _number(row.get("n_pilot")), _number(row.get("n_control"))
+            n_pilot, n_control = csv_number(row.get("n_pilot")), csv_number(row.get("n_control"))
             rows.append({"study": study.study, "outcome": outcome, "randomized": study.randomized,
                          "n_pilot": None if n_pilot is None else int(n_pilot),
                          "n_control": None if n_control is None else int(n_control),
-                         "effect": _number(row.get("effect")), "ci_low": _number(row.get("ci_low")),
-                         "ci_high": _number(row.get("ci_high")), "se": standard_error(row)})
+                         "effect": csv_number(row.get("effect")), "ci_low": csv_number(row.get("ci_low")),
+                         "ci_high": csv_number(row.get("ci_high")), "se": standard_error(row)})
     return rows

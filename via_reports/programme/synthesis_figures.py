@@ -67,7 +67,7 @@ def _n(studies: pd.DataFrame) -> int:
 
 
 def studies_figure(studies: pd.DataFrame, language: str, style: ChartStyle = DEFAULT_STYLE) -> Figure:
-    words = WORDS[language]
+    words = _words(language)
     counts = (studies.assign(total=studies["n_pilot"].fillna(0) + studies["n_control"].fillna(0))
               .groupby("study", sort=False)["total"].max().reset_index().rename(columns={"total": "n"}))
     chart = alt.Chart(plain_values(counts)).mark_bar(color=style.palette[0]).encode(
@@ -81,7 +81,7 @@ def studies_figure(studies: pd.DataFrame, language: str, style: ChartStyle = DEF
 
 def pooled_figure(pooled: pd.DataFrame, studies: pd.DataFrame, language: str,
                   style: ChartStyle = DEFAULT_STYLE) -> Figure:
-    words, outcome_words = WORDS[language], wording("effects", language)["outcomes"]
+    words, outcome_words = _words(language), wording("effects", language)["outcomes"]
     shares = pooled[[unit_of(o) == "proportion" for o in pooled["outcome"]]]
     frame = pd.DataFrame({"outcome": [outcome_words.get(o, o) for o in shares["outcome"]],
                           "effect": shares["effect"] * 100, "ci_low": shares["ci_low"] * 100,
@@ -106,7 +106,7 @@ def pooled_figure(pooled: pd.DataFrame, studies: pd.DataFrame, language: str,
 def forest_figure(outcome: str, studies: pd.DataFrame, pooled: pd.DataFrame, language: str,
                   style: ChartStyle = DEFAULT_STYLE) -> Figure | None:
     """The forest plot of ``outcome``; None when no study published an effect of it."""
-    words, effect_words = WORDS[language], wording("effects", language)
+    words, effect_words = _words(language), wording("effects", language)
     rows = studies[(studies["outcome"] == outcome) & studies["effect"].notna()]
     if rows.empty:
         return None
@@ -144,32 +144,28 @@ def forest_figure(outcome: str, studies: pd.DataFrame, pooled: pd.DataFrame, lan
     alt_text = words["alt_forest"].format(outcome=label, k=len(rows))
     csv = rows[list(STUDY_COLUMNS)].reset_index(drop=True)
     return Figure(f"synthesis.forest.{outcome}", words["forest_title"].format(outcome=label), _n(rows), csv,
-                  configure(chart, style), alt_text, language)
+                  configure(chart, style), alt_text, language, table=_forest_table(csv, primary, words))
 
 
-WORDS = {
-    "nl": {"studies_title": "Studies in de synthese: geanalyseerde deelnemers per studie",
-           "pooled_title": "Gepoolde uitkomsten over de studies (random effects)",
-           "forest_title": "{outcome}: uitkomst per studie en gepoold",
-           "analysed": "Geanalyseerde deelnemers (pilot en controlegroep)", "pp": "Procentpunten",
-           "analyses": {"primary": "Studies met loting", "all_studies": "Alle studies (gevoeligheid)"},
-           "study": "Studie", "pooled_kind": "Gepoold (studies met loting)", "prediction_kind": "Voorspellingsinterval",
-           "pooled_row": "Gepoold", "prediction_row": "Voorspellingsinterval", "not_by_lot_short": "geen loting",
-           "alt_studies": "Staafdiagram van het aantal geanalyseerde deelnemers in elk van de {k} studies, "
-                          "samen {n}.",
-           "alt_pooled": "Gepoolde verschillen met 95%-interval voor {outcomes} uitkomsten.",
-           "alt_forest": "Forest plot van {outcome}: het verschil met 95%-interval in elk van de {k} studies, "
-                         "met de gepoolde schatting en het voorspellingsinterval."},
-    "en": {"studies_title": "Studies in the synthesis: participants analysed per study",
-           "pooled_title": "Pooled outcomes across the studies (random effects)",
-           "forest_title": "{outcome}: result per study and pooled",
-           "analysed": "Participants analysed (pilot and control group)", "pp": "Percentage points",
-           "analyses": {"primary": "Studies by lot", "all_studies": "All studies (sensitivity)"},
-           "study": "Study", "pooled_kind": "Pooled (studies by lot)", "prediction_kind": "Prediction interval",
-           "pooled_row": "Pooled", "prediction_row": "Prediction interval", "not_by_lot_short": "not by lot",
-           "alt_studies": "Bar chart of the number of participants analysed in each of the {k} studies, {n} "
-                          "in all.",
-           "alt_pooled": "Pooled differences with 95% intervals for {outcomes} outcomes.",
-           "alt_forest": "Forest plot of {outcome}: the difference with its 95% interval in each of the {k} "
-                         "studies, with the pooled estimate and the prediction interval."},
-}
+def _forest_table(csv: pd.DataFrame, primary: pd.DataFrame, words: dict) -> pd.DataFrame:
+    """The forest plot's data table as the plot reads: the studies, then the pooled row and the
+    prediction interval (its bounds in ci_low and ci_high) where the primary pooling has them.
+    The CSV keeps the studies alone (its columns are the studies'); the pooled numbers' own CSV
+    is ``synthesis.pooled``."""
+    if primary.empty:
+        return csv
+    p = primary.iloc[0]
+    extra = [{"study": words["pooled_kind"], "outcome": p["outcome"], "randomized": True, "n_pilot": None,
+              "n_control": None, "effect": p["effect"], "ci_low": p["ci_low"], "ci_high": p["ci_high"],
+              "se": None}]
+    if pd.notna(p["pi_low"]):
+        extra.append({"study": words["prediction_kind"], "outcome": p["outcome"], "randomized": True,
+                      "n_pilot": None, "n_control": None, "effect": None, "ci_low": p["pi_low"],
+                      "ci_high": p["pi_high"], "se": None})
+    table = csv.astype(object)
+    return pd.concat([table, pd.DataFrame(extra, columns=list(STUDY_COLUMNS)).astype(object)], ignore_index=True)
+
+
+def _words(language: str) -> dict:
+    """This module's fixed words in ``language``, from templates/pdf/wording/programme.yaml."""
+    return wording("programme", language)["synthesis_figures"]

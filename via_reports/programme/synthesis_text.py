@@ -20,7 +20,7 @@ import math
 import pandas as pd
 
 from via_reports.analysis.formatting import format_number, p_value_number
-from via_reports.figures.wording import wording
+from via_reports.figures.wording import plural, wording
 from via_reports.programme.synthesis_figures import factor_of, unit_of
 
 #: Heterogeneity is named from this I² on ...
@@ -30,62 +30,6 @@ Q_P_NAMED = 0.10
 #: Fewer studies than this: the synthesis carries a caution.
 FEW_STUDIES = 5
 
-WORDS = {
-    "nl": {
-        "units": {"proportion": "procentpunt", "points": "punt", "hours": "uur per week"},
-        "intro": "Deze synthese bundelt de uitkomsten van {k} studies. Per uitkomst is het verschil tussen "
-                 "pilot- en controlegroep op de laatste meting, gecorrigeerd voor de eerste meting (de "
-                 "ANCOVA van de primaire analyse van elke studie), gepoold met een random-effectsmodel "
-                 "(DerSimonian-Laird). Alleen de gepubliceerde cijfers van de studies zijn gebruikt, geen "
-                 "gegevens van deelnemers.",
-        "not_by_lot": "Zonder loting opgezet: {studies}. Deze studies tellen alleen mee in de "
-                      "gevoeligheidsanalyse over alle studies.",
-        "missing": "Zonder eindrapport om te poolen: {studies}.",
-        "few": "Let op: deze synthese berust op minder dan vijf studies met loting ({k}). De spreiding "
-               "tussen studies (tau²) en het voorspellingsinterval zijn dan onzeker.",
-        "pooled": "Over {k} {studies} met loting is het gepoolde effect van de pilot op {outcome} {effect} "
-                  "(95%-interval {low} tot {high}).",
-        "study_word": ("studie", "studies"),
-        "shown": "Dat is een aantoonbaar effect.",
-        "not_shown": "Een effect is daarmee niet aangetoond.",
-        "one": "Voor {outcome} is er één studie met loting; die wordt niet gepoold.",
-        "none": "Voor {outcome} is geen studie met loting gepubliceerd; er is geen gepoold effect.",
-        "hetero": "De studies verschillen onderling meer dan toeval verklaart (I² = {i2}%, p = {q_p}).",
-        "prediction": " Het effect van een nieuwe pilot ligt waarschijnlijk tussen {low} en {high} "
-                      "(95%-voorspellingsinterval).",
-        "homo": "De studies verschillen onderling niet meer dan toeval verklaart (I² = {i2}%, p = {q_p}).",
-        "all": "Met ook de studies zonder loting ({k} studies) is het gepoolde verschil, gecorrigeerd voor de "
-               "startsituatie, {effect} (95%-interval {low} tot {high}); zonder loting kan zo'n verschil "
-               "geen oorzakelijk effect aantonen.",
-    },
-    "en": {
-        "units": {"proportion": "percentage points", "points": "points", "hours": "hours per week"},
-        "intro": "This synthesis brings together the results of {k} studies. For each outcome the difference "
-                 "between the pilot and the control group at the last wave, corrected for the first wave (the "
-                 "ANCOVA of each study's primary analysis), is pooled with a random-effects model "
-                 "(DerSimonian-Laird). Only the studies' published numbers were used, no participant data.",
-        "not_by_lot": "Not assigned by lot: {studies}. These studies count only in the sensitivity analysis "
-                      "over all studies.",
-        "missing": "No final report to pool: {studies}.",
-        "few": "Note: this synthesis rests on fewer than five studies by lot ({k}). The spread between "
-               "studies (tau²) and the prediction interval are then uncertain.",
-        "pooled": "Over {k} {studies} by lot, the pooled effect of the pilot on {outcome} is {effect} "
-                  "(95% interval {low} to {high}).",
-        "study_word": ("study", "studies"),
-        "shown": "That is a demonstrable effect.",
-        "not_shown": "An effect has therefore not been shown.",
-        "one": "For {outcome} there is one study by lot; it is not pooled.",
-        "none": "For {outcome} no study by lot published a result; there is no pooled effect.",
-        "hetero": "The studies differ from one another more than chance explains (I² = {i2}%, p = {q_p}).",
-        "prediction": " The effect of a new pilot probably lies between {low} and {high} (95% prediction "
-                      "interval).",
-        "homo": "The studies do not differ from one another more than chance explains (I² = {i2}%, p = {q_p}).",
-        "all": "Including the studies not by lot ({k} studies), the pooled difference, corrected for the "
-               "starting situation, is {effect} (95% interval {low} to {high}); without assignment by lot "
-               "such a difference cannot show a causal effect.",
-    },
-}
-
 
 def _value(value: float, outcome: str, language: str, signed: bool = False) -> str:
     text = format_number(value * factor_of(outcome), language, decimals=1)
@@ -93,10 +37,10 @@ def _value(value: float, outcome: str, language: str, signed: bool = False) -> s
 
 
 def intro(k: int, not_by_lot: list[str], missing: list[str], by_lot: int, language: str) -> str:
-    words = WORDS[language]
+    words = _words(language)
     parts = [words["intro"].format(k=k)]
     if not_by_lot:
-        parts.append(words["not_by_lot"].format(studies=", ".join(not_by_lot)))
+        parts.append(plural(words["not_by_lot"], len(not_by_lot)).format(studies=", ".join(not_by_lot)))
     if missing:
         parts.append(words["missing"].format(studies=", ".join(missing)))
     text = " ".join(parts)
@@ -112,7 +56,7 @@ def heterogeneity_named(i2: float, q_p: float) -> bool:
 
 def outcome_text(outcome: str, pooled: pd.DataFrame, language: str) -> str:
     """What the synthesis says about one outcome (see the module)."""
-    words = WORDS[language]
+    words = _words(language)
     label = wording("effects", language)["outcomes"].get(outcome, outcome)
     label_lower = label[0].lower() + label[1:] if language == "nl" else label.lower()
     unit = words["units"][unit_of(outcome)]
@@ -147,3 +91,8 @@ def outcome_text(outcome: str, pooled: pd.DataFrame, language: str) -> str:
             k=int(every["k"]), effect=f"{_value(every['effect'], outcome, language, signed=True)} {unit}",
             low=_value(every["ci_low"], outcome, language), high=_value(every["ci_high"], outcome, language)))
     return " ".join(sentences)
+
+
+def _words(language: str) -> dict:
+    """This module's fixed words in ``language``, from templates/pdf/wording/programme.yaml."""
+    return wording("programme", language)["synthesis_text"]

@@ -101,22 +101,13 @@ def build_one(task: dict[str, Any]) -> dict[str, Any]:
     from via_reports.exceptions import ViaReportsError
     from via_reports.programme.key_numbers import key_numbers
     from via_reports.programme.warm_worker import worker_plugin
-    from via_reports.report.freshness import BuildInputs, BuildOptions, is_built, report_language
+    from via_reports.report.freshness import is_built
 
     task_ = BuildTask(**task)
     started = time.perf_counter()
-    result: dict[str, Any] = {**dataclasses.asdict(task_), "folder": None, "status": "failed", "seconds": 0.0,
-                              "build_key": None, "error": None, "key_numbers": None, "pid": os.getpid()}
+    result = _empty_result(task_)
     try:
-        options = BuildOptions(data_dir=Path(task_.data), wave=task_.wave, language=task_.language,
-                               public=task_.public or None, jobs=1, force=task_.force, timeout=task_.timeout,
-                               cache_dir=Path(task_.cache_dir) if task_.cache_dir else None, cache=task_.cache)
-        language = report_language(options) or task_.language or "nl"
-        folder = f"{task_.study}/{task_.wave}-{language}" + ("-public" if task_.public else "")
-        result["folder"], result["language"] = folder, language
-        options = dataclasses.replace(options, out=Path(task_.out_root) / folder)
-        inputs = BuildInputs(options.resolved())
-        result["build_key"] = inputs.key
+        inputs = _inputs(task_, result)
         if is_built(inputs):
             result["status"] = "up_to_date"
         else:
@@ -131,6 +122,55 @@ def build_one(task: dict[str, Any]) -> dict[str, Any]:
     plugin = worker_plugin()
     result["kernel_starts"], result["worker_builds"] = plugin.starts, plugin.builds
     return result
+
+
+def up_to_date_result(task: BuildTask) -> dict[str, Any] | None:
+    """The result of ``task`` when its report is up to date, checked in the calling process; else None.
+
+    The batch asks this before it starts or contacts a cluster, so a rerun
+    of an unchanged programme answers in seconds, as ``build`` does, instead of
+    starting workers to find nothing to do. The check is the worker's own
+    (the same build key, every file as its manifest recorded it). Anything it
+    cannot settle (a folder this process cannot read, invalid options, a stale
+    report) is None: the task then goes to the cluster, which builds it or
+    reports its error.
+    """
+    from via_reports.programme.key_numbers import key_numbers
+    from via_reports.report.freshness import is_built
+
+    started = time.perf_counter()
+    result = _empty_result(task)
+    try:
+        inputs = _inputs(task, result)
+        if not is_built(inputs):
+            return None
+        result["key_numbers"] = key_numbers(inputs.options.out, Path(task.data))
+    except Exception:  # noqa: BLE001 - not settled here: the worker builds it and names any error
+        return None
+    result.update(status="up_to_date", seconds=round(time.perf_counter() - started, 2), peak_mb=None,
+                  kernel_starts=0, worker_builds=0)
+    return result
+
+
+def _empty_result(task: BuildTask) -> dict[str, Any]:
+    return {**dataclasses.asdict(task), "folder": None, "status": "failed", "seconds": 0.0, "build_key": None,
+            "error": None, "key_numbers": None, "pid": os.getpid()}
+
+
+def _inputs(task: BuildTask, result: dict[str, Any]) -> Any:
+    """The task's BuildInputs (options resolved as ``build`` resolves them); ``result`` gains the report's
+    folder, language and build key on the way (a ParameterError or ContractError past this point)."""
+    from via_reports.report.freshness import BuildInputs, BuildOptions, report_language
+
+    options = BuildOptions(data_dir=Path(task.data), wave=task.wave, language=task.language,
+                           public=task.public or None, jobs=1, force=task.force, timeout=task.timeout,
+                           cache_dir=Path(task.cache_dir) if task.cache_dir else None, cache=task.cache)
+    language = report_language(options) or task.language or "nl"
+    folder = f"{task.study}/{task.wave}-{language}" + ("-public" if task.public else "")
+    result["folder"], result["language"] = folder, language
+    inputs = BuildInputs(dataclasses.replace(options, out=Path(task.out_root) / folder).resolved())
+    result["build_key"] = inputs.key
+    return inputs
 
 
 def _build(inputs: Any) -> None:

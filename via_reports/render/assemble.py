@@ -122,7 +122,9 @@ def _colophon(doc: ReportDocument, theme: Theme) -> dict[str, Any]:
         "download": labels["download"].format(url=url) if url else None,
         # each report its own ISBN: the final report never shows the interim report's
         "isbn": study.get("isbn_final") if doc.kind == "final" else study.isbn,
-        "copyright_line": labels["copyright_line"].format(publisher=holder, place=study.place, date=date),
+        # a synthesis may have no place of publication (programme.yaml's place is optional)
+        "copyright_line": (labels["copyright_line"].format(publisher=holder, place=study.place, date=date)
+                           if study.place else labels["copyright_line_no_place"].format(publisher=holder, date=date)),
         "copyright": labels["copyright"].format(publisher=holder),
         "synthetic": labels["synthetic_text"] if doc.synthetic else None,
         "synthetic_note": study.get("synthetic_note") if doc.synthetic else None,
@@ -187,7 +189,7 @@ def page_context(doc: ReportDocument, theme: Theme, numbering: Numbering, mode: 
         "title": doc.title,
         "subtitle": doc.subtitle,
         "authors": list(study.authors),
-        "place_date": f"{study.place}, {month_year(study.publication_date, doc.language)}",
+        "place_date": ", ".join(part for part in (study.place, month_year(study.publication_date, doc.language)) if part),
         "created": created,
         "generator": f"via-reports {doc.provenance.get('package_version', '')}".strip(),
         "logo_uri": theme.logo.as_uri() if theme.logo else None,
