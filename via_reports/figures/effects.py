@@ -195,6 +195,16 @@ def _outcomes_table(results: EffectsResults) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _as_shown(results: EffectsResults, scope: Scope) -> EffectsResults:
+    """The results the chapter's words are made from: a public edition's with its withheld rows empty,
+    so that a publishable outcome keeps its paragraph and names the rows withheld (figures/effects_public.py)."""
+    if not scope.public:
+        return results
+    from via_reports.figures.effects_public import public_results
+
+    return public_results(results, scope.min_cell)
+
+
 def outcomes(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) -> Figure | None:
     """Figure ``effects.outcomes``: forest plot of the adjusted effects plus T0/T2 means per group.
 
@@ -217,7 +227,7 @@ def outcomes(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) ->
         chart=_outcomes_chart(results, style),
         alt_text=_outcomes_alt_text(results),
         language=scope.language,
-        text=outcomes_text(results),
+        text=outcomes_text(_as_shown(results, scope)),
         notes=[too_small] if too_small else [],
         table=_outcomes_table(results),
         n_label=group_n_label(counts, scope.language),

@@ -30,6 +30,7 @@ import pandas as pd
 
 from via_reports.analysis.balance import SMD_WARNING, randomisation_warning
 from via_reports.analysis.formatting import p_value_number, p_value_text
+from via_reports.figures.effects_public import is_withheld
 from via_reports.figures.effects_units import decimals, scale
 from via_reports.figures.wording import lower_first, number, signed, smd_text, wording
 
@@ -149,7 +150,11 @@ def bounds_hold(results: "EffectsResults", outcome: str) -> bool | None:
 def bounds_sentences(results: "EffectsResults", outcome: str) -> list[str]:
     words = v3_words(results)
     low, high = _row(results, outcome, "bound_low"), _row(results, outcome, "bound_high")
-    if low is None or high is None or pd.isna(low["effect"]):
+    if low is None or high is None:
+        return []
+    if is_withheld(low) or is_withheld(high):  # a public edition withheld a bound row
+        return [words["bounds_withheld"].format(t2=results.last_wave, k=results.min_cell)]
+    if pd.isna(low["effect"]):
         return []
     factor, places, language = scale(outcome), decimals(outcome), results.language
     sentences = [words["bounds"].format(

@@ -201,11 +201,13 @@ def _means_withheld(data: pd.DataFrame, sides: tuple[str, str], binary: Callable
     return [row_withheld(row) for _, row in data.iterrows()]
 
 
-def _public_outcomes(data: pd.DataFrame, k: int) -> tuple[pd.DataFrame, list[bool]]:
-    """effects.outcomes: an outcome's estimates only when each arm × wave has k people and no share reveals."""
-    withheld = _means_withheld(data, ("pilot", "control"), lambda o: o in OUTCOMES and is_binary(o), k, "outcome")
-    keys = {(a, o) for (a, o), w in zip(zip(data["analysis"], data["outcome"]), withheld) if w}
-    withheld = [(a, o) in keys for a, o in zip(data["analysis"], data["outcome"])]
+def public_outcomes_data(data: pd.DataFrame, k: int) -> tuple[pd.DataFrame, list[bool]]:
+    """effects.outcomes: a row's estimates only when each arm × wave has k people and no share reveals;
+    per row, not per outcome (figures/effects_public.py says which rows fall together)."""
+    from via_reports.figures.effects_public import outcome_rows_withheld
+
+    own = _means_withheld(data, ("pilot", "control"), lambda o: o in OUTCOMES and is_binary(o), k, "outcome")
+    withheld = outcome_rows_withheld(data, own)
     estimates = [c for c in data.columns if c not in ("analysis", "outcome", "estimator", "n_pilot", "n_control")]
     return _mask_rows(data, withheld, estimates, ("n_pilot", "n_control"), k), withheld
 
@@ -335,7 +337,7 @@ def public_figure(figure: Figure, k: int) -> Figure:
         data, withheld, whole = _public_counts(figure, k)
         table = _count_table(figure, withheld, data)
     elif figure_id == "effects.outcomes":
-        data, withheld = _public_outcomes(figure.data, k)
+        data, withheld = public_outcomes_data(figure.data, k)
         table = _generic_table(figure, data, withheld)
     elif figure_id in ("effects.flow", "effects.means"):
         data, withheld = _public_effects_counts(figure.data, k)
