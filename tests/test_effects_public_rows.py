@@ -1,0 +1,137 @@
+"""Public edition of the effects chapter per row, not per outcome (REPORTS.md, "Public edition, per outcome").
+
+Disclosure control withholds the rows that need it: a row of ``effects.outcomes``
+whose group or share is 1 to k−1 people. The complete-case rows of one analysis
+and outcome share their people and means, so they fall together; a bound row
+falls on its own shares. An outcome is named as withheld as a whole only when its
+headline row (primary analysis, ``ancova``) is; otherwise it keeps its verdict and
+MDE, and its paragraph names the rows withheld.
+
+The expected withheld rows are computed here from the internal rows' shares and
+n's (a share times n is a count), not with the code under test.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from via_reports import load_dataset
+from via_reports.analysis.scope import Scope
+from via_reports.document.bottom_line import conclusions, summary
+from via_reports.figures.effects_public import public_results, withheld_outcomes
+from via_reports.figures.effects_text import EffectsResults, outcome_paragraph, outcomes_text
+from via_reports.figures.wording import wording
+
+BINARY = {"any_participation", "paid_work", "volunteer_work", "ease_society_difficult", "ease_paid_work_difficult",
+          "enough_social_contacts", "discrimination_experienced"}
+
+
+@pytest.fixture(scope="module")
+def demo_results() -> dict[str, EffectsResults]:
+    return {language: EffectsResults.compute(load_dataset(None, language), Scope(
+        waves=("T0", "T1", "T2"), language=language, min_n=10, kind="final")) for language in ("nl", "en")}
+
+
+def small_cells(row: pd.Series, k: int) -> bool:
+    """A group of 1 to k−1 people, or a yes/no share that is (or leaves) 1 to k−1 people."""
+    for side in ("pilot", "control"):
+        n = int(row[f"n_{side}"])
+        if 0 < n < k:
+            return True
+        if row["outcome"] in BINARY:
+            for wave in ("t0", "t2"):
+                count = int(np.floor(row[f"{side}_{wave}"] * n + 0.5))
+                if 0 < count < k or 0 < n - count < k:
+                    return True
+    return False
+
+
+def test_an_outcome_is_withheld_only_when_its_headline_row_is(demo_results):
+    results = demo_results["nl"]
+    rows = results.outcomes
+    headline = rows[(rows["analysis"] == "primary") & (rows["estimator"] == "ancova")]
+    expected = {r["outcome"] for _, r in headline.iterrows() if small_cells(r, 10)}
+    # the demo at k = 10: paid work 7 of 36 at T2, finding work hard 2 of 34 not, contacts 9 of 31, discrimination 1 of 32
+    assert expected == {"paid_work", "ease_paid_work_difficult", "enough_social_contacts", "discrimination_experienced"}
+    public = public_results(results, 10)
+    assert set(withheld_outcomes(public.outcomes)) == expected
+    # a row with cells of k or more people in an analysis whose headline is shown stays (enough social contacts'
+    # sensitivity analysis: 39 of 105 and 28 of 53)
+    shown = public.outcomes[(public.outcomes["analysis"] == "sensitivity")
+                            & (public.outcomes["outcome"] == "enough_social_contacts")]
+    assert not shown["suppressed"].any() and shown["effect"].notna().all()
+    for _, row in rows.iterrows():
+        mine = public.outcomes.loc[row.name]
+        if small_cells(row, 10):
+            assert mine["suppressed"] and pd.isna(mine["effect"]), (row["outcome"], row["estimator"])
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_a_small_bound_row_is_named_and_the_outcome_keeps_its_verdict(demo_results, language):
+    """k = 2: 'finding paid work hard' has 34 of 34 pilot at T0, 39 of 40 with missing answers filled in:
+    the bound rows leave 1 person, the complete-case rows none. The bounds go, the outcome stays."""
+    results = demo_results[language]
+    rows = results.outcomes.set_index(["analysis", "outcome", "estimator"])
+    bound = rows.loc[("primary", "ease_paid_work_difficult", "bound_low")]
+    assert int(bound["n_pilot"]) - round(bound["pilot_t0"] * bound["n_pilot"]) == 1
+    headline = pd.Series({**rows.loc[("primary", "ease_paid_work_difficult", "ancova")],
+                          "outcome": "ease_paid_work_difficult"})
+    assert not small_cells(headline, 2)
+    public = public_results(results, 2)
+    assert "ease_paid_work_difficult" not in withheld_outcomes(public.outcomes)
+    flags = public.outcomes.set_index(["analysis", "outcome", "estimator"])["suppressed"]
+    assert flags[("primary", "ease_paid_work_difficult", "bound_low")]
+    assert flags[("primary", "ease_paid_work_difficult", "bound_high")]
+    assert not flags[("primary", "ease_paid_work_difficult", "ancova")]
+    paragraph = outcome_paragraph(public, "ease_paid_work_difficult")
+    v3 = wording("effects_v3", language)
+    assert v3["bounds_withheld"].format(t2="T2", k=2) in paragraph
+    internal = outcome_paragraph(results, "ease_paid_work_difficult")
+    first = internal.split(". ")[0]
+    assert paragraph.startswith(first)  # the verdict and its numbers stay
+    values = results.values("ease_paid_work_difficult", bound)
+    assert values["effect"] in internal and values["effect"] not in paragraph  # the bound's estimate goes
+    items = summary(public, language)
+    label = wording("effects", language)["outcomes"]["ease_paid_work_difficult"]
+    mde = results.values("ease_paid_work_difficult",
+                         rows.loc[("primary", "ease_paid_work_difficult", "ancova")])["mde"]
+    line = next(line for line in items.splitlines() if line.startswith(f"- {label} ("))
+    assert mde in line
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_a_withheld_sensitivity_row_is_named(demo_results, language):
+    """The sensitivity analysis' rows of one outcome withheld, its headline shown: the paragraph says so."""
+    results = demo_results[language]
+    public = public_results(results, 2)
+    data = public.outcomes.copy()
+    rows = (data["analysis"] == "sensitivity") & (data["outcome"] == "volunteer_work") \
+        & ~data["estimator"].isin(["bound_low", "bound_high"])
+    data.loc[rows, ["effect", "ci_low", "ci_high", "p_value", "p_holm", "se", "mde"]] = np.nan
+    data.loc[rows, "suppressed"] = True
+    public = dataclasses.replace(public, outcomes=data, _estimates={})
+    paragraph = outcome_paragraph(public, "volunteer_work")
+    assert wording("effects_v3", language)["sensitivity_withheld"].format(k=2) in paragraph
+    assert "nan" not in paragraph.lower()
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_a_withheld_primary_outcome_is_still_answered_first(demo_results, language):
+    results = demo_results[language]
+    public = public_results(results, 10)
+    v3 = wording("effects_v3", language)
+    label = wording("effects", language)["outcomes"]["paid_work"]
+    first = v3["primary_answer"].format(label=label[0].lower() + label[1:])
+    for text in (summary(public, language), conclusions(public, language)):
+        assert first in text
+        assert text.index(first) < text.index(wording("effects", language)["outcomes"]["any_participation"])
+    lines = [line for line in summary(public, language).splitlines() if line.startswith("- ")]
+    assert lines[0].startswith(f"- {label} (")  # the primary outcome's line first, though withheld
+    # the chapter counts only the outcomes it shows in its "none of k" sentence
+    shown = 9 - len(withheld_outcomes(public.outcomes))
+    text = " ".join(outcomes_text(public))
+    assert wording("effects", language)["text"]["none_found"].split("{k}")[0] + str(shown) in text
