@@ -36,3 +36,81 @@ def test_a_comparison_within_part_of_the_population_names_that_part(language):
     # a comparison over the chapter's whole population names no part
     for whole in participation_comparisons(dataset, SCOPE[language]):
         assert PART[language] not in comparison_sentence(whole, language, 0.05)
+
+
+# --------------------------------------------------------------------------- the lottery warning on the demo
+
+
+@pytest.fixture(scope="module")
+def demo_effects():
+    from via_reports.figures.effects_text import EffectsResults
+
+    return {language: EffectsResults.compute(load_dataset(None, language), SCOPE[language])
+            for language in ("nl", "en")}
+
+
+def smd_by_hand(dataset, characteristic_of) -> float:
+    """(mean pilot − mean control) / sqrt((var pilot + var control) / 2), ddof 1, among those by lot."""
+    people = dataset.tables["participants"]
+    by_lot = people[people["randomized"].astype(str).str.lower() == "true"]
+    values = {group: characteristic_of(by_lot[by_lot["group"] == group]).dropna().astype(float)
+              for group in ("pilot", "control")}
+    pooled = ((values["pilot"].var(ddof=1) + values["control"].var(ddof=1)) / 2) ** 0.5
+    return (values["pilot"].mean() - values["control"].mean()) / pooled
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_lottery_warning_names_what_set_it_off(demo_effects, language):
+    """The demo by lot: paid work at T0 is 0 of 40 in the pilot and 8 of 68 in the control group, SMD −0.51
+    (|SMD| > 0.25 sets the warning off); the joint test of the background characteristics does not (p 0.931)."""
+    from via_reports.figures import effects_checks as checks
+
+    dataset = load_dataset(None, language)
+    answers = dataset.tables["responses"]
+    t0 = answers[answers["wave"] == "T0"].set_index("participant_id")["paid_work"]
+
+    def paid_work_at_t0(people):
+        return people["participant_id"].map(t0).map(lambda v: None if v is None or v != v else float(bool(v)))
+
+    smd = smd_by_hand(dataset, paid_work_at_t0)
+    assert smd == pytest.approx(-0.5126, abs=5e-4)
+    results = demo_effects[language]
+    row = results.baseline.query("analysis == 'primary' and characteristic == 'paid_work'").iloc[0]
+    assert row["smd"] == pytest.approx(smd, rel=1e-9)
+    warning = checks.lottery_warning(results)
+    nl = language == "nl"
+    assert warning.startswith("Let op: bij de start verschilden de door loting ingedeelde groepen" if nl
+                              else "Note: at the start the groups assigned by lot differed")
+    assert ("bij betaald werk is het gestandaardiseerde verschil -0,51 (0% tegen 12%; grens ±0,25)" if nl
+            else "for paid work the standardised difference is -0.51 (0% against 12%; limit ±0.25)") in warning
+    assert ("niet meer dan bij loting te verwachten (p = 0,931)" if nl
+            else "no more than a lottery would produce (p = 0.931)") in warning
+    assert ("houden rekening met de waarde van elke uitkomst op T0" if nl
+            else "take each outcome's value at T0 into account") in warning
+    # no longer "all characteristics": the joint test is of the six background characteristics
+    assert "alle kenmerken" not in warning.lower() and "all characteristics" not in warning.lower()
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_public_balance_text_names_withheld_rows_and_keeps_the_warning(language):
+    """k = 10: the balance rows of paid work (8 of 68 controls), finding paid work hard and discrimination are
+    withheld; the text names them, states no number of theirs, and keeps the lottery warning as a verdict."""
+    from via_reports.figures.balance import baseline
+    from via_reports.figures.public import public_figure
+
+    scope = Scope(waves=("T0", "T1", "T2"), language=language, min_n=10, kind="final", min_cell=10)
+    figure = public_figure(baseline(load_dataset(None, language), scope), 10)
+    text = " ".join(figure.text)
+    nl = language == "nl"
+    assert ("in de hoofdanalyse (door loting ingedeeld) betaald werk, het (heel) moeilijk vinden om betaald werk "
+            "te vinden en ervaren discriminatie" if nl else
+            "in the primary analysis (assigned by lot) paid work, finding it (very) difficult to find paid work "
+            "and experienced discrimination") in text
+    assert "-0,51" not in text and "-0.51" not in text and "12%" not in text
+    assert ("bij een kenmerk dat deze openbare editie niet toont" if nl
+            else "on a characteristic this public edition does not show") in text
+    assert (("Bij de start (T0) verschilden de groepen van de hoofdanalyse" if nl
+             else "At the start") in text)  # the balance paragraphs stay
+    withheld = figure.data[figure.data["suppressed"]]
+    assert set(withheld["characteristic"]) == {"paid_work", "ease_paid_work_difficult",
+                                                "discrimination_experienced"}

@@ -375,6 +375,8 @@ def _finish(figure: Figure, data: pd.DataFrame, table: pd.DataFrame, withheld: l
         from via_reports.figures.effects_public import public_outcomes_text
 
         text = public_outcomes_text(figure.text, data, figure.language, k, lambda s: _reveals(s, figure.n, k))
+    elif figure.id == "effects.baseline" and not n_withheld:  # made from the rows it shows (effects_public.py)
+        text = list(figure.text)
     elif any(withheld) or n_withheld:
         text = [WITHHELD_TEXT[figure.language]]
     else:
