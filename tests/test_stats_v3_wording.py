@@ -114,3 +114,30 @@ def test_the_public_balance_text_names_withheld_rows_and_keeps_the_warning(langu
     withheld = figure.data[figure.data["suppressed"]]
     assert set(withheld["characteristic"]) == {"paid_work", "ease_paid_work_difficult",
                                                 "discrimination_experienced"}
+
+
+# --------------------------------------------------------------------------- one denominator per measure
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_ease_sentence_and_its_subgroup_rows_share_one_denominator(language):
+    """The demo's interim report (T0–T1): 4 of the 124 panel members left the society-ease question empty at
+    T1. The chapter's sentence and the subgroup comparisons of 'finding taking part in society difficult'
+    both count the 120 who answered, and the sentence states it."""
+    from via_reports.analysis.populations import panel, responses_in_wave
+    from via_reports.analysis.subgroups import barriers_comparisons
+    from via_reports.figures.barriers import ease_society
+
+    dataset = load_dataset(None, language)
+    scope = Scope(waves=("T0", "T1"), language=language, min_n=10, kind="interim")
+    people = panel(dataset, scope.waves)
+    answers = responses_in_wave(dataset, people, "T1")["ease_society"]
+    answered, difficult = int(answers.notna().sum()), int((answers >= 4).sum())
+    assert (len(people), answered) == (124, 120)
+    rows = [c for c in barriers_comparisons(dataset, scope) if c.outcome == "ease_society_difficult"]
+    assert rows and all(c.n_a + c.n_b == answered for c in rows)  # born in NL and instrument use are known
+    assert all(c.count_a + c.count_b == difficult for c in rows)
+    sentence = ease_society(dataset, scope).text[0]
+    of = "van de" if language == "nl" else "of"
+    assert f"T1 {difficult} {of} {answered} (" in sentence
+    assert ("van wie de vraag beantwoordde" if language == "nl" else "of those who answered") in sentence
