@@ -141,3 +141,25 @@ def test_the_ease_sentence_and_its_subgroup_rows_share_one_denominator(language)
     of = "van de" if language == "nl" else "of"
     assert f"T1 {difficult} {of} {answered} (" in sentence
     assert ("van wie de vraag beantwoordde" if language == "nl" else "of those who answered") in sentence
+
+
+def test_the_forest_plot_shows_the_primary_outcome_first():
+    from via_reports.figures.effects import outcomes
+
+    figure = outcomes(load_dataset(None, "en"), SCOPE["en"])
+    spec = figure.chart.to_dict()
+    sorts = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            y = node.get("encoding", {}).get("y", {})
+            if y.get("field") == "outcome" and isinstance(y.get("sort"), list):
+                sorts.append(y["sort"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(spec)
+    assert sorts and sorts[0][0] == "Paid work"  # the percentage-point panel, the primary outcome on top

@@ -37,6 +37,7 @@ from via_reports.analysis.formatting import percent_text, percent_value, p_value
 from via_reports.analysis.scope import Scope
 from via_reports.data.codebook import load_codebook
 from via_reports.data.dataset import Dataset
+from via_reports.figures import effects_checks as checks
 from via_reports.figures.charts import DEFAULT_STYLE, ChartStyle, configure, plain_values
 from via_reports.figures.common import table_percent
 from via_reports.figures.effects_text import (
@@ -136,7 +137,9 @@ def _outcomes_chart(results: EffectsResults, style: ChartStyle) -> alt.TopLevelM
         part = forest[forest["unit"] == unit_code]
         if part.empty:
             continue
-        outcomes = [results.words["outcomes"][o] for o in OUTCOMES if unit(o) == unit_code]
+        # the primary outcome first, as in the text (statistics v3)
+        outcomes = [results.words["outcomes"][o] for o in checks.primary_first(list(OUTCOMES), results.primary_outcome)
+                    if unit(o) == unit_code]
         panels.append(_forest_panel(part, title=results.words["axis"][unit_code], analyses=analyses,
                                     outcomes=outcomes, style=style))
     forests = alt.vconcat(*panels, title=results.words["forest_title"].format(t2=results.last_wave)
