@@ -135,3 +135,24 @@ def test_a_withheld_primary_outcome_is_still_answered_first(demo_results, langua
     shown = 9 - len(withheld_outcomes(public.outcomes))
     text = " ".join(outcomes_text(public))
     assert wording("effects", language)["text"]["none_found"].split("{k}")[0] + str(shown) in text
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_public_bottom_line_keeps_a_lottery_warning_resting_on_a_withheld_row(language):
+    """k = 10: the demo's warning rests on paid work at T0 (8 of 68 controls), a withheld balance row. The
+    chapter states the warning as a verdict; the bottom line, made from the public figures, repeats it."""
+    from via_reports.analysis.scope import Scope
+    from via_reports.figures.balance import baseline, nonresponse
+    from via_reports.figures.effects import attrition, outcomes
+    from via_reports.figures.public import public_figure
+
+    dataset = load_dataset(None, language)
+    scope = Scope(waves=("T0", "T1", "T2"), language=language, min_n=10, kind="final", min_cell=10)
+    figures = {f.id: public_figure(f, 10) for f in (outcomes(dataset, scope), baseline(dataset, scope),
+                                                    nonresponse(dataset, scope), attrition(dataset, scope))}
+    results = EffectsResults.from_figures(figures, language, "T0", "T2", 0.05, 10, None, None, 10)
+    sentence = wording("effects_v3", language)["warning_withheld"].format(k=10)
+    assert results.warning_withheld and sentence in " ".join(figures["effects.baseline"].text)
+    assert sentence in summary(results, language) and sentence in conclusions(results, language)
+    internal = EffectsResults.from_figures(figures, language, "T0", "T2", 0.05, 10, None, None, None)
+    assert not internal.warning_withheld  # only a public edition (min_cell) reads it

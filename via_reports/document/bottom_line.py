@@ -128,6 +128,8 @@ def checks_v3(results: EffectsResults) -> list[str]:
     warning = checks.lottery_warning(results)
     if warning:
         sentences.append(warning)
+    elif results.warning_withheld:  # a public edition: the warning rests on a row it withholds
+        sentences.append(words["warning_withheld"].format(k=results.min_cell))
     primary = results.primary_outcome
     holds = checks.bounds_hold(results, primary) if primary in results.estimates().index else None
     if holds is not None:

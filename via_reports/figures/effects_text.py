@@ -94,6 +94,9 @@ class EffectsResults:
     separated: frozenset[str] = frozenset()
     #: The threshold k of a public edition (None internally): withheld outcomes are named with it.
     min_cell: int | None = None
+    #: A public edition's lottery warning that rests on a withheld balance row: the chapter states it as a
+    #: verdict (figures/effects_public.py), and the bottom line, made from the public figures, repeats it.
+    warning_withheld: bool = False
     _estimates: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -116,8 +119,10 @@ class EffectsResults:
         if not all(figure_id in figures for figure_id in needed):
             return None
         data = [figures[figure_id].data for figure_id in needed]
+        warned = min_cell is not None and wording("effects_v3", language, alpha)["warning_withheld"].format(
+            k=min_cell) in (figures["effects.baseline"].text or [])
         return cls(*data, first_wave, last_wave, language, alpha, min_n, caseworkers, None,
-                   primary or DEFAULT_PRIMARY_OUTCOME, min_cell=min_cell)
+                   primary or DEFAULT_PRIMARY_OUTCOME, min_cell=min_cell, warning_withheld=warned)
 
     @property
     def words(self) -> dict[str, Any]:
