@@ -156,3 +156,24 @@ def test_the_public_bottom_line_keeps_a_lottery_warning_resting_on_a_withheld_ro
     assert sentence in summary(results, language) and sentence in conclusions(results, language)
     internal = EffectsResults.from_figures(figures, language, "T0", "T2", 0.05, 10, None, None, None)
     assert not internal.warning_withheld  # only a public edition (min_cell) reads it
+
+
+def test_the_public_forest_plot_draws_every_shown_row_and_no_withheld_one():
+    """Before, the generic emptying of public charts (rows matched by code) emptied every point of the
+    labelled forest plot as soon as one row was withheld."""
+    from via_reports.analysis.scope import Scope
+    from via_reports.figures.effects import outcomes
+    from via_reports.figures.public import public_figure
+
+    dataset = load_dataset(None, "en")
+    scope = Scope(waves=("T0", "T1", "T2"), language="en", min_n=10, kind="final", min_cell=10)
+    figure = public_figure(outcomes(dataset, scope), 10)
+    drawn = [row for rows in figure.chart.to_dict().get("datasets", {}).values() for row in rows
+             if row.get("effect") is not None and "outcome" in row]
+    labels = wording("effects", "en")["outcomes"]
+    headline = figure.data[figure.data["estimator"] == "ancova"]
+    shown = headline[~headline["suppressed"]]
+    assert len(drawn) == len(shown) == 11  # 2 analyses x 9 outcomes, 7 withheld
+    expected = {(labels[r["outcome"]], round(r["effect"] * (100 if r["outcome"] in BINARY else 1), 9))
+                for _, r in shown.iterrows()}
+    assert {(row["outcome"], round(row["effect"], 9)) for row in drawn} == expected

@@ -96,12 +96,15 @@ def group_n_label(counts: dict[str, int], language: str) -> str:
 def _forest_frame(results: EffectsResults) -> pd.DataFrame:
     rows = []
     headline = results.outcomes[results.outcomes["estimator"] == "ancova"]
+    headline = headline[headline["effect"].notna()]  # nothing to draw (no estimate, or withheld in public)
     for _, row in headline.iterrows():
         outcome, factor = row["outcome"], scale(row["outcome"])
         rows.append({"analysis": analysis_label(results, row["analysis"]), "unit": unit(outcome),
                      "outcome": results.words["outcomes"][outcome], "effect": row["effect"] * factor,
                      "ci_low": row["ci_low"] * factor, "ci_high": row["ci_high"] * factor,
-                     "n_pilot": int(row["n_pilot"]), "n_control": int(row["n_control"])})
+                     # a public edition's n of 1 to k−1 is empty (figures/public.py)
+                     "n_pilot": None if pd.isna(row["n_pilot"]) else int(row["n_pilot"]),
+                     "n_control": None if pd.isna(row["n_control"]) else int(row["n_control"])})
     return pd.DataFrame(rows)
 
 
@@ -220,6 +223,7 @@ def outcomes(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) ->
         return None
     style = style or DEFAULT_STYLE
     results = results_for(dataset, scope)
+    shown = _as_shown(results, scope)  # a public edition's: withheld rows empty, so neither drawn nor stated
     counts = people_with_both_waves(dataset, scope)["primary"]
     too_small = too_small_note(results)
     return Figure(
@@ -227,10 +231,10 @@ def outcomes(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) ->
         title=results.words["title"].format(t0=scope.first_wave, t2=scope.last_wave),
         n=counts["pilot"] + counts["control"],
         data=results.outcomes,
-        chart=_outcomes_chart(results, style),
+        chart=_outcomes_chart(shown, style),
         alt_text=_outcomes_alt_text(results),
         language=scope.language,
-        text=outcomes_text(_as_shown(results, scope)),
+        text=outcomes_text(shown),
         notes=[too_small] if too_small else [],
         table=_outcomes_table(results),
         n_label=group_n_label(counts, scope.language),

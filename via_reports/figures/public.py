@@ -381,7 +381,9 @@ def _finish(figure: Figure, data: pd.DataFrame, table: pd.DataFrame, withheld: l
         text = [WITHHELD_TEXT[figure.language]]
     else:
         text = [sentence for sentence in figure.text if not _reveals(sentence, figure.n, k)]
-    chart = _public_chart(figure, data)
+    # effects.outcomes draws its public chart from the rows it shows (figures/effects.py); the generic
+    # emptying below matches rows by code and would empty every point of its labelled chart
+    chart = figure.chart if figure.id == "effects.outcomes" and not n_withheld else _public_chart(figure, data)
     return dataclasses.replace(
         figure, data=data, table=table, chart=chart, text=text, notes=notes,
         alt_text=_alt_text(figure, table), n=0 if n_withheld else figure.n,
