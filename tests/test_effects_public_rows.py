@@ -177,3 +177,27 @@ def test_the_public_forest_plot_draws_every_shown_row_and_no_withheld_one():
     expected = {(labels[r["outcome"]], round(r["effect"] * (100 if r["outcome"] in BINARY else 1), 9))
                 for _, r in shown.iterrows()}
     assert {(row["outcome"], round(row["effect"], 9)) for row in drawn} == expected
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_public_flow_chart_shows_no_withheld_count(language):
+    """effects.flow's chart carries labels ("Hoofdanalyse", "VIA-pilot") where its data carry codes: before,
+    no chart row matched a withheld data row, and the public PDF printed the withheld counts (2 left for
+    work, 34 of 40 answered T2) in the flow boxes. No withheld count may reach the chart."""
+    from via_reports.analysis.scope import Scope
+    from via_reports.figures.effects_flow import flow, means
+    from via_reports.figures.public import public_figure
+
+    dataset = load_dataset(None, language)
+    scope = Scope(waves=("T0", "T1", "T2"), language=language, min_n=10, kind="final", min_cell=10)
+    for build, value in ((flow, "count"), (means, "mean")):
+        internal = build(dataset, scope)
+        public = public_figure(internal, 10)
+        withheld = public.data[public.data["suppressed"]]
+        assert len(withheld)  # the demo at k = 10 withholds some
+        hidden = {float(v) for v in internal.data.loc[withheld.index, value]}
+        shown = {float(v) for v in public.data.loc[~public.data["suppressed"], value].dropna()}
+        numbers = [v for rows in public.chart.to_dict().get("datasets", {}).values() for row in rows
+                   for k, v in row.items() if isinstance(v, (int, float)) and not isinstance(v, bool)]
+        leaked = [v for v in numbers if float(v) in hidden - shown]
+        assert not leaked, (internal.id, leaked)

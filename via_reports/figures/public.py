@@ -447,6 +447,9 @@ def _public_chart(figure: Figure, data: pd.DataFrame):
               and c in figure.data.columns]
     keys = [c for c in figure.data.columns if c in data.columns and c not in values and c != "n"]
     hidden_keys = {tuple(_plain(row[c]) for c in keys) for _, row in data[data["suppressed"]].iterrows()}
+    # a chart row matches a data row only by the same key values: a chart that carries labels where the data
+    # carry codes (effects.flow: "Hoofdanalyse" for "primary") matches none, and is emptied like a chart of labels
+    data_keys = {tuple(_plain(row[c]) for c in keys) for _, row in data.iterrows()}
     points = set(_plain(v) for v in figure.data.loc[figure.data.get("statistic", pd.Series(dtype=str)) == "outlier",
                                                      "value"]) if "statistic" in figure.data else set()
     all_withheld = bool(data["suppressed"].all()) and len(data) > 0
@@ -456,7 +459,7 @@ def _public_chart(figure: Figure, data: pd.DataFrame):
             if "marker" in row and _plain(row.get("value")) in points:
                 continue  # a box plot's outlier: one person's value
             key = tuple(_plain(row.get(c)) for c in keys)
-            matched = keys and all(c in row for c in keys)
+            matched = keys and all(c in row for c in keys) and key in data_keys
             # rows that do not carry the figure's keys (a chart of labels) are all emptied once anything is withheld
             if all_withheld or (hidden_keys and (not matched or key in hidden_keys)):
                 row = {c: (None if isinstance(v, (int, float)) and not isinstance(v, bool) else v)
