@@ -169,7 +169,7 @@ def test_the_public_forest_plot_draws_every_shown_row_and_no_withheld_one():
     scope = Scope(waves=("T0", "T1", "T2"), language="en", min_n=10, kind="final", min_cell=10)
     figure = public_figure(outcomes(dataset, scope), 10)
     drawn = [row for rows in figure.chart.to_dict().get("datasets", {}).values() for row in rows
-             if row.get("effect") is not None and "outcome" in row]
+             if row.get("effect") is not None and row["effect"] == row["effect"] and "outcome" in row]  # not NaN
     labels = wording("effects", "en")["outcomes"]
     headline = figure.data[figure.data["estimator"] == "ancova"]
     shown = headline[~headline["suppressed"]]

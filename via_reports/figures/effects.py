@@ -96,7 +96,6 @@ def group_n_label(counts: dict[str, int], language: str) -> str:
 def _forest_frame(results: EffectsResults) -> pd.DataFrame:
     rows = []
     headline = results.outcomes[results.outcomes["estimator"] == "ancova"]
-    headline = headline[headline["effect"].notna()]  # nothing to draw (no estimate, or withheld in public)
     for _, row in headline.iterrows():
         outcome, factor = row["outcome"], scale(row["outcome"])
         rows.append({"analysis": analysis_label(results, row["analysis"]), "unit": unit(outcome),
@@ -105,7 +104,9 @@ def _forest_frame(results: EffectsResults) -> pd.DataFrame:
                      # a public edition's n of 1 to k−1 is empty (figures/public.py)
                      "n_pilot": None if pd.isna(row["n_pilot"]) else int(row["n_pilot"]),
                      "n_control": None if pd.isna(row["n_control"]) else int(row["n_control"])})
-    return pd.DataFrame(rows)
+    # the columns also without rows (every estimate withheld in a small public edition)
+    return pd.DataFrame(rows, columns=["analysis", "unit", "outcome", "effect", "ci_low", "ci_high", "n_pilot",
+                                       "n_control"])
 
 
 def _forest_panel(frame: pd.DataFrame, *, title: str, analyses: list[str], outcomes: list[str],
