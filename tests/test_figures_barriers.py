@@ -40,11 +40,12 @@ def test_ease_society_answers_with_missing(tiny):
     assert per_wave(figure.data, "answer", "T0", "percent") == [16.7] * 6
     assert per_wave(figure.data, "answer", "T1", "percent") == [0.0, 33.3, 0.0, 33.3, 33.3, 0.0]
     assert figure.n == 6
-    # difficult (4-5): T0 P1, P3 = 2; T1 P1, P3, P4, P5 = 4
+    # difficult (4-5): T0 P1, P3 = 2 of the 5 who answered (statistics v3: one denominator per measure, the
+    # answered, as in the subgroup comparisons); T1 P1, P3, P4, P5 = 4 of 6
     assert figure.text == [
         (
             "Het aantal deelnemers dat het moeilijk of heel moeilijk vindt om deel te nemen aan de "
-            "maatschappij: op T0 2 van de 6 (33%) en op T1 4 van de 6 (67%)."
+            "maatschappij, van wie de vraag beantwoordde: op T0 2 van de 5 (40%) en op T1 4 van de 6 (67%)."
         ),
         # the change rests on the paired Wilcoxon test of P1..P4 and P6 (P5 did not answer at T0)
         (

@@ -79,6 +79,10 @@ def test_no_about_the_same_after_a_test_and_the_primary_outcome_first(edition, l
     primary = text.index(f"{labels['paid_work']} (")
     secondary = text.index(f"{labels['any_participation']} (")
     assert primary < secondary  # listed first in the summary's bottom line too
+    # a comparison within part of the population (the foreign-born pilot participants, by sex) names that part
+    within = ("Vrouwen die buiten Nederland geboren zijn hadden relatief" if language == "nl"
+              else "Women born outside the Netherlands had")
+    assert within in text
 
 
 @pytest.fixture(scope="session")

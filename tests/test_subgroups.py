@@ -369,6 +369,8 @@ def test_comparisons_figure(tiny, tmp_path):
     table = figure.display_table
     assert list(table.columns) == ["Hoofdstuk", "Uitkomst", "Eerste groep", "Tweede groep", "Eerste groep, % (n)",
                                    "Tweede groep, % (n)", "Verschil (%-punt)", "95%-BI", "p (Fisher)", "p (Holm)"]
-    assert table.iloc[0]["Eerste groep"] == "Vrouwen" and table.iloc[0]["Hoofdstuk"] == "Deelnemers"
+    # statistics v3: the participants chapter compares within the foreign-born pilot participants, and says so
+    assert table.iloc[0]["Eerste groep"] == "Vrouwen die buiten Nederland geboren zijn"
+    assert table.iloc[0]["Hoofdstuk"] == "Deelnemers"
     assert all(p == "< 0,001" or len(p.split(",")[1]) >= 3 for p in table["p (Holm)"])
     assert vl_convert.vegalite_to_svg(figure.chart.to_json()).startswith("<svg")

@@ -34,16 +34,20 @@ def _words(results: EffectsResults) -> dict:
     return results.words["bottom_line"]
 
 
-def intro(results: EffectsResults) -> str:
-    """Who is compared, then the answer for the primary outcome (statistics v3: it is answered first)."""
+def intro(results: EffectsResults, primary_withheld: str | None = None) -> str:
+    """Who is compared, then the answer for the primary outcome (statistics v3: it is answered first).
+
+    ``primary_withheld`` is a public edition's line naming the primary outcome as withheld: that is then
+    its answer, still first.
+    """
     pilot, control = results.assigned("primary")
     key = "intro_randomized" if results.randomized else "intro_not_randomized"
     text = _words(results)[key].format(pilot=pilot, control=control)
     primary = results.primary_outcome
-    if primary not in results.estimates().index:
+    if primary not in results.estimates().index and not primary_withheld:
         return text
     words = checks.v3_words(results)
-    item = outcome_items(results)[0]  # the primary outcome's, without its label
+    item = primary_withheld or outcome_items(results)[0]  # the primary outcome's, without its label
     answer = item.split(": ", 1)[1] if ": " in item else item
     label = lower_first(results.words["outcomes"][primary])
     return f"{text} {words['primary_answer'].format(label=label)} {answer}"
@@ -124,6 +128,8 @@ def checks_v3(results: EffectsResults) -> list[str]:
     warning = checks.lottery_warning(results)
     if warning:
         sentences.append(warning)
+    elif results.warning_withheld:  # a public edition: the warning rests on a row it withholds
+        sentences.append(words["warning_withheld"].format(k=results.min_cell))
     primary = results.primary_outcome
     holds = checks.bounds_hold(results, primary) if primary in results.estimates().index else None
     if holds is not None:
@@ -190,20 +196,23 @@ def _answered_shares(results: EffectsResults) -> dict[str, str] | None:
     return None if everyone else shares
 
 
-def _publishable(results: EffectsResults) -> tuple[EffectsResults, list[str]]:
-    """A public edition's results without the withheld outcomes, and those outcomes' lines naming them as withheld.
+def _publishable(results: EffectsResults) -> tuple[EffectsResults, str | None, list[str]]:
+    """A public edition's results without the withheld outcomes; the line naming the primary outcome as
+    withheld (None when it is shown); the lines naming the withheld secondary outcomes.
 
     Statistics v3: the bottom line, the MDE and the caveats stay for every
-    publishable outcome; a withheld outcome is named, none of its numbers.
+    publishable outcome; a withheld outcome is named, none of its numbers;
+    the primary outcome is answered first also when that answer is "withheld".
     """
     withheld = withheld_outcomes(results.outcomes)
     if not withheld:
-        return results, []
+        return results, None, []
     k = results.min_cell or 0
     words = checks.v3_words(results)
     kept = results.outcomes[~results.outcomes["outcome"].isin(withheld)]
-    lines = [words["withheld_item"].format(label=checks.outcome_label(results, o), k=k) for o in withheld]
-    return dataclasses.replace(results, outcomes=kept, _estimates={}), lines
+    lines = {o: words["withheld_item"].format(label=checks.outcome_label(results, o), k=k) for o in withheld}
+    primary = lines.pop(results.primary_outcome, None)
+    return dataclasses.replace(results, outcomes=kept, _estimates={}), primary, list(lines.values())
 
 
 def _groups_withheld(results: EffectsResults) -> str | None:
@@ -221,10 +230,11 @@ def summary(results: EffectsResults | None, language: str) -> str:
         return wording("effects", language)["bottom_line"]["no_effects"]
     if _groups_withheld(results):
         return _groups_withheld(results)
-    results, withheld = _publishable(results)
+    results, primary, withheld = _publishable(results)
     words = _words(results)
-    lines = [f"{intro(results)} {verdict(results)} {words['per_outcome'].format(t2=results.last_wave)}", ""]
-    lines += [f"- {item}" for item in outcome_items(results) + withheld]
+    lines = [f"{intro(results, primary)} {verdict(results)} {words['per_outcome'].format(t2=results.last_wave)}",
+             ""]
+    lines += [f"- {item}" for item in ([primary] if primary else []) + outcome_items(results) + withheld]
     lines += ["", disagreement(results), "", *[f"{s}\n" for s in checks_v3(results)],
               f"{words['caveats_title']} {' '.join(caveats(results))}"]
     return "\n".join(lines)
@@ -236,10 +246,10 @@ def conclusions(results: EffectsResults | None, language: str) -> str:
         return wording("effects", language)["bottom_line"]["no_effects"]
     if _groups_withheld(results):
         return _groups_withheld(results)
-    results, withheld = _publishable(results)
+    results, primary, withheld = _publishable(results)
     words = _words(results)
-    lines = [f"{intro(results)} {verdict(results)}", "", outcome_table(results), "",
-             *[f"{line}\n" for line in withheld], disagreement(results), "",
+    lines = [f"{intro(results, primary)} {verdict(results)}", "", outcome_table(results), "",
+             *[f"{line}\n" for line in ([primary] if primary else []) + withheld], disagreement(results), "",
              *[f"{s}\n" for s in checks_v3(results)], words["caveats_title"], ""]
     lines += [f"- {caveat}" for caveat in caveats(results)]
     return "\n".join(lines)

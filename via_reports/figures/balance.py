@@ -95,6 +95,15 @@ def _balance_figure(figure_id: str, results: EffectsResults, table: pd.DataFrame
                   n_label=group_n_label(counts, language))
 
 
+def _baseline_words(results: EffectsResults, scope: Scope) -> list[str]:
+    """The balance paragraphs; a public edition's are made from the rows it shows (figures/effects_public.py)."""
+    if not scope.public:
+        return baseline_text(results)
+    from via_reports.figures.effects_public import public_baseline_text
+
+    return public_baseline_text(results, scope.min_cell)
+
+
 @figure("effects.baseline", chapter="effects", order=40, columns=dict.fromkeys(BASELINE_COLUMNS), disclosure="balance",
         caption="templates/pdf/wording/effects.yaml: baseline_title")
 def baseline(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) -> Figure | None:
@@ -106,7 +115,7 @@ def baseline(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) ->
         "effects.baseline", results, results.baseline, series="analysis",
         series_label=lambda analysis: analysis_label(results, analysis, "analyses_short"), sides=("pilot", "control"),
         title=results.words["baseline_title"].format(t0=scope.first_wave), axis=results.words["baseline_axis"],
-        text=baseline_text(results), counts=dict(zip(("pilot", "control"), results.assigned("primary"))),
+        text=_baseline_words(results, scope), counts=dict(zip(("pilot", "control"), results.assigned("primary"))),
         style=style or DEFAULT_STYLE)
 
 

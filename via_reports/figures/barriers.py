@@ -126,18 +126,22 @@ def ease_text(data: pd.DataFrame, n: int, column: str, scope: Scope) -> list[str
     if n == 0:
         return [EMPTY_POPULATION[language]]
     at = {"nl": "op", "en": "at"}[language]
+    # one denominator per measure (statistics v3): those who answered, as in the subgroup comparisons of ease
+    answered = {wave: sum_counts(data[data["wave"] == wave], "answer", ANSWERS[:-1]) for wave in scope.waves}
     difficult = {wave: sum_counts(data[data["wave"] == wave], "answer", DIFFICULT) for wave in scope.waves}
-    per_wave = [f"{at} {wave} {percent_text(count, n, language)}" for wave, count in difficult.items()]
+    per_wave = [f"{at} {wave} {percent_text(count, answered[wave], language)}" for wave, count in difficult.items()]
     topic = EASE_TOPIC[column][language]
     if language == "nl":
         return [
             (
-                f"Het aantal deelnemers dat het moeilijk of heel moeilijk vindt {topic}: "
+                f"Het aantal deelnemers dat het moeilijk of heel moeilijk vindt {topic}, van wie de vraag "
+                f"beantwoordde: "
                 f"{join_words(per_wave, language)}."
             )
         ]
     return [
-        f"Participants who find it difficult or very difficult {topic}: {join_words(per_wave, language)}."
+        f"Participants who find it difficult or very difficult {topic}, of those who answered the question: "
+        f"{join_words(per_wave, language)}."
     ]
 
 

@@ -40,6 +40,7 @@ from via_reports.analysis.formatting import percent_text, percent_value, p_value
 from via_reports.analysis.scope import Scope
 from via_reports.data.codebook import load_codebook
 from via_reports.data.dataset import Dataset
+from via_reports.figures import effects_checks as checks
 from via_reports.figures.charts import DEFAULT_STYLE, ChartStyle, configure, plain_values
 from via_reports.figures.common import table_percent
 from via_reports.figures.effects_text import (
@@ -104,8 +105,12 @@ def _forest_frame(results: EffectsResults) -> pd.DataFrame:
         rows.append({"analysis": analysis_label(results, row["analysis"]), "unit": unit(outcome),
                      "outcome": results.words["outcomes"][outcome], "effect": row["effect"] * factor,
                      "ci_low": row["ci_low"] * factor, "ci_high": row["ci_high"] * factor,
-                     "n_pilot": int(row["n_pilot"]), "n_control": int(row["n_control"])})
-    return pd.DataFrame(rows)
+                     # a public edition's n of 1 to k−1 is empty (figures/public.py)
+                     "n_pilot": None if pd.isna(row["n_pilot"]) else int(row["n_pilot"]),
+                     "n_control": None if pd.isna(row["n_control"]) else int(row["n_control"])})
+    # the columns also without rows (every estimate withheld in a small public edition)
+    return pd.DataFrame(rows, columns=["analysis", "unit", "outcome", "effect", "ci_low", "ci_high", "n_pilot",
+                                       "n_control"])
 
 
 def _forest_panel(frame: pd.DataFrame, *, title: str, analyses: list[str], outcomes: list[str],
@@ -140,7 +145,9 @@ def _outcomes_chart(results: EffectsResults, style: ChartStyle) -> alt.TopLevelM
         part = forest[forest["unit"] == unit_code]
         if part.empty:
             continue
-        outcomes = [results.words["outcomes"][o] for o in OUTCOMES if unit(o) == unit_code]
+        # the primary outcome first, as in the text (statistics v3)
+        outcomes = [results.words["outcomes"][o] for o in checks.primary_first(list(OUTCOMES), results.primary_outcome)
+                    if unit(o) == unit_code]
         panels.append(_forest_panel(part, title=results.words["axis"][unit_code], analyses=analyses,
                                     outcomes=outcomes, style=style))
     forests = alt.vconcat(*panels, title=results.words["forest_title"].format(t2=results.last_wave)
@@ -199,6 +206,16 @@ def _outcomes_table(results: EffectsResults) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _as_shown(results: EffectsResults, scope: Scope) -> EffectsResults:
+    """The results the chapter's words are made from: a public edition's with its withheld rows empty,
+    so that a publishable outcome keeps its paragraph and names the rows withheld (figures/effects_public.py)."""
+    if not scope.public:
+        return results
+    from via_reports.figures.effects_public import public_results
+
+    return public_results(results, scope.min_cell)
+
+
 @figure("effects.outcomes", chapter="effects", order=20, columns=dict.fromkeys(EFFECTS_COLUMNS), disclosure="outcomes",
         caption="templates/pdf/wording/effects.yaml: title")
 def outcomes(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) -> Figure | None:
@@ -213,6 +230,7 @@ def outcomes(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) ->
         return None
     style = style or DEFAULT_STYLE
     results = results_for(dataset, scope)
+    shown = _as_shown(results, scope)  # a public edition's: withheld rows empty, so neither drawn nor stated
     counts = people_with_both_waves(dataset, scope)["primary"]
     too_small = too_small_note(results)
     return Figure(
@@ -220,10 +238,10 @@ def outcomes(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) ->
         title=results.words["title"].format(t0=scope.first_wave, t2=scope.last_wave),
         n=counts["pilot"] + counts["control"],
         data=results.outcomes,
-        chart=_outcomes_chart(results, style),
+        chart=_outcomes_chart(shown, style),
         alt_text=_outcomes_alt_text(results),
         language=scope.language,
-        text=outcomes_text(results),
+        text=outcomes_text(shown),
         notes=[too_small] if too_small else [],
         table=_outcomes_table(results),
         n_label=group_n_label(counts, scope.language),

@@ -28,8 +28,9 @@ from typing import Any, Protocol
 
 import pandas as pd
 
-from via_reports.analysis.balance import SMD_WARNING, randomisation_warning
+from via_reports.analysis.balance import JOINT_P_WARNING, SMD_WARNING, randomisation_warning
 from via_reports.analysis.formatting import p_value_number, p_value_text
+from via_reports.figures.effects_public import is_withheld
 from via_reports.figures.effects_units import decimals, scale
 from via_reports.figures.wording import lower_first, number, signed, smd_text, wording
 
@@ -62,6 +63,8 @@ class EffectsResults(Protocol):
     def analysis_name(self, analysis: str) -> str: ...
 
     def values(self, outcome: str, row: pd.Series) -> dict[str, str]: ...
+
+    def share_or_mean(self, characteristic: str, mean: float, n: int) -> str: ...
 
 #: Below this p an estimate against the pilot is named as a possible adverse development.
 ADVERSE_P = 0.10
@@ -149,7 +152,11 @@ def bounds_hold(results: "EffectsResults", outcome: str) -> bool | None:
 def bounds_sentences(results: "EffectsResults", outcome: str) -> list[str]:
     words = v3_words(results)
     low, high = _row(results, outcome, "bound_low"), _row(results, outcome, "bound_high")
-    if low is None or high is None or pd.isna(low["effect"]):
+    if low is None or high is None:
+        return []
+    if is_withheld(low) or is_withheld(high):  # a public edition withheld a bound row
+        return [words["bounds_withheld"].format(t2=results.last_wave, k=results.min_cell)]
+    if pd.isna(low["effect"]):
         return []
     factor, places, language = scale(outcome), decimals(outcome), results.language
     sentences = [words["bounds"].format(
@@ -201,13 +208,6 @@ def outcome_label(results: "EffectsResults", outcome: str) -> str:
 # The randomisation check
 
 
-def _largest_smd(rows: pd.DataFrame) -> pd.Series | None:
-    rows = rows[rows["characteristic"] != "joint_test"].dropna(subset=["smd"])
-    if rows.empty:
-        return None
-    return rows.loc[rows["smd"].abs().idxmax()]
-
-
 def _joint_p(results: "EffectsResults", analysis: str) -> float:
     rows = results.baseline[(results.baseline["analysis"] == analysis)
                             & (results.baseline["characteristic"] == "joint_test")]
@@ -217,20 +217,32 @@ def _joint_p(results: "EffectsResults", analysis: str) -> float:
 
 
 def lottery_warning(results: "EffectsResults") -> str | None:
-    """The warning for the primary analysis by lot when its groups differ more than a lottery usually produces."""
+    """The warning for the primary analysis by lot when its groups differ more than a lottery usually produces.
+
+    It names what set it off (REPORTS.md, "Randomisation check"): each characteristic with |SMD| above
+    :data:`SMD_WARNING` with both groups' values, and the joint test, below :data:`JOINT_P_WARNING` or not;
+    then what the estimates do about it.
+    """
     if not results.randomized or "p_value" not in results.baseline:
         return None
     if not randomisation_warning(results.baseline, "primary"):
         return None
-    words = v3_words(results)
-    rows = results.baseline[results.baseline["analysis"] == "primary"]
-    largest = _largest_smd(rows)
+    words, language = v3_words(results), results.language
+    rows = results.baseline[(results.baseline["analysis"] == "primary")
+                            & (results.baseline["characteristic"] != "joint_test")]
+    rows = rows[rows["smd"].abs() > SMD_WARNING]
+    rows = rows.reindex(rows["smd"].abs().sort_values(ascending=False, kind="mergesort").index)
+    reasons = [words["warning_smd"].format(
+        label=results.words["nouns"].get(row["characteristic"], row["characteristic"]),
+        smd=smd_text(row["smd"], language), limit=number(SMD_WARNING, language, 2),
+        **{side: results.share_or_mean(row["characteristic"], row[f"{side}_mean"], int(row[f"n_{side}"]))
+           for side in ("pilot", "control")}) for _, row in rows.iterrows()]
     p = _joint_p(results, "primary")
-    return words["warning"].format(
-        p=p_value_text(p, results.language, 0.01) if pd.notna(p) else "p = –",
-        smd=smd_text(largest["smd"], results.language) if largest is not None else "–",
-        label=results.words["nouns"].get(largest["characteristic"], largest["characteristic"])
-        if largest is not None else "–")
+    if pd.notna(p):
+        key = "warning_joint_low" if p < JOINT_P_WARNING else "warning_joint_fine"
+        reasons.append(words[key].format(p=p_value_text(p, language, 0.01),
+                                         limit=number(JOINT_P_WARNING, language, 2)))
+    return words["warning"].format(reasons="; ".join(reasons), t0=results.first_wave)
 
 
 def joint_test_text(results: "EffectsResults") -> list[str]:

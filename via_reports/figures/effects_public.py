@@ -3,10 +3,20 @@
 REPORTS.md, "Public edition, per outcome": disclosure control withholds the
 cells and rows that need it, never a whole chapter's conclusions. The
 bottom line, the minimum detectable effect and the caveats stay for every
-outcome that can be published; an outcome whose row is withheld (a group of
-1 to k−1 people, or a share that would give such a count, in any analysis or
-estimator) is named as withheld, and none of its statistics (p, p_holm,
-effect, interval, se, mde, means) is stated.
+outcome that can be published, and a withheld row is named as withheld.
+
+So a row is withheld on its own cells (:func:`outcome_rows_withheld`), not
+because another row of its outcome is: the complete-case estimators of one
+analysis and outcome (``ancova``, ``ancova_covariates``, ``change_score``,
+``ancova_ipw``) share their groups and means, so they stand or fall together;
+a bound row (``bound_low``/``bound_high``) has its own shares (missing
+answers filled in) and falls on them alone, or with its comparison's
+complete-case rows. An outcome is withheld as a whole
+(named, none of its statistics stated) only when its headline row, the
+primary analysis' ``ancova``, is withheld (:func:`withheld_outcomes`); a
+publishable outcome keeps its verdict, MDE and caveats, and its paragraph
+names the rows withheld (:func:`public_results` gives the chapter's text those
+rows empty, with ``suppressed`` set).
 
 :func:`public_outcomes_text` filters the chapter's paragraphs under
 ``effects.outcomes`` (one paragraph per outcome, recognisable by its bold
@@ -20,15 +30,60 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from via_reports.analysis.formatting import join_words
 from via_reports.figures.wording import wording
 
 
+#: The rows that fill in missing T2 answers: their groups are everyone with the T0 value known.
+BOUNDS = ("bound_low", "bound_high")
+
+
+def is_withheld(row: pd.Series | dict) -> bool:
+    """Whether a public edition withholds this row of ``effects.outcomes`` (never internally)."""
+    flag = row.get("suppressed", False)
+    return bool(flag) and not pd.isna(flag)
+
+
 def withheld_outcomes(outcomes: pd.DataFrame) -> list[str]:
-    """The outcomes with any withheld row in ``effects.outcomes`` (empty for an internal edition)."""
+    """The outcomes whose headline row (primary analysis, ``ancova``) a public edition withholds.
+
+    Empty for an internal edition. Another withheld row (a bound, the
+    sensitivity analysis) leaves its outcome publishable; the text names that row.
+    """
     if "suppressed" not in outcomes:
         return []
-    flags = outcomes["suppressed"].astype(bool)
+    flags = outcomes["suppressed"].astype(bool) & (outcomes["analysis"] == "primary") \
+        & (outcomes["estimator"] == "ancova")
     return list(dict.fromkeys(outcomes.loc[flags, "outcome"]))
+
+
+def outcome_rows_withheld(data: pd.DataFrame, own: list[bool]) -> list[bool]:
+    """Per row of ``effects.outcomes``: whether a public edition withholds it, from each row's ``own`` verdict.
+
+    A complete-case row falls with the other complete-case rows of its
+    analysis and outcome (the same people and means). A bound row falls on its
+    own cells, or with the complete-case rows of its analysis and outcome (it
+    is an extreme of that comparison). Its n's (everyone with the T0 value
+    known) are those of the outcome's row in ``effects.baseline``, so next to
+    the complete-case n's they tell nothing that table does not.
+    """
+    data = data.reset_index(drop=True)
+    bound = data["estimator"].isin(BOUNDS)
+    own = pd.Series(own, dtype=bool)
+    cases = {(a, o) for a, o, w in zip(data["analysis"], data["outcome"], own & ~bound) if w}
+    return [bool(own[i] and bound[i]) or (a, o) in cases
+            for i, (a, o) in enumerate(zip(data["analysis"], data["outcome"]))]
+
+
+def public_results(results, k: int):
+    """``results`` (an :class:`~via_reports.figures.effects_text.EffectsResults`) as a public edition with
+    threshold ``k`` shows ``effects.outcomes``: withheld rows empty, ``suppressed`` set, ``min_cell`` k."""
+    import dataclasses
+
+    from via_reports.figures.public import public_outcomes_data
+
+    data, _ = public_outcomes_data(results.outcomes, k)
+    return dataclasses.replace(results, outcomes=data, min_cell=k, _estimates={})
 
 
 def withheld_sentence(label: str, language: str, k: int) -> str:
@@ -59,3 +114,33 @@ def public_outcomes_text(text: list[str], data: pd.DataFrame, language: str, k: 
         else:
             result.append(paragraph)
     return result
+
+
+def public_baseline_text(results, k: int) -> list[str]:
+    """The balance paragraphs under ``effects.baseline`` in a public edition with threshold ``k``.
+
+    Made from the rows the edition shows (a withheld row's SMD is not stated,
+    nor counted as balanced); the withheld rows are named per analysis; and
+    when the lottery warning rests on a withheld row, the warning stays as a
+    verdict without that row's numbers: it is a caveat, and "the caveats stay".
+    """
+    import dataclasses
+
+    from via_reports.figures import effects_checks as checks
+    from via_reports.figures.effects_text import baseline_text
+    from via_reports.figures.public import _public_balance
+
+    data, withheld = _public_balance(results.baseline, ("pilot", "control"), k)
+    shown = dataclasses.replace(results, baseline=data, min_cell=k, _estimates={})
+    paragraphs = baseline_text(shown)
+    words = checks.v3_words(results)
+    rows = results.baseline[pd.Series(withheld, index=results.baseline.index)]
+    items = [words["withheld_balance_item"].format(
+        analysis=results.analysis_name(analysis),
+        labels=join_words([results.words["nouns"].get(c, c) for c in part["characteristic"]], results.language))
+        for analysis, part in rows.groupby("analysis", sort=False)]
+    if items:
+        paragraphs.append(words["withheld_balance"].format(k=k, items="; ".join(items)))
+    if checks.lottery_warning(results) and not checks.lottery_warning(shown):
+        paragraphs.append(words["warning_withheld"].format(k=k))
+    return paragraphs

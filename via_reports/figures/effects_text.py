@@ -42,6 +42,7 @@ from via_reports.analysis.formatting import join_words, p_value_text, percent_te
 from via_reports.analysis.scope import Scope
 from via_reports.data.dataset import Dataset
 from via_reports.figures import effects_checks as checks
+from via_reports.figures.effects_public import is_withheld, withheld_outcomes, withheld_sentence
 from via_reports.figures.effects_units import decimals, scale, unit
 from via_reports.figures.wording import lower_first, number, plural, signed, smd_text, wording
 
@@ -93,6 +94,9 @@ class EffectsResults:
     separated: frozenset[str] = frozenset()
     #: The threshold k of a public edition (None internally): withheld outcomes are named with it.
     min_cell: int | None = None
+    #: A public edition's lottery warning that rests on a withheld balance row: the chapter states it as a
+    #: verdict (figures/effects_public.py), and the bottom line, made from the public figures, repeats it.
+    warning_withheld: bool = False
     _estimates: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
@@ -115,8 +119,10 @@ class EffectsResults:
         if not all(figure_id in figures for figure_id in needed):
             return None
         data = [figures[figure_id].data for figure_id in needed]
+        warned = min_cell is not None and wording("effects_v3", language, alpha)["warning_withheld"].format(
+            k=min_cell) in (figures["effects.baseline"].text or [])
         return cls(*data, first_wave, last_wave, language, alpha, min_n, caseworkers, None,
-                   primary or DEFAULT_PRIMARY_OUTCOME, min_cell=min_cell)
+                   primary or DEFAULT_PRIMARY_OUTCOME, min_cell=min_cell, warning_withheld=warned)
 
     @property
     def words(self) -> dict[str, Any]:
@@ -239,10 +245,13 @@ def disagreeing_estimators(results: EffectsResults, outcome: str) -> list[str]:
 
 
 def sensitivity_differs(results: EffectsResults, outcome: str) -> bool:
-    """True when the sensitivity analysis reaches the other verdict on the headline estimate."""
+    """True when the sensitivity analysis reaches the other verdict on the headline estimate
+    (never when it has no interval, as when a public edition withholds its row)."""
     if not results.randomized:
         return False
     primary, sensitivity = results.estimates().loc[outcome], results.estimates("sensitivity").loc[outcome]
+    if pd.isna(sensitivity["ci_low"]) or pd.isna(sensitivity["ci_high"]):
+        return False
     return excludes_zero(primary) != excludes_zero(sensitivity)
 
 
@@ -260,6 +269,8 @@ def _other_estimates(results: EffectsResults, outcome: str, row: pd.Series) -> l
         other = results.estimates("sensitivity").loc[outcome]
         key = "sensitivity_found" if excludes_zero(other) else "sensitivity_not_found"
         sentences.append(text[key].format(**results.values(outcome, other)))
+    elif results.randomized and is_withheld(results.estimates("sensitivity").loc[outcome]):
+        sentences.append(checks.v3_words(results)["sensitivity_withheld"].format(k=results.min_cell))
     return sentences
 
 
@@ -267,6 +278,8 @@ def outcome_paragraph(results: EffectsResults, outcome: str) -> str:
     """The verdict on one outcome of the primary analysis, with its numbers and where estimates disagree."""
     words, text = results.words, results.words["text"]
     row = results.estimates().loc[outcome]
+    if is_withheld(row):  # a public edition: named as withheld, none of its numbers
+        return withheld_sentence(f"**{words['outcomes'][outcome]}**", results.language, results.min_cell)
     common = {"label": checks.outcome_label(results, outcome), "n_pilot": int(row["n_pilot"]),
               "n_control": int(row["n_control"]), "t0": results.first_wave, "t2": results.last_wave}
     if row["n_pilot"] < results.min_n or row["n_control"] < results.min_n:
@@ -327,7 +340,7 @@ def outcomes_text(results: EffectsResults) -> list[str]:
         found = [lower_first(words["outcomes"][o]) for o in found_outcomes(results, "sensitivity")]
         key = "sensitivity_some" if found else "sensitivity_none"
         paragraphs.append(text[key].format(outcomes=join_words(found, results.language)))
-    k = len(results.estimates())
+    k = len(results.estimates()) - len(withheld_outcomes(results.outcomes))  # a public edition: those it shows
     ci = words["ci"]
     paragraphs.append(text["some_found"].format(k=k) if found_outcomes(results)
                       else text["none_found"].format(k=k, ci=ci))

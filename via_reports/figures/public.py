@@ -171,11 +171,13 @@ def _means_withheld(data: pd.DataFrame, sides: tuple[str, str], binary: Callable
     return [row_withheld(row) for _, row in data.iterrows()]
 
 
-def _public_outcomes(data: pd.DataFrame, k: int) -> tuple[pd.DataFrame, list[bool]]:
-    """effects.outcomes: an outcome's estimates only when each arm × wave has k people and no share reveals."""
-    withheld = _means_withheld(data, ("pilot", "control"), lambda o: o in OUTCOMES and is_binary(o), k, "outcome")
-    keys = {(a, o) for (a, o), w in zip(zip(data["analysis"], data["outcome"]), withheld) if w}
-    withheld = [(a, o) in keys for a, o in zip(data["analysis"], data["outcome"])]
+def public_outcomes_data(data: pd.DataFrame, k: int) -> tuple[pd.DataFrame, list[bool]]:
+    """effects.outcomes: a row's estimates only when each arm × wave has k people and no share reveals;
+    per row, not per outcome (figures/effects_public.py says which rows fall together)."""
+    from via_reports.figures.effects_public import outcome_rows_withheld
+
+    own = _means_withheld(data, ("pilot", "control"), lambda o: o in OUTCOMES and is_binary(o), k, "outcome")
+    withheld = outcome_rows_withheld(data, own)
     estimates = [c for c in data.columns if c not in ("analysis", "outcome", "estimator", "n_pilot", "n_control")]
     return _mask_rows(data, withheld, estimates, ("n_pilot", "n_control"), k), withheld
 
@@ -306,7 +308,7 @@ def public_figure(figure: Figure, k: int) -> Figure:
         data, withheld, whole = _public_counts(figure, k)
         table = _count_table(figure, withheld, data)
     elif rule == "outcomes":
-        data, withheld = _public_outcomes(figure.data, k)
+        data, withheld = public_outcomes_data(figure.data, k)
         table = _generic_table(figure, data, withheld)
     elif rule == "effects_counts":
         data, withheld = _public_effects_counts(figure.data, k)
@@ -344,11 +346,15 @@ def _finish(figure: Figure, data: pd.DataFrame, table: pd.DataFrame, withheld: l
         from via_reports.figures.effects_public import public_outcomes_text
 
         text = public_outcomes_text(figure.text, data, figure.language, k, lambda s: _reveals(s, figure.n, k))
+    elif figure.id == "effects.baseline" and not n_withheld:  # made from the rows it shows (effects_public.py)
+        text = list(figure.text)
     elif any(withheld) or n_withheld:
         text = [WITHHELD_TEXT[figure.language]]
     else:
         text = [sentence for sentence in figure.text if not _reveals(sentence, figure.n, k)]
-    chart = _public_chart(figure, data)
+    # effects.outcomes draws its public chart from the rows it shows (figures/effects.py); the generic
+    # emptying below matches rows by code and would empty every point of its labelled chart
+    chart = figure.chart if figure.id == "effects.outcomes" and not n_withheld else _public_chart(figure, data)
     return dataclasses.replace(
         figure, data=data, table=table, chart=chart, text=text, notes=notes,
         alt_text=_alt_text(figure, table), n=0 if n_withheld else figure.n,
@@ -412,6 +418,9 @@ def _public_chart(figure: Figure, data: pd.DataFrame):
               and c in figure.data.columns]
     keys = [c for c in figure.data.columns if c in data.columns and c not in values and c != "n"]
     hidden_keys = {tuple(_plain(row[c]) for c in keys) for _, row in data[data["suppressed"]].iterrows()}
+    # a chart row matches a data row only by the same key values: a chart that carries labels where the data
+    # carry codes (effects.flow: "Hoofdanalyse" for "primary") matches none, and is emptied like a chart of labels
+    data_keys = {tuple(_plain(row[c]) for c in keys) for _, row in data.iterrows()}
     points = set(_plain(v) for v in figure.data.loc[figure.data.get("statistic", pd.Series(dtype=str)) == "outlier",
                                                      "value"]) if "statistic" in figure.data else set()
     all_withheld = bool(data["suppressed"].all()) and len(data) > 0
@@ -421,7 +430,7 @@ def _public_chart(figure: Figure, data: pd.DataFrame):
             if "marker" in row and _plain(row.get("value")) in points:
                 continue  # a box plot's outlier: one person's value
             key = tuple(_plain(row.get(c)) for c in keys)
-            matched = keys and all(c in row for c in keys)
+            matched = keys and all(c in row for c in keys) and key in data_keys
             # rows that do not carry the figure's keys (a chart of labels) are all emptied once anything is withheld
             if all_withheld or (hidden_keys and (not matched or key in hidden_keys)):
                 row = {c: (None if isinstance(v, (int, float)) and not isinstance(v, bool) else v)

@@ -49,6 +49,14 @@ def group_names(split: str, language: str) -> tuple[str, str]:
     return words[kind]["first"].format(**values), words[kind]["second"].format(**values)
 
 
+def comparison_groups(comparison: Comparison, language: str) -> tuple[str, str]:
+    """The two groups of a comparison; made within part of the population (statistics v3), each names that
+    part ("vrouwen die buiten Nederland geboren zijn" / "women born outside the Netherlands")."""
+    group, other = group_names(comparison.split, language)
+    part = wording("subgroups", language).get("within", {}).get(comparison.population)
+    return (f"{group} {part}", f"{other} {part}") if part else (group, other)
+
+
 def outcome_words(outcome: str, language: str) -> dict[str, str]:
     """``differs``, ``noun`` and ``label`` of an outcome (a barrier's name filled in)."""
     words = wording("subgroups", language)["outcomes"]
@@ -76,7 +84,7 @@ def _holm_text(comparison: Comparison, language: str, alpha: float) -> str:
 def comparison_sentence(comparison: Comparison, language: str, alpha: float) -> str:
     """The sentence of one comparison: a difference only where the Holm-adjusted p < alpha."""
     words = wording("subgroups", language)
-    group, other = group_names(comparison.split, language)
+    group, other = comparison_groups(comparison, language)
     outcome = outcome_words(comparison.outcome, language)
     numbers = _numbers(comparison, language, alpha)
     if comparison.significant(alpha):
@@ -120,7 +128,7 @@ def heading(language: str) -> str:
 def _label_parts(comparison: Comparison, language: str) -> tuple[str, str]:
     """('Belemmering: vervoersproblemen', 'Vrouwen tegen mannen'): what was compared, between whom."""
     words = wording("subgroups", language)
-    group, other = group_names(comparison.split, language)
+    group, other = comparison_groups(comparison, language)
     return outcome_words(comparison.outcome, language)["label"], f"{capitalize_first(group)} {words['versus']} {other}"
 
 
@@ -185,8 +193,8 @@ def comparisons_figure(comparisons: Sequence[Comparison], chapter_titles: dict[s
     table = pd.DataFrame([{
         head["chapter"]: chapter_titles[c.chapter],
         head["outcome"]: outcome_words(c.outcome, language)["label"],
-        head["group_a"]: capitalize_first(group_names(c.split, language)[0]),
-        head["group_b"]: capitalize_first(group_names(c.split, language)[1]),
+        head["group_a"]: capitalize_first(comparison_groups(c, language)[0]),
+        head["group_b"]: capitalize_first(comparison_groups(c, language)[1]),
         head["share_a"]: f"{format_number(c.percent_a, language, 1)}%\u00a0({c.n_a})",
         head["share_b"]: f"{format_number(c.percent_b, language, 1)}%\u00a0({c.n_b})",
         head["difference"]: signed(c.difference, language, 1),
