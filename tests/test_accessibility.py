@@ -10,7 +10,8 @@ each other shipped theme. In the same browser, what axe cannot see:
   named in the report's language;
 * at 375 px no chart text is smaller than 10 px;
 * every chart has its values in a table under it that the keyboard reaches and opens
-  (Tab to its summary, Enter).
+  (Tab to its summary, Enter), and what each mark's tooltip shows (a mouse only) in a
+  list after the chart that opens the same way.
 
 Fast: every shipped theme's chart colours reach 3:1 against its background
 (WCAG 1.4.11), and the boxes :mod:`via_reports.render.html_access` adds are
@@ -137,14 +138,21 @@ def test_a_keyboard_reaches_the_text_the_charts_menus_and_their_values(any_editi
           var summary = tools && tools.querySelector('details > summary');
           var figure = chart.closest('figure');
           var table = figure && figure.querySelector('details.figure-data table');
+          var values = tools && tools.querySelector('details.chart-values');
           return [chart.id, focusable.length, summary ? summary.textContent : null,
-                  tools ? tools.getAttribute('data-name') : null, !!table];
+                  tools ? tools.getAttribute('data-name') : null, !!table,
+                  values ? values.querySelector('summary').textContent : null,
+                  values ? [...values.querySelectorAll('li')].map(li => li.textContent) : [],
+                  [...chart.querySelectorAll('[role=graphics-symbol][aria-label]')].length];
         });""")
     assert charts
-    for chart_id, inside, summary, figure, table in charts:
+    for chart_id, inside, summary, figure, table, values, items, marks in charts:
         assert inside == 0, f"{chart_id}: something to press inside the chart image"
         assert figure.startswith(labels["figure"] + " ") and summary == labels["chart_actions"].format(figure=figure)
         assert table, f"{chart_id}: no table of its values"
+        # what a mark's tooltip shows, listed for the keyboard: one item per distinct mark
+        assert marks and values == labels["chart_values"].format(figure=figure), chart_id
+        assert items and len(items) <= marks and all(": " in item for item in items), (chart_id, items[:3])
     # the table of a chart's values opens from the keyboard: Tab to its summary, Enter
     summary = driver.find_element(By.CSS_SELECTOR, "figure details.figure-data > summary")
     driver.execute_script("arguments[0].scrollIntoView()", summary)
@@ -158,6 +166,9 @@ def test_a_keyboard_reaches_the_text_the_charts_menus_and_their_values(any_editi
     table = summary.find_element(By.XPATH, "..").find_element(By.TAG_NAME, "table")
     assert table.is_displayed() and table.find_elements(By.CSS_SELECTOR, "tbody td")
 
+    values = driver.find_element(By.CSS_SELECTOR, ".chart-tools details.chart-values > summary")
+    values.send_keys(Keys.ENTER)  # a summary takes the focus and opens with Enter, as the table's does
+    assert values.find_element(By.XPATH, "..").find_element(By.TAG_NAME, "li").is_displayed()
     menus = driver.execute_script("""
         return [...document.querySelectorAll('.chart-tools .vega-actions a')].map(a => a.textContent);""")
     assert set(menus) == {labels["chart_save_svg"], labels["chart_save_png"]}
