@@ -15,7 +15,9 @@ them so), so a niced process in the build's session still took a third of
 the processor from them: measured, 0.65 CPU-seconds out of 2.5 s on two
 busy cores, against 0.27 with the session's own niceness. The second process
 therefore starts a session of its own and lowers that session's niceness
-(:func:`lower_priority`).
+(:func:`lower_priority`). When the render starts, the kernels are done, and
+the build sets that niceness back to its own (:func:`render_priority`): the
+HTML and the Word edition are then as urgent as the PDF.
 
 The second process starts with :func:`die_with_parent` and imports only the
 renderer (this package), never the build. It is spawned, not forked: forking
