@@ -70,9 +70,20 @@ def lower_priority(niceness: int = PREPARE_NICENESS) -> None:
         pass
 
 
-def render_priority(pid: int | None, niceness: int) -> None:
+def build_priority() -> tuple[int, int]:
+    """This process's niceness and its session's (Linux's autogroup; 0 where there is none)."""
+    niceness = os.getpriority(os.PRIO_PROCESS, 0) if hasattr(os, "getpriority") else 0
+    try:
+        with open("/proc/self/autogroup", encoding="ascii") as autogroup:
+            return niceness, int(autogroup.read().split()[-1])
+    except (OSError, ValueError, IndexError):
+        return niceness, 0
+
+
+def render_priority(pid: int | None, niceness: tuple[int, int]) -> None:
     """At the render the chapters' kernels are done: the second process ``pid`` gets the build's share of
-    the processor again (its session and itself back to ``niceness``, the build's own); None: this process.
+    the processor again (itself and its session back to ``niceness``, the build's own, as
+    :func:`build_priority` gives them); None: this process.
 
     Left at :data:`PREPARE_NICENESS`, the HTML and the Word edition waited behind every other
     process of a busy machine while the PDF was long done: measured on the shared 2-core machine
@@ -85,11 +96,11 @@ def render_priority(pid: int | None, niceness: int) -> None:
     """
     try:
         with open(f"/proc/{pid or 'self'}/autogroup", "w", encoding="ascii") as autogroup:
-            autogroup.write(str(max(niceness, 0)))
+            autogroup.write(str(max(niceness[1], 0)))
     except OSError:  # no autogroups, not Linux, or the process is gone
         pass
     try:
-        os.setpriority(os.PRIO_PROCESS, pid or 0, niceness)
+        os.setpriority(os.PRIO_PROCESS, pid or 0, niceness[0])
     except (OSError, AttributeError):  # lowering a niceness needs a privilege; not POSIX
         pass
 
@@ -170,7 +181,7 @@ class Renderer:
                 timings[name] = _timed(task)
             return
         started = time.perf_counter()
-        niceness = os.getpriority(os.PRIO_PROCESS, 0) if hasattr(os, "getpriority") else 0
+        niceness = build_priority()
         for process in list((getattr(self.pool, "_processes", None) or {}).values()):
             render_priority(process.pid, niceness)  # the kernels are done: the render's share back
         self.pool.submit(render_priority, None, niceness)  # and in a process only started now, after its start
