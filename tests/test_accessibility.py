@@ -2,13 +2,16 @@
 
 axe-core (npm, pinned in package.json) runs its WCAG 2.0 and 2.1 A and AA
 rules on each edition's report.html at 1280 and at 375 px: no violation of any
-impact (tests/axe.py). In the same browser, what axe cannot see:
+impact (tests/axe.py); every edition in the default theme, and one edition in
+each other shipped theme. In the same browser, what axe cannot see:
 
 * the first Tab reaches the skip link, and following it puts the focus in the text;
 * each chart is one image whose menu (save as SVG or PNG) is outside it,
   named in the report's language;
 * at 375 px no chart text is smaller than 10 px;
-* every chart has its values in a table under it that the keyboard reaches.
+* every chart has its values in a table under it that the keyboard reaches and opens
+  (Tab to its summary, Enter), and what each mark's tooltip shows (a mouse only) in a
+  list after the chart that opens the same way.
 
 Fast: every shipped theme's chart colours reach 3:1 against its background
 (WCAG 1.4.11), and the boxes :mod:`via_reports.render.html_access` adds are
@@ -24,8 +27,13 @@ from via_reports.render.html_access import for_screen
 from via_reports.render.labels import labels_for
 from via_reports.theme.themes import available_themes, chart_style, contrast_ratio, load_theme
 
-EDITIONS = ["demo-T1-nl", "demo-T1-en", "demo-T2-nl", "demo-T2-en", "public-T2-nl"]
+#: Every edition: interim and final, Dutch and English, internal and public (the builds shared with
+#: tests/test_pdf_ua.py and tests/test_docx.py, each built once per run).
+EDITIONS = ["demo-T1-nl", "demo-T1-en", "demo-T2-nl", "demo-T2-en",
+            "public-T1-nl", "public-T1-en", "public-T2-nl", "public-T2-en"]
 WIDTHS = (1280, 375)
+#: The shipped themes other than the default, which every edition above is built in.
+OTHER_THEMES = [name for name in available_themes() if name != "default"]
 
 
 @pytest.mark.parametrize("name", sorted(available_themes()))
@@ -79,6 +87,33 @@ def test_axe_finds_no_violation(any_edition, browser, name, width):
         assert sizes and min(sizes) >= 10 - 1e-6, f"chart text of {min(sizes):.1f} px on a phone"
 
 
+@pytest.fixture(scope="module")
+def themed(made_once):
+    """``themed(theme)``: the demo's interim report (Dutch) in a shipped theme, only its HTML, built once per run."""
+    from via_reports.report.build import BuildOptions, build_report
+
+    def built(theme: str):
+        return made_once(f"demo-T1-nl-theme-{theme}", lambda folder: build_report(BuildOptions(
+            out=folder / "report", wave="T1", language="nl", theme=theme, formats=["html"]))) / "report"
+
+    return built
+
+
+def test_every_shipped_theme_is_in_the_axe_matrix():
+    assert "default" in available_themes() and "neutral" in OTHER_THEMES
+
+
+@pytest.mark.slow
+@needs_axe
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("theme", OTHER_THEMES)
+def test_axe_finds_no_violation_in_every_shipped_theme(themed, browser, theme, width):
+    """The editions above are in the default theme; the page's colours, fonts and charts of each
+    other theme (the neutral one) are checked on one edition, at both widths."""
+    violations = browser.axe(themed(theme) / "report.html", width)
+    assert not violations, [(v["id"], v["impact"], len(v["nodes"]), v["nodes"][:2]) for v in violations]
+
+
 @pytest.mark.slow
 @needs_axe
 @pytest.mark.parametrize("name", ["demo-T2-nl", "demo-T1-en"])
@@ -103,14 +138,37 @@ def test_a_keyboard_reaches_the_text_the_charts_menus_and_their_values(any_editi
           var summary = tools && tools.querySelector('details > summary');
           var figure = chart.closest('figure');
           var table = figure && figure.querySelector('details.figure-data table');
+          var values = tools && tools.querySelector('details.chart-values');
           return [chart.id, focusable.length, summary ? summary.textContent : null,
-                  tools ? tools.getAttribute('data-name') : null, !!table];
+                  tools ? tools.getAttribute('data-name') : null, !!table,
+                  values ? values.querySelector('summary').textContent : null,
+                  values ? [...values.querySelectorAll('li')].map(li => li.textContent) : [],
+                  [...chart.querySelectorAll('[role=graphics-symbol][aria-label]')].length];
         });""")
     assert charts
-    for chart_id, inside, summary, figure, table in charts:
+    for chart_id, inside, summary, figure, table, values, items, marks in charts:
         assert inside == 0, f"{chart_id}: something to press inside the chart image"
         assert figure.startswith(labels["figure"] + " ") and summary == labels["chart_actions"].format(figure=figure)
         assert table, f"{chart_id}: no table of its values"
+        # what a mark's tooltip shows, listed for the keyboard: one item per distinct mark
+        assert marks and values == labels["chart_values"].format(figure=figure), chart_id
+        assert items and len(items) <= marks and all(": " in item for item in items), (chart_id, items[:3])
+    # the table of a chart's values opens from the keyboard: Tab to its summary, Enter
+    summary = driver.find_element(By.CSS_SELECTOR, "figure details.figure-data > summary")
+    driver.execute_script("arguments[0].scrollIntoView()", summary)
+    for _ in range(400):
+        if driver.switch_to.active_element == summary:
+            break
+        driver.switch_to.active_element.send_keys(Keys.TAB)
+    assert driver.switch_to.active_element == summary, "Tab never reaches the first chart's table of values"
+    assert summary.text == labels["data_table"]
+    summary.send_keys(Keys.ENTER)
+    table = summary.find_element(By.XPATH, "..").find_element(By.TAG_NAME, "table")
+    assert table.is_displayed() and table.find_elements(By.CSS_SELECTOR, "tbody td")
+
+    values = driver.find_element(By.CSS_SELECTOR, ".chart-tools details.chart-values > summary")
+    values.send_keys(Keys.ENTER)  # a summary takes the focus and opens with Enter, as the table's does
+    assert values.find_element(By.XPATH, "..").find_element(By.TAG_NAME, "li").is_displayed()
     menus = driver.execute_script("""
         return [...document.querySelectorAll('.chart-tools .vega-actions a')].map(a => a.textContent);""")
     assert set(menus) == {labels["chart_save_svg"], labels["chart_save_png"]}

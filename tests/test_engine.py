@@ -174,6 +174,32 @@ def test_the_second_process_yields_the_processor_in_a_session_of_its_own():
     assert result.stdout.splitlines()[1].endswith("nice 10")
 
 
+@pytest.mark.parametrize("prepared", [True, False])
+def test_the_second_process_renders_at_the_builds_priority(tmp_path, prepared):
+    """Niced while the kernels run, not at the render: on a busy machine the HTML and the Word edition
+    otherwise waited minutes behind other processes after the PDF was done. With ``prepared`` the process
+    is niced and busy with the fonts when the render starts; without, it starts at the render."""
+    import datetime
+
+    from via_reports.render.process import Renderer
+    from via_reports.theme.themes import load_theme
+
+    if not Path("/proc/self/autogroup").exists():
+        pytest.skip("no scheduler autogroups on this system")
+    own = int(open("/proc/self/autogroup").read().split()[-1])
+    out = tmp_path / "autogroup"
+    renderer = Renderer(parallel=True)
+    try:
+        if prepared:
+            renderer.prepare(load_theme("default"), datetime.date(2020, 1, 1), tmp_path / "cache")
+        renderer.render([("pdf", False, lambda: None),
+                         ("html", True, functools.partial(subprocess.run, ["sh", "-c", f"cat /proc/self/autogroup > {out}"],
+                                                          check=True))], {})
+    finally:
+        renderer.close()
+    assert out.read_text().split()[-1] == str(max(own, 0))  # not 10, the niceness of the preparation
+
+
 def test_the_renderer_process_ends_at_once_idle_or_busy(tmp_path):
     """Killed, not waited for: after the render (0.2 s of a Python process's exit) and on the way out of a
     failed or stopped build (a Ctrl-C in the terminal does not reach its session)."""

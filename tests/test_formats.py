@@ -162,3 +162,22 @@ def test_the_renderer_process_takes_its_work_from_the_formats_a_build_asks_for()
     words += [alias.name for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))
               for alias in node.names] + [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
     assert not [w for w in words for name in FORMATS if w == name or w.endswith(f"render.{name}")]
+
+
+def test_a_build_that_does_not_ask_for_word_imports_nothing_of_it():
+    """The Word edition costs a build that does not ask for it nothing: the command line, the build, the
+    PDF's and the HTML's renderers and the formats' build-key part import neither pandoc's wrapper nor
+    python-docx nor the Word renderer (each a third of a second); only rendering the docx does."""
+    import subprocess
+    import sys
+
+    script = ("import sys, via_reports.cli, via_reports.report.build, via_reports.render.pdf, via_reports.render.html\n"
+              "from via_reports.formats import FORMATS\n"
+              "from via_reports.options import chosen_formats\n"
+              "[f.key_part() for f in FORMATS.values()], chosen_formats(['pdf', 'html', 'docx'])\n"
+              "print(sorted(m for m in ('pypandoc', 'docx', 'via_reports.render.docx') if m in sys.modules))\n"
+              "from via_reports.render.docx import _pandoc_path\n"
+              "_pandoc_path()\n"
+              "print(sorted(m for m in ('pypandoc', 'docx') if m in sys.modules))\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert result.stdout.splitlines() == ["[]", "[]"]  # finding pandoc imports neither either

@@ -1,8 +1,8 @@
 """Every edition's PDF under the ``pdfua`` checker, and the tag tree read for what the checker cannot see.
 
 The editions: the demo's interim (T1) and final (T2) report in Dutch and
-English, and its public final (Dutch) and interim (English) editions, each
-built once per test run (the ``any_edition`` fixture).
+English, internal and public: every edition, each built once per test run
+(the ``any_edition`` fixture) and shared with tests/test_accessibility.py.
 
 ``pdfua`` (PyPI) must report no error and no warning. One of its rules,
 UA-14-001 (no empty heading), crashes on a heading whose /K is an array (a
@@ -25,7 +25,8 @@ import pytest
 
 pytestmark = pytest.mark.slow
 
-EDITIONS = ["demo-T1-nl", "demo-T1-en", "demo-T2-nl", "demo-T2-en", "public-T2-nl", "public-T1-en"]
+EDITIONS = ["demo-T1-nl", "demo-T1-en", "demo-T2-nl", "demo-T2-en",
+            "public-T1-nl", "public-T1-en", "public-T2-nl", "public-T2-en"]
 
 
 def pdfua_report(pdf: Path) -> dict:

@@ -131,6 +131,6 @@ def interactive_spec(spec: dict[str, Any], names: dict[str, str | None]) -> dict
     spec = copy.deepcopy(spec)
     _walk(spec, names, _rows(spec), {})
     config = spec.setdefault("config", {})
-    for part in ("axis", "legend"):
+    for part in ("axis", "legend", "title"):  # a title's label is Vega's, in English ("Title text ...")
         config.setdefault(part, {})["aria"] = False
     return spec

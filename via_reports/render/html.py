@@ -187,7 +187,7 @@ def interactive_html(doc: ReportDocument, theme: Theme, numbering: Numbering,
     context["locale"] = Markup(_script_json(_d3_locale(doc.language)))
     labels = context["labels"]
     context["chart_words"] = Markup(_script_json({"actions": labels["chart_actions"], "svg": labels["chart_save_svg"],
-                                                  "png": labels["chart_save_png"]}))
+                                                  "png": labels["chart_save_png"], "values": labels["chart_values"]}))
     context["csp"] = _CSP_PLACEHOLDER
     page = jinja().get_template("interactive.html.j2").render(**context)
     return page.replace(_CSP_PLACEHOLDER, content_security_policy(page), 1)

@@ -16,7 +16,9 @@ The chapters' HTML is shared with the PDF (:mod:`via_reports.render.markdown`,
   its menu (save as SVG or PNG) is moved out of it by the page's script, into
   ``.chart-tools`` after it, and labelled in the report's language
   (``templates/pdf/interactive.html.j2``). The chart's values are reachable by
-  keyboard in the table under each chart (``details.figure-data``).
+  keyboard in the table under each chart (``details.figure-data``), and what
+  each mark's tooltip shows (a mouse only) in a list the page's script adds to
+  ``.chart-tools`` (``details.chart-values``, from the marks' labels).
 
 Values in these attributes are escaped: a caption is text from the data.
 """
