@@ -1,4 +1,6 @@
-"""Print the figure catalogue, generated from the figures' declarations (via_reports/chapters/figure_catalogue.py).
+"""Print the figure catalogue, generated from the figures' declarations.
+
+The generator is via_reports/chapters/figure_catalogue.py.
 
     .venv/bin/python scripts/figure_catalogue.py > figure-catalogue.md
 

@@ -74,7 +74,8 @@ def figure_catalogue() -> str:
         out += [f"## {chapter.id}", "", "| id | caption (nl / en) | CSV columns (appendix header nl / en) "
                 "| public edition |", "| --- | --- | --- | --- |"]
         for declared in figures:
+            rule = _cell(disclosure_text(declared.disclosure))
             out.append(f"| `{declared.id}` | {_cell(caption_text(declared))} | "
-                       f"{'<br>'.join(column_lines(declared))} | {_cell(disclosure_text(declared.disclosure))} |")
+                       f"{'<br>'.join(column_lines(declared))} | {rule} |")
         out.append("")
     return "\n".join(out)
