@@ -14,7 +14,7 @@ from via_reports.programme.programme_file import load_programme
 from via_reports.programme.synthesis import _document
 from via_reports.programme.synthesis_data import read_programme
 from via_reports.programme.synthesis_notebook import SynthesisRun
-from via_reports.render.assemble import _colophon, page_context  # noqa: F401
+from via_reports.render.assemble import _colophon
 from via_reports.theme.themes import load_theme
 
 
