@@ -22,7 +22,8 @@ import pytest
 from via_reports import load_dataset
 from via_reports.analysis.scope import Scope
 from via_reports.document.bottom_line import conclusions, summary
-from via_reports.figures.effects_public import public_results, withheld_outcomes
+from via_reports.figures.effects_public import withheld_outcomes
+from via_reports.figures.effects_public_text import public_results
 from via_reports.figures.effects_text import EffectsResults, outcome_paragraph, outcomes_text
 from via_reports.figures.wording import wording
 

@@ -99,7 +99,7 @@ def _baseline_words(results: EffectsResults, scope: Scope) -> list[str]:
     """The balance paragraphs; a public edition's are made from the rows it shows (figures/effects_public.py)."""
     if not scope.public:
         return baseline_text(results)
-    from via_reports.figures.effects_public import public_baseline_text
+    from via_reports.figures.effects_public_text import public_baseline_text
 
     return public_baseline_text(results, scope.min_cell)
 

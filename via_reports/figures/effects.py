@@ -211,7 +211,7 @@ def _as_shown(results: EffectsResults, scope: Scope) -> EffectsResults:
     so that a publishable outcome keeps its paragraph and names the rows withheld (figures/effects_public.py)."""
     if not scope.public:
         return results
-    from via_reports.figures.effects_public import public_results
+    from via_reports.figures.effects_public_text import public_results
 
     return public_results(results, scope.min_cell)
 

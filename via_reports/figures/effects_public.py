@@ -15,9 +15,12 @@ complete-case rows. An outcome is withheld as a whole
 (named, none of its statistics stated) only when its headline row, the
 primary analysis' ``ancova``, is withheld (:func:`withheld_outcomes`); a
 publishable outcome keeps its verdict, MDE and caveats, and its paragraph
-names the rows withheld (:func:`public_results` gives the chapter's text those
+names the rows withheld (``effects_public_text.public_results`` gives the chapter's text those
 rows empty, with ``suppressed`` set).
 
+The chapter's words for a public edition are made in
+:mod:`via_reports.figures.effects_public_text`, which sits above this module
+(it reads the public tables and the chapter's text makers, which read this one).
 :func:`public_outcomes_text` filters the chapter's paragraphs under
 ``effects.outcomes`` (one paragraph per outcome, recognisable by its bold
 label); :func:`withheld_outcomes` tells the bottom line
@@ -30,7 +33,6 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from via_reports.analysis.formatting import join_words
 from via_reports.figures.wording import wording
 
 
@@ -75,17 +77,6 @@ def outcome_rows_withheld(data: pd.DataFrame, own: list[bool]) -> list[bool]:
             for i, (a, o) in enumerate(zip(data["analysis"], data["outcome"]))]
 
 
-def public_results(results, k: int):
-    """``results`` (an :class:`~via_reports.figures.effects_text.EffectsResults`) as a public edition with
-    threshold ``k`` shows ``effects.outcomes``: withheld rows empty, ``suppressed`` set, ``min_cell`` k."""
-    import dataclasses
-
-    from via_reports.figures.public import public_outcomes_data
-
-    data, _ = public_outcomes_data(results.outcomes, k)
-    return dataclasses.replace(results, outcomes=data, min_cell=k, _estimates={})
-
-
 def withheld_sentence(label: str, language: str, k: int) -> str:
     return wording("effects_v3", language)["withheld_outcome"].format(label=label, k=k)
 
@@ -114,33 +105,3 @@ def public_outcomes_text(text: list[str], data: pd.DataFrame, language: str, k: 
         else:
             result.append(paragraph)
     return result
-
-
-def public_baseline_text(results, k: int) -> list[str]:
-    """The balance paragraphs under ``effects.baseline`` in a public edition with threshold ``k``.
-
-    Made from the rows the edition shows (a withheld row's SMD is not stated,
-    nor counted as balanced); the withheld rows are named per analysis; and
-    when the lottery warning rests on a withheld row, the warning stays as a
-    verdict without that row's numbers: it is a caveat, and "the caveats stay".
-    """
-    import dataclasses
-
-    from via_reports.figures import effects_checks as checks
-    from via_reports.figures.effects_text import baseline_text
-    from via_reports.figures.public import _public_balance
-
-    data, withheld = _public_balance(results.baseline, ("pilot", "control"), k)
-    shown = dataclasses.replace(results, baseline=data, min_cell=k, _estimates={})
-    paragraphs = baseline_text(shown)
-    words = checks.v3_words(results)
-    rows = results.baseline[pd.Series(withheld, index=results.baseline.index)]
-    items = [words["withheld_balance_item"].format(
-        analysis=results.analysis_name(analysis),
-        labels=join_words([results.words["nouns"].get(c, c) for c in part["characteristic"]], results.language))
-        for analysis, part in rows.groupby("analysis", sort=False)]
-    if items:
-        paragraphs.append(words["withheld_balance"].format(k=k, items="; ".join(items)))
-    if checks.lottery_warning(results) and not checks.lottery_warning(shown):
-        paragraphs.append(words["warning_withheld"].format(k=k))
-    return paragraphs

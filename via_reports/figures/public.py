@@ -202,7 +202,7 @@ def _public_effects_counts(data: pd.DataFrame, k: int) -> tuple[pd.DataFrame, li
     return _mask_rows(data, withheld, ["mean"], ("n",), k), withheld
 
 
-def _public_balance(data: pd.DataFrame, sides: tuple[str, str], k: int) -> tuple[pd.DataFrame, list[bool]]:
+def public_balance(data: pd.DataFrame, sides: tuple[str, str], k: int) -> tuple[pd.DataFrame, list[bool]]:
     withheld = _means_withheld(data, sides, is_share, k, "characteristic")
     values = [f"{side}_mean" for side in sides] + ["smd"] + (["p_value"] if "p_value" in data else [])
     return _mask_rows(data, withheld, values, tuple(f"n_{side}" for side in sides), k), withheld
@@ -314,10 +314,10 @@ def public_figure(figure: Figure, k: int) -> Figure:
         data, withheld = _public_effects_counts(figure.data, k)
         table = _generic_table(figure, data, withheld)
     elif rule == "balance":
-        data, withheld = _public_balance(figure.data, ("pilot", "control"), k)
+        data, withheld = public_balance(figure.data, ("pilot", "control"), k)
         table = _generic_table(figure, data, withheld)
     elif rule == "nonresponse":
-        data, withheld = _public_balance(figure.data, ("responded", "not_responded"), k)
+        data, withheld = public_balance(figure.data, ("responded", "not_responded"), k)
         table = _generic_table(figure, data, withheld)
     elif rule == "comparisons":
         data, withheld = _public_tests(figure.data, k, _comparison_cells,
