@@ -202,3 +202,51 @@ def test_the_public_flow_chart_shows_no_withheld_count(language):
                    for k, v in row.items() if isinstance(v, (int, float)) and not isinstance(v, bool)]
         leaked = [v for v in numbers if float(v) in hidden - shown]
         assert not leaked, (internal.id, leaked)
+
+
+@pytest.mark.parametrize("k", [10, 2])
+def test_no_shown_holm_p_on_the_demo_is_a_withheld_outcomes_term(demo_results, k):
+    """Holm's adjusted p of a shown secondary outcome may be a withheld one's p times a known factor:
+    the public table then leaves it out, and the outcome's paragraph says why (worked in the test)."""
+    from statsmodels.stats.multitest import multipletests
+
+    results = demo_results["nl"]
+    public = public_results(results, k)
+    primary = results.primary_outcome
+    for (analysis, estimator), rows in results.outcomes.groupby(["analysis", "estimator"], sort=False):
+        family = rows[(rows["outcome"] != primary) & rows["p_value"].notna()]
+        if family.empty:
+            continue
+        hidden = public.outcomes.loc[family.index, "suppressed"].astype(bool)
+        p = family["p_value"].to_numpy(dtype=float)
+        m = len(p)
+        ranked = sorted(range(m), key=lambda i: p[i])
+        terms = {ranked[r]: min(1.0, (m - r) * p[ranked[r]]) for r in range(m)}
+        for rank, i in enumerate(ranked):
+            if hidden.iloc[i]:
+                continue
+            maximum = max(terms[ranked[r]] for r in range(rank + 1))
+            own = terms[i] >= maximum - 1e-12
+            shown = public.outcomes.loc[family.index[i], "p_holm"]
+            if own:
+                assert shown == pytest.approx(multipletests(p, method="holm")[1][i])
+            else:  # the maximum is other tests' term: shown only if one of them is shown too
+                sources = [ranked[r] for r in range(rank + 1) if abs(terms[ranked[r]] - maximum) <= 1e-12]
+                assert pd.isna(shown) or not all(hidden.iloc[s] for s in sources)
+                assert pd.notna(shown) or all(hidden.iloc[s] for s in sources)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_a_shown_outcome_whose_holm_p_was_withheld_says_why(demo_results, language):
+    """When the public table leaves out a borrowed Holm p (figures/public.py), the paragraph neither
+    states a Holm p nor a verdict on it, and says why; an internal edition keeps its Holm sentence."""
+    results = demo_results[language]
+    public = public_results(results, 10)
+    row = (public.outcomes["analysis"] == "primary") & (public.outcomes["outcome"] == "volunteer_work")
+    borrowed = dataclasses.replace(public, outcomes=public.outcomes.assign(
+        p_holm=public.outcomes["p_holm"].mask(row)), _estimates={})
+    words = wording("effects_v3", language)
+    paragraph = outcome_paragraph(borrowed, "volunteer_work")
+    assert words["holm_withheld"].format(k=10) in paragraph
+    assert words["holm_value"].split("{")[0] not in paragraph
+    assert words["holm_value"].split("{")[0] in outcome_paragraph(public, "volunteer_work")

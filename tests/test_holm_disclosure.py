@@ -128,3 +128,36 @@ def test_the_withheld_holm_p_is_marked_in_the_sentence():
                         comparison(0.30, 20, split="born_nl")])
     sentence = comparison_sentence(public_comparisons(family, 5)[0], "nl", 0.05)
     assert "p = ×" in sentence and "0,030" not in sentence
+
+
+def _outcomes_table(p_secondary, p_primary):
+    """An effects.outcomes table of one analysis and estimator: a primary outcome and secondary ones,
+    p_holm as analysis/effects.py ``add_holm`` sets it (Holm over the secondary ones, the primary's own p)."""
+    from statsmodels.stats.multitest import multipletests
+
+    rows = [{"analysis": "primary", "outcome": "primary_one", "estimator": "ancova",
+             "p_value": p_primary, "p_holm": p_primary}]
+    adjusted = multipletests(p_secondary, method="holm")[1]
+    rows += [{"analysis": "primary", "outcome": f"secondary_{i}", "estimator": "ancova", "p_value": p, "p_holm": a}
+             for i, (p, a) in enumerate(zip(p_secondary, adjusted))]
+    return pd.DataFrame(rows)
+
+
+def test_an_outcome_whose_holm_p_is_a_withheld_outcomes_term_loses_it():
+    """Secondary p 0.001, 0.02 (withheld), 0.021, 0.5: Holm terms 0.004, 0.06, 0.042, 0.5, so the
+    third's adjusted p is 0.06 = 3 × the withheld 0.02 (worked by hand); the primary (p 0.3) is no part."""
+    from via_reports.figures.public import outcomes_holm_borrowed
+
+    table = _outcomes_table([0.001, 0.02, 0.021, 0.5], 0.3)
+    assert table["p_holm"].tolist() == pytest.approx([0.3, 0.004, 0.06, 0.06, 0.5])
+    withheld = [False, False, True, False, False]
+    assert outcomes_holm_borrowed(table, withheld).tolist() == [False, False, False, True, False]
+    assert not outcomes_holm_borrowed(table, [False] * 5).any()
+
+
+def test_a_withheld_primary_outcome_lends_no_holm_p():
+    from via_reports.figures.public import outcomes_holm_borrowed
+
+    table = _outcomes_table([0.001, 0.02, 0.021, 0.5], 0.3)
+    # the primary outcome withheld: it is not in the Holm family, so nothing is borrowed from it
+    assert not outcomes_holm_borrowed(table, [True, False, False, False, False]).any()

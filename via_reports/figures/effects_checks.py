@@ -189,6 +189,11 @@ def outcome_extras(results: "EffectsResults", outcome: str, row: pd.Series) -> l
         p_holm = p_value_number(row["p_holm"], results.language, results.alpha)
         key = "holm_not_held" if _excludes_zero(row) and not demonstrable(results, outcome, row) else "holm_value"
         sentences.append(words[key].format(p_holm=p_holm))
+    elif outcome != results.primary_outcome and results.min_cell is not None and pd.notna(row.get("p_value")):
+        # a public edition withheld this Holm p: it was a withheld outcome's term (figures/public.py)
+        sentences.append(words["holm_withheld"].format(k=results.min_cell))
+        if _excludes_zero(row):
+            sentences.append(words["holm_withheld_claim"])
     if is_adverse(outcome, row):
         sentences.append(adverse_sentence(results, outcome, row))
     ipw = ipw_sentence(results, outcome)

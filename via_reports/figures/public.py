@@ -179,7 +179,40 @@ def public_outcomes_data(data: pd.DataFrame, k: int) -> tuple[pd.DataFrame, list
     own = _means_withheld(data, ("pilot", "control"), lambda o: o in OUTCOMES and is_binary(o), k, "outcome")
     withheld = outcome_rows_withheld(data, own)
     estimates = [c for c in data.columns if c not in ("analysis", "outcome", "estimator", "n_pilot", "n_control")]
-    return _mask_rows(data, withheld, estimates, ("n_pilot", "n_control"), k), withheld
+    shown = _mask_rows(data, withheld, estimates, ("n_pilot", "n_control"), k)
+    if "p_holm" in shown:
+        shown.loc[outcomes_holm_borrowed(data, withheld), "p_holm"] = np.nan
+    return shown, withheld
+
+
+def outcomes_holm_borrowed(data: pd.DataFrame, withheld: list[bool]) -> pd.Series:
+    """effects.outcomes: the shown rows whose Holm p is a withheld outcome's term (analysis/holm_disclosure.py).
+
+    The Holm family is the secondary outcomes of one analysis and estimator
+    (analysis/effects.py ``add_holm``); the primary outcome's row carries its own
+    p and is not in it. The table does not say which outcome is primary, so the
+    family is the rows whose recomputed adjustment reproduces ``p_holm`` once one
+    row with ``p_holm == p_value`` is left out; when no such row makes it so,
+    :func:`holm_borrowed` treats every shown p_holm of the group as borrowed.
+    """
+    from via_reports.analysis.holm_disclosure import holm_borrowed
+    from statsmodels.stats.multitest import multipletests
+
+    flags = pd.Series(withheld, index=data.index, dtype=bool)
+    borrowed = pd.Series(False, index=data.index)
+    if "p_holm" not in data:
+        return borrowed
+    for _, rows in data.groupby(["analysis", "estimator"], sort=False):
+        tested = rows[rows["p_value"].notna() & rows["p_holm"].notna()]
+        family = tested
+        for candidate in tested.index[(tested["p_holm"] - tested["p_value"]).abs() <= 1e-12]:
+            rest = tested.drop(index=candidate)
+            if len(rest) and np.allclose(multipletests(rest["p_value"].to_numpy(dtype="float64"), method="holm")[1],
+                                         rest["p_holm"].to_numpy(dtype="float64"), rtol=0, atol=1e-9):
+                family = rest
+                break
+        borrowed[family.index] = holm_borrowed(family["p_value"], family["p_holm"], flags[family.index])
+    return borrowed
 
 
 def _public_effects_counts(data: pd.DataFrame, k: int) -> tuple[pd.DataFrame, list[bool]]:
