@@ -250,3 +250,17 @@ def test_a_shown_outcome_whose_holm_p_was_withheld_says_why(demo_results, langua
     assert words["holm_withheld"].format(k=10) in paragraph
     assert words["holm_value"].split("{")[0] not in paragraph
     assert words["holm_value"].split("{")[0] in outcome_paragraph(public, "volunteer_work")
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_sensitivity_verdict_of_a_public_edition_covers_only_what_it_shows(demo_results, language):
+    """'In the sensitivity analysis no interval excludes 0' would also speak of withheld outcomes:
+    the public edition says how many it leaves out (counted here from the small cells)."""
+    results = demo_results[language]
+    rows = results.outcomes[(results.outcomes["analysis"] == "sensitivity")
+                            & (results.outcomes["estimator"] == "ancova")]
+    n = sum(small_cells(row, 10) for _, row in rows.iterrows())
+    assert n > 0  # the demo at k = 10 withholds the sensitivity rows of paid work and discrimination, at least
+    sentence = wording("effects_v3", language)["sensitivity_shown_only"]
+    assert sentence.format(n=n, k=10) in outcomes_text(public_results(results, 10))
+    assert not any(sentence.split("{")[0] in p for p in outcomes_text(results))

@@ -340,6 +340,10 @@ def outcomes_text(results: EffectsResults) -> list[str]:
         found = [lower_first(words["outcomes"][o]) for o in found_outcomes(results, "sensitivity")]
         key = "sensitivity_some" if found else "sensitivity_none"
         paragraphs.append(text[key].format(outcomes=join_words(found, results.language)))
+        hidden = [o for o, row in results.estimates("sensitivity").iterrows() if is_withheld(row)]
+        if hidden:  # a public edition: the verdict covers only the outcomes it shows, and says so
+            paragraphs.append(checks.v3_words(results)["sensitivity_shown_only"].format(
+                n=len(hidden), k=results.min_cell))
     k = len(results.estimates()) - len(withheld_outcomes(results.outcomes))  # a public edition: those it shows
     ci = words["ci"]
     paragraphs.append(text["some_found"].format(k=k) if found_outcomes(results)
