@@ -228,8 +228,8 @@ def summary(results: EffectsResults | None, language: str) -> str:
     """The bottom line for the summary: verdict, one line per outcome, disagreement, caveats."""
     if results is None:
         return wording("effects", language)["bottom_line"]["no_effects"]
-    if _groups_withheld(results):
-        return _groups_withheld(results)
+    if groups_withheld := _groups_withheld(results):
+        return groups_withheld
     results, primary, withheld = _publishable(results)
     words = _words(results)
     lines = [f"{intro(results, primary)} {verdict(results)} {words['per_outcome'].format(t2=results.last_wave)}",
@@ -244,8 +244,8 @@ def conclusions(results: EffectsResults | None, language: str) -> str:
     """The bottom line for the conclusions: verdict, a table per outcome, disagreement, caveats as a list."""
     if results is None:
         return wording("effects", language)["bottom_line"]["no_effects"]
-    if _groups_withheld(results):
-        return _groups_withheld(results)
+    if groups_withheld := _groups_withheld(results):
+        return groups_withheld
     results, primary, withheld = _publishable(results)
     words = _words(results)
     lines = [f"{intro(results, primary)} {verdict(results)}", "", outcome_table(results), "",
