@@ -169,9 +169,12 @@ def test_the_second_process_yields_the_processor_in_a_session_of_its_own():
     if not Path("/proc/self/autogroup").exists():
         pytest.skip("no scheduler autogroups on this system")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
-    session, niceness = result.stdout.splitlines()[0].split()
+    lines = result.stdout.splitlines()
+    session, niceness = lines[0].split()
     assert int(session) != os.getsid(0) and int(niceness) >= 10
-    assert result.stdout.splitlines()[1].endswith("nice 10")
+    if len(lines) < 2 or not lines[1].strip():
+        pytest.skip("the new session is in no autogroup (its /proc/self/autogroup is empty)")
+    assert lines[1].endswith("nice 10")
 
 
 @pytest.mark.parametrize("prepared", [True, False])
@@ -186,7 +189,9 @@ def test_the_second_process_renders_at_the_builds_priority(tmp_path, prepared):
 
     if not Path("/proc/self/autogroup").exists():
         pytest.skip("no scheduler autogroups on this system")
-    own = int(open("/proc/self/autogroup").read().split()[-1])
+    from via_reports.render.process import build_priority
+
+    own = build_priority()[1]  # 0 where this process is in no autogroup (a container's cgroup: the file is empty)
     out = tmp_path / "autogroup"
     renderer = Renderer(parallel=True)
     try:
@@ -197,7 +202,10 @@ def test_the_second_process_renders_at_the_builds_priority(tmp_path, prepared):
                                                           check=True))], {})
     finally:
         renderer.close()
-    assert out.read_text().split()[-1] == str(max(own, 0))  # not 10, the niceness of the preparation
+    seen = out.read_text().split()
+    if not seen:
+        pytest.skip("the second process is in no autogroup (its /proc/self/autogroup is empty)")
+    assert seen[-1] == str(max(own, 0))  # not 10, the niceness of the preparation
 
 
 def test_the_renderer_process_ends_at_once_idle_or_busy(tmp_path):
