@@ -18,6 +18,7 @@ from via_reports.figures.charts import ChartStyle
 from via_reports.figures.common import EMPTY_POPULATION, PARTICIPANTS, describe, dict_labeller, display_table
 from via_reports.figures.declaration import COUNTS
 from via_reports.figures.figure import Figure
+from via_reports.figures.public_box import LABELS as SHARED_LABELS
 from via_reports.figures.public_box import public_box_plot, public_box_statistics
 
 #: The CSV columns of a box plot figure with their appendix headers (its declaration's ``columns``).
@@ -28,11 +29,9 @@ BOX_STATISTICS = ("min", "q1", "median", "q3", "max", "mean", "whisker_low", "wh
 
 STATISTIC_LABELS = {
     "min": {"nl": "laagste waarde", "en": "lowest value"},
-    "q1": {"nl": "eerste kwartiel", "en": "first quartile"},
-    "median": {"nl": "mediaan", "en": "median"},
-    "q3": {"nl": "derde kwartiel", "en": "third quartile"},
+    **{statistic: SHARED_LABELS[statistic] for statistic in ("q1", "median", "q3")},  # the public box plot's words
     "max": {"nl": "hoogste waarde", "en": "highest value"},
-    "mean": {"nl": "gemiddelde", "en": "mean"},
+    "mean": SHARED_LABELS["mean"],
     "whisker_low": {"nl": "laagste waarde zonder uitschieters", "en": "lowest value without outliers"},
     "whisker_high": {"nl": "hoogste waarde zonder uitschieters", "en": "highest value without outliers"},
     "outlier": {"nl": "uitschieter", "en": "outlier"},
