@@ -308,7 +308,7 @@ def _build(inputs: BuildInputs, out: Path, data_dir: Path | None, theme, rendere
         started = time.perf_counter()
         progress("PDF and HTML", "start", 0.0)
         try:
-            _render(document, theme, staging, options, renderer, timings)
+            _render(document, theme, staging, options, renderer, timings, runs.build_kernels.render_folder)
         except RenderError:
             raise
         except Exception as error:
@@ -329,7 +329,8 @@ def _build(inputs: BuildInputs, out: Path, data_dir: Path | None, theme, rendere
     return BuildResult(out=out, scope=scope, timings=timings, files=files)
 
 
-def _render(document, theme, staging: Path, options: BuildOptions, renderer, timings: dict[str, float]) -> None:
+def _render(document, theme, staging: Path, options: BuildOptions, renderer, timings: dict[str, float],
+            render_folder: Path | None = None) -> None:
     """The charts once (SVGs, cached by content), then each format the build asks for from them
     (report.pdf, report.html, report.docx: :data:`via_reports.formats.FORMATS`).
 
@@ -337,7 +338,8 @@ def _render(document, theme, staging: Path, options: BuildOptions, renderer, tim
     (:class:`~via_reports.render.process.Renderer`). That process dies with the build
     (:func:`~via_reports.render.process.die_with_parent`), also when the build is killed.
     """
-    cache = RenderCache(options.cache_folder)
+    # The kernels' folder of charts (the cache; a batch worker's private one without): drawn there already.
+    cache = RenderCache(render_folder or options.cache_folder)
     started = time.perf_counter()
     svgs = figure_svgs(document, theme, cache)
     timings["charts"] = time.perf_counter() - started

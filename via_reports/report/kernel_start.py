@@ -134,6 +134,15 @@ class BuildKernels:
     kernels: WarmKernels | None = None
     #: The open, locked ``.lock`` file of the private folder (None once closed).
     lock: int | None = None
+    #: Without a cache folder, where the kernels keep the charts they render so that the build's render
+    #: reads them instead of drawing each again (a batch worker's private folder,
+    #: :mod:`via_reports.programme.warm_worker`); None: each process keeps its own in memory.
+    charts_folder: Path | None = None
+
+    @property
+    def render_folder(self) -> Path | None:
+        """The folder the kernels and the build's render share their charts in: the cache, else :attr:`charts_folder`."""
+        return self.cache_folder if self.cache_folder is not None else self.charts_folder
 
     @classmethod
     def create(cls, inputs: BuildInputs) -> BuildKernels:
@@ -155,8 +164,8 @@ class BuildKernels:
     def env(self) -> dict[str, str]:
         """What the kernels are told: the snapshot, and the cache folder for the charts they render."""
         env = {SNAPSHOT_VARIABLE: str(self.snapshot)}
-        if self.cache_folder is not None:
-            env[CACHE_FOLDER_VARIABLE] = str(self.cache_folder)
+        if self.render_folder is not None:
+            env[CACHE_FOLDER_VARIABLE] = str(self.render_folder)
         return env
 
     def start(self, chapters: int) -> None:
