@@ -27,7 +27,7 @@ PDF parts at a time (emptied when the next build is lent the kernels) and
 goes with the worker. Nothing of the user's cache is read or written.
 
 Outside a Dask worker (a batch run in one process, the tests) the same
-machinery is used through :func:`lent_kernels` with a plain :class:`WarmWorker`.
+machinery is used through :func:`worker_plugin`, which then gives one process-wide :class:`WarmWorker`.
 """
 
 from __future__ import annotations
