@@ -35,7 +35,8 @@ def _cli(checkout: Path, data: Path, out: Path, cache: Path, wave: str, jobs: in
     started = time.perf_counter()
     subprocess.run([str(checkout / ".venv" / "bin" / "via-reports"), "build", str(data), "--wave", wave,
                     "--jobs", str(jobs), "--quiet", "--force", "--out", str(out)],
-                   env={**os.environ, "XDG_CACHE_HOME": str(cache)}, check=True)
+                   env={**os.environ, "XDG_CACHE_HOME": str(cache)}, check=True,
+                   cwd=out.parent)  # not a checkout: a kernel puts its working folder first on sys.path
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
