@@ -88,8 +88,9 @@ def wilcoxon_p(before: np.ndarray, after: np.ndarray) -> float:
         return float(wilcoxon(before, after).pvalue)
 
 
-def _binary_values(dataset: Dataset, people: pd.DataFrame, wave: str) -> dict[str, pd.Series]:
-    responses = responses_in_wave(dataset, people, wave)
+def _binary_values(dataset: Dataset, people: pd.DataFrame, wave: str,
+                   responses: pd.DataFrame) -> dict[str, pd.Series]:
+    """Each binary measure of ``people`` in ``wave``; ``responses``: their responses in that wave."""
     values = {t: responses[t].fillna(False).astype(bool) for t in PARTICIPATION_TYPES}
     values["participation_any"] = participates(responses)
     for barrier in BARRIERS:
@@ -103,16 +104,20 @@ def change_table(dataset: Dataset, scope: Scope) -> pd.DataFrame:
     Empty (no rows) when the scope has a single wave.
     """
     people = panel(dataset, scope.waves)
+    pairs = wave_pairs(scope)
+    # each wave's answers and measures once: with three waves, each wave is in two of the three pairs
+    waves = list(dict.fromkeys(wave for pair in pairs for wave in pair))
+    answers = {wave: responses_in_wave(dataset, people, wave) for wave in waves}
+    binary = {wave: _binary_values(dataset, people, wave, answers[wave]) for wave in waves}
     rows = []
-    for wave_from, wave_to in wave_pairs(scope):
-        before, after = _binary_values(dataset, people, wave_from), _binary_values(dataset, people, wave_to)
+    for wave_from, wave_to in pairs:
+        before, after = binary[wave_from], binary[wave_to]
         for measure in BINARY_MEASURES:
             rows.append({"measure": measure, "wave_from": wave_from, "wave_to": wave_to, "n": len(people),
                          "value_from": float(before[measure].sum()), "value_to": float(after[measure].sum()),
                          "test": "mcnemar",
                          "p_value": mcnemar_p(before[measure], after[measure]) if len(people) else math.nan})
-        answers_from = responses_in_wave(dataset, people, wave_from)
-        answers_to = responses_in_wave(dataset, people, wave_to)
+        answers_from, answers_to = answers[wave_from], answers[wave_to]
         for measure in SCALE_MEASURES:
             known = answers_from[measure].notna() & answers_to[measure].notna()
             x = answers_from.loc[known, measure].astype(float).to_numpy()
