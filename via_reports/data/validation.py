@@ -30,7 +30,6 @@ from via_reports.data.contracts import TABLES, ColumnSpec, TableContract, load_c
 from via_reports.data.limits import MORE_RULE, CheckCaps, Counter, first_true
 from via_reports.data.loading import RawDataset, TableSource
 from via_reports.data.messages import message
-from via_reports.data.pandera_import import pandera_pandas
 from via_reports.data.parsing import PARSERS, parse_column
 from via_reports.data.rules import RULES, RuleContext, tables_needed
 from via_reports.data.study import CONTROL_CHARACTERS, Study, parse_study
@@ -270,7 +269,7 @@ def _language_hint(study: Any) -> str:
 
 def _check_table(contract: TableContract, frame: pd.DataFrame, present: list[str],
                  unparsable: set[tuple[int, str]], ctx: RuleContext) -> list[Violation]:
-    pa = pandera_pandas()  # the first call imports pandera's backend, hypothesis left out
+    import pandera.pandas as pa
     schema, infos = _build_schema(contract, frame, ctx, present)
     caps = CheckCaps(unparsable)  # each check lists at most MAX_PER_RULE failures; pandera collects no more
     try:
