@@ -159,3 +159,23 @@ def test_a_chart_not_drawn_for_the_public_rows_is_still_emptied(demo):
             numbers = [v for row in chart_rows(figure) for c, v in row.items()
                        if isinstance(v, (int, float)) and not isinstance(v, bool) and v == v]
             assert not numbers, (build.__name__, scope.min_cell)
+
+
+def test_the_public_chapter_keeps_its_sentences_that_count_outcomes(demo):
+    """Found by reading the public PDF (tests/test_stats_v3_pdf.py): the number filter of the public text dropped
+    "for 3 of the outcomes it leaves out the sensitivity analysis" and the chapter's verdict "none of the 5
+    outcomes", as if 3 and 5 were people. Both count outcomes; the demo at k = 10 withholds the sensitivity rows
+    of 3 outcomes and shows 5 of its 9 outcomes."""
+    from via_reports.figures.effects import outcomes
+
+    language, dataset, public, internal = demo
+    figure = public_figure(outcomes(dataset, public), K)
+    rows = figure.data[figure.data["estimator"] == "ancova"]
+    hidden = rows[(rows["analysis"] == "sensitivity") & rows["suppressed"]]
+    shown = rows[(rows["analysis"] == "primary") & ~rows["suppressed"]]
+    assert (len(hidden), len(shown)) == (3, 5)
+    v3 = wording("effects_v3", language)
+    text = [" ".join(t.split()) for t in figure.text]
+    assert " ".join(v3["sensitivity_shown_only"].format(n=3, k=K).split()) in text
+    none_found = wording("effects", language)["text"]["none_found"].split("{k}")[0]
+    assert any(t.startswith(" ".join(none_found.split())) and " 5 " in t for t in text)
