@@ -252,3 +252,34 @@ def test_the_public_sentences_where_they_apply(report):
     assert (holm in text) == bool(len(borrowed))
     claim = borrowed[(borrowed["ci_low"] > 0) | (borrowed["ci_high"] < 0)]
     assert (_v3(language)["holm_withheld_claim"] in text) == bool(len(claim))
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_built_public_flow_and_means_charts_draw_the_published_cells(public_10, language):
+    """The public build at k = 10 (the executed notebook's chart, as the PDF and HTML draw it): effects.flow's
+    SVG prints exactly the counts its CSV publishes and the marker for each withheld one, no whole number of
+    1 to 9; effects.means' spec draws a point for each published mean and none for a withheld one."""
+    import json
+
+    from via_reports.analysis.disclosure import MARKER
+
+    report = public_10(language)
+    notebook = json.loads((report / "notebooks" / "effects.ipynb").read_text(encoding="utf-8"))
+    outputs = {o["metadata"]["via_reports"]["figure"]: o["data"] for cell in notebook["cells"]
+               for o in cell.get("outputs", []) if o.get("metadata", {}).get("via_reports", {}).get("type") == "figure"}
+    flow = pd.read_csv(report / "figures" / "effects.flow.csv")
+    svg = outputs["effects.flow"]["image/svg+xml"]
+    svg = svg if isinstance(svg, str) else "".join(svg)
+    texts = [re.sub(r"<[^>]+>", "", t).strip() for t in re.findall(r"<text[^>]*>(.*?)</text>", svg, flags=re.S)]
+    withheld = flow["suppressed"].astype(str).str.lower() == "true"
+    assert 0 < withheld.sum() < len(flow)
+    assert sorted(int(t) for t in texts if t.isdigit()) == sorted(int(c) for c in flow.loc[~withheld, "count"])
+    assert texts.count(MARKER) == int(withheld.sum())
+    means = pd.read_csv(report / "figures" / "effects.means.csv")
+    primary = means[means["analysis"] == "primary"]
+    hidden = primary["suppressed"].astype(str).str.lower() == "true"
+    spec = outputs["effects.means"]["application/vnd.vegalite.v5+json"]
+    points = [row for rows in spec.get("datasets", {}).values() for row in rows]
+    assert len(points) == len(primary)
+    assert sum(row["value"] is not None for row in points) == int((~hidden).sum()) > 0
+    assert all(row["n"] is None or row["n"] >= 10 for row in points)
