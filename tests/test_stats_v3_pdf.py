@@ -187,11 +187,12 @@ def test_the_estimand_is_named(report):
 
 
 #: Where "effect" may stand in a report without a lottery: the chapter's title, the summary's label of it,
-#: and the sentences that say no effect can be shown. "niet statistisch aantoonbaar" says a difference is not.
+#: and the sentences that say no effect can be shown. "niet statistisch aantoonbaar"/"not statistically
+#: demonstrable" (a possible adverse development) says a difference is not.
 ALLOWED = {"nl": ("effecten: pilot en controlegroep", "effecten. de vergelijking", "oorzakelijk effect",
                   "toont daarom geen effect van de pilot aan", "niet statistisch aantoonbaar"),
            "en": ("effects: pilot and control group", "effects. the comparison", "causal effect",
-                  "does not show an effect of the pilot")}
+                  "does not show an effect of the pilot", "not statistically demonstrable")}
 
 
 def test_without_a_lottery_no_effect_is_claimed_anywhere(report):
