@@ -71,8 +71,12 @@ def test_barriers_ticked_in_either_domain(tiny):
     assert per_wave(figure.data, "barrier", "T0") == [2, 0, 1, 1, 1, 1]
     # P5's none in both domains counts once
     assert per_wave(figure.data, "barrier", "T1") == [1, 1, 1, 1, 0, 1]
-    assert per_wave(figure.data, "barrier", "T0", "percent") == [33.3, 0.0, 16.7, 16.7, 16.7, 16.7]
-    assert figure.n == 6 and set(figure.data["n"]) == {6}
+    # statistics v3, one denominator per measure: the n of a wave is who answered the barrier questions
+    # (a row in either domain): T0 P1..P4, T1 P1, P2, P3, P5; P6 (and P5 at T0, P4 at T1) left them empty
+    assert per_wave(figure.data, "barrier", "T0", "percent") == [50.0, 0.0, 25.0, 25.0, 25.0, 25.0]
+    assert per_wave(figure.data, "barrier", "T1", "percent") == [25.0, 25.0, 25.0, 25.0, 0.0, 25.0]
+    assert figure.n == 6 and per_wave(figure.data, "barrier", "T0", "n") == [4] * 6
+    assert per_wave(figure.data, "barrier", "T1", "n") == [4] * 6
 
 
 def test_barriers_of_people_outside_the_panel_do_not_count(tmp_path):

@@ -37,10 +37,10 @@ import pandas as pd
 from via_reports.analysis.populations import (
     BARRIERS,
     PARTICIPATION_TYPES,
+    barrier_answer,
     panel,
     participates,
     responses_in_wave,
-    ticked_barrier,
 )
 from via_reports.analysis.scope import Scope
 from via_reports.data.dataset import Dataset
@@ -94,7 +94,7 @@ def _binary_values(dataset: Dataset, people: pd.DataFrame, wave: str,
     values = {t: responses[t].fillna(False).astype(bool) for t in PARTICIPATION_TYPES}
     values["participation_any"] = participates(responses)
     for barrier in BARRIERS:
-        values[f"barrier_{barrier}"] = ticked_barrier(dataset, people, wave, barrier)
+        values[f"barrier_{barrier}"] = barrier_answer(dataset, people, wave, barrier)  # NA: not answered
     return values
 
 
@@ -113,10 +113,13 @@ def change_table(dataset: Dataset, scope: Scope) -> pd.DataFrame:
     for wave_from, wave_to in pairs:
         before, after = binary[wave_from], binary[wave_to]
         for measure in BINARY_MEASURES:
-            rows.append({"measure": measure, "wave_from": wave_from, "wave_to": wave_to, "n": len(people),
-                         "value_from": float(before[measure].sum()), "value_to": float(after[measure].sum()),
-                         "test": "mcnemar",
-                         "p_value": mcnemar_p(before[measure], after[measure]) if len(people) else math.nan})
+            # the pairs with both answers known (one denominator per measure: a barrier question left
+            # unanswered is missing, not "not ticked"); participation is always answered
+            known = before[measure].notna() & after[measure].notna()
+            x, y = before[measure][known].astype(bool), after[measure][known].astype(bool)
+            rows.append({"measure": measure, "wave_from": wave_from, "wave_to": wave_to, "n": int(known.sum()),
+                         "value_from": float(x.sum()), "value_to": float(y.sum()), "test": "mcnemar",
+                         "p_value": mcnemar_p(x, y) if known.any() else math.nan})
         answers_from, answers_to = answers[wave_from], answers[wave_to]
         for measure in SCALE_MEASURES:
             known = answers_from[measure].notna() & answers_to[measure].notna()

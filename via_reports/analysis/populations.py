@@ -132,6 +132,29 @@ def ticked_barrier(dataset: Dataset, people: pd.DataFrame, wave: str, barrier: s
     return pd.Series(people.index.isin(ids), index=people.index)
 
 
+def answered_barriers(dataset: Dataset, people: pd.DataFrame, wave: str) -> pd.Series:
+    """True for people with at least one barrier row in ``wave`` (either domain, ``none`` included).
+
+    The barrier questions are multi-select with an explicit ``none``: someone
+    with no row in either domain left them unanswered, which is a missing
+    answer, not "no barrier".
+    """
+    rows = dataset.barriers
+    ids = set(rows.loc[rows["wave"] == wave, "participant_id"])
+    return pd.Series(people.index.isin(ids), index=people.index)
+
+
+def barrier_answer(dataset: Dataset, people: pd.DataFrame, wave: str, barrier: str) -> pd.Series:
+    """:func:`ticked_barrier` with NA for people who answered no barrier question in ``wave``.
+
+    One denominator per measure (statistics v3, REPORTS.md): a missing answer
+    is left out of a barrier's share, its change test and its subgroup
+    comparisons alike, never counted as "not ticked" in one and not in another.
+    """
+    ticked = ticked_barrier(dataset, people, wave, barrier).astype("boolean")
+    return ticked.mask(~answered_barriers(dataset, people, wave))
+
+
 def participates(responses: pd.DataFrame) -> pd.Series:
     """True where a response has any of paid, unpaid or volunteer work, or education."""
     return responses[list(PARTICIPATION_TYPES)].fillna(False).astype(bool).any(axis=1)

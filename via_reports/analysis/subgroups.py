@@ -44,6 +44,7 @@ from via_reports.analysis.populations import (
     pilot,
     respondents,
     responses_in_wave,
+    barrier_answer,
     ticked_barrier,
     uses_instrument,
 )
@@ -329,8 +330,8 @@ def barriers_comparisons(dataset: Dataset, scope: Scope) -> list[Comparison | No
     people = panel(dataset, scope.waves)
     kwargs = {"chapter": "barriers", "population": "panel", "wave": wave}
 
-    def barrier(code: str) -> pd.Series:
-        return ticked_barrier(dataset, people, wave, code)
+    def barrier(code: str) -> pd.Series:  # NA for people who answered no barrier question (left out)
+        return barrier_answer(dataset, people, wave, code)
 
     women = women_vs_men(people)
     born_here = born_nl(people)

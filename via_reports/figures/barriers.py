@@ -16,7 +16,7 @@ import pandas as pd
 
 from via_reports.analysis.change import change_table
 from via_reports.analysis.formatting import join_words, percent_text
-from via_reports.analysis.populations import BARRIERS, panel, responses_in_wave, ticked_barrier
+from via_reports.analysis.populations import BARRIERS, answered_barriers, panel, responses_in_wave, ticked_barrier
 from via_reports.analysis.scope import Scope
 from via_reports.data.dataset import Dataset
 from via_reports.figures import charts
@@ -166,9 +166,12 @@ def by_wave(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) -> 
     language = scope.language
     people = panel(dataset, scope.waves)
     n = len(people)
-    keys = [{"wave": wave, "barrier": b} for wave in scope.waves for b in BARRIERS]
-    values = [int(ticked_barrier(dataset, people, wave, b).sum()) for wave in scope.waves for b in BARRIERS]
-    data = count_rows(keys, values, n)
+    # one denominator per measure (statistics v3): per wave, those who answered the barrier questions, as in
+    # the change tests and the subgroup comparisons of a barrier (analysis/populations.py barrier_answer)
+    answered = {wave: int(answered_barriers(dataset, people, wave).sum()) for wave in scope.waves}
+    data = pd.concat([count_rows([{"wave": wave, "barrier": b} for b in BARRIERS],
+                                 [int(ticked_barrier(dataset, people, wave, b).sum()) for b in BARRIERS],
+                                 answered[wave]) for wave in scope.waves], ignore_index=True)
 
     barrier_label = code_labeller("barrier", language)
     plot = data.assign(barrier_label=data["barrier"].map(barrier_label))
@@ -197,17 +200,25 @@ def by_wave(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) -> 
         alt_text=describe("bar", language, parts),
         language=language,
         text=by_wave_text(data, n, scope) + (
-            changes_text(change_table(dataset, scope), [f"barrier_{b}" for b in BARRIERS], "barriers", scope)
+            changes_text(_tested(change_table(dataset, scope)), [f"barrier_{b}" for b in BARRIERS], "barriers", scope)
             if n and len(scope.waves) > 1 else []),
         notes=[panel_note(scope), EITHER_DOMAIN_NOTE[language]],
         table=display_table(data, language, {"barrier": barrier_label}),
     )
 
 
+def _tested(table: pd.DataFrame) -> pd.DataFrame:
+    """The change tests with at least one pair: a barrier nobody answered at both waves has no test to state."""
+    return table[table["n"] > 0]
+
+
 def by_wave_text(data: pd.DataFrame, n: int, scope: Scope) -> list[str]:
     language = scope.language
     if n == 0:
         return [EMPTY_POPULATION[language]]
+    if int(data.loc[data["wave"] == scope.last_wave, "n"].iloc[0]) == 0:
+        return [{"nl": f"Op {scope.last_wave} heeft niemand de vragen over belemmeringen beantwoord.",
+                 "en": f"At {scope.last_wave}, nobody answered the barrier questions."}[language]]
     last = data[(data["wave"] == scope.last_wave) & (data["barrier"] != "none")]
     top = last.sort_values("count", ascending=False, kind="mergesort").iloc[0]
     if top["count"] == 0:
@@ -221,12 +232,16 @@ def by_wave_text(data: pd.DataFrame, n: int, scope: Scope) -> list[str]:
     at = {"nl": "op", "en": "at"}[language]
     first, *rest = scope.waves
     ticked = {wave: count_of(data, wave=wave, barrier=top["barrier"]) for wave in scope.waves}
-    per_wave = [f"{at} {first} {percent_text(ticked[first], n, language, PARTICIPANTS[language])}"]
-    per_wave += [f"{at} {wave} {count_with_percent(ticked[wave], n)}" for wave in rest]
+    # the n of each wave stated: those who answered the barrier questions (one denominator per measure)
+    answered = {wave: int(data.loc[data["wave"] == wave, "n"].iloc[0]) for wave in scope.waves}
+    per_wave = [f"{at} {first} {percent_text(ticked[first], answered[first], language, PARTICIPANTS[language])}"]
+    per_wave += [f"{at} {wave} {percent_text(ticked[wave], answered[wave], language)}" for wave in rest]
     waves = join_words(per_wave, language)
     return [
         {
-            "nl": f"De meest genoemde belemmering op {scope.last_wave} is '{barrier}': {waves}.",
-            "en": f"The barrier reported most often at {scope.last_wave} is '{barrier}': {waves}.",
+            "nl": f"De meest genoemde belemmering op {scope.last_wave} is '{barrier}' (geteld onder wie de vragen "
+                  f"over belemmeringen beantwoordde): {waves}.",
+            "en": f"The barrier reported most often at {scope.last_wave} is '{barrier}' (counted among those who "
+                  f"answered the barrier questions): {waves}.",
         }[language]
     ]

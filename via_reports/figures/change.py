@@ -83,6 +83,8 @@ def changes_text(table: pd.DataFrame, measures: Sequence[str], kind: str, scope:
         rows = table[(table["wave_from"] == wave_from) & (table["wave_to"] == wave_to)].set_index("measure")
         same = []
         for measure in [*always, *[m for m in measures if m not in always]]:
+            if measure not in rows.index:  # left out by the caller (a test without pairs)
+                continue
             row = rows.loc[measure].copy()
             row["measure"] = measure
             if measure in always or direction(row, scope.alpha) != "same" or adverse_text(row, language,
@@ -153,7 +155,9 @@ def by_wave(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) -> 
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color=style.text_color).encode(x="x:Q")
     panels = []
     for scale, title in ((False, words["axis"]["binary"]), (True, words["axis"]["scale"])):
-        part = frame[frame["scale"] == scale]
+        # a test without pairs (no one answered both waves) has no change to draw; Altair would write NaN,
+        # which is no JSON
+        part = frame[(frame["scale"] == scale) & frame["change"].notna()]
         points = alt.Chart(plain_values(part)).mark_point(filled=True, size=55, opacity=1).encode(
             y=alt.Y("measure:N", sort=[m for m in measures if m in set(part["measure"])], title=None),
             yOffset=alt.YOffset("pair:N", sort=pairs),
@@ -167,7 +171,7 @@ def by_wave(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) -> 
         panels.append(alt.layer(zero, points).properties(width=style.width, height=height))
     chart = alt.vconcat(*panels).resolve_scale(x="independent")
     items = [f"{r['measure']} {r['pair']}: {signed(r['change'], language, 1)} ({r['verdict']})"
-             for _, r in frame.iterrows() if r["change"] is not None]
+             for _, r in frame.iterrows() if pd.notna(r["change"])]
     display = pd.DataFrame([{
         head["measure"]: _label(r["measure"], language), head["waves"]: f"{r['wave_from']} → {r['wave_to']}",
         head["n"]: int(r["n"]), head["value_from"]: _value(r, "from", language),

@@ -16,9 +16,12 @@ a funnel, so the stages need not add up.
 
 from __future__ import annotations
 
+import math
+
 import altair as alt
 import pandas as pd
 
+from via_reports.analysis.disclosure import MARKER
 from via_reports.analysis.effects import GROUPS, OUTCOMES, design, is_binary, left_for_paid_work
 from via_reports.analysis.formatting import percent_value
 from via_reports.analysis.populations import respondent_ids
@@ -28,7 +31,7 @@ from via_reports.figures.charts import DEFAULT_STYLE, ChartStyle, configure, pla
 from via_reports.figures.effects import analysis_label, group_n_label, has_both_groups, results_for, table_value
 from via_reports.figures.effects_text import unit
 from via_reports.figures.declaration import figure
-from via_reports.figures.figure import Figure
+from via_reports.figures.figure import Figure, SpecChart
 from via_reports.figures.wording import wording
 
 STAGES = ("assigned", "answered_t0", "left_for_work", "answered_t2", "analysed")
@@ -38,6 +41,39 @@ MEANS_COLUMNS = ("analysis", "group", "outcome", "wave", "mean", "n")
 
 def _words(language: str) -> dict:
     return wording("effects_v3", language)["figures"]
+
+
+def _shown(table: pd.DataFrame, scope: Scope) -> tuple[pd.DataFrame, pd.Series]:
+    """The rows a chart is drawn from, and per row whether it is withheld.
+
+    REPORTS.md: disclosure control withholds the cells that need it, never a
+    whole chapter's conclusions. So a public edition's chart is drawn from the
+    rows its CSV publishes (:func:`~via_reports.figures.public.public_effects_counts`),
+    a withheld one shown as withheld, rather than emptied as a whole; an
+    internal edition's from every row.
+    """
+    if not scope.public:
+        return table, pd.Series(False, index=table.index)
+    from via_reports.figures.public import public_effects_counts
+
+    data, withheld = public_effects_counts(table, scope.min_cell)
+    return data, pd.Series(withheld, index=table.index, dtype=bool)
+
+
+def _finish_chart(chart, style: ChartStyle, scope: Scope):
+    """The configured chart; a public edition's says it was drawn from the public rows for its k, so that
+    :func:`~via_reports.figures.public.public_figure` keeps it (any other chart it empties).
+
+    A withheld value is null in the public spec, not NaN: Altair writes an empty cell as NaN, which
+    is no JSON, and the HTML edition's browser would not parse the chart.
+    """
+    chart = configure(chart, style)
+    if not scope.public:
+        return chart
+    spec = chart.properties(usermeta={"public_min_cell": scope.min_cell}).to_dict()
+    spec["datasets"] = {name: [{c: None if isinstance(v, float) and math.isnan(v) else v for c, v in row.items()}
+                               for row in rows] for name, rows in spec.get("datasets", {}).items()}
+    return SpecChart(spec)
 
 
 def flow_table(dataset: Dataset, scope: Scope, outcomes: pd.DataFrame, primary: str) -> pd.DataFrame:
@@ -85,19 +121,23 @@ def flow(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) -> Fig
     words, language = _words(scope.language), scope.language
     table = flow_table(dataset, scope, results.outcomes, results.primary_outcome)
     stage_words = {s: words["stages"][s].format(t0=scope.first_wave, t2=scope.last_wave) for s in STAGES}
+    shown, withheld = _shown(table, scope)
     frame = pd.DataFrame({
         "analysis": [analysis_label(results, a, "analyses_short") for a in table["analysis"]],
         "group": [results.words["groups"][g] for g in table["group"]],
         "stage": [stage_words[s] for s in table["stage"]],
         "count": table["count"].to_numpy(),
     })
+    # the chart's boxes: a withheld count is the marker the public note explains, and no number
+    drawn = frame.assign(count=[None if w else int(c) for c, w in zip(shown["count"], withheld)],
+                         label=[MARKER if w else str(int(c)) for c, w in zip(shown["count"], withheld)])
     groups = [results.words["groups"][g] for g in GROUPS]
     stages = [stage_words[s] for s in STAGES]
-    base = alt.Chart(plain_values(frame)).encode(
+    base = alt.Chart(plain_values(drawn)).encode(
         x=alt.X("group:N", sort=groups, title=None, axis=alt.Axis(orient="top", labelAngle=0)),
         y=alt.Y("stage:N", sort=stages, title=None, axis=alt.Axis(labelLimit=260)))
     boxes = base.mark_rect(stroke=style.text_color, fill="white", strokeWidth=1)
-    counts = base.mark_text(fontSize=style.font_size, color=style.text_color).encode(text="count:Q")
+    counts = base.mark_text(fontSize=style.font_size, color=style.text_color).encode(text="label:N")
     chart = alt.layer(boxes, counts).properties(width=200, height=style.bar_height * 2 * len(STAGES)).facet(
         column=alt.Column("analysis:N", sort=list(dict.fromkeys(frame["analysis"])), title=None,
                           header=alt.Header(labelFontSize=style.font_size)))
@@ -108,7 +148,7 @@ def flow(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) -> Fig
     assigned = table[(table["analysis"] == "primary") & (table["stage"] == "assigned")].set_index("group")["count"]
     counts_n = {g: int(assigned[g]) for g in GROUPS}
     return Figure(id="effects.flow", title=words["flow_title"], n=sum(counts_n.values()), data=table,
-                  chart=configure(chart, style), alt_text=words["flow_alt"].format(items="; ".join(items)),
+                  chart=_finish_chart(chart, style, scope), alt_text=words["flow_alt"].format(items="; ".join(items)),
                   language=language, text=[words["flow_text"].format(t2=scope.last_wave)], table=display,
                   n_label=group_n_label(counts_n, language))
 
@@ -146,16 +186,20 @@ def means(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) -> Fi
     results = results_for(dataset, scope)
     words, language = _words(scope.language), scope.language
     table = means_table(results.outcomes, scope.first_wave, scope.last_wave)
-    primary = table[table["analysis"] == "primary"]
+    shown, withheld = _shown(table, scope)
+    primary = shown[table["analysis"] == "primary"]
     groups = [results.words["groups"][g] for g in GROUPS]
+    # a panel with a withheld mean (no point drawn) carries the marker the public note explains in its title
+    marked = set(primary.loc[withheld[primary.index], "outcome"])
     frame = pd.DataFrame({
-        "outcome": [results.words["outcomes"][o] for o in primary["outcome"]],
+        "outcome": [results.words["outcomes"][o] + (f" ({MARKER})" if o in marked else "")
+                    for o in primary["outcome"]],
         "unit": [unit(o) for o in primary["outcome"]],
         "group": [results.words["groups"][g] for g in primary["group"]],
         "wave": list(primary["wave"]),
-        "value": [percent_value(round(m * n), n) if is_binary(o) and n and pd.notna(m) else m
-                  for o, m, n in zip(primary["outcome"], primary["mean"], primary["n"])],
-        "n": list(primary["n"]),
+        "value": [None if pd.isna(m) else percent_value(round(m * n), n) if is_binary(o) and n else float(m)
+                  for o, m, n in zip(primary["outcome"], primary["mean"], table.loc[primary.index, "n"])],
+        "n": [None if pd.isna(n) else int(n) for n in primary["n"]],
     })
     waves = [scope.first_wave, scope.last_wave]
     panels = [_means_panel(frame[frame["unit"] == u], u, groups, waves,
@@ -172,10 +216,11 @@ def means(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) -> Fi
     } for _, r in table.iterrows()])
     items = [f"{r['outcome']}, {r['group']} {r['wave']}: {'–' if pd.isna(r['value']) else round(r['value'], 1)}"
              for _, r in frame.iterrows()]
-    n_rows = primary[primary["outcome"] == OUTCOMES[0]].drop_duplicates("group").set_index("group")["n"]
+    internal = table[table["analysis"] == "primary"]
+    n_rows = internal[internal["outcome"] == OUTCOMES[0]].drop_duplicates("group").set_index("group")["n"]
     counts = {g: int(n_rows.get(g, 0)) for g in GROUPS}
     return Figure(id="effects.means", title=words["means_title"].format(t0=scope.first_wave, t2=scope.last_wave,
                                                                        analysis=analysis),
-                  n=sum(counts.values()), data=table, chart=configure(chart, style),
+                  n=sum(counts.values()), data=table, chart=_finish_chart(chart, style, scope),
                   alt_text=words["means_alt"].format(items="; ".join(items)), language=language, table=display,
                   n_label=group_n_label(counts, language))

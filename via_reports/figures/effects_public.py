@@ -29,6 +29,7 @@ label); :func:`withheld_outcomes` tells the bottom line
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pandas as pd
@@ -81,6 +82,28 @@ def withheld_sentence(label: str, language: str, k: int) -> str:
     return wording("effects_v3", language)["withheld_outcome"].format(label=label, k=k)
 
 
+#: The chapter's sentences whose whole numbers count outcomes (and state k), never people: made from the
+#: rows the edition shows, so the number filter that guards every other paragraph must not drop them.
+_OUTCOME_COUNT_SENTENCES = (("effects", ("text", "none_found")), ("effects", ("text", "some_found")),
+                            ("effects_v3", ("not_by_lot", "text", "none_found")),
+                            ("effects_v3", ("not_by_lot", "text", "some_found")),
+                            ("effects_v3", ("sensitivity_shown_only",)))
+
+
+def _outcome_count_sentence(paragraph: str, language: str) -> bool:
+    """Whether ``paragraph`` is one of :data:`_OUTCOME_COUNT_SENTENCES` (its words, any values)."""
+    for topic, keys in _OUTCOME_COUNT_SENTENCES:
+        template = wording(topic, language)
+        for key in keys:
+            template = template.get(key, {}) if isinstance(template, dict) else {}
+        if isinstance(template, str):
+            pattern = "".join(".+?" if part.startswith("{") else re.escape(part)
+                              for part in re.split(r"(\{[a-z_]+\})", " ".join(template.split())))
+            if re.fullmatch(pattern, " ".join(paragraph.split())):
+                return True
+    return False
+
+
 def public_outcomes_text(text: list[str], data: pd.DataFrame, language: str, k: int,
                          reveals: Callable[[str], bool]) -> list[str]:
     """The paragraphs of ``effects.outcomes`` for a public edition.
@@ -88,7 +111,9 @@ def public_outcomes_text(text: list[str], data: pd.DataFrame, language: str, k: 
     An outcome paragraph of a withheld outcome becomes the sentence naming it
     as withheld; that of a publishable outcome stays whole (its groups and
     shares are k or more people, or its row would be withheld). Any other
-    paragraph stays unless ``reveals`` finds a number of 1 to k−1 people in it.
+    paragraph stays unless ``reveals`` finds a number of 1 to k−1 people in it; the sentences that count
+    outcomes (:data:`_OUTCOME_COUNT_SENTENCES`) stay: before, "for 3 of the outcomes it leaves out the
+    sensitivity analysis" and "none of the 5 outcomes" were dropped as if 3 and 5 were people.
     """
     words = wording("effects", language)["outcomes"]
     withheld = set(withheld_outcomes(data))
@@ -98,7 +123,8 @@ def public_outcomes_text(text: list[str], data: pd.DataFrame, language: str, k: 
         outcome = next((o for o, label in labels.items() if paragraph.startswith(f"**{label} (")
                         or paragraph.startswith(f"**{label}**")), None)
         if outcome is None:
-            if not reveals(paragraph):
+            # "for 3 of the outcomes", "none of the 5 outcomes": a count of outcomes, not of people
+            if _outcome_count_sentence(paragraph, language) or not reveals(paragraph):
                 result.append(paragraph)
         elif outcome in withheld:
             result.append(withheld_sentence(f"**{labels[outcome]}**", language, k))

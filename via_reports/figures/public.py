@@ -215,7 +215,7 @@ def outcomes_holm_borrowed(data: pd.DataFrame, withheld: list[bool]) -> pd.Serie
     return borrowed
 
 
-def _public_effects_counts(data: pd.DataFrame, k: int) -> tuple[pd.DataFrame, list[bool]]:
+def public_effects_counts(data: pd.DataFrame, k: int) -> tuple[pd.DataFrame, list[bool]]:
     """effects.flow (a count of a group, and the rest of the group) and effects.means (a group of n, and a share
     of a yes/no outcome that is a count): a row is withheld when either is 1 to k−1 people."""
     if "stage" in data:
@@ -344,7 +344,7 @@ def public_figure(figure: Figure, k: int) -> Figure:
         data, withheld = public_outcomes_data(figure.data, k)
         table = _generic_table(figure, data, withheld)
     elif rule == "effects_counts":
-        data, withheld = _public_effects_counts(figure.data, k)
+        data, withheld = public_effects_counts(figure.data, k)
         table = _generic_table(figure, data, withheld)
     elif rule == "balance":
         data, withheld = public_balance(figure.data, ("pilot", "control"), k)
@@ -385,13 +385,20 @@ def _finish(figure: Figure, data: pd.DataFrame, table: pd.DataFrame, withheld: l
         text = [WITHHELD_TEXT[figure.language]]
     else:
         text = [sentence for sentence in figure.text if not _reveals(sentence, figure.n, k)]
-    # effects.outcomes draws its public chart from the rows it shows (figures/effects.py); the generic
-    # emptying below matches rows by code and would empty every point of its labelled chart
-    chart = figure.chart if figure.id == "effects.outcomes" and not n_withheld else _public_chart(figure, data)
+    # the effects charts draw their public edition from the rows it shows (figures/effects.py, effects_flow.py);
+    # the generic emptying below matches rows by code and would empty every value of their labelled charts
+    own_chart = figure.id == "effects.outcomes" or _drawn_public(figure.chart) == k
+    chart = figure.chart if own_chart and not n_withheld else _public_chart(figure, data)
     return dataclasses.replace(
         figure, data=data, table=table, chart=chart, text=text, notes=notes,
         alt_text=_alt_text(figure, table), n=0 if n_withheld else figure.n,
         n_label=f"n<{k}" if n_withheld else _public_n_label(figure.n_label, k), min_cell=k, n_withheld=n_withheld)
+
+
+def _drawn_public(chart: Any) -> int | None:
+    """The k a chart says it was drawn from the public rows for (``usermeta.public_min_cell``), or None."""
+    spec = chart.to_dict() if chart is not None and hasattr(chart, "to_dict") else {}
+    return (spec.get("usermeta") or {}).get("public_min_cell")
 
 
 #: An "n=34" in a caption's own n part ("pilot n=34, controlegroep n=55").
