@@ -155,3 +155,100 @@ def test_no_synthesis_chart_text_is_printed_below_7_pt(language):
     assert len(svgs) == 5
     problems = illegible_texts(svgs, theme)
     assert not problems, "\n".join(problems)
+
+
+# --------------------------------------------------------------------------- plots that fit as first drawn
+
+def _lato() -> str:
+    from via_reports.resources import templates_dir
+
+    return str(templates_dir() / "pdf" / "fonts" / "lato" / "Lato-Regular.ttf")
+
+
+@pytest.mark.parametrize("text", ["mmmm", "iiii", "Betaald werk", "Ø 12,5%"])
+def test_a_label_is_measured_as_the_font_sets_it(text):
+    """Against FreeType (Pillow's basic layout), at 100 px where its hinting rounds the advances by little."""
+    from PIL import ImageFont
+
+    from via_reports.figures.charts import text_width_px
+
+    expected = ImageFont.truetype(_lato(), 100, layout_engine=ImageFont.Layout.BASIC).getlength(text)
+    assert text_width_px(text, _lato(), 100) == pytest.approx(expected, rel=0.01)
+    assert text_width_px(text, _lato(), 20) == pytest.approx(2 * text_width_px(text, _lato(), 10))
+    assert text_width_px("", _lato(), 10) == 0
+
+
+def test_a_plot_gives_way_by_what_its_labels_would_push_the_chart_past_the_page():
+    from dataclasses import replace
+
+    from via_reports.figures.charts import AXIS_ALLOWANCE_PX, DEFAULT_STYLE, text_width_px
+
+    page = replace(DEFAULT_STYLE, width=430, font_size=10, page_width=620.0, page_height=600.0, font_file=_lato())
+    assert replace(page, page_width=None).plot_width_beside(["x" * 200]) == 430  # no page: as asked
+    assert page.plot_width_beside(["Betaald werk", "Taal"]) == 430  # short labels: as asked
+    long = "Meedoen in de maatschappij vindt men (heel) moeilijk"
+    expected = 620.0 - text_width_px(long, _lato(), 10) - AXIS_ALLOWANCE_PX
+    assert 300 < expected < 430
+    assert page.plot_width_beside(["Taal", long]) == pytest.approx(expected, abs=0.05)
+    # a label of two lines is as wide as its wider line
+    assert page.plot_width_beside([f"Taal\n{long}"]) == page.plot_width_beside([long])
+    assert page.plot_height_within(700, below=80) == 520 and page.plot_height_within(300, below=80) == 300
+    assert replace(page, page_height=None).plot_height_within(700, below=80) == 700
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language, kind", [("nl", "final"), ("en", "final"), ("nl", "interim")])
+def test_every_demo_chart_fits_the_page_as_first_drawn(language, kind, monkeypatch):
+    """Each chart is drawn once: a plot that fits the page at once spares the fit's second drawing (0.2–0.5 s
+    of a kernel each, on the cold build's path), and the chart is printed at its own size."""
+    import vl_convert as vlc
+
+    from via_reports import load_dataset
+    from via_reports.analysis.scope import Scope
+    from via_reports.chapters.registry import chapter_figures, chapters_for
+    from via_reports.theme.fit import chart_box_px
+    from via_reports.theme.svg import render_svg, svg_size
+    from via_reports.theme.themes import chart_style, load_theme
+
+    theme = load_theme()
+    style, box = chart_style(theme), chart_box_px(theme.page_size, theme.page_margin)
+    dataset = load_dataset(None, language)
+    waves = ("T0", "T1", "T2") if kind == "final" else ("T0", "T1")
+    scope = Scope(waves=waves, language=language, min_n=10, kind=kind)
+    drawn, draw = [], vlc.vegalite_to_svg
+    monkeypatch.setattr(vlc, "vegalite_to_svg", lambda spec, **kw: drawn.append(1) or draw(spec, **kw))
+    twice, too_big, charts = [], [], 0
+    for chapter in chapters_for(kind):
+        for figure in chapter_figures(chapter.id, dataset, scope, style):
+            if figure.chart is None:
+                continue
+            drawn.clear()
+            width, height = svg_size(render_svg(figure.chart, theme, language=language))
+            charts += 1
+            if len(drawn) > 1:
+                twice.append(figure.id)
+            if width > box[0] + 0.5 or height > box[1] + 0.5:
+                too_big.append(f"{figure.id}: {width:.0f} x {height:.0f}")
+    assert charts >= 15
+    assert twice == [] and too_big == []
+
+
+def test_a_chart_taller_than_a_page_prints_is_measured_at_the_width_it_is_drawn():
+    """report.css caps a chart's height (``max-height``); a taller chart keeps its box's width but is drawn at
+    its own proportions inside the lower box, so its text is smaller by height / cap, not by width."""
+    from via_reports.render.legibility import printed_widths
+    from via_reports.theme.fit import chart_box_px
+    from via_reports.theme.themes import load_theme
+
+    theme = load_theme()
+    page_width, cap = chart_box_px(theme.page_size, theme.page_margin)
+
+    def svg(width, height):
+        return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+                f'viewBox="0 0 {width} {height}"><text font-size="10px" y="20">a</text></svg>')
+
+    widths = printed_widths({"fits": svg(400, 300), "tall": svg(400, 2 * cap), "wide": svg(2 * page_width, 100)},
+                            theme)
+    assert widths["fits"] == pytest.approx(400, abs=0.5)
+    assert widths["tall"] == pytest.approx(200, abs=1)  # drawn at half its size: its 10 px text is 3.75 pt
+    assert widths["wide"] == pytest.approx(page_width, abs=1)

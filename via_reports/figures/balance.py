@@ -50,7 +50,7 @@ def _love_plot(frame: pd.DataFrame, *, series: str, order: list[str], characteri
     band = alt.Chart(bounds).mark_rule(color=style.missing_color, strokeDash=[4, 3]).encode(x="x:Q")
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color=style.text_color).encode(x="x:Q")
     height = max(style.height, style.bar_height * len(characteristics) + 10)
-    return alt.layer(band, zero, dots).properties(width=style.width, height=height)
+    return alt.layer(band, zero, dots).properties(width=style.plot_width_beside(characteristics), height=height)
 
 
 def _alt_text(results: EffectsResults, frame: pd.DataFrame, series: str) -> str:

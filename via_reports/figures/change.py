@@ -154,12 +154,15 @@ def by_wave(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) -> 
     measures = list(dict.fromkeys(frame["measure"]))
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color=style.text_color).encode(x="x:Q")
     panels = []
+    # one plot width for both panels: one above the other, they share the left edge of the widest labels
+    width = style.plot_width_beside(measures)
     for scale, title in ((False, words["axis"]["binary"]), (True, words["axis"]["scale"])):
         # a test without pairs (no one answered both waves) has no change to draw; Altair would write NaN,
         # which is no JSON
         part = frame[(frame["scale"] == scale) & frame["change"].notna()]
+        shown = [m for m in measures if m in set(part["measure"])]
         points = alt.Chart(plain_values(part)).mark_point(filled=True, size=55, opacity=1).encode(
-            y=alt.Y("measure:N", sort=[m for m in measures if m in set(part["measure"])], title=None),
+            y=alt.Y("measure:N", sort=shown, title=None),
             yOffset=alt.YOffset("pair:N", sort=pairs),
             x=alt.X("change:Q", title=title, scale=alt.Scale(zero=True, nice=True)),
             shape=alt.Shape("pair:N", sort=pairs, title=None),
@@ -168,7 +171,7 @@ def by_wave(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) -> 
             tooltip=["measure:N", "pair:N", alt.Tooltip("change:Q", format=".1f"), "verdict:N"],
         )
         height = max(40, style.bar_height * len(set(part["measure"])) * 2)
-        panels.append(alt.layer(zero, points).properties(width=style.width, height=height))
+        panels.append(alt.layer(zero, points).properties(width=width, height=height))
     chart = alt.vconcat(*panels).resolve_scale(x="independent")
     items = [f"{r['measure']} {r['pair']}: {signed(r['change'], language, 1)} ({r['verdict']})"
              for _, r in frame.iterrows() if pd.notna(r["change"])]

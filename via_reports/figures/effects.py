@@ -114,7 +114,7 @@ def _forest_frame(results: EffectsResults) -> pd.DataFrame:
 
 
 def _forest_panel(frame: pd.DataFrame, *, title: str, analyses: list[str], outcomes: list[str],
-                  style: ChartStyle) -> alt.LayerChart:
+                  style: ChartStyle, width: float) -> alt.LayerChart:
     # Not the group colours of the means below: a colour means one thing per figure.
     colours = [style.text_color, style.missing_color][:len(analyses)]
     y = alt.Y("outcome:N", sort=outcomes, title=None)
@@ -133,7 +133,7 @@ def _forest_panel(frame: pd.DataFrame, *, title: str, analyses: list[str], outco
     zero = alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color=style.text_color, strokeWidth=1.5).encode(
         x="zero:Q")
     height = max(40, style.bar_height * len(outcomes) * max(1, len(analyses)) + 8 * len(outcomes))
-    return alt.layer(interval, point, zero).properties(width=style.width, height=height)
+    return alt.layer(interval, point, zero).properties(width=width, height=height)
 
 
 def _outcomes_chart(results: EffectsResults, style: ChartStyle) -> alt.TopLevelMixin:
@@ -141,6 +141,8 @@ def _outcomes_chart(results: EffectsResults, style: ChartStyle) -> alt.TopLevelM
     forest = _forest_frame(results)
     analyses = [analysis_label(results, a) for a in ANALYSES if a in set(results.outcomes["analysis"])]
     panels = []
+    # one plot width for every panel: one above the other, they share the left edge of the widest labels
+    width = style.plot_width_beside(forest["outcome"])
     for unit_code in UNITS:
         part = forest[forest["unit"] == unit_code]
         if part.empty:
@@ -149,7 +151,7 @@ def _outcomes_chart(results: EffectsResults, style: ChartStyle) -> alt.TopLevelM
         outcomes = [results.words["outcomes"][o] for o in checks.primary_first(list(OUTCOMES), results.primary_outcome)
                     if unit(o) == unit_code]
         panels.append(_forest_panel(part, title=results.words["axis"][unit_code], analyses=analyses,
-                                    outcomes=outcomes, style=style))
+                                    outcomes=outcomes, style=style, width=width))
     forests = alt.vconcat(*panels, title=results.words["forest_title"].format(t2=results.last_wave)
                           ).resolve_scale(x="independent")
     return configure(forests, style)

@@ -169,8 +169,10 @@ def _means_panel(frame: pd.DataFrame, unit_code: str, groups: list[str], waves: 
         color=alt.Color("group:N", sort=groups, title=None, scale=alt.Scale(domain=groups, range=colours),
                         legend=alt.Legend(orient="bottom")),
         tooltip=["group:N", "wave:O", alt.Tooltip("value:Q", format=".1f"), "n:Q"],
-    ).properties(width=170, height=110)
-    # three panels a row at 170 px: labels at the style's font size stay legible in print
+    ).properties(width=160, height=96)
+    # three panels a row at 160 px, four rows at 96 px: with the outcomes' names above them (up to 200 px)
+    # the chart fits the page as first drawn (at 170 x 110 px the fit drew it three times, and report.css
+    # then printed it at 75%), and its labels stay legible in print
     return chart.facet(facet=alt.Facet("outcome:N", sort=outcomes, title=None,
                                        header=alt.Header(labelFontSize=style.font_size, labelLimit=200)),
                        columns=3)
@@ -202,10 +204,16 @@ def means(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) -> Fi
         "n": [None if pd.isna(n) else int(n) for n in primary["n"]],
     })
     waves = [scope.first_wave, scope.last_wave]
-    panels = [_means_panel(frame[frame["unit"] == u], u, groups, waves,
-                           "%" if u == "proportion" else results.words["axis"][u], style)
-              for u in ("proportion", "points", "hours") if (frame["unit"] == u).any()]
-    chart = alt.vconcat(*panels).resolve_scale(y="independent")
+    panels = {u: _means_panel(frame[frame["unit"] == u], u, groups, waves,
+                              "%" if u == "proportion" else results.words["axis"][u], style)
+              for u in ("proportion", "points", "hours") if (frame["unit"] == u).any()}
+    # the shares above, the scale and the hours (one outcome each) side by side below them: one above the
+    # other the chart was taller than a page prints (report.css), and its text was printed at 5.6 pt
+    rows = [panels[u] for u in ("proportion",) if u in panels]
+    others = [panels[u] for u in ("points", "hours") if u in panels]
+    if others:
+        rows.append(alt.hconcat(*others).resolve_scale(y="independent") if len(others) > 1 else others[0])
+    chart = alt.vconcat(*rows).resolve_scale(y="independent")
     analysis = analysis_label(results, "primary", "analysis_in_text")
     head = words["table"]
     display = pd.DataFrame([{

@@ -185,8 +185,10 @@ def comparisons_figure(comparisons: Sequence[Comparison], chapter_titles: dict[s
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color=style.text_color).encode(x="x:Q")
     lines = max(label.count("\n") + 1 for label in frame["label"])
     row_height = max(style.bar_height, lines * (style.font_size + 2) + 4)
+    # below the plot: the x axis, its title and the two-row legend (73 px measured at 10 px text)
     chart = alt.layer(rules, points, zero).properties(
-        width=style.width, height=max(style.height, row_height * len(frame) + 10))
+        width=style.plot_width_beside(frame["label"]),
+        height=style.plot_height_within(max(style.height, row_height * len(frame) + 10), below=8 * style.font_size))
     items = [words["alt_item"].format(label=_label(c, language), difference=signed(c.difference, language, 1),
                                       low=number(c.ci_low, language, 1), high=number(c.ci_high, language, 1))
              for c in comparisons]

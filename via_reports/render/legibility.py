@@ -66,7 +66,10 @@ def printed_widths(svgs: dict[str, str], theme: Theme) -> dict[str, float]:
 
     Each chart is laid out by WeasyPrint as the PDF places it (an ``img.chart``
     of the SVG's width in a ``figure`` of a chapter), with the report's
-    stylesheet and the theme's page size and margins.
+    stylesheet and the theme's page size and margins. A chart taller than
+    report.css's ``max-height`` keeps its box's width but is drawn inside the
+    lower box at its own proportions (SVG's ``xMidYMid meet``): then the
+    width it is printed at is the box's height times its own width / height.
     """
     from weasyprint import HTML
 
@@ -74,7 +77,8 @@ def printed_widths(svgs: dict[str, str], theme: Theme) -> dict[str, float]:
     from via_reports.render.pdf import confined_fetcher
 
     figures = []
-    for index, svg in enumerate(svgs.values()):
+    svgs_in_order = list(svgs.values())
+    for index, svg in enumerate(svgs_in_order):
         width, _ = svg_size(svg)
         uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
         figures.append(f'<figure class="figure"><img class="chart" data-chart="{index}" alt="" src="{uri}" '
@@ -87,7 +91,8 @@ def printed_widths(svgs: dict[str, str], theme: Theme) -> dict[str, float]:
     def walk(box) -> None:
         element = getattr(box, "element", None)
         if element is not None and element.get("data-chart") is not None and hasattr(box, "replacement"):
-            found[int(element.get("data-chart"))] = float(box.width)
+            width, height = svg_size(svgs_in_order[int(element.get("data-chart"))])
+            found[int(element.get("data-chart"))] = min(float(box.width), float(box.height) * width / height)
         for child in getattr(box, "children", ()):
             walk(child)
 

@@ -388,6 +388,7 @@ def chart_style(theme: Theme) -> Any:
     are taken as given.
     """
     from via_reports.figures.charts import ChartStyle
+    from via_reports.theme.fit import chart_box_px
 
     values: dict[str, Any] = {
         "font": theme.body_font.family,
@@ -397,7 +398,13 @@ def chart_style(theme: Theme) -> Any:
         "grid_color": theme.colors["rule"],
         "background": theme.colors["background"],
     }
-    names = {f.name for f in fields(ChartStyle)}
+    # the page a chart is printed on, and the font to measure its labels with (ChartStyle.plot_width_beside)
+    page_width, page_height = chart_box_px(theme.page_size, theme.page_margin)
+    regular = [face for face in theme.body_font.faces if face.weight == 400 and face.style == "normal"]
+    values.update(page_width=page_width, page_height=page_height,
+                  font_file=str(regular[0].path) if regular else None)
+    # the page and the font file come from the theme's page and fonts, never from its ``chart:`` keys
+    names = {f.name for f in fields(ChartStyle)} - {"page_width", "page_height", "font_file"}
     for key, value in theme.chart.items():
         if key in names:
             values[key] = tuple(value) if isinstance(value, (list, tuple)) else value
