@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -64,26 +65,27 @@ class ChartStyle:
     #: The file of ``font``'s regular face, to measure labels with; None: labels are not measured.
     font_file: str | None = None
 
-    def plot_width_beside(self, labels: Iterable[str]) -> float:
+    def plot_width_beside(self, labels: Iterable[str]) -> int:
         """The width of a plot with ``labels`` on the axis to its left: ``width``, or narrower by what
         the labels would push the chart past ``page_width``.
 
         theme/fit.py would find that out by drawing the chart and draw it again narrower; a plot that
         fits the page when first drawn saves that second drawing (0.2–0.5 s of a kernel's time each)
-        and is printed the same.
+        and is printed the same. Whole pixels: a browser draws a chart of a fractional width (vega-embed, the
+        HTML) a hair smaller than its text size.
         """
         if self.page_width is None or self.font_file is None:
             return self.width
         lines = [line for label in labels for line in str(label).split("\n")]
         widest = max((text_width_px(line, self.font_file, self.font_size) for line in lines), default=0.0)
-        return round(min(self.width, self.page_width - widest - AXIS_ALLOWANCE_PX), 1)
+        return math.floor(min(self.width, self.page_width - widest - AXIS_ALLOWANCE_PX))
 
-    def plot_height_within(self, height: float, below: float) -> float:
+    def plot_height_within(self, height: int, below: float) -> int:
         """``height``, or lower where ``below`` px of axis, title and legend would push the chart past
         ``page_height``."""
         if self.page_height is None:
             return height
-        return round(min(height, self.page_height - below), 1)
+        return math.floor(min(height, self.page_height - below))
 
 
 #: What a chart adds beside the widest label of its left axis: the tick and the label's padding, the chart's
