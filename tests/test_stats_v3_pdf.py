@@ -31,19 +31,23 @@ def pdf_text(path) -> str:
     return re.sub(r"([a-zà-ÿ])- ([a-zà-ÿ])", r"\1\2", text)
 
 
+def _build_without_randomized(demo_data, folder, language: str, **options) -> None:
+    """The demo's final report, built in ``folder`` from a copy of the demo without its randomized column."""
+    import shutil
+
+    data = folder / "data"
+    shutil.copytree(demo_data, data)
+    people = pd.read_csv(data / "participants.csv", dtype=str, keep_default_na=False)
+    people.drop(columns=["randomized"]).to_csv(data / "participants.csv", index=False)
+    build_report(BuildOptions(data_dir=data, out=folder / "report", wave="T2", language=language, **options))
+
+
 @pytest.fixture(scope="session")
 def no_lottery(made_once, demo_data):
     """``no_lottery(language)``: the final report of the demo without its randomized column."""
-    import shutil
-
     def make(language):
-        def build(folder):
-            data = folder / "data"
-            shutil.copytree(demo_data, data)
-            people = pd.read_csv(data / "participants.csv", dtype=str, keep_default_na=False)
-            people.drop(columns=["randomized"]).to_csv(data / "participants.csv", index=False)
-            build_report(BuildOptions(data_dir=data, out=folder / "report", wave="T2", language=language))
-        return made_once(f"no-lottery-{language}", build) / "report"
+        return made_once(f"no-lottery-{language}",
+                         lambda folder: _build_without_randomized(demo_data, folder, language)) / "report"
     return make
 
 
@@ -128,17 +132,9 @@ def public_10(made_once):
 @pytest.fixture(scope="session")
 def no_lottery_public(made_once, demo_data):
     """``no_lottery_public(language)``: the public edition (k = 10) of the demo without its randomized column."""
-    import shutil
-
     def make(language):
-        def build(folder):
-            data = folder / "data"
-            shutil.copytree(demo_data, data)
-            people = pd.read_csv(data / "participants.csv", dtype=str, keep_default_na=False)
-            people.drop(columns=["randomized"]).to_csv(data / "participants.csv", index=False)
-            build_report(BuildOptions(data_dir=data, out=folder / "report", wave="T2", language=language,
-                                      public=True, min_cell=10))
-        return made_once(f"no-lottery-public-{language}", build) / "report"
+        return made_once(f"no-lottery-public-{language}", lambda folder: _build_without_randomized(
+            demo_data, folder, language, public=True, min_cell=10)) / "report"
     return make
 
 

@@ -160,9 +160,8 @@ def by_wave(dataset: Dataset, scope: Scope, style: ChartStyle | None = None) -> 
         # a test without pairs (no one answered both waves) has no change to draw; Altair would write NaN,
         # which is no JSON
         part = frame[(frame["scale"] == scale) & frame["change"].notna()]
-        shown = [m for m in measures if m in set(part["measure"])]
         points = alt.Chart(plain_values(part)).mark_point(filled=True, size=55, opacity=1).encode(
-            y=alt.Y("measure:N", sort=shown, title=None),
+            y=alt.Y("measure:N", sort=[m for m in measures if m in set(part["measure"])], title=None),
             yOffset=alt.YOffset("pair:N", sort=pairs),
             x=alt.X("change:Q", title=title, scale=alt.Scale(zero=True, nice=True)),
             shape=alt.Shape("pair:N", sort=pairs, title=None),

@@ -102,14 +102,15 @@ def _advance_widths(font_file: str) -> tuple[dict[int, int], int, int]:
 
     # fontTools logs doubts about a font's header dates; in a kernel that would land in the notebook
     log = logging.getLogger("fontTools")
-    level, log.level = log.level, logging.ERROR
+    level = log.level
+    log.setLevel(logging.ERROR)  # setLevel, not .level: it clears the loggers' cached levels below it
     try:
         with TTFont(font_file, lazy=True) as font:
             metrics = font["hmtx"].metrics
             widths = {code: metrics[glyph][0] for code, glyph in font.getBestCmap().items()}
             units = font["head"].unitsPerEm
     finally:
-        log.level = level
+        log.setLevel(level)
     return widths, units, max(widths.values(), default=units)
 
 

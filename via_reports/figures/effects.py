@@ -114,7 +114,7 @@ def _forest_frame(results: EffectsResults) -> pd.DataFrame:
 
 
 def _forest_panel(frame: pd.DataFrame, *, title: str, analyses: list[str], outcomes: list[str],
-                  style: ChartStyle, width: float) -> alt.LayerChart:
+                  style: ChartStyle, width: int) -> alt.LayerChart:
     # Not the group colours of the means below: a colour means one thing per figure.
     colours = [style.text_color, style.missing_color][:len(analyses)]
     y = alt.Y("outcome:N", sort=outcomes, title=None)

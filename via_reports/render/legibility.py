@@ -77,9 +77,8 @@ def printed_widths(svgs: dict[str, str], theme: Theme) -> dict[str, float]:
     from via_reports.render.pdf import confined_fetcher
 
     figures = []
-    svgs_in_order = list(svgs.values())
-    for index, svg in enumerate(svgs_in_order):
-        width, _ = svg_size(svg)
+    sizes = [svg_size(svg) for svg in svgs.values()]
+    for index, (svg, (width, _)) in enumerate(zip(svgs.values(), sizes)):
         uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
         figures.append(f'<figure class="figure"><img class="chart" data-chart="{index}" alt="" src="{uri}" '
                        f'style="width: {width:.0f}px"></figure>')
@@ -91,8 +90,9 @@ def printed_widths(svgs: dict[str, str], theme: Theme) -> dict[str, float]:
     def walk(box) -> None:
         element = getattr(box, "element", None)
         if element is not None and element.get("data-chart") is not None and hasattr(box, "replacement"):
-            width, height = svg_size(svgs_in_order[int(element.get("data-chart"))])
-            found[int(element.get("data-chart"))] = min(float(box.width), float(box.height) * width / height)
+            index = int(element.get("data-chart"))
+            width, height = sizes[index]
+            found[index] = min(float(box.width), float(box.height) * width / height)
         for child in getattr(box, "children", ()):
             walk(child)
 
