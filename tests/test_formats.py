@@ -181,3 +181,33 @@ def test_a_build_that_does_not_ask_for_word_imports_nothing_of_it():
               "print(sorted(m for m in ('pypandoc', 'docx') if m in sys.modules))\n")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert result.stdout.splitlines() == ["[]", "[]"]  # finding pandoc imports neither either
+
+
+def test_marked_content_is_mended_in_the_lines_weasyprint_wrote_or_else_parsed():
+    """The margin boxes' marked content is mended in the bytes as WeasyPrint writes them; a stream in
+    which those bytes could be part of a string goes through pikepdf's parser instead."""
+    from via_reports.render.pdf_ua import _rewritten_as_parsed, _rewritten_as_written
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    page = pdf.pages[0]
+    written = (b"/P\n<</MCID 0>>\nBDC\nBT\n[<0001>]TJ\nET\nEMC\n/Span\n<</MCID 1>>\nBDC\nBT\n[<0002>]TJ\nET\nEMC\n"
+               b"/P\n<</MCID 2>>\nBDC\nBT\n[<0003>]TJ\nET\nEMC\n")
+    page.obj.Contents = pdf.make_stream(written)
+    fast = _rewritten_as_written(page, {1}, {0: 0, 2: 1})
+    parsed = _rewritten_as_parsed(page, {1}, {0: 0, 2: 1})
+
+    def instructions(content: bytes) -> list:
+        return [(str(i.operator), [repr(o) for o in i.operands])
+                for i in pikepdf.parse_content_stream(pdf.make_stream(content))]
+
+    assert instructions(fast) == instructions(parsed)
+    marks = [(str(i.operands[0]), {str(k): str(v) for k, v in i.operands[1].items()})
+             for i in pikepdf.parse_content_stream(pdf.make_stream(fast)) if str(i.operator) == "BDC"]
+    assert marks == [("/P", {"/MCID": "0"}), ("/Artifact", {"/Type": "/Pagination"}), ("/P", {"/MCID": "1"})]
+
+    for opaque in (b"BT\n(/P\n<</MCID 1>>\nBDC\n) Tj\nET\n", b"BI\n/W 1 /H 1 /CS /G /BPC 8\nID\n\x00\nEI\n"):
+        page.obj.Contents = pdf.make_stream(opaque + written)
+        assert _rewritten_as_written(page, {1}, {0: 0, 2: 1}) is None
+    page.obj.Contents = pdf.make_stream(written.replace(b"/Span\n<</MCID 1>>\nBDC", b"/Span <</MCID 1>> BDC"))
+    assert _rewritten_as_written(page, {1}, {0: 0, 2: 1}) is None  # written otherwise: not edited by hand
