@@ -272,16 +272,23 @@ def bench_pdf(wave: str) -> None:
         print(f"in one piece: render {statistics.median(r[0] for r in runs):.2f} s, write "
               f"{statistics.median(r[1] for r in runs):.2f} s, {runs[0][2]} pages (median of 3)")
 
-        parts, real = [], pdf_module._weasyprint_part
+        parts, real, real_written = [], pdf_module._laid_out, pdf_module._LaidOut.written
 
-        def timed(html, *rest):
+        def timed(html, *rest):  # the layout; its PDF is written later (:func:`written`)
             started = time.perf_counter()
             made = real(html, *rest)
             name = re.search(r'<body[^>]*>\s*<(?:section|nav) class="([^"]+)"(?: id="([^"]+)")?', html)
-            parts.append((name.group(2) or name.group(1), made[1], time.perf_counter() - started))
+            made.timed = len(parts)
+            parts.append([name.group(2) or name.group(1), made.pages, time.perf_counter() - started])
             return made
 
-        pdf_module._weasyprint_part = timed
+        def written(self):
+            started = time.perf_counter()
+            pdf = real_written(self)
+            parts[self.timed][2] += time.perf_counter() - started
+            return pdf
+
+        pdf_module._laid_out, pdf_module._LaidOut.written = timed, written
         render_cache._MEMORY.clear()
         try:
             started = time.perf_counter()
@@ -292,7 +299,7 @@ def bench_pdf(wave: str) -> None:
             pdf_module.render_pdf(document, theme, Path(tmp) / "b.pdf", svgs=svgs)
             cached = time.perf_counter() - started
         finally:
-            pdf_module._weasyprint_part = real
+            pdf_module._laid_out, pdf_module._LaidOut.written = real, real_written
         for name, pages, seconds in parts_laid_out:
             print(f"    {name:<34} {pages:3d} pages  {seconds:5.2f} s")
         print(f"in parts, nothing cached: {cold:.2f} s ({len(parts_laid_out)} layouts, {result.pages} pages, "

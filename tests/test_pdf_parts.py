@@ -10,6 +10,8 @@ lays out again.
 
 from __future__ import annotations
 
+from concurrent.futures import Executor, Future
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
@@ -140,8 +142,8 @@ def test_an_edit_lays_out_only_the_parts_it_moved(tmp_path, monkeypatch):
     monkeypatch.setattr(render_cache, "_MEMORY", {})  # what other tests laid out is not in this folder
     render_pdf(make_document(), "default", tmp_path / "first.pdf", cache=cache)
     laid_out: list[str] = []
-    real = pdf_module._weasyprint_part
-    monkeypatch.setattr(pdf_module, "_weasyprint_part", lambda html, *rest: laid_out.append(html) or real(html, *rest))
+    real = pdf_module._laid_out
+    monkeypatch.setattr(pdf_module, "_laid_out", lambda html, *rest: laid_out.append(html) or real(html, *rest))
 
     def render_again(doc, name: str) -> Path:
         laid_out.clear()
@@ -165,6 +167,124 @@ def test_an_edit_lays_out_only_the_parts_it_moved(tmp_path, monkeypatch):
     assert 'id="ch-introduction"' in laid_out[0] and sum('id="contents"' in html for html in laid_out) == 1
     assert not any('class="cover' in html for html in laid_out)  # the front matter stays where it is
     assert reading(longer)["text"] == reading(one_piece(doc, tmp_path))["text"]
+
+
+class _Helper(Executor):
+    """A stand-in for the renderer's second process: ``outcome`` says what becomes of a part handed to it."""
+
+    def __init__(self, outcome: str):
+        self.outcome, self.handed, self.working = outcome, [], False
+
+    def submit(self, function, *args, **kwargs):
+        self.handed.append(args[0])
+        future = Future()
+        if self.outcome == "lays out":
+            future.set_running_or_notify_cancel()
+            self.working = True  # what is laid out now is the helper's work
+            try:
+                future.set_result(function(*args, **kwargs))
+            finally:
+                self.working = False
+        elif self.outcome == "fails":
+            future.set_running_or_notify_cancel()
+            future.set_exception(BrokenProcessPool("the second process died"))
+        elif self.outcome == "finds a fault":
+            future.set_running_or_notify_cancel()
+            future.set_exception(RenderError("the report refers to file:///etc/passwd"))
+        return future  # "busy": never started
+
+    def idle(self) -> bool:
+        return self.outcome != "not idle"
+
+
+@pytest.fixture(scope="module")
+def alone(tmp_path_factory):
+    """The tiny report's PDF laid out in this process alone, and the HTML of each part it laid out."""
+    from via_reports.render import pdf as pdf_module
+    from via_reports.render import render_pdf
+    from via_reports.theme import cache as render_cache
+
+    folder = tmp_path_factory.mktemp("alone")
+    laid_out: list[str] = []
+    real = pdf_module._laid_out
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(render_cache, "_MEMORY", {})
+        patch.setattr(pdf_module, "_laid_out", lambda html, *rest: laid_out.append(html) or real(html, *rest))
+        pdf = render_pdf(make_document(), "default", folder / "alone.pdf").path.read_bytes()
+    return pdf, laid_out
+
+
+@pytest.mark.parametrize("outcome", ["lays out", "busy", "fails", "not idle"])
+def test_the_largest_part_handed_to_the_helper_gives_the_same_pdf(alone, outcome, tmp_path, monkeypatch):
+    """The PDF hands its largest part to the second process when that one is idle (and lays it out itself
+    when the second process has not started it, or is gone), and the report's bytes are the same as laid
+    out in one process."""
+    from via_reports.render import pdf as pdf_module
+    from via_reports.render import render_pdf
+    from via_reports.theme import cache as render_cache
+
+    pdf, parts = alone
+    largest = max(parts, key=lambda html: html.count("<"))
+    assert sum(html.count("<") >= largest.count("<") for html in parts) == 1
+    monkeypatch.setattr(pdf_module, "HAND_OVER_ELEMENTS", largest.count("<"))
+    monkeypatch.setattr(render_cache, "_MEMORY", {})
+    laid_out: list[str] = []  # here, not in the helper
+    real = pdf_module._laid_out
+    helper = _Helper(outcome)
+
+    def counted(html, *rest):
+        if not helper.working:
+            laid_out.append(html)
+        return real(html, *rest)
+
+    monkeypatch.setattr(pdf_module, "_laid_out", counted)
+    assert render_pdf(make_document(), "default", tmp_path / "r.pdf", helper=helper).path.read_bytes() == pdf
+    assert helper.handed == ([] if outcome == "not idle" else [largest])  # once: the second round has it
+    assert (largest in laid_out) == (outcome != "lays out")
+    assert sorted(set(laid_out) - {largest}) == sorted(set(parts) - {largest})
+
+
+def test_the_second_process_is_idle_once_it_has_done_what_it_was_given():
+    from via_reports.render.process import SecondProcess
+
+    given = [Future(), Future()]
+    given[0].set_result(None)
+    second = SecondProcess(None, given)
+    assert not second.idle()
+    given[1].set_running_or_notify_cancel()
+    assert not second.idle()
+    given[1].set_exception(OSError("the fonts could not be made"))  # done, the render reports it
+    assert second.idle()
+    given.append(Future())  # the HTML, given after the PDF asked
+    assert not second.idle()
+
+
+def test_a_fault_of_the_report_found_by_the_helper_stops_the_render(alone, tmp_path, monkeypatch):
+    from via_reports.render import pdf as pdf_module
+    from via_reports.render import render_pdf
+    from via_reports.theme import cache as render_cache
+
+    monkeypatch.setattr(pdf_module, "HAND_OVER_ELEMENTS", max(html.count("<") for html in alone[1]))
+    monkeypatch.setattr(render_cache, "_MEMORY", {})
+    with pytest.raises(RenderError, match="etc/passwd"):
+        render_pdf(make_document(), "default", tmp_path / "r.pdf", helper=_Helper("finds a fault"))
+    assert not (tmp_path / "r.pdf").exists()
+
+
+def test_the_renderers_second_process_lays_out_a_part_as_this_one_does(alone, tmp_path, monkeypatch):
+    """The real thing: a spawned process (as :class:`~via_reports.render.process.Renderer` starts it)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from via_reports.render import pdf as pdf_module
+    from via_reports.render import render_pdf
+    from via_reports.theme import cache as render_cache
+
+    monkeypatch.setattr(pdf_module, "HAND_OVER_ELEMENTS", max(html.count("<") for html in alone[1]))
+    monkeypatch.setattr(render_cache, "_MEMORY", {})
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as helper:
+        pdf = render_pdf(make_document(), "default", tmp_path / "r.pdf", helper=helper).path.read_bytes()
+    assert pdf == alone[0]
 
 
 def test_a_part_without_tags_is_not_joined():

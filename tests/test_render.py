@@ -16,6 +16,8 @@ import yaml
 
 from via_reports.data.study import parse_study
 from via_reports.exceptions import RenderError
+import via_reports.figures.instruments  # these two declare the chart fields of make_document's figures
+import via_reports.figures.participants
 from via_reports.figures.charts import configure
 from via_reports.figures.figure import Figure
 from via_reports.document.model import (
@@ -397,8 +399,9 @@ def test_interactive_html_is_reproducible(rendered, tmp_path):
 
 
 def test_the_html_fonts_are_made_before_the_text_and_shared(tmp_path, monkeypatch):
-    """A build subsets the HTML's fonts while its chapters run, before the text exists: to a fixed set of
-    characters, so every report shares them. A text with a character beyond the set gets fonts with it."""
+    """A build subsets the HTML's fonts (and bundles vega) while its chapters run, before the text exists:
+    to a fixed set of characters, so every report shares them. A text with a character beyond the set gets
+    fonts with it."""
     import base64
     import io
 
@@ -407,18 +410,24 @@ def test_the_html_fonts_are_made_before_the_text_and_shared(tmp_path, monkeypatc
     from via_reports.theme import cache as render_cache
     from via_reports.render import render_html
     from via_reports.theme.cache import RenderCache
-    from via_reports.render.html import font_characters, prepare_fonts
+    from via_reports.render.html import font_characters, prepare_html
 
     monkeypatch.setattr(render_cache, "_MEMORY", {})  # not the fonts earlier tests made in this process
     theme = load_theme("default")
     fonts = tmp_path / "cache" / "render" / "font"
     cache = RenderCache(tmp_path / "cache")
     document = make_document()
-    prepare_fonts(theme, document.study.publication_date, cache)
+    prepare_html(theme, document.study.publication_date, cache)
     prepared = sorted(p.name for p in fonts.iterdir())
     assert len(prepared) == 4  # regular, italic, bold, bold italic
+
+    def prepared_entries() -> list[Path]:  # what is not the report's own (its charts are)
+        return sorted(p for kind in ("font", "vega-bundle") for p in (fonts.parent / kind).glob("*"))
+
+    made = prepared_entries()
+    assert len(made) == 5  # the fonts and the vega bundle
     render_html(document, theme, tmp_path / "plain.html", cache=cache)
-    assert sorted(p.name for p in fonts.iterdir()) == prepared  # the page made no font of its own
+    assert prepared_entries() == made  # the page made no font of its own, nor a bundle
 
     assert font_characters("Hoofdstuk 2 − ‘een’ ↩") == font_characters("")
     assert set(font_characters("Ștefan")) - set(font_characters("")) == {"Ș"}

@@ -21,7 +21,9 @@ declaration says:
   same inputs; with the name they are its part of the build key
   (:meth:`OutputFormat.key_part`, read by :mod:`via_reports.report.freshness`);
 * ``prepare``: optionally ``"module:function"`` ``(theme, date, cache_folder)``, work the second
-  process may do before the document exists, while the chapters run (the HTML's fonts).
+  process may do before the document exists, while the chapters run (the HTML's fonts and vega; for the
+  PDF, which renders in the build's own process and may hand the second one a large part,
+  WeasyPrint's import and the parsed stylesheet).
 
 The renderer's second process imports the renderers of the formats a build asks
 for and runs their ``prepare`` (:class:`~via_reports.render.process.Renderer`);
@@ -67,11 +69,14 @@ class OutputFormat:
 
         return [self.name, *map(installed, self.packages)]
 
-    def render(self, document: Any, theme: Any, folder: Path, *, svgs: dict[str, str], cache: Any) -> Any:
-        """Write this format of ``document`` into ``folder``."""
+    def render(self, document: Any, theme: Any, folder: Path, *, svgs: dict[str, str], cache: Any,
+               helper: Any = None) -> Any:
+        """Write this format of ``document`` into ``folder``; ``helper``: the renderer's second process, given
+        to a format that renders in the build's own (it may hand work over: the PDF's large parts)."""
         module, function = self.renderer.split(":")
         render = getattr(importlib.import_module(module), function)
-        return render(document, theme, Path(folder) / self.filename, svgs=svgs, cache=cache)
+        extra = {"helper": helper} if helper is not None else {}
+        return render(document, theme, Path(folder) / self.filename, svgs=svgs, cache=cache, **extra)
 
     def manifest_entries(self) -> list[str]:
         """The report folder's files this format writes, as ``manifest.json`` lists them under ``files``."""
@@ -80,9 +85,10 @@ class OutputFormat:
 
 #: Every output format, in the order the manifest lists their files.
 FORMATS: dict[str, OutputFormat] = {f.name: f for f in (
-    OutputFormat("pdf", "report.pdf", "via_reports.render.pdf:render_pdf", False, ("weasyprint", "pikepdf")),
+    OutputFormat("pdf", "report.pdf", "via_reports.render.pdf:render_pdf", False, ("weasyprint", "pikepdf"),
+                 prepare="via_reports.render.pdf:prepare_elsewhere"),
     OutputFormat("html", "report.html", "via_reports.render.html:render_html", True, ("vl-convert-python",),
-                 prepare="via_reports.render.html:prepare_fonts"),
+                 prepare="via_reports.render.html:prepare_html"),
     OutputFormat("docx", "report.docx", "via_reports.render.docx:render_docx", True,
                  ("pypandoc-binary", "python-docx", "vl-convert-python")),
 )}
@@ -105,6 +111,7 @@ def call(target: str, *args: Any) -> Any:
     return getattr(importlib.import_module(module), function)(*args)
 
 
-def render_format(name: str, document: Any, theme: Any, folder: Path, svgs: dict[str, str], cache: Any) -> Any:
+def render_format(name: str, document: Any, theme: Any, folder: Path, svgs: dict[str, str], cache: Any,
+                  helper: Any = None) -> Any:
     """:meth:`OutputFormat.render` of format ``name``: a picklable task for the renderer's second process."""
-    return FORMATS[name].render(document, theme, folder, svgs=svgs, cache=cache)
+    return FORMATS[name].render(document, theme, folder, svgs=svgs, cache=cache, helper=helper)

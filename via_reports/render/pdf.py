@@ -27,8 +27,10 @@ import json
 import logging
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -203,18 +205,20 @@ def pdf_html(doc: ReportDocument, theme: Theme, numbering: Numbering,
 
 def render_pdf(doc: ReportDocument, theme: str | Path | Theme = DEFAULT_OPTIONS["theme"],
                out_path: str | Path = "report.pdf", *, svgs: dict[str, str] | None = None,
-               cache: RenderCache | None = None) -> RenderResult:
+               cache: RenderCache | None = None, helper: Executor | None = None) -> RenderResult:
     """Render ``doc`` to a tagged, reproducible PDF at ``out_path``.
 
     ``theme`` is a theme name (``default``, ``neutral``), a theme folder or a
     loaded :class:`~via_reports.theme.themes.Theme`; ``svgs`` the charts as
     :func:`~via_reports.render.assemble.figure_svgs` made them (made here when
     not given); ``cache``: where the laid-out parts are kept (None: in this
-    process only). Raises :class:`RenderError`.
+    process only); ``helper``: another process that may lay out a large part
+    meanwhile (the build's renderer, :class:`~via_reports.render.process.Renderer`;
+    see :func:`_lay_out_round`). Raises :class:`RenderError`.
 
     The report's parts (front matter, contents, summary, each chapter, each
     appendix, colophon) each begin on a new page, so WeasyPrint lays out each
-    part alone (:func:`_lay_out_part`) and :func:`~via_reports.render.pdf_join.join_parts`
+    part alone (:func:`_lay_out_round`) and :func:`~via_reports.render.pdf_join.join_parts`
     joins their pages into one tagged PDF. A part's PDF is kept by the SHA-256
     of its HTML, which holds everything that shapes it, its first page and
     footnote numbers included: an edit lays out the parts it changed, and the
@@ -226,7 +230,7 @@ def render_pdf(doc: ReportDocument, theme: str | Path | Theme = DEFAULT_OPTIONS[
     numbering = number_document(doc)
     context = _pdf_context(doc, theme, numbering, svgs)
     with pinned_source_date(doc.study.publication_date):  # fontTools stamps the fonts it subsets
-        parts = _lay_out_parts(context, theme, cache or RenderCache(None))
+        parts = _lay_out_parts(context, theme, cache or RenderCache(None), helper, doc.study.publication_date)
     pdf = join_parts([part.pdf for part in parts])
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
@@ -261,10 +265,12 @@ def _part_names(context: dict[str, Any]) -> list[str]:
     return names + ["colophon"]
 
 
-def _lay_out_parts(context: dict[str, Any], theme: Theme, cache: RenderCache) -> list[LaidOutPart]:
+def _lay_out_parts(context: dict[str, Any], theme: Theme, cache: RenderCache, helper: Executor | None = None,
+                   date: Any = None) -> list[LaidOutPart]:
     """Every part, numbered: each starts at the page after the one before it, and the contents
     show the page of each heading (known once the others are laid out, so laid out again until
-    nothing moves; with the cache the second round costs the contents alone)."""
+    nothing moves; with the cache the second round costs the contents alone). ``helper`` and
+    ``date`` (the publication date, stamped into the fonts): see :func:`_lay_out_round`."""
     template = jinja().get_template("report.html.j2")
     footnotes = {part.anchor: part.footnotes_before
                  for part in [context["summary"], *context["chapters"], *context["appendices"]] if part is not None}
@@ -273,11 +279,13 @@ def _lay_out_parts(context: dict[str, Any], theme: Theme, cache: RenderCache) ->
     setup = _WeasyPrint(theme, str(context["css"]))  # the stylesheet, given apart from each part's HTML
     numbers: dict[str, str] | None = None  # the contents' page numbers
     for _ in range(4):
-        parts, first_page, pages = [], 1, {}
-        for name in names:
-            html = _part_html(template, context, name, first_page, footnotes.get(name, 0), numbers)
-            part = _lay_out_part(_links_between_parts(html), setup, theme_files, cache)
-            parts.append(part)
+        def html_for(name: str, first_page: int, numbers: dict[str, str] | None = numbers) -> str:
+            return _links_between_parts(_part_html(template, context, name, first_page, footnotes.get(name, 0),
+                                                   numbers))
+
+        parts = _lay_out_round(names, html_for, setup, theme_files, cache, helper, date)
+        pages, first_page = {}, 1
+        for part in parts:
             for anchor, index in part.anchors.items():
                 pages.setdefault(anchor, first_page + index)
             first_page += part.pages
@@ -289,6 +297,141 @@ def _lay_out_parts(context: dict[str, Any], theme: Theme, cache: RenderCache) ->
             return parts
         numbers = wanted
     raise RenderError("the page numbers of the contents do not settle (each layout moves the pages again)")
+
+
+#: A part of at least this many elements (start tags) is laid out in the helper process, when there is
+#: one (:func:`_lay_out_round`). WeasyPrint takes about 0.6 ms per element of a table, and handing a part
+#: over costs its HTML and its PDF through a pipe and the wait for its number of pages; the final demo
+#: report's appendix of figure tables has 8,835 elements (5.8 s), the interim one's 2,671 (1.6 s), the
+#: largest other part 681 (the codebook, 0.3 s).
+HAND_OVER_ELEMENTS = 1500
+
+
+def _lay_out_round(names: list[str], html_for: Callable[[str, int], str], setup: _WeasyPrint, theme_files: str,
+                   cache: RenderCache, helper: Executor | None, date: Any) -> list[LaidOutPart]:
+    """Every part once, in order, each from the page after the one before (``html_for(name, first_page)``).
+
+    A part's number of pages is known once WeasyPrint has laid it out; writing
+    its PDF (drawing, fonts, tags, :func:`make_accessible`) takes as long again
+    and can wait. With a ``helper`` (the renderer's second process, idle once the
+    HTML is written: :func:`_is_idle`), a large part (:data:`HAND_OVER_ELEMENTS`)
+    is laid out there, from its own first page, while this process writes the
+    PDFs of the parts before it; the parts after it wait for its pages. A part
+    the helper has not started when this process is ready for it is laid out
+    here after all; either way the part's bytes are the same.
+    """
+    done: list[LaidOutPart] = []
+    unwritten: list[tuple[int, list[str], _LaidOut]] = []  # laid out here, the PDF still to be written
+
+    def write_unwritten() -> None:
+        for index, key, laid_out in unwritten:
+            done[index] = _decoded(cache.get("pdf-part", key, partial(_written_and_encoded, laid_out)))
+        unwritten.clear()
+
+    first_page = 1
+    for name in names:
+        html = html_for(name, first_page)
+        key = _part_key(html, setup, theme_files)
+        kept = cache.peek("pdf-part", key)
+        if kept is not None:
+            part = _decoded(kept)
+        elif helper is not None and html.count("<") >= HAND_OVER_ELEMENTS and _is_idle(helper):
+            handed = helper.submit(lay_out_elsewhere, html, setup.theme, setup.css, date)
+            write_unwritten()  # meanwhile
+            part = _decoded(cache.get("pdf-part", key, partial(_result_or_here, handed, html, setup)))
+        else:
+            laid_out = _laid_out(html, setup)
+            unwritten.append((len(done), key, laid_out))
+            part = LaidOutPart(b"", laid_out.pages, laid_out.anchors)
+        done.append(part)
+        first_page += part.pages
+    write_unwritten()
+    return done
+
+
+def _is_idle(helper: Executor) -> bool:
+    """Whether ``helper`` has done what it was given (its ``idle()``; an executor without one counts as idle).
+
+    The renderer's second process may still be subsetting the HTML's fonts on a
+    cold build (3 s of work its low priority left undone while the chapters
+    ran): a part handed to it then waits, and waiting for it took 0.8 s longer
+    than laying the part out here."""
+    idle = getattr(helper, "idle", None)
+    return bool(idle()) if callable(idle) else True
+
+
+def _result_or_here(handed: Future, html: str, setup: _WeasyPrint) -> str:
+    """The part the helper lays out (``handed``), or laid out here if the helper has not started it or
+    failed for a reason of its own (its process gone); a fault of the report (:class:`RenderError`) is raised."""
+    if handed.cancel():
+        return _written_and_encoded(_laid_out(html, setup))
+    try:
+        return handed.result()
+    except RenderError:
+        raise
+    except Exception:  # noqa: BLE001 - the helper only helps: this process lays the part out
+        return _written_and_encoded(_laid_out(html, setup))
+
+
+#: What the second process lays out once before it is handed a part (:func:`prepare_elsewhere`): text
+#: hyphenated in either language and a table, so that WeasyPrint has its fonts, shaping and hyphenation
+#: dictionaries loaded (the first small part in a process took 0.49 s, the same part again 0.27 s).
+_WARM_UP = ('<html lang="nl"><body><p style="hyphens: auto">Arbeidsmarktintegratie en wijkgerichte ondersteuning '
+            '<i>samen</i> <b>gemeten</b></p><p lang="en" style="hyphens: auto">Labour-market integration measured'
+            '</p><table class="data-table"><thead><tr><th scope="col">Groep</th><th scope="col">n</th></tr></thead>'
+            '<tbody><tr><th scope="row">pilot</th><td class="num">12,5</td></tr></tbody></table></body></html>')
+
+
+def prepare_elsewhere(theme: Theme, date: Any, cache_folder: Any) -> None:
+    """In the renderer's second process while the chapters run: WeasyPrint imported, the report's
+    stylesheet parsed and a few lines laid out (:data:`_WARM_UP`), for a part it may be handed
+    (:func:`lay_out_elsewhere`)."""
+    setup = _helper_setup(theme, str(theme_css(theme, "report.css")))
+    with pinned_source_date(date):
+        _laid_out(_WARM_UP, setup).written()
+
+
+def lay_out_elsewhere(html: str, theme: Theme, css: str, date: Any) -> str:
+    """A part laid out and written in the renderer's second process (:func:`_lay_out_round`), encoded
+    as the cache keeps it. The stylesheet is parsed once per process and theme.
+
+    The objects the process holds already are frozen for Python's collector, as the build's own
+    process does for its render (:func:`~via_reports.report.build._render`): the final demo report's
+    appendix of figure tables took 4.9 s instead of 5.9 s."""
+    import gc
+
+    setup = _helper_setup(theme, css)
+    frozen_already = gc.get_freeze_count() > 0
+    gc.freeze()
+    try:
+        with pinned_source_date(date) if date is not None else contextlib.nullcontext():
+            return _written_and_encoded(_laid_out(html, setup))
+    finally:
+        if not frozen_already:
+            gc.unfreeze()
+
+
+#: The second process's WeasyPrint set-up, by theme folder and stylesheet (:func:`lay_out_elsewhere`).
+_ELSEWHERE: dict[tuple[str, str], _WeasyPrint] = {}
+
+
+def _helper_setup(theme: Theme, css: str) -> _WeasyPrint:
+    setup = _ELSEWHERE.get((str(theme.folder), css))
+    if setup is None:
+        _ELSEWHERE.clear()
+        setup = _ELSEWHERE[(str(theme.folder), css)] = _WeasyPrint(theme, css)
+    return setup
+
+
+def _written_and_encoded(laid_out: _LaidOut) -> str:
+    """A laid-out part's PDF written (:meth:`_LaidOut.written`), encoded as the cache keeps it."""
+    return json.dumps({"pdf": base64.b64encode(laid_out.written()).decode("ascii"), "pages": laid_out.pages,
+                       "anchors": laid_out.anchors})
+
+
+def _decoded(entry: str) -> LaidOutPart:
+    fields = json.loads(entry)
+    return LaidOutPart(base64.b64decode(fields["pdf"]), fields["pages"], fields["anchors"])
 
 
 def _part_html(template: Any, context: dict[str, Any], name: str, first_page: int, footnotes_before: int,
@@ -350,49 +493,68 @@ class _WeasyPrint:
                                   font_config=self.font_config)
 
 
-def _lay_out_part(html: str, setup: _WeasyPrint, theme_files: str, cache: RenderCache) -> LaidOutPart:
-    """One part, from the cache when the same HTML was laid out before with the same stylesheet and theme files."""
+def _part_key(html: str, setup: _WeasyPrint, theme_files: str) -> list[str]:
+    """A part's cache key: its HTML, the stylesheet, the theme's files and what writes the PDF."""
     from importlib.metadata import version
 
-    key = [hashlib.sha256(html.encode("utf-8")).hexdigest(), hashlib.sha256(setup.css.encode("utf-8")).hexdigest(),
-           version("weasyprint"), theme_files, PDF_VARIANT, UA_FIXES]
-
-    def make() -> str:
-        pdf, pages, anchors = _weasyprint_part(html, setup)
-        return json.dumps({"pdf": base64.b64encode(pdf).decode("ascii"), "pages": pages, "anchors": anchors})
-
-    entry = json.loads(cache.get("pdf-part", key, make))
-    return LaidOutPart(base64.b64decode(entry["pdf"]), entry["pages"], entry["anchors"])
+    return [hashlib.sha256(html.encode("utf-8")).hexdigest(), hashlib.sha256(setup.css.encode("utf-8")).hexdigest(),
+            version("weasyprint"), theme_files, PDF_VARIANT, UA_FIXES]
 
 
-def _weasyprint_part(html: str, setup: _WeasyPrint) -> tuple[bytes, int, dict[str, int]]:
-    """WeasyPrint's layout of one part: its PDF, its number of pages and its anchors' pages."""
+class _LaidOut:
+    """A part as WeasyPrint laid it out, its PDF not yet written: its pages and its anchors' pages are known."""
+
+    def __init__(self, html: str, setup: _WeasyPrint, document: Any):
+        self.html, self.setup, self.document = html, setup, document
+        self.pages = len(document.pages)
+        self.anchors: dict[str, int] = {}
+        for index, page in enumerate(document.pages):
+            for anchor in page.anchors:
+                self.anchors.setdefault(anchor, index)
+
+    def written(self) -> bytes:
+        """The part's tagged PDF (:func:`make_accessible`), its fonts checked to be the theme's."""
+        theme = self.setup.theme
+        with _weasyprint_problems() as problems, _fetching_stops():
+            identifier = hashlib.sha256(_normalise_paths(self.html, theme).encode("utf-8")).hexdigest()[:32]
+            pdf = make_accessible(_write_pdf(self.document, identifier))
+            _check_document_fonts(self.document, theme)
+        _raise_what_weasyprint_met(self.setup, problems)
+        return pdf
+
+
+def _laid_out(html: str, setup: _WeasyPrint) -> _LaidOut:
+    """WeasyPrint's layout of one part (:class:`_LaidOut`)."""
     from weasyprint import HTML
+
+    with _weasyprint_problems() as problems, _footnotes_stay_on_their_page(), _fetching_stops():
+        setup.start()
+        document = HTML(string=html, base_url=setup.base_url, url_fetcher=setup.fetcher).render(
+            stylesheets=[setup.stylesheet], font_config=setup.font_config, pdf_variant=PDF_VARIANT)
+        _refuse_attachments(document)
+    _raise_what_weasyprint_met(setup, problems)
+    return _LaidOut(html, setup, document)
+
+
+@contextlib.contextmanager
+def _fetching_stops() -> Iterator[None]:
+    """A resource WeasyPrint could not load stops the render with a :class:`RenderError`."""
     from weasyprint.urls import FatalURLFetchingError
 
-    theme, fetcher = setup.theme, setup.fetcher
-    with _weasyprint_problems() as problems, _footnotes_stay_on_their_page():
-        try:
-            setup.start()
-            document = HTML(string=html, base_url=setup.base_url, url_fetcher=fetcher).render(
-                stylesheets=[setup.stylesheet], font_config=setup.font_config, pdf_variant=PDF_VARIANT)
-            _refuse_attachments(document)
-            identifier = hashlib.sha256(_normalise_paths(html, theme).encode("utf-8")).hexdigest()[:32]
-            pdf = make_accessible(_write_pdf(document, identifier))
-            _check_document_fonts(document, theme)
-        except FatalURLFetchingError as error:
-            raise RenderError(f"a resource of the report could not be loaded: {error}") from error
-    if fetcher.refused:
-        raise RenderError(f"the report refers to {', '.join(dict.fromkeys(fetcher.refused))}, which is not a file "
-                          "of the report's templates or theme; it is not read")
+    try:
+        yield
+    except FatalURLFetchingError as error:
+        raise RenderError(f"a resource of the report could not be loaded: {error}") from error
+
+
+def _raise_what_weasyprint_met(setup: _WeasyPrint, problems: _Collect) -> None:
+    """A :class:`RenderError` for what the fetcher refused or WeasyPrint logged (it carries on; we stop)."""
+    if setup.fetcher.refused:
+        raise RenderError(f"the report refers to {', '.join(dict.fromkeys(setup.fetcher.refused))}, which is not "
+                          "a file of the report's templates or theme; it is not read")
     if problems.messages:
         raise RenderError("WeasyPrint reported problems, so the PDF would not be complete:\n- "
                           + "\n- ".join(problems.messages))
-    anchors: dict[str, int] = {}
-    for index, page in enumerate(document.pages):
-        for anchor in page.anchors:
-            anchors.setdefault(anchor, index)
-    return pdf, len(document.pages), anchors
 
 
 def _write_pdf(document: Any, identifier: str) -> bytes:

@@ -1,10 +1,13 @@
 """The build's render: the PDF in the build's process, the HTML (and the Word edition) beside it in a second one.
 
+The PDF may hand the second process one large part to lay out once the HTML is
+written (:attr:`Renderer.helper`, :func:`~via_reports.render.pdf._lay_out_round`).
+
 The second process is made ready while the chapters run, so the render does
 not wait for its start-up (:class:`Renderer`): it is spawned once the data
 are valid (:meth:`Renderer.prepare`, while the kernels start), at a lower priority (:data:`PREPARE_NICENESS`: the kernels come
 first), imports the renderer and subsets the theme's fonts for the HTML
-(:func:`~via_reports.render.html.prepare_fonts`). The build's own process
+(:func:`~via_reports.render.html.prepare_html`). The build's own process
 imports WeasyPrint in a thread meanwhile (:func:`_import_pdf_libraries`).
 
 On Linux a lower priority takes more than ``os.nice``: with the scheduler's
@@ -31,6 +34,7 @@ import importlib
 import os
 import threading
 import time
+from concurrent.futures import Executor, Future
 from typing import Any, Callable
 
 from via_reports.formats import call
@@ -159,6 +163,12 @@ class Renderer:
     def __init__(self, parallel: bool, formats: list[str] | None = None):
         self.pool = None
         self.formats = [f for f in chosen_formats(formats) if f.second_process]
+        #: What the second process prepares: first for its own formats (the HTML's fonts), then WeasyPrint
+        #: for a part of the PDF it may be handed.
+        chosen = chosen_formats(formats)
+        self.prepares = tuple(f.prepare for f in [*self.formats, *[f for f in chosen if not f.second_process]]
+                              if f.prepare)
+        self.given: list[Future] = []  # what the second process was given, done or not
         threading.Thread(target=_import_pdf_libraries, name="via-reports-import").start()
         if parallel:
             import multiprocessing
@@ -171,12 +181,17 @@ class Renderer:
     def prepare(self, theme: Any, date: Any, cache_folder: Any) -> None:
         """Once the study is known (its date is stamped into the HTML's fonts): each format's ``prepare``,
         in the second process."""
-        targets = tuple(f.prepare for f in self.formats if f.prepare)
-        if self.pool is not None and targets:
+        if self.pool is not None and self.prepares:
             try:
-                self.pool.submit(_prepare, targets, theme, date, cache_folder)  # its errors: the render's to report
+                self.given.append(self.pool.submit(_prepare, self.prepares, theme, date, cache_folder))  # its errors: the render's to report
             except Exception:  # noqa: BLE001 - only a head start: the render itself reports a broken process
                 pass
+
+    @property
+    def helper(self) -> SecondProcess | None:
+        """The second process, for a format that renders in the build's own (the PDF hands it a large
+        part: :func:`~via_reports.render.pdf.render_pdf`); None without one."""
+        return SecondProcess(self.pool, self.given) if self.pool is not None else None
 
     def in_one_process(self) -> None:
         """No second process: when no chapter runs first, starting one (about 1.3 s of start-up and
@@ -196,8 +211,9 @@ class Renderer:
         niceness = build_priority()
         for process in list((getattr(self.pool, "_processes", None) or {}).values()):
             render_priority(process.pid, niceness)  # the kernels are done: the render's share back
-        self.pool.submit(render_priority, None, niceness)  # and in a process only started now, after its start
+        self.given.append(self.pool.submit(render_priority, None, niceness))  # and in a process only started now
         elsewhere = [(name, self.pool.submit(task)) for name, second, task in tasks if second]  # in order
+        self.given += [done for _, done in elsewhere]
         try:
             for name, second, task in tasks:
                 if not second:
@@ -226,6 +242,20 @@ class Renderer:
         _kill_workers(self.pool)
         self.pool.shutdown(wait=True, cancel_futures=True)
         self.pool = None
+
+
+class SecondProcess(Executor):
+    """The renderer's second process as a format in the build's own sees it: an executor that says whether
+    it is ``idle()`` (done with all it was given: the formats' ``prepare``, the HTML, the Word edition)."""
+
+    def __init__(self, pool: Executor, given: list[Future]):
+        self.pool, self.given = pool, given
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
+        return self.pool.submit(fn, *args, **kwargs)
+
+    def idle(self) -> bool:
+        return all(done.done() for done in self.given)
 
 
 def _kill_workers(pool: Any) -> None:

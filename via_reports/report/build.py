@@ -344,7 +344,8 @@ def _render(document, theme, staging: Path, options: BuildOptions, renderer, tim
     svgs = figure_svgs(document, theme, cache)
     timings["charts"] = time.perf_counter() - started
     tasks = [(chosen.name, chosen.second_process, partial(render_format, chosen.name, document, theme, staging,
-                                                          svgs, cache))
+                                                          svgs, cache,
+                                                          None if chosen.second_process else renderer.helper))
              for chosen in chosen_formats(options.formats)]
     # WeasyPrint makes objects by the million, and Python's collector then walks every object of the
     # process again and again: the libraries, the data, the chapters' notebooks. Frozen, they are left

@@ -82,15 +82,33 @@ class RenderCache:
             _MEMORY[key] = make() if self.folder is None else self._from_folder(kind, key, make)
         return _MEMORY[key]
 
-    def _from_folder(self, kind: str, key: str, make: Callable[[], str]) -> str:
-        assert self.folder is not None
-        path = self.folder / kind / key
+    def peek(self, kind: str, parts: list[str]) -> str | None:
+        """The result for ``parts`` if the cache has it (kept in memory from then on), else None."""
+        key = hashlib.sha256("\0".join([kind, *parts]).encode()).hexdigest()
+        if key not in _MEMORY and self.folder is not None:
+            content = self._read(self.folder / kind / key)
+            if content is not None:
+                if len(_MEMORY) >= _MEMORY_ITEMS:
+                    _MEMORY.clear()
+                _MEMORY[key] = content
+        return _MEMORY.get(key)
+
+    @staticmethod
+    def _read(path: Path) -> str | None:
         try:
             digest, content = path.read_text(encoding="utf-8").split("\n", 1)
             if hashlib.sha256(content.encode("utf-8")).hexdigest() == digest:
                 return content
         except (OSError, ValueError, UnicodeDecodeError):
             pass
+        return None
+
+    def _from_folder(self, kind: str, key: str, make: Callable[[], str]) -> str:
+        assert self.folder is not None
+        path = self.folder / kind / key
+        content = self._read(path)
+        if content is not None:
+            return content
         content = make()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
