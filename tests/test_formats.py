@@ -4,6 +4,7 @@ PDF/UA mending (via_reports/render/pdf_ua.py) on a small document laid out by We
 from __future__ import annotations
 
 import io
+import sys
 from pathlib import Path
 
 import pikepdf
@@ -211,3 +212,30 @@ def test_marked_content_is_mended_in_the_lines_weasyprint_wrote_or_else_parsed()
         assert _rewritten_as_written(page, {1}, {0: 0, 2: 1}) is None
     page.obj.Contents = pdf.make_stream(written.replace(b"/Span\n<</MCID 1>>\nBDC", b"/Span <</MCID 1>> BDC"))
     assert _rewritten_as_written(page, {1}, {0: 0, 2: 1}) is None  # written otherwise: not edited by hand
+
+
+_PREPARED: list[str] = []
+
+
+def _record_prepare(theme, date, cache) -> None:
+    _PREPARED.append(theme)
+
+
+def test_a_warm_up_for_the_build_process_is_left_out_once_the_render_has_begun(monkeypatch):
+    """The second process prepares its own formats' work either way, and the PDF's warm-up only before the render."""
+    import threading
+
+    from via_reports.render import process
+
+    rendering = threading.Event()
+    monkeypatch.setattr(process, "_RENDERING", rendering)
+    monkeypatch.setattr(sys.modules[__name__], "_PREPARED", [])
+    targets = ((f"{__name__}:_record_prepare", False), (f"{__name__}:_record_prepare", True))
+    process._prepare(targets, "before", None, None)
+    rendering.set()
+    process._prepare(targets, "during", None, None)
+    assert _PREPARED == ["before", "before", "during"]
+    from via_reports.render.process import Renderer
+
+    assert Renderer(parallel=False, formats=["pdf", "html"]).prepares == (
+        ("via_reports.render.html:prepare_html", False), ("via_reports.render.pdf:prepare_elsewhere", True))

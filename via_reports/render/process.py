@@ -114,17 +114,33 @@ def render_priority(pid: int | None, niceness: tuple[int, int]) -> None:
         pass
 
 
-def _start_second_process(parent: int, modules: tuple[str, ...]) -> None:
+#: In the second process: set by the build once its render has begun (:meth:`Renderer.render`).
+_RENDERING: Any = None
+
+
+def _start_second_process(parent: int, modules: tuple[str, ...], rendering: Any = None) -> None:
+    global _RENDERING
+    _RENDERING = rendering
     die_with_parent(parent)
     lower_priority()
     for module in modules:  # the renderers' imports, while the chapters run
         importlib.import_module(module)
 
 
-def _prepare(targets: tuple[str, ...], theme: Any, date: Any, cache_folder: Any) -> None:
-    """Each format's ``prepare`` (:class:`~via_reports.formats.OutputFormat`), in the second process."""
+def _prepare(targets: tuple[tuple[str, bool], ...], theme: Any, date: Any, cache_folder: Any) -> None:
+    """Each format's ``prepare`` (:class:`~via_reports.formats.OutputFormat`), in the second process.
+
+    ``targets``: ``(target, only before the render)``. The work of the formats
+    rendered here is needed either way; a warm-up for work the build's process
+    may hand over (the PDF's) is left out once the render has begun: on a cold
+    build, the fonts and the vega bundle (4-5 s of work the low priority left
+    undone while the chapters ran) keep this process busy past the moment the
+    PDF would hand a part over, so it lays that part out itself.
+    """
     cache = RenderCache(cache_folder)
-    for target in targets:
+    for target, only_before_render in targets:
+        if only_before_render and _RENDERING is not None and _RENDERING.is_set():
+            continue
         call(target, theme, date, cache)
 
 
@@ -166,17 +182,20 @@ class Renderer:
         #: What the second process prepares: first for its own formats (the HTML's fonts), then WeasyPrint
         #: for a part of the PDF it may be handed.
         chosen = chosen_formats(formats)
-        self.prepares = tuple(f.prepare for f in [*self.formats, *[f for f in chosen if not f.second_process]]
-                              if f.prepare)
+        self.prepares = tuple((f.prepare, not f.second_process)
+                              for f in [*self.formats, *[f for f in chosen if not f.second_process]] if f.prepare)
         self.given: list[Future] = []  # what the second process was given, done or not
+        self.rendering: Any = None  # set when the render begins (:func:`_prepare`)
         threading.Thread(target=_import_pdf_libraries, name="via-reports-import").start()
         if parallel:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
-            self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                            initializer=_start_second_process,
-                                            initargs=(os.getpid(), tuple(f.module for f in self.formats)))
+            context = multiprocessing.get_context("spawn")
+            self.rendering = context.Event()
+            self.pool = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_start_second_process,
+                                            initargs=(os.getpid(), tuple(f.module for f in self.formats),
+                                                      self.rendering))
 
     def prepare(self, theme: Any, date: Any, cache_folder: Any) -> None:
         """Once the study is known (its date is stamped into the HTML's fonts): each format's ``prepare``,
@@ -208,6 +227,7 @@ class Renderer:
                 timings[name] = _timed(task)
             return
         started = time.perf_counter()
+        self.rendering.set()
         niceness = build_priority()
         for process in list((getattr(self.pool, "_processes", None) or {}).values()):
             render_priority(process.pid, niceness)  # the kernels are done: the render's share back
