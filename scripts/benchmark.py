@@ -272,7 +272,7 @@ def bench_pdf(wave: str) -> None:
         print(f"in one piece: render {statistics.median(r[0] for r in runs):.2f} s, write "
               f"{statistics.median(r[1] for r in runs):.2f} s, {runs[0][2]} pages (median of 3)")
 
-        parts, real, real_written = [], pdf_module._laid_out, pdf_module._LaidOut.written
+        parts, real, real_written = [], pdf_module.lay_out, pdf_module.LaidOut.written
 
         def timed(html, *rest):  # the layout; its PDF is written later (:func:`written`)
             started = time.perf_counter()
@@ -288,7 +288,7 @@ def bench_pdf(wave: str) -> None:
             parts[self.timed][2] += time.perf_counter() - started
             return pdf
 
-        pdf_module._laid_out, pdf_module._LaidOut.written = timed, written
+        pdf_module.lay_out, pdf_module.LaidOut.written = timed, written
         render_cache._MEMORY.clear()
         try:
             started = time.perf_counter()
@@ -299,7 +299,7 @@ def bench_pdf(wave: str) -> None:
             pdf_module.render_pdf(document, theme, Path(tmp) / "b.pdf", svgs=svgs)
             cached = time.perf_counter() - started
         finally:
-            pdf_module._laid_out, pdf_module._LaidOut.written = real, real_written
+            pdf_module.lay_out, pdf_module.LaidOut.written = real, real_written
         for name, pages, seconds in parts_laid_out:
             print(f"    {name:<34} {pages:3d} pages  {seconds:5.2f} s")
         print(f"in parts, nothing cached: {cold:.2f} s ({len(parts_laid_out)} layouts, {result.pages} pages, "

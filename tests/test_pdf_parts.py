@@ -28,10 +28,11 @@ def one_piece(doc, folder: Path) -> Path:
     """The document laid out by WeasyPrint in one piece, as the PDF was made before it came in parts."""
     from weasyprint import HTML
 
-    from via_reports.render.pdf import PDF_VARIANT, _footnotes_stay_on_their_page, confined_fetcher, pdf_html
+    from via_reports.render.pdf import PDF_VARIANT, confined_fetcher, pdf_html
+    from via_reports.render.pdf_layout import footnotes_stay_on_their_page
 
     theme = load_theme("default")
-    with _footnotes_stay_on_their_page():
+    with footnotes_stay_on_their_page():
         pdf = HTML(string=pdf_html(doc, theme, number_document(doc)), base_url=theme.folder.as_uri() + "/",
                    url_fetcher=confined_fetcher(theme)).write_pdf(pdf_variant=PDF_VARIANT)
     path = folder / "one-piece.pdf"
@@ -142,8 +143,8 @@ def test_an_edit_lays_out_only_the_parts_it_moved(tmp_path, monkeypatch):
     monkeypatch.setattr(render_cache, "_MEMORY", {})  # what other tests laid out is not in this folder
     render_pdf(make_document(), "default", tmp_path / "first.pdf", cache=cache)
     laid_out: list[str] = []
-    real = pdf_module._laid_out
-    monkeypatch.setattr(pdf_module, "_laid_out", lambda html, *rest: laid_out.append(html) or real(html, *rest))
+    real = pdf_module.lay_out
+    monkeypatch.setattr(pdf_module, "lay_out", lambda html, *rest: laid_out.append(html) or real(html, *rest))
 
     def render_again(doc, name: str) -> Path:
         laid_out.clear()
@@ -206,10 +207,10 @@ def alone(tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("alone")
     laid_out: list[str] = []
-    real = pdf_module._laid_out
+    real = pdf_module.lay_out
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(render_cache, "_MEMORY", {})
-        patch.setattr(pdf_module, "_laid_out", lambda html, *rest: laid_out.append(html) or real(html, *rest))
+        patch.setattr(pdf_module, "lay_out", lambda html, *rest: laid_out.append(html) or real(html, *rest))
         pdf = render_pdf(make_document(), "default", folder / "alone.pdf").path.read_bytes()
     return pdf, laid_out
 
@@ -229,7 +230,7 @@ def test_the_largest_part_handed_to_the_helper_gives_the_same_pdf(alone, outcome
     monkeypatch.setattr(pdf_module, "HAND_OVER_ELEMENTS", largest.count("<"))
     monkeypatch.setattr(render_cache, "_MEMORY", {})
     laid_out: list[str] = []  # here, not in the helper
-    real = pdf_module._laid_out
+    real = pdf_module.lay_out
     helper = _Helper(outcome)
 
     def counted(html, *rest):
@@ -237,7 +238,7 @@ def test_the_largest_part_handed_to_the_helper_gives_the_same_pdf(alone, outcome
             laid_out.append(html)
         return real(html, *rest)
 
-    monkeypatch.setattr(pdf_module, "_laid_out", counted)
+    monkeypatch.setattr(pdf_module, "lay_out", counted)
     assert render_pdf(make_document(), "default", tmp_path / "r.pdf", helper=helper).path.read_bytes() == pdf
     assert helper.handed == ([] if outcome == "not idle" else [largest])  # once: the second round has it
     assert (largest in laid_out) == (outcome != "lays out")

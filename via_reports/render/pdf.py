@@ -11,11 +11,8 @@ as text (``target-counter`` cannot look into another document). A part is
 kept in the cache under the hash of its HTML: an edit lays out the parts it
 changed, the parts after it when it moved their pages, and the contents.
 
-WeasyPrint reads what the page refers to (fonts, the logo, stylesheets, SVG
-parts) through :class:`ConfinedFetcher`, which serves ``data:`` URIs and files
-inside the package's PDF templates and the theme folder, and nothing else: a
-reference to any other file, to the web, or a file attachment stops the render
-with a :class:`~via_reports.exceptions.RenderError` that names it.
+Each part is laid out by WeasyPrint, confined to the package's templates and the
+theme, in :mod:`via_reports.render.pdf_layout`.
 """
 
 from __future__ import annotations
@@ -24,10 +21,8 @@ import base64
 import contextlib
 import hashlib
 import json
-import logging
-import math
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from functools import partial
@@ -36,6 +31,11 @@ from typing import Any
 
 from markupsafe import Markup
 
+from via_reports.document.model import (
+    Numbering,
+    ReportDocument,
+    number_document,
+)
 from via_reports.exceptions import RenderError
 from via_reports.options import DEFAULT_OPTIONS
 from via_reports.render.assemble import (
@@ -46,147 +46,16 @@ from via_reports.render.assemble import (
     pinned_source_date,
     theme_css,
 )
-from via_reports.theme.cache import RenderCache, theme_files_hash
-from via_reports.render.labels import pdf_templates_dir
+from via_reports.render.pdf_layout import (  # noqa: F401 - PDF_VARIANT and confined_fetcher: also asked for here
+    PDF_VARIANT,
+    LaidOut,
+    WeasyPrintSetup,
+    confined_fetcher,
+    lay_out,
+)
 from via_reports.render.pdf_ua import VERSION as UA_FIXES
-from via_reports.render.pdf_ua import make_accessible
-from via_reports.document.model import (
-    Numbering,
-    ReportDocument,
-    number_document,
-)
+from via_reports.theme.cache import RenderCache, theme_files_hash
 from via_reports.theme.themes import Theme, load_theme
-from via_reports.resources import templates_dir
-
-#: Accessible PDF (PDF/UA-1) where WeasyPrint can make it.
-PDF_VARIANT = "pdf/ua-1"
-
-
-# =========================================================================== WeasyPrint
-
-
-def confined_fetcher(theme: Theme) -> Any:
-    """A WeasyPrint URL fetcher for this theme (see :class:`ConfinedFetcher`)."""
-    from weasyprint.urls import FatalURLFetchingError, URLFetcher
-
-    class Refused(FatalURLFetchingError):
-        """A reference outside the report's own files; WeasyPrint stops on it (a BaseException)."""
-
-    class ConfinedFetcher(URLFetcher):
-        """Serves data: URIs and files inside ``folders``; refuses everything else before reading it."""
-
-        def __init__(self, folders: list[Path]):
-            super().__init__(allowed_protocols=("file", "data"), fail_on_errors=True, allow_redirects=False)
-            self.folders = [folder.resolve() for folder in folders]
-            #: What was refused (WeasyPrint swallows errors inside an SVG image; the render still fails).
-            self.refused: list[str] = []
-
-        def fetch(self, url: str, headers: Any = None) -> Any:
-            from urllib.parse import urlsplit
-            from urllib.request import url2pathname
-
-            parts = urlsplit(url)
-            if parts.scheme.lower() == "data":
-                return super().fetch(url, headers)
-            if parts.scheme.lower() == "file" and parts.netloc in ("", "localhost"):
-                path = Path(url2pathname(parts.path)).resolve()  # links resolved: they must stay inside too
-                if path.is_file() and any(folder in path.parents for folder in self.folders):
-                    return super().fetch(url, headers)
-            self.refused.append(url)
-            raise Refused(f"the report refers to {url}, which is not a file of the report's templates "
-                          "or theme; it is not read")
-
-    return ConfinedFetcher([pdf_templates_dir(), theme.folder])
-
-
-def _refuse_attachments(document: Any) -> None:
-    """A PDF of ours carries no attached files (WeasyPrint would attach what a link points to)."""
-    attached = [str(a) for a in getattr(document.metadata, "attachments", None) or []]
-    attached += [str(link[1]) for page in document.pages for link in page.links if link[0] == "attachment"]
-    if attached:
-        raise RenderError(f"the report would attach file(s) to the PDF: {', '.join(attached)}; "
-                          "a report never carries attachments")
-
-#: WeasyPrint messages that are about the machine, not about the report.
-_BENIGN = (
-    "Using fontTools instead of HarfBuzz-Subset",
-)
-
-
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(level=logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage()
-        if not any(message.startswith(b) for b in _BENIGN):
-            self.messages.append(f"{record.levelname.lower()}: {message}")
-
-
-@contextlib.contextmanager
-def _weasyprint_problems() -> Iterator[_Collect]:
-    """Collect what WeasyPrint logs (it logs and carries on; we stop)."""
-    from weasyprint import LOGGER
-
-    handler = _Collect()
-    LOGGER.addHandler(handler)
-    try:
-        yield handler
-    finally:
-        LOGGER.removeHandler(handler)
-
-
-@contextlib.contextmanager
-def _footnotes_stay_on_their_page() -> Iterator[None]:
-    """Work around a rounding error in WeasyPrint's footnote layout.
-
-    WeasyPrint compares the bottom of the last footnote with the bottom of the
-    footnote area in floating point; a difference of 1e-13 px counts as an
-    overflow and moves the footnote to the next page. Without a ``max-height``
-    on ``@footnote`` the area grows with its content, so a real overflow is
-    impossible: report none. (Seen with WeasyPrint 70.)
-    """
-    try:
-        from weasyprint.layout import LayoutContext
-    except ImportError:  # pragma: no cover - another WeasyPrint layout
-        yield
-        return
-    original = getattr(LayoutContext, "_update_footnote_area", None)
-    if original is None:  # pragma: no cover
-        yield
-        return
-
-    def update_footnote_area(self: Any) -> bool:
-        overflow = original(self)
-        if overflow:
-            limit = self.current_footnote_area.style["max_height"]
-            if getattr(limit, "value", limit) == math.inf:
-                return False
-        return overflow
-
-    LayoutContext._update_footnote_area = update_footnote_area
-    try:
-        yield
-    finally:
-        LayoutContext._update_footnote_area = original
-
-
-def _check_document_fonts(document: Any, theme: Theme) -> None:
-    """Every font in the PDF must be one of the theme's families (checked after
-    drawing, when WeasyPrint knows which fonts it used)."""
-    allowed = {fam.family for fam in theme.font_families}
-    foreign = sorted({font.family for font in document.fonts.values()} - allowed)
-    if foreign:
-        raise RenderError(f"text was set in font(s) that are not the theme's: {', '.join(foreign)}. "
-                          "Probably a character the theme font lacks (a symbol or emoji); remove it "
-                          "or choose a theme font that has it.")
-
-
-def _normalise_paths(text: str, theme: Theme) -> str:
-    for root in sorted({str(theme.folder), str(templates_dir()), str(pdf_templates_dir())}, key=len, reverse=True):
-        text = text.replace(Path(root).as_uri(), "file:///<root>").replace(root, "<root>")
-    return text
 
 
 def _pdf_context(doc: ReportDocument, theme: Theme, numbering: Numbering, svgs: dict[str, str] | None) -> dict:
@@ -276,7 +145,7 @@ def _lay_out_parts(context: dict[str, Any], theme: Theme, cache: RenderCache, he
                  for part in [context["summary"], *context["chapters"], *context["appendices"]] if part is not None}
     names = _part_names(context)
     theme_files = theme_files_hash(theme)
-    setup = _WeasyPrint(theme, str(context["css"]))  # the stylesheet, given apart from each part's HTML
+    setup = WeasyPrintSetup(theme, str(context["css"]))  # the stylesheet, given apart from each part's HTML
     numbers: dict[str, str] | None = None  # the contents' page numbers
     for _ in range(4):
         def html_for(name: str, first_page: int, numbers: dict[str, str] | None = numbers) -> str:
@@ -307,7 +176,7 @@ def _lay_out_parts(context: dict[str, Any], theme: Theme, cache: RenderCache, he
 HAND_OVER_ELEMENTS = 1500
 
 
-def _lay_out_round(names: list[str], html_for: Callable[[str, int], str], setup: _WeasyPrint, theme_files: str,
+def _lay_out_round(names: list[str], html_for: Callable[[str, int], str], setup: WeasyPrintSetup, theme_files: str,
                    cache: RenderCache, helper: Executor | None, date: Any) -> list[LaidOutPart]:
     """Every part once, in order, each from the page after the one before (``html_for(name, first_page)``).
 
@@ -321,7 +190,7 @@ def _lay_out_round(names: list[str], html_for: Callable[[str, int], str], setup:
     here after all; either way the part's bytes are the same.
     """
     done: list[LaidOutPart] = []
-    unwritten: list[tuple[int, list[str], _LaidOut]] = []  # laid out here, the PDF still to be written
+    unwritten: list[tuple[int, list[str], LaidOut]] = []  # laid out here, the PDF still to be written
 
     def write_unwritten() -> None:
         for index, key, laid_out in unwritten:
@@ -340,7 +209,7 @@ def _lay_out_round(names: list[str], html_for: Callable[[str, int], str], setup:
             write_unwritten()  # meanwhile
             part = _decoded(cache.get("pdf-part", key, partial(_result_or_here, handed, html, setup)))
         else:
-            laid_out = _laid_out(html, setup)
+            laid_out = lay_out(html, setup)
             unwritten.append((len(done), key, laid_out))
             part = LaidOutPart(b"", laid_out.pages, laid_out.anchors)
         done.append(part)
@@ -360,17 +229,17 @@ def _is_idle(helper: Executor) -> bool:
     return bool(idle()) if callable(idle) else True
 
 
-def _result_or_here(handed: Future, html: str, setup: _WeasyPrint) -> str:
+def _result_or_here(handed: Future, html: str, setup: WeasyPrintSetup) -> str:
     """The part the helper lays out (``handed``), or laid out here if the helper has not started it or
     failed for a reason of its own (its process gone); a fault of the report (:class:`RenderError`) is raised."""
     if handed.cancel():
-        return _written_and_encoded(_laid_out(html, setup))
+        return _written_and_encoded(lay_out(html, setup))
     try:
         return handed.result()
     except RenderError:
         raise
     except Exception:  # noqa: BLE001 - the helper only helps: this process lays the part out
-        return _written_and_encoded(_laid_out(html, setup))
+        return _written_and_encoded(lay_out(html, setup))
 
 
 #: What the second process lays out once before it is handed a part (:func:`prepare_elsewhere`): text
@@ -388,7 +257,7 @@ def prepare_elsewhere(theme: Theme, date: Any, cache_folder: Any) -> None:
     (:func:`lay_out_elsewhere`)."""
     setup = _helper_setup(theme, str(theme_css(theme, "report.css")))
     with pinned_source_date(date):
-        _laid_out(_WARM_UP, setup).written()
+        lay_out(_WARM_UP, setup).written()
 
 
 def lay_out_elsewhere(html: str, theme: Theme, css: str, date: Any) -> str:
@@ -405,26 +274,26 @@ def lay_out_elsewhere(html: str, theme: Theme, css: str, date: Any) -> str:
     gc.freeze()
     try:
         with pinned_source_date(date) if date is not None else contextlib.nullcontext():
-            return _written_and_encoded(_laid_out(html, setup))
+            return _written_and_encoded(lay_out(html, setup))
     finally:
         if not frozen_already:
             gc.unfreeze()
 
 
 #: The second process's WeasyPrint set-up, by theme folder and stylesheet (:func:`lay_out_elsewhere`).
-_ELSEWHERE: dict[tuple[str, str], _WeasyPrint] = {}
+_ELSEWHERE: dict[tuple[str, str], WeasyPrintSetup] = {}
 
 
-def _helper_setup(theme: Theme, css: str) -> _WeasyPrint:
+def _helper_setup(theme: Theme, css: str) -> WeasyPrintSetup:
     setup = _ELSEWHERE.get((str(theme.folder), css))
     if setup is None:
         _ELSEWHERE.clear()
-        setup = _ELSEWHERE[(str(theme.folder), css)] = _WeasyPrint(theme, css)
+        setup = _ELSEWHERE[(str(theme.folder), css)] = WeasyPrintSetup(theme, css)
     return setup
 
 
-def _written_and_encoded(laid_out: _LaidOut) -> str:
-    """A laid-out part's PDF written (:meth:`_LaidOut.written`), encoded as the cache keeps it."""
+def _written_and_encoded(laid_out: LaidOut) -> str:
+    """A laid-out part's PDF written (:meth:`LaidOut.written`), encoded as the cache keeps it."""
     return json.dumps({"pdf": base64.b64encode(laid_out.written()).decode("ascii"), "pages": laid_out.pages,
                        "anchors": laid_out.anchors})
 
@@ -471,120 +340,9 @@ def _links_between_parts(html: str) -> str:
         lambda match: match.group(0) if match.group(1) in own else f' href="{PART_LINK}{match.group(1)}"', html)
 
 
-class _WeasyPrint:
-    """WeasyPrint set up once for the parts of one render: the stylesheet is parsed, and the
-    theme's fonts loaded, once for all parts (a part costs 0.017 s less: 18 parts, 0.5 s)."""
-
-    def __init__(self, theme: Theme, css: str):
-        self.theme, self.css = theme, css
-        self.base_url = theme.folder.as_uri() + "/"
-        self.fetcher = confined_fetcher(theme)
-        self.stylesheet: Any = None
-        self.font_config: Any = None
-
-    def start(self) -> None:
-        """Parse the stylesheet (once; WeasyPrint reads the fonts it names through the fetcher)."""
-        if self.stylesheet is None:
-            from weasyprint import CSS
-            from weasyprint.text.fonts import FontConfiguration
-
-            self.font_config = FontConfiguration()
-            self.stylesheet = CSS(string=self.css, base_url=self.base_url, url_fetcher=self.fetcher,
-                                  font_config=self.font_config)
-
-
-def _part_key(html: str, setup: _WeasyPrint, theme_files: str) -> list[str]:
+def _part_key(html: str, setup: WeasyPrintSetup, theme_files: str) -> list[str]:
     """A part's cache key: its HTML, the stylesheet, the theme's files and what writes the PDF."""
     from importlib.metadata import version
 
     return [hashlib.sha256(html.encode("utf-8")).hexdigest(), hashlib.sha256(setup.css.encode("utf-8")).hexdigest(),
             version("weasyprint"), theme_files, PDF_VARIANT, UA_FIXES]
-
-
-class _LaidOut:
-    """A part as WeasyPrint laid it out, its PDF not yet written: its pages and its anchors' pages are known."""
-
-    def __init__(self, html: str, setup: _WeasyPrint, document: Any):
-        self.html, self.setup, self.document = html, setup, document
-        self.pages = len(document.pages)
-        self.anchors: dict[str, int] = {}
-        for index, page in enumerate(document.pages):
-            for anchor in page.anchors:
-                self.anchors.setdefault(anchor, index)
-
-    def written(self) -> bytes:
-        """The part's tagged PDF (:func:`make_accessible`), its fonts checked to be the theme's."""
-        theme = self.setup.theme
-        with _weasyprint_problems() as problems, _fetching_stops(), _fewer_collections():
-            identifier = hashlib.sha256(_normalise_paths(self.html, theme).encode("utf-8")).hexdigest()[:32]
-            pdf = make_accessible(_write_pdf(self.document, identifier))
-            _check_document_fonts(self.document, theme)
-        _raise_what_weasyprint_met(self.setup, problems)
-        return pdf
-
-
-def _laid_out(html: str, setup: _WeasyPrint) -> _LaidOut:
-    """WeasyPrint's layout of one part (:class:`_LaidOut`)."""
-    from weasyprint import HTML
-
-    with _weasyprint_problems() as problems, _footnotes_stay_on_their_page(), _fetching_stops(), \
-            _fewer_collections():
-        setup.start()
-        document = HTML(string=html, base_url=setup.base_url, url_fetcher=setup.fetcher).render(
-            stylesheets=[setup.stylesheet], font_config=setup.font_config, pdf_variant=PDF_VARIANT)
-        _refuse_attachments(document)
-    _raise_what_weasyprint_met(setup, problems)
-    return _LaidOut(html, setup, document)
-
-
-#: Python's collector looks at the newest objects after this many more were made (its default: 700).
-_YOUNG_OBJECTS = 10_000
-
-
-@contextlib.contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """Python's collector run less often while WeasyPrint works (:data:`_YOUNG_OBJECTS`).
-
-    WeasyPrint makes objects by the hundred thousand for a part, and the
-    collector, run every 700 new objects, walks them again and again as they
-    age (the build freezes what it held before: :func:`~via_reports.report.build._render`).
-    The final demo report's appendix of figure tables took 4.2-4.7 s instead of
-    5.4-5.5 s, its peak memory 29 MB more (264 -> 293 MB).
-    """
-    import gc
-
-    previous = gc.get_threshold()
-    gc.set_threshold(_YOUNG_OBJECTS, *previous[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*previous)
-
-
-@contextlib.contextmanager
-def _fetching_stops() -> Iterator[None]:
-    """A resource WeasyPrint could not load stops the render with a :class:`RenderError`."""
-    from weasyprint.urls import FatalURLFetchingError
-
-    try:
-        yield
-    except FatalURLFetchingError as error:
-        raise RenderError(f"a resource of the report could not be loaded: {error}") from error
-
-
-def _raise_what_weasyprint_met(setup: _WeasyPrint, problems: _Collect) -> None:
-    """A :class:`RenderError` for what the fetcher refused or WeasyPrint logged (it carries on; we stop)."""
-    if setup.fetcher.refused:
-        raise RenderError(f"the report refers to {', '.join(dict.fromkeys(setup.fetcher.refused))}, which is not "
-                          "a file of the report's templates or theme; it is not read")
-    if problems.messages:
-        raise RenderError("WeasyPrint reported problems, so the PDF would not be complete:\n- "
-                          + "\n- ".join(problems.messages))
-
-
-def _write_pdf(document: Any, identifier: str) -> bytes:
-    try:
-        return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=identifier.encode("ascii"))
-    except Exception as error:  # a variant WeasyPrint cannot produce: fall back to tagged PDF
-        logging.getLogger(__name__).warning("PDF/UA-1 failed (%s); writing a tagged PDF instead", error)
-        return document.write_pdf(pdf_tags=True, pdf_identifier=identifier.encode("ascii"))
