@@ -18,7 +18,6 @@ theme, in :mod:`via_reports.render.pdf_layout`.
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 import json
 import re
@@ -134,8 +133,8 @@ def _part_names(context: dict[str, Any]) -> list[str]:
     return names + ["colophon"]
 
 
-def _lay_out_parts(context: dict[str, Any], theme: Theme, cache: RenderCache, helper: Executor | None = None,
-                   date: Any = None) -> list[LaidOutPart]:
+def _lay_out_parts(context: dict[str, Any], theme: Theme, cache: RenderCache, helper: Executor | None,
+                   date: Any) -> list[LaidOutPart]:
     """Every part, numbered: each starts at the page after the one before it, and the contents
     show the page of each heading (known once the others are laid out, so laid out again until
     nothing moves; with the cache the second round costs the contents alone). ``helper`` and
@@ -273,7 +272,7 @@ def lay_out_elsewhere(html: str, theme: Theme, css: str, date: Any) -> str:
     frozen_already = gc.get_freeze_count() > 0
     gc.freeze()
     try:
-        with pinned_source_date(date) if date is not None else contextlib.nullcontext():
+        with pinned_source_date(date):
             return _written_and_encoded(lay_out(html, setup))
     finally:
         if not frozen_already:

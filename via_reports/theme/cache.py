@@ -74,23 +74,23 @@ class RenderCache:
         self.folder = folder / "render" if folder is not None else None
 
     def get(self, kind: str, parts: list[str], make: Callable[[], str]) -> str:
-        """The result for ``parts``: from the cache, else ``make()`` (and kept)."""
-        key = hashlib.sha256("\0".join([kind, *parts]).encode()).hexdigest()
-        if key not in _MEMORY:
-            if len(_MEMORY) >= _MEMORY_ITEMS:
-                _MEMORY.clear()
-            _MEMORY[key] = make() if self.folder is None else self._from_folder(kind, key, make)
-        return _MEMORY[key]
+        """The result for ``parts``: from the cache (:meth:`peek`), else ``make()`` (and kept)."""
+        content = self.peek(kind, parts)
+        if content is None:
+            content = make()
+            key = _key(kind, parts)
+            _remember(key, content)
+            if self.folder is not None:
+                self._write(self.folder / kind / key, content)
+        return content
 
     def peek(self, kind: str, parts: list[str]) -> str | None:
         """The result for ``parts`` if the cache has it (kept in memory from then on), else None."""
-        key = hashlib.sha256("\0".join([kind, *parts]).encode()).hexdigest()
+        key = _key(kind, parts)
         if key not in _MEMORY and self.folder is not None:
             content = self._read(self.folder / kind / key)
             if content is not None:
-                if len(_MEMORY) >= _MEMORY_ITEMS:
-                    _MEMORY.clear()
-                _MEMORY[key] = content
+                _remember(key, content)
         return _MEMORY.get(key)
 
     @staticmethod
@@ -103,13 +103,8 @@ class RenderCache:
             pass
         return None
 
-    def _from_folder(self, kind: str, key: str, make: Callable[[], str]) -> str:
-        assert self.folder is not None
-        path = self.folder / kind / key
-        content = self._read(path)
-        if content is not None:
-            return content
-        content = make()
+    @staticmethod
+    def _write(path: Path, content: str) -> None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".part-")
@@ -118,7 +113,17 @@ class RenderCache:
             os.replace(temporary, path)
         except OSError:  # a full or read-only cache costs time, never a report
             pass
-        return content
+
+
+def _key(kind: str, parts: list[str]) -> str:
+    return hashlib.sha256("\0".join([kind, *parts]).encode()).hexdigest()
+
+
+def _remember(key: str, content: str) -> None:
+    """Keep ``content`` in this process's memory (emptied when it holds :data:`_MEMORY_ITEMS`)."""
+    if len(_MEMORY) >= _MEMORY_ITEMS:
+        _MEMORY.clear()
+    _MEMORY[key] = content
 
 
 def kernel_cache() -> RenderCache:
